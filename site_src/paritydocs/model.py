@@ -1,0 +1,265 @@
+"""The language-neutral model both extractors produce and every later stage reads.
+
+Nothing here knows about Markdown, MkDocs or either language's syntax: a `TypeDef`
+is a Python class or an Elixir module, a `FieldDef` a class attribute or a struct key.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class TypeKind(str, enum.Enum):
+    """What kind of type a `TypeDef` is."""
+
+    PYDANTIC_MODEL = "pydantic_model"
+    DATACLASS = "dataclass"
+    TYPED_DICT = "typed_dict"
+    ENUM = "enum"
+    LITERAL_ALIAS = "literal_alias"
+    UNION_ALIAS = "union_alias"
+    TYPE_ALIAS = "type_alias"
+    CLASS = "class"
+    # Elixir
+    STRUCT = "struct"
+    ENUM_TYPE = "enum_type"
+    """An Elixir module whose `@type t` is a union of atoms or string literals."""
+    MODULE = "module"
+
+
+class Language(str, enum.Enum):
+    PYTHON = "python"
+    ELIXIR = "elixir"
+
+
+@dataclass(eq=True, slots=True)
+class Default:
+    """A field's default, as written and (when sound) evaluated."""
+
+    expr: str
+    """The default expression as written in the source."""
+    value: Any = None
+    """The JSON value of the expression, when `resolved`."""
+    resolved: bool = False
+    """Whether `value` was evaluated soundly; never guessed."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"expr": self.expr, "value": self.value if self.resolved else None, "resolved": self.resolved}
+
+
+@dataclass(eq=True, slots=True)
+class Location:
+    """A place in an SDK: file relative to the source root, 1-based line."""
+
+    file: str
+    line: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line}
+
+
+@dataclass(slots=True)
+class FieldDef:
+    """One field of a type: a class attribute or a struct key."""
+
+    name: str
+    annotation: str | None = None
+    """The annotation (Python) or typespec (Elixir) as written."""
+    required: bool = False
+    default: Default | None = None
+    doc: str | None = None
+    line: int | None = None
+    doc_source: str | None = None
+    """Where `doc` came from: `attribute_docstring`, `field_description`, `moduledoc_fields`,
+    `typedoc_fields`, `comment`."""
+    wire: bool | None = None
+    """Elixir: whether `@derive {Jason.Encoder, only: [...]}` sends the field (None: no `only`)."""
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "name": self.name,
+            "annotation": self.annotation,
+            "required": self.required,
+            "default": self.default.to_json() if self.default else None,
+            "doc": self.doc,
+            "line": self.line,
+        }
+        if self.doc_source is not None:
+            data["doc_source"] = self.doc_source
+        if self.wire is not None:
+            data["wire"] = self.wire
+        return data
+
+
+@dataclass(slots=True)
+class ParamDef:
+    """One parameter of a function or method (or one keyword option an Elixir function reads)."""
+
+    name: str
+    kind: str = "positional_or_keyword"
+    """`positional_only`, `positional_or_keyword`, `var_positional`, `keyword_only`, `var_keyword`, `option`."""
+    annotation: str | None = None
+    required: bool = True
+    default: Default | None = None
+    doc: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "annotation": self.annotation,
+            "required": self.required,
+            "default": self.default.to_json() if self.default else None,
+            "doc": self.doc,
+        }
+
+
+@dataclass(slots=True)
+class FunctionDef:
+    """A public function (Elixir) or method (Python)."""
+
+    name: str
+    arity: int | None = None
+    doc: str | None = None
+    spec: str | None = None
+    """Elixir `@spec` text, or a Python signature rendered as text."""
+    line: int | None = None
+    params: list[ParamDef] = field(default_factory=list)
+    returns: str | None = None
+    is_async: bool = False
+    file: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "name": self.name,
+            "arity": self.arity,
+            "doc": self.doc,
+            "spec": self.spec,
+            "line": self.line,
+        }
+        if self.params:
+            data["params"] = [p.to_json() for p in self.params]
+        if self.returns is not None:
+            data["returns"] = self.returns
+        if self.is_async:
+            data["is_async"] = True
+        return data
+
+
+@dataclass(slots=True)
+class TypeDef:
+    """A Python class/alias or an Elixir module."""
+
+    path: str
+    """Dotted path where defined (`tinker.types.model_data.ModelData`) or full module name (`Tinkex.Types.ModelData`)."""
+    name: str
+    """Short name (`ModelData`)."""
+    kind: TypeKind
+    doc: str | None = None
+    file: str = ""
+    line: int | None = None
+    fields: list[FieldDef] = field(default_factory=list)
+    bases: list[str] = field(default_factory=list)
+    members: list[Any] = field(default_factory=list)
+    """Values of a Literal alias / Enum / enum-like Elixir type (strings, numbers; atoms as their names)."""
+    annotation: str | None = None
+    """For aliases: the aliased expression; for Elixir: the `@type t` text."""
+    typedoc: str | None = None
+    functions: list[FunctionDef] = field(default_factory=list)
+    public_path: str | None = None
+    """Python: the path users import it from (`tinker.types.ModelData`), when re-exported."""
+
+    def field_named(self, name: str) -> FieldDef | None:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line)
+
+    def to_json(self, *, with_functions: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "path": self.path,
+            "name": self.name,
+            "kind": self.kind.value,
+            "doc": self.doc,
+            "file": self.file,
+            "line": self.line,
+            "fields": [f.to_json() for f in self.fields],
+        }
+        if self.bases:
+            data["bases"] = list(self.bases)
+        if self.members:
+            data["members"] = list(self.members)
+        if self.annotation is not None:
+            data["annotation"] = self.annotation
+        if self.typedoc is not None:
+            data["typedoc"] = self.typedoc
+        if self.public_path is not None:
+            data["public_path"] = self.public_path
+        if with_functions:
+            data["functions"] = [f.to_json() for f in self.functions]
+        return data
+
+
+@dataclass(eq=True, slots=True)
+class ExtractionWarning:
+    """A recoverable problem: the file and line it concerns, and what happened."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "message": self.message}
+
+
+@dataclass(slots=True)
+class SourceInfo:
+    """Where an SDK came from."""
+
+    spec: str
+    root: str
+    language: Language
+    version: str | None = None
+    ref: str | None = None
+    """The git commit (full hash) when known."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"spec": self.spec, "root": self.root, "language": self.language.value, "version": self.version, "ref": self.ref}
+
+
+@dataclass(slots=True)
+class SdkModel:
+    """Everything extracted from one SDK."""
+
+    source: SourceInfo
+    types: list[TypeDef] = field(default_factory=list)
+    warnings: list[ExtractionWarning] = field(default_factory=list)
+    clients: list[TypeDef] = field(default_factory=list)
+    """Client classes/modules and their public methods/functions (issue: clients side by side)."""
+
+    def type_named(self, path: str) -> TypeDef | None:
+        for t in self.types:
+            if t.path == path or t.public_path == path:
+                return t
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        """The `extract --json` document: `types` for Python, `modules` (with functions) for Elixir."""
+        elixir = self.source.language is Language.ELIXIR
+        key = "modules" if elixir else "types"
+        data: dict[str, Any] = {
+            "source": self.source.to_json(),
+            key: [t.to_json(with_functions=elixir) for t in self.types],
+            "warnings": [w.to_json() for w in self.warnings],
+        }
+        return data
