@@ -1,0 +1,293 @@
+"""Settings: the `paritydocs` plugin entry of `mkdocs.yml`, validated once, read by the plugin and the CLI.
+
+Two steps, as mkdocstrings-python does: the raw mapping (YAML or MkDocs' config) is validated into a
+frozen, keyword-only `Settings`. Every mistake is reported, one line each, in one `ConfigError`.
+Defaults are the Tinker/Tinkex profile.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from paritydocs.errors import ConfigError
+
+FINDING_LEVELS = ("high", "medium", "low", "info")
+
+TINKER_PROFILE: dict[str, Any] = {
+    "python": "pypi:tinker==0.8.0",
+    "elixir": "git:https://github.com/North-Shore-AI/tinkex@c2fb609",
+    "python_modules": ["tinker.types", "tinker.lib.retry_handler.RetryConfig"],
+    "python_clients": [
+        "tinker.lib.public_interfaces.service_client.ServiceClient",
+        "tinker.lib.public_interfaces.training_client.TrainingClient",
+        "tinker.lib.public_interfaces.sampling_client.SamplingClient",
+        "tinker.lib.public_interfaces.rest_client.RestClient",
+    ],
+    "elixir_dirs": ["lib"],
+    "type_prefixes": {"tinker.types": "Tinkex.Types"},
+    "type_map": {"tinker.lib.retry_handler.RetryConfig": "Tinkex.RetryConfig"},
+    "client_map": {
+        "tinker.lib.public_interfaces.service_client.ServiceClient": "Tinkex.ServiceClient",
+        "tinker.lib.public_interfaces.training_client.TrainingClient": "Tinkex.TrainingClient",
+        "tinker.lib.public_interfaces.sampling_client.SamplingClient": "Tinkex.SamplingClient",
+        "tinker.lib.public_interfaces.rest_client.RestClient": "Tinkex.RestClient",
+    },
+    "field_aliases": {
+        "RetryConfig": {
+            "retry_delay_base": "base_delay_ms",
+            "retry_delay_max": "max_delay_ms",
+            "jitter_factor": "jitter_pct",
+        },
+    },
+    "method_aliases": {},
+    "model_names": {"Qwen/Qwen2.5-7B": "Qwen/Qwen3-8B"},
+    "notes": None,
+    "custom_templates": None,
+    "python_repo": {"url": "https://github.com/thinking-machines-lab/tinker", "ref": "main", "prefix": ""},
+    "elixir_repo": {"url": "https://github.com/North-Shore-AI/tinkex", "ref": "c2fb609", "prefix": ""},
+    "hexdocs": "tinkex",
+    "python_api": True,
+    "sync_ranges": [],
+    "behaviour_modules": [
+        "tinker._client.Tinker.__init__",
+        "tinker._client.AsyncTinker.__init__",
+        "tinker.lib.public_interfaces",
+    ],
+    "fail_on": "high",
+    "cache_dir": None,
+    "nav_title": "Parity",
+    "output_dir": "parity",
+}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RepoLink:
+    """Where to link source lines: `{url}/blob/{ref}/{prefix}{file}#L{line}`."""
+
+    url: str
+    ref: str
+    prefix: str = ""
+
+    def blob(self, file: str, line: int | None = None) -> str:
+        anchor = f"#L{line}" if line else ""
+        return f"{self.url.rstrip('/')}/blob/{self.ref}/{self.prefix}{file}{anchor}"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SyncRange:
+    """Two revisions of the Python SDK to compare on a "Sync reports" page."""
+
+    from_spec: str
+    to_spec: str
+    title: str | None = None
+    slug: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Settings:
+    """Validated configuration. Attribute docs are the user-facing documentation of each option."""
+
+    python: str
+    """Python SDK source spec (path, `git:REPO@REF`, `pypi:NAME==VER`). `PARITYDOCS_PYTHON` overrides it."""
+    elixir: str
+    """Elixir SDK source spec (path, `git:REPO@REF`, `hex:NAME==VER`). `PARITYDOCS_ELIXIR` overrides it."""
+    python_modules: tuple[str, ...]
+    """Python modules (read recursively) or single objects whose types are documented."""
+    python_clients: tuple[str, ...]
+    """Python client classes whose public methods are compared."""
+    elixir_dirs: tuple[str, ...]
+    """Directories of `.ex` files, relative to the Elixir root."""
+    type_prefixes: Mapping[str, str]
+    """Python module prefix → Elixir module prefix; CamelCase names under them are matched by equality."""
+    type_map: Mapping[str, str]
+    """Explicit Python type path (or short name) → Elixir module."""
+    client_map: Mapping[str, str]
+    """Python client class → Elixir module."""
+    field_aliases: Mapping[str, Mapping[str, str]]
+    """Per Python type (short name or path, or `*` for all): Python field → Elixir field."""
+    method_aliases: Mapping[str, Mapping[str, str]]
+    """Per Python client (short name or path, or `*`): Python method → Elixir function."""
+    model_names: Mapping[str, str]
+    """Ordered map of outdated model names → current ones, applied to everything published."""
+    notes: Path | None
+    """YAML file of review notes and waivers."""
+    custom_templates: Path | None
+    """Directory whose templates override the built-in ones by name."""
+    python_repo: RepoLink | None
+    elixir_repo: RepoLink | None
+    hexdocs: str | None
+    """Hex package name for HexDocs links (`https://hexdocs.pm/{hexdocs}/{Module}.html`)."""
+    python_api: bool
+    """Render the Python API section with mkdocstrings-python."""
+    sync_ranges: tuple[SyncRange, ...]
+    behaviour_modules: tuple[str, ...]
+    """Functions, classes or modules whose changed bodies a sync report shows (`tinker._client.Tinker.__init__`)."""
+    fail_on: str
+    cache_dir: Path | None
+    nav_title: str
+    output_dir: str
+    """Folder (under docs) where generated pages live."""
+    base_dir: Path = field(default_factory=Path.cwd)
+    """Directory relative paths are resolved against (the directory of mkdocs.yml)."""
+
+    def with_overrides(self, *, python: str | None = None, elixir: str | None = None) -> Settings:
+        return replace(self, python=python or self.python, elixir=elixir or self.elixir)
+
+
+def _str_list(name: str, value: Any, errors: list[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        errors.append(f"'{name}' must be a list of strings, got {value!r}")
+        return ()
+    return tuple(value)
+
+
+def _str_map(name: str, value: Any, errors: list[str]) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        errors.append(f"'{name}' must be a mapping of strings to strings, got {value!r}")
+        return {}
+    return dict(value)
+
+
+def _nested_map(name: str, value: Any, errors: list[str]) -> dict[str, dict[str, str]]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        errors.append(f"'{name}' must be a mapping of type names to {{python_name: elixir_name}} mappings")
+        return {}
+    return {str(k): _str_map(f"{name}.{k}", v, errors) for k, v in value.items()}
+
+
+def _repo(name: str, value: Any, errors: list[str]) -> RepoLink | None:
+    if value in (None, False):
+        return None
+    if isinstance(value, str):
+        value = {"url": value}
+    if not isinstance(value, Mapping) or not isinstance(value.get("url"), str):
+        errors.append(f"'{name}' must be a mapping with 'url' (and optional 'ref', 'prefix'), got {value!r}")
+        return None
+    unknown = set(value) - {"url", "ref", "prefix"}
+    if unknown:
+        errors.append(f"'{name}' has unknown keys: {', '.join(sorted(unknown))} (expected url, ref, prefix)")
+    return RepoLink(url=value["url"], ref=str(value.get("ref") or "main"), prefix=str(value.get("prefix") or ""))
+
+
+def _sync_ranges(value: Any, errors: list[str]) -> tuple[SyncRange, ...]:
+    if not value:
+        return ()
+    if not isinstance(value, list):
+        errors.append("'sync_ranges' must be a list of {from, to, title} mappings")
+        return ()
+    ranges = []
+    for i, item in enumerate(value):
+        if not isinstance(item, Mapping) or not isinstance(item.get("from"), str) or not isinstance(item.get("to"), str):
+            errors.append(f"'sync_ranges[{i}]' needs string 'from' and 'to' source specs, got {item!r}")
+            continue
+        ranges.append(
+            SyncRange(from_spec=item["from"], to_spec=item["to"], title=item.get("title"), slug=item.get("slug"))
+        )
+    return tuple(ranges)
+
+
+def _path(name: str, value: Any, base: Path, errors: list[str]) -> Path | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str | os.PathLike):
+        errors.append(f"'{name}' must be a path, got {value!r}")
+        return None
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def load_settings(
+    raw: Mapping[str, Any] | None, *, base_dir: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Validate the raw plugin options (profile defaults filled in) into `Settings`.
+
+    Raises `ConfigError` listing every mistake, one per line.
+    """
+    environ = os.environ if environ is None else environ
+    base = (base_dir or Path.cwd()).resolve()
+    raw = dict(raw or {})
+    errors: list[str] = []
+    known = set(TINKER_PROFILE) | {"enabled"}
+    for key in sorted(set(raw) - known):
+        errors.append(f"unknown option '{key}' (known: {', '.join(sorted(TINKER_PROFILE))})")
+    merged = {**TINKER_PROFILE, **{k: v for k, v in raw.items() if k in TINKER_PROFILE}}
+
+    for key in ("python", "elixir", "nav_title", "output_dir"):
+        if not isinstance(merged[key], str) or not merged[key]:
+            errors.append(f"'{key}' must be a non-empty string, got {merged[key]!r}")
+    fail_on = merged["fail_on"]
+    if fail_on not in FINDING_LEVELS:
+        errors.append(f"'fail_on' must be one of {', '.join(FINDING_LEVELS)}, got {fail_on!r}")
+    hexdocs = merged["hexdocs"]
+    if hexdocs is not None and not isinstance(hexdocs, str):
+        errors.append(f"'hexdocs' must be a Hex package name or null, got {hexdocs!r}")
+    if not isinstance(merged["python_api"], bool):
+        errors.append(f"'python_api' must be true or false, got {merged['python_api']!r}")
+
+    settings = Settings(
+        python=str(environ.get("PARITYDOCS_PYTHON") or merged["python"]),
+        elixir=str(environ.get("PARITYDOCS_ELIXIR") or merged["elixir"]),
+        python_modules=_str_list("python_modules", merged["python_modules"], errors),
+        python_clients=_str_list("python_clients", merged["python_clients"] or [], errors),
+        elixir_dirs=_str_list("elixir_dirs", merged["elixir_dirs"], errors),
+        type_prefixes=_str_map("type_prefixes", merged["type_prefixes"], errors),
+        type_map=_str_map("type_map", merged["type_map"], errors),
+        client_map=_str_map("client_map", merged["client_map"], errors),
+        field_aliases=_nested_map("field_aliases", merged["field_aliases"], errors),
+        method_aliases=_nested_map("method_aliases", merged["method_aliases"], errors),
+        model_names=_str_map("model_names", merged["model_names"], errors),
+        notes=_path("notes", merged["notes"], base, errors),
+        custom_templates=_path("custom_templates", merged["custom_templates"], base, errors),
+        python_repo=_repo("python_repo", merged["python_repo"], errors),
+        elixir_repo=_repo("elixir_repo", merged["elixir_repo"], errors),
+        hexdocs=hexdocs if isinstance(hexdocs, str) else None,
+        python_api=bool(merged["python_api"]),
+        sync_ranges=_sync_ranges(merged["sync_ranges"], errors),
+        behaviour_modules=_str_list("behaviour_modules", merged["behaviour_modules"] or [], errors),
+        fail_on=fail_on if fail_on in FINDING_LEVELS else "high",
+        cache_dir=_path("cache_dir", merged["cache_dir"], base, errors),
+        nav_title=str(merged["nav_title"]),
+        output_dir=str(merged["output_dir"]).strip("/"),
+        base_dir=base,
+    )
+    if settings.custom_templates is not None and not settings.custom_templates.is_dir():
+        errors.append(f"'custom_templates': no such directory {settings.custom_templates}")
+    if errors:
+        raise ConfigError("paritydocs configuration: " + "; ".join(errors))
+    return settings
+
+
+def read_mkdocs_plugin_options(config_file: Path) -> dict[str, Any] | None:
+    """The raw options of the `paritydocs` plugin entry in an `mkdocs.yml`, or None when it has none.
+
+    Uses MkDocs' own YAML loader so `!ENV` and `!relative` tags behave as in a build.
+    """
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with config_file.open("rb") as handle:
+            data = yaml_load(handle)
+    except OSError as err:
+        raise ConfigError(f"{config_file}: cannot read it ({err.strerror}); pass --config PATH to an mkdocs.yml") from err
+    except Exception as err:  # yaml errors have many types; report them as one line
+        raise ConfigError(f"{config_file}: not valid YAML ({str(err).splitlines()[0]})") from err
+    for entry in (data or {}).get("plugins") or []:
+        if entry == "paritydocs":
+            return {}
+        if isinstance(entry, Mapping) and "paritydocs" in entry:
+            return dict(entry["paritydocs"] or {})
+    return None
+
+
+def settings_fields() -> list[str]:
+    return [f.name for f in fields(Settings)]

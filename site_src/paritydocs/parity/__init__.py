@@ -1,0 +1,232 @@
+"""Parity: match Python types to Elixir modules and fields to fields, then run one rule per finding kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from paritydocs.config import Settings
+from paritydocs.model import FieldDef, SdkModel, TypeDef, TypeKind
+from paritydocs.parity.annotations import PyContext
+from paritydocs.parity.findings import SEVERITY, Finding, FindingKind, Severity
+from paritydocs.parity.matching import ALIAS_KINDS, FieldPair, field_aliases_for, match_fields, match_types
+from paritydocs.parity.notes import Note
+from paritydocs.parity.rules import FIELD_RULES, FieldContext, type_doc_findings
+
+__all__ = [
+    "SEVERITY",
+    "FieldRow",
+    "Finding",
+    "FindingKind",
+    "PairReport",
+    "ParityReport",
+    "Severity",
+    "run_parity",
+]
+
+
+@dataclass(slots=True)
+class FieldRow:
+    python: FieldDef | None
+    elixir: FieldDef | None
+    how: str
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return (self.python or self.elixir).name  # type: ignore[union-attr]
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "python": self.python.to_json() if self.python else None,
+            "elixir": self.elixir.to_json() if self.elixir else None,
+            "match": self.how or None,
+            "findings": [f.to_json() for f in self.findings],
+        }
+        if self.notes:
+            data["notes"] = list(self.notes)
+        return data
+
+
+@dataclass(slots=True)
+class PairReport:
+    python: TypeDef
+    elixir: TypeDef
+    rows: list[FieldRow]
+    findings: list[Finding]
+    """Type-level findings (docs of the type itself)."""
+    notes: list[str] = field(default_factory=list)
+    is_enum: bool = False
+    """A Literal alias / Enum paired with an enum-like module: rows are its members."""
+
+    @property
+    def slug(self) -> str:
+        return self.python.name
+
+    def all_findings(self) -> list[Finding]:
+        return [*self.findings, *(f for row in self.rows for f in row.findings)]
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "python": self.python.public_path or self.python.path,
+            "python_path": self.python.path,
+            "elixir": self.elixir.path,
+            "kind": "members" if self.is_enum else "fields",
+            "fields": [r.to_json() for r in self.rows],
+            "findings": [f.to_json() for f in self.findings],
+        }
+        if self.notes:
+            data["notes"] = list(self.notes)
+        return data
+
+
+@dataclass(slots=True)
+class ParityReport:
+    python_model: SdkModel
+    elixir_model: SdkModel
+    pairs: list[PairReport]
+    unmatched_python: list[TypeDef]
+    unmatched_elixir: list[TypeDef]
+    extra_findings: list[Finding] = field(default_factory=list)
+    """Findings that belong to no pair (e.g. model names in files outside any type)."""
+    warnings: list[str] = field(default_factory=list)
+    model_names: list[Any] = field(default_factory=list)
+    """`modelnames.Occurrence`s of outdated model names in either tree."""
+
+    def all_findings(self) -> list[Finding]:
+        return [*(f for p in self.pairs for f in p.all_findings()), *self.extra_findings]
+
+    def summary(self) -> dict[str, Any]:
+        findings = self.all_findings()
+        active = [f for f in findings if not f.waived]
+        by_kind = {k.value: sum(1 for f in active if f.kind is k) for k in FindingKind}
+        by_severity = {s.value: sum(1 for f in active if f.level is s) for s in Severity}
+        return {
+            "pairs": len(self.pairs),
+            "unmatched": {"python": len(self.unmatched_python), "elixir": len(self.unmatched_elixir)},
+            "findings": len(active),
+            "waived": len(findings) - len(active),
+            "by_kind": by_kind,
+            "by_severity": by_severity,
+            "doc_coverage": {
+                "python": doc_coverage(self.python_model.types),
+                "elixir": doc_coverage(self.elixir_model.types, only={p.elixir.path for p in self.pairs}
+                                       | {t.path for t in self.unmatched_elixir}),
+            },
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        py, ex = self.python_model.source, self.elixir_model.source
+        return {
+            "python": {"source": py.spec, "version": py.version, "ref": py.ref},
+            "elixir": {"source": ex.spec, "version": ex.version, "ref": ex.ref},
+            "pairs": [p.to_json() for p in self.pairs],
+            "unmatched": {
+                "python": [t.public_path or t.path for t in self.unmatched_python],
+                "elixir": [t.path for t in self.unmatched_elixir],
+            },
+            "findings": [f.to_json() for f in self.extra_findings],
+            "model_names": [o.to_json() for o in self.model_names],
+            "summary": self.summary(),
+        }
+
+
+def doc_coverage(types: list[TypeDef], only: set[str] | None = None) -> dict[str, Any]:
+    """Share of types and of fields that carry documentation."""
+    chosen = [t for t in types if only is None or t.path in only]
+    fields = [f for t in chosen for f in t.fields]
+    typed = sum(1 for t in chosen if t.doc)
+    documented = sum(1 for f in fields if f.doc)
+    return {
+        "types": len(chosen),
+        "types_documented": typed,
+        "fields": len(fields),
+        "fields_documented": documented,
+        "ratio": round(documented / len(fields), 4) if fields else None,
+    }
+
+
+def _python_context(model: SdkModel) -> PyContext:
+    aliases = {t.name: t.annotation for t in model.types if t.kind is TypeKind.TYPE_ALIAS and t.annotation}
+    return PyContext(aliases=aliases)
+
+
+def _member_fields(typedef: TypeDef) -> list[FieldDef]:
+    return [FieldDef(name=str(m), line=typedef.line) for m in typedef.members]
+
+
+def _same_model_factory(pairs: list[tuple[TypeDef, TypeDef]]):
+    known = {(p.name, e.name) for p, e in pairs}
+
+    def same_model(py_name: str, ex_name: str) -> bool:
+        return py_name == ex_name or (py_name, ex_name) in known
+
+    return same_model
+
+
+def run_parity(python: SdkModel, elixir: SdkModel, settings: Settings, notes: list[Note] | None = None) -> ParityReport:
+    matched = match_types(python, elixir, prefixes=settings.type_prefixes, type_map=settings.type_map)
+    py_ctx = _python_context(python)
+    same_model = _same_model_factory(matched.pairs)
+    pairs: list[PairReport] = []
+    for py_type, ex_type in matched.pairs:
+        is_enum = py_type.kind in ALIAS_KINDS and ex_type.kind is TypeKind.ENUM_TYPE
+        if is_enum:
+            rows_raw = match_fields(_member_fields(py_type), _member_fields(ex_type), {})
+            rules = FIELD_RULES[:1]  # members only exist or not
+        else:
+            rows_raw = match_fields(py_type.fields, ex_type.fields, field_aliases_for(py_type, settings.field_aliases))
+            rules = FIELD_RULES
+        rows = [_row(py_type, ex_type, r, py_ctx, same_model, rules) for r in rows_raw]
+        pairs.append(PairReport(py_type, ex_type, rows, type_doc_findings(py_type, ex_type), is_enum=is_enum))
+    report = ParityReport(python, elixir, pairs, matched.unmatched_python, matched.unmatched_elixir)
+    if notes:
+        apply_notes(report, notes)
+    return report
+
+
+def _row(py_type: TypeDef, ex_type: TypeDef, pair: FieldPair, py_ctx: PyContext, same_model, rules) -> FieldRow:
+    ctx = FieldContext(py_type, ex_type, pair.python, pair.elixir, pair.how, py_ctx, same_model)
+    findings = [f for rule in rules for f in rule(ctx)]
+    return FieldRow(pair.python, pair.elixir, pair.how, findings)
+
+
+def _type_matches(target: str, typedef: TypeDef) -> bool:
+    return target in (typedef.path, typedef.public_path, typedef.name)
+
+
+def apply_notes(report: ParityReport, notes: list[Note]) -> None:
+    """Attach each note to its type or field; waive the kinds it names. Notes pointing at nothing become warnings."""
+    for note in notes:
+        for pair in report.pairs:
+            typedef = pair.python if note.side == "python" else pair.elixir
+            if _type_matches(note.target, typedef):
+                note.used = True
+                pair.notes.append(note.text)
+                _waive(pair.findings, note)
+                # a note on a whole type can waive its kinds on every field; the note text stays on the type
+                _waive([f for row in pair.rows for f in row.findings], note, attach=False)
+                continue
+            head, _, field_name = note.target.rpartition(".")
+            if not head or not _type_matches(head, typedef):
+                continue
+            for row in pair.rows:
+                field_def = row.python if note.side == "python" else row.elixir
+                if field_def is not None and field_def.name == field_name:
+                    note.used = True
+                    row.notes.append(note.text)
+                    _waive(row.findings, note)
+        if not note.used:
+            report.warnings.append(
+                f"{note.describe()} points at nothing: no matched type or field is named '{note.target}'"
+            )
+
+
+def _waive(findings: list[Finding], note: Note, *, attach: bool = True) -> None:
+    for finding in findings:
+        if attach:
+            finding.note = note.text if not finding.note else f"{finding.note}\n{note.text}"
+        if "all" in note.waive or finding.kind.value in note.waive:
+            finding.waived = True
+            finding.waiver_reason = note.text
