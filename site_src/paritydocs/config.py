@@ -60,7 +60,7 @@ TINKER_PROFILE: dict[str, Any] = {
     "fail_on": "high",
     "cache_dir": None,
     "nav_title": "Parity",
-    "output_dir": "parity",
+    "output_dir": "",
 }
 
 
@@ -206,6 +206,20 @@ def _path(name: str, value: Any, base: Path, errors: list[str]) -> Path | None:
     return path if path.is_absolute() else base / path
 
 
+def _spec(value: Any, base: Path) -> Any:
+    """A local path spec in the configuration is relative to the configuration file, not the shell."""
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith("git:"):
+        repo, at, ref = value[4:].rpartition("@")
+        if at and repo and "://" not in repo and not repo.startswith(("~", "/")) and ":" not in repo:
+            return f"git:{(base / repo).as_posix()}@{ref}"
+        return value
+    if value.startswith(("pypi:", "hex:")) or value.startswith(("~", "/")):
+        return value
+    return (base / value).as_posix()
+
+
 def load_settings(
     raw: Mapping[str, Any] | None, *, base_dir: Path | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
@@ -222,7 +236,9 @@ def load_settings(
         errors.append(f"unknown option '{key}' (known: {', '.join(sorted(TINKER_PROFILE))})")
     merged = {**TINKER_PROFILE, **{k: v for k, v in raw.items() if k in TINKER_PROFILE}}
 
-    for key in ("python", "elixir", "nav_title", "output_dir"):
+    if not isinstance(merged["output_dir"], str):
+        errors.append(f"'output_dir' must be a folder under docs_dir (or \"\" for its root), got {merged['output_dir']!r}")
+    for key in ("python", "elixir", "nav_title"):
         if not isinstance(merged[key], str) or not merged[key]:
             errors.append(f"'{key}' must be a non-empty string, got {merged[key]!r}")
     fail_on = merged["fail_on"]
@@ -235,8 +251,8 @@ def load_settings(
         errors.append(f"'python_api' must be true or false, got {merged['python_api']!r}")
 
     settings = Settings(
-        python=str(environ.get("PARITYDOCS_PYTHON") or merged["python"]),
-        elixir=str(environ.get("PARITYDOCS_ELIXIR") or merged["elixir"]),
+        python=str(environ.get("PARITYDOCS_PYTHON") or _spec(merged["python"], base)),
+        elixir=str(environ.get("PARITYDOCS_ELIXIR") or _spec(merged["elixir"], base)),
         python_modules=_str_list("python_modules", merged["python_modules"], errors),
         python_clients=_str_list("python_clients", merged["python_clients"] or [], errors),
         elixir_dirs=_str_list("elixir_dirs", merged["elixir_dirs"], errors),

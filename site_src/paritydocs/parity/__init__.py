@@ -93,6 +93,8 @@ class ParityReport:
     warnings: list[str] = field(default_factory=list)
     model_names: list[Any] = field(default_factory=list)
     """`modelnames.Occurrence`s of outdated model names in either tree."""
+    client_pairs: list[Any] = field(default_factory=list)
+    """Client class ↔ client module comparisons (`clients.ClientPair`)."""
 
     def all_findings(self) -> list[Finding]:
         return [*(f for p in self.pairs for f in p.all_findings()), *self.extra_findings]

@@ -1,0 +1,201 @@
+"""Model-name example updates: rewrite outdated model ids, and find the ones still in either SDK.
+
+Matching respects model-id boundaries: `Qwen/Qwen2.5-7B` does not match inside `Qwen/Qwen2.5-7B-Instruct`
+or `org/Qwen/Qwen2.5-7B`, so only the ids listed are rewritten. Rewriting is idempotent as long as no new
+name is itself listed as an old one (checked in `compile_updates`).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from paritydocs.errors import ConfigError
+from paritydocs.model import Location
+
+# A model id continues with word characters, `-`, `/`, or a `.` followed by a word character (`2.5`).
+_BEFORE = r"(?<![\w/.\-])"
+_AFTER = r"(?![\w\-/]|\.\w)"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelNameUpdate:
+    old: str
+    new: str
+    pattern: re.Pattern[str]
+
+
+def compile_updates(model_names: Mapping[str, str]) -> tuple[ModelNameUpdate, ...]:
+    olds = set(model_names)
+    for old, new in model_names.items():
+        if any(_pattern(o).search(new) for o in olds):
+            raise ConfigError(
+                f"model_names: the new name '{new}' (for '{old}') is itself listed as an old name; "
+                "updates would not be idempotent"
+            )
+    return tuple(ModelNameUpdate(old, new, _pattern(old)) for old, new in model_names.items())
+
+
+def _pattern(old: str) -> re.Pattern[str]:
+    return re.compile(_BEFORE + re.escape(old) + _AFTER)
+
+
+def apply_updates(text: str, updates: Iterable[ModelNameUpdate]) -> str:
+    """Rewrite every listed old id to its new one, in order."""
+    for update in updates:
+        if update.old in text:
+            text = update.pattern.sub(update.new, text)
+    return text
+
+
+def has_outdated(text: str | None, updates: Iterable[ModelNameUpdate]) -> bool:
+    return bool(text) and any(u.old in text and u.pattern.search(text) for u in updates)  # type: ignore[operator]
+
+
+# ---- scanning the SDK trees ---------------------------------------------------------------------
+
+SCANNED_SUFFIXES = {".py", ".pyi", ".md", ".rst", ".txt", ".ex", ".exs", ".livemd", ".yml", ".yaml", ".toml", ".json", ".ipynb"}
+INTERNAL_PATTERNS = (
+    "test/*", "tests/*", "*/test/*", "*/tests/*", "test_*.py", "*/test_*.py", "*_test.py", "*_test.exs",
+    "docs/2[0-9][0-9][0-9]*/*",  # dated research folders
+    "*research*", "*notes*", "*/adrs/*", "*/prompts/*", "*/plans/*",
+    "CHANGELOG*", "AGENTS.md", "CLAUDE.md", ".github/*", "*.lock",
+)
+SKIPPED_DIRS = {".git", "_build", "deps", "node_modules", "__pycache__", ".venv", "site", ".elixir_ls"}
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    side: str
+    """`python` or `elixir`."""
+    file: str
+    line: int
+    column: int
+    old: str
+    new: str
+    text: str
+    """The line, stripped, shortened."""
+    audience: str
+    """`user-facing` or `internal`."""
+    reason: str
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "side": self.side, "file": self.file, "line": self.line, "old": self.old, "new": self.new,
+            "audience": self.audience, "reason": self.reason, "text": self.text,
+        }
+
+
+def classify(relpath: str) -> tuple[str, str]:
+    """User-facing (ships to users: README, guides, package docs, doc attributes, code) or internal."""
+    for pattern in INTERNAL_PATTERNS:
+        if fnmatch.fnmatch(relpath, pattern):
+            return "internal", _REASONS.get(pattern, f"matches {pattern}")
+    if relpath.endswith((".ex", ".py", ".pyi")):
+        return "user-facing", "shipped source (docstrings, @moduledoc/@doc, defaults)"
+    if relpath.startswith(("docs/", "guides/")) or "/docs/" in relpath:
+        return "user-facing", "published documentation"
+    if Path(relpath).name.lower().startswith("readme"):
+        return "user-facing", "README"
+    if relpath.startswith("examples/") or "/examples/" in relpath:
+        return "user-facing", "example"
+    return "user-facing", "shipped file"
+
+
+_REASONS = {
+    "test/*": "test", "tests/*": "test", "*/test/*": "test", "*/tests/*": "test",
+    "docs/2[0-9][0-9][0-9]*/*": "dated research notes", "*research*": "research notes",
+    "*/adrs/*": "design records", "*/prompts/*": "prompts", "CHANGELOG*": "changelog (history)",
+}
+
+
+def scan_tree(root: Path, side: str, updates: tuple[ModelNameUpdate, ...]) -> list[Occurrence]:
+    """Every occurrence of an outdated name in a source tree, sorted by file and line."""
+    found: list[Occurrence] = []
+    if not updates:
+        return found
+    root = root.resolve()
+    for path in _walk(root):
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            continue
+        if b"\0" in raw[:4096] or not any(u.old.encode() in raw for u in updates):
+            continue
+        text = raw.decode("utf-8", errors="replace")
+        rel = path.relative_to(root).as_posix()
+        audience, reason = classify(rel)
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            for update in updates:
+                if update.old not in line:
+                    continue
+                for match in update.pattern.finditer(line):
+                    snippet = line.strip()
+                    found.append(Occurrence(
+                        side, rel, lineno, match.start() + 1, update.old, update.new,
+                        snippet if len(snippet) <= 160 else snippet[:159] + "\u2026", audience, reason,
+                    ))
+    return sorted(found, key=lambda o: (o.file, o.line, o.column))
+
+
+def _walk(root: Path) -> Iterable[Path]:
+    stack = [root]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        folder = stack.pop()
+        try:
+            stat = folder.stat()
+            entries = sorted(folder.iterdir())
+        except OSError:
+            continue
+        if (stat.st_dev, stat.st_ino) in seen:
+            continue  # symlink loop
+        seen.add((stat.st_dev, stat.st_ino))
+        for entry in entries:
+            if entry.name in SKIPPED_DIRS:
+                continue
+            if entry.is_dir():
+                stack.append(entry)
+            elif entry.suffix in SCANNED_SUFFIXES or entry.name.lower().startswith("readme"):
+                yield entry
+
+
+def add_model_name_findings(report: Any, settings: Any) -> None:
+    """Scan both trees; user-facing occurrences become `outdated_model_name` findings on their pair or the report."""
+    from paritydocs.parity import Finding, FindingKind
+
+    updates = compile_updates(settings.model_names)
+    occurrences: list[Occurrence] = []
+    for side, model in (("python", report.python_model), ("elixir", report.elixir_model)):
+        occurrences.extend(scan_tree(Path(model.source.root), side, updates))
+    report.model_names = occurrences
+    by_file: dict[tuple[str, str], Any] = {}
+    for pair in report.pairs:
+        by_file.setdefault(("python", pair.python.file), pair)
+        by_file.setdefault(("elixir", pair.elixir.file), pair)
+    for occ in occurrences:
+        if occ.audience != "user-facing":
+            continue
+        loc = occ.location
+        finding = Finding(
+            FindingKind.OUTDATED_MODEL_NAME,
+            # The message names only the new id: every published page is rewritten to current names, and the
+            # old spelling is shown where it belongs, on the model-name report.
+            f"Outdated model name in {occ.file}:{occ.line} ({occ.reason}): update it to `{occ.new}`.",
+            python=loc if occ.side == "python" else None,
+            elixir=loc if occ.side == "elixir" else None,
+            subject=f"{occ.side}:{occ.file}:{occ.line}:{occ.column}",
+        )
+        pair = by_file.get((occ.side, occ.file))
+        if pair is not None:
+            pair.findings.append(finding)
+        else:
+            report.extra_findings.append(finding)

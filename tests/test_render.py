@@ -1,0 +1,131 @@
+"""Render: filters are pure and make SDK text inert; templates render a pair; custom templates override."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+
+from paritydocs.config import load_settings
+from paritydocs.errors import ConfigError
+from paritydocs.model import Default, FieldDef, Language, SdkModel, SourceInfo, TypeDef, TypeKind
+from paritydocs.modelnames import compile_updates
+from paritydocs.parity import run_parity
+from paritydocs.render import Renderer
+from html_checks import live_markup
+from paritydocs.render.filters import do_cell, do_code, do_doc, do_fence, sanitize_markdown
+
+EXTENSIONS = ["tables", "admonition", "md_in_html", "attr_list", "pymdownx.details", "pymdownx.superfences"]
+
+
+def html(md_text: str) -> str:
+    return markdown.markdown(md_text, extensions=EXTENSIONS)
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "[click](javascript:alert(1))",
+    "[click]( javascript:alert(1) )",
+    "![x](data:text/html;base64,PHNjcmlwdD4=)",
+    "<javascript:alert(1)>",
+    "[ref]: javascript:alert(1)\n\n[ref]",
+    "{{ 7*7 }} {% raw %}",
+    "text {: onclick=\"alert(1)\" }",
+    '<a href="//evil.example/x">x</a>',
+    "<iframe src=https://evil.example></iframe>",
+    "<div markdown=\"1\">*x*</div>",
+    "\u202eevil\u202c",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_docstrings_render_inert(text):
+    for rendered in (html(str(do_doc(text))), html("| a |\n|---|\n| " + str(do_cell(text)) + " |")):
+        assert live_markup(rendered) == []
+        assert "<img" not in rendered and "<div" not in rendered  # raw HTML never passes through
+        assert "49" not in rendered  # never evaluated as Jinja
+        assert "\u202e" not in rendered
+
+
+def test_code_survives_backticks_pipes_and_newlines():
+    assert str(do_code("a`b")) == "`` a`b ``"
+    assert str(do_code("x\ny")) == "`x y`"
+    cell = str(do_cell("left | right\nnext `a|b`"))
+    out = html(f"| h |\n|---|\n| {cell} |")
+    assert out.count("<td>") == 1
+    assert "left | right" in out.replace("&#124;", "|") and "<br" in out and "<code>a|b</code>" in out
+
+
+def test_doc_keeps_code_blocks_and_demotes_headings():
+    text = "Intro\n\n## Fields\n\n    iex> <b>raw</b>\n\n```elixir\n<script>x</script>\n```\n"
+    out = sanitize_markdown(text)
+    assert "**Fields**" in out and "## Fields" not in out
+    assert "    iex> <b>raw</b>" in out  # indented code stays literal (Markdown escapes it)
+    rendered = html(out)
+    assert live_markup(rendered) == []
+    assert "script" in rendered  # shown, as code
+
+
+def test_unterminated_fence_is_closed():
+    assert sanitize_markdown("```\n<b>").endswith("```")
+
+
+def test_fence_is_longer_than_any_inner_fence():
+    assert str(do_fence("a\n```\nb", "elixir")).startswith("````elixir\n")
+
+
+def test_model_names_applied_in_docs_and_cells():
+    updates = compile_updates({"Qwen/Qwen2.5-7B": "Qwen/Qwen3-8B"})
+    assert "Qwen/Qwen3-8B" in str(do_doc("e.g. 'Qwen/Qwen2.5-7B'", updates))
+    assert "Qwen/Qwen3-8B" in str(do_cell("e.g. `Qwen/Qwen2.5-7B`", updates))
+
+
+def _report(doc: str):
+    py = SdkModel(SourceInfo("p", "", Language.PYTHON), types=[TypeDef(
+        path="acme.types.thing.Thing", public_path="acme.types.Thing", name="Thing", kind=TypeKind.PYDANTIC_MODEL,
+        doc=doc, file="acme/types/thing.py", line=1,
+        fields=[FieldDef("size", "int", default=Default("3", 3, True), doc=doc), FieldDef("py_only", "str", required=True)])])
+    ex = SdkModel(SourceInfo("e", "", Language.ELIXIR), types=[TypeDef(
+        path="Acme.Types.Thing", name="Thing", kind=TypeKind.STRUCT, doc="Port.", file="lib/thing.ex", line=1,
+        fields=[FieldDef("size", "integer()", default=Default("4", 4, True))])])
+    settings = load_settings({"python": "p", "elixir": "e", "type_prefixes": {"acme.types": "Acme.Types"},
+                              "model_names": {}, "python_api": False}, environ={})
+    return settings, run_parity(py, ex, settings)
+
+
+def test_pair_page_has_both_sides_fields_and_findings():
+    settings, report = _report("Size of the thing.")
+    pages = {p.path: p for p in Renderer(settings).pages(report)}
+    page = pages["types/Thing.md"].content
+    assert "`size`" in page and "`integer()`" in page and "`py_only`" in page
+    assert "default_mismatch" in page and "missing_in_elixir" in page
+    assert "Size of the thing." in page
+    assert {"index.md", "checklist.md", "unmatched.md", "model-names.md"} <= set(pages)
+
+
+def test_pair_page_with_hostile_doc_builds_inert_html():
+    settings, report = _report("<script>alert(1)</script> | {{ 7*7 }} [x](javascript:alert(1))")
+    page = next(p for p in Renderer(settings).pages(report) if p.path == "types/Thing.md").content
+    out = html(page)
+    assert live_markup(out) == []
+    assert "&lt;script&gt;" in out  # shown as text
+    assert "49" not in out
+
+
+def test_custom_template_overrides_by_name(tmp_path):
+    (tmp_path / "checklist.md.jinja").write_text('{% extends "_base/checklist.md.jinja" %}{% block title %}# Our list{% endblock %}')
+    settings, report = _report("x")
+    settings = load_settings({"python": "p", "elixir": "e", "custom_templates": str(tmp_path), "python_api": False},
+                             environ={})
+    page = next(p for p in Renderer(settings).pages(report) if p.path == "checklist.md")
+    assert page.content.startswith("# Our list")
+
+
+def test_broken_custom_template_is_one_line_error(tmp_path):
+    (tmp_path / "checklist.md.jinja").write_text("{% if %}")
+    settings = load_settings({"python": "p", "elixir": "e", "custom_templates": str(tmp_path), "python_api": False},
+                             environ={})
+    _, report = _report("x")
+    with pytest.raises(ConfigError) as err:
+        Renderer(settings).pages(report)
+    assert "checklist.md.jinja:1" in str(err.value) and "\n" not in str(err.value)
