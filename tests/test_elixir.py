@@ -1,0 +1,1001 @@
+"""The Elixir extractor: modules, structs, defaults, docs, functions, bad input, cache, JSON schema."""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from elixir_helpers import (
+    EXLIB,
+    EXLIB_BROKEN,
+    extract,
+    extract_text,
+    field,
+    function,
+    module,
+    signatures,
+    write_elixir_module,
+)
+from paritydocs import elixir
+from paritydocs.elixir import ParseCache, parse_elixir
+from paritydocs.model import Default, TypeKind
+
+# --------------------------------------------------------------------------------------------
+# tree-sitter plumbing
+
+
+def test_parse_elixir_returns_a_tree() -> None:
+    tree = parse_elixir(b"defmodule A do\nend\n")
+    assert tree.root_node.type == "source"
+    assert not tree.root_node.has_error
+
+
+def test_queries_are_package_data_and_compile_once(tmp_path: Path) -> None:
+    folder = resources.files("paritydocs").joinpath("queries")
+    for name in elixir.QUERY_FILES:
+        assert name.endswith(".scm")
+        assert folder.joinpath(name).read_text(encoding="utf-8").strip()
+    extract_text(tmp_path, "defmodule A do\nend\n")
+    query = elixir._TREE_SITTER["query"]
+    extract_text(tmp_path, "defmodule B do\nend\n", name="lib/b.ex")
+    assert elixir._TREE_SITTER["query"] is query
+
+
+# --------------------------------------------------------------------------------------------
+# Modules
+
+
+def test_module_names_files_and_lines(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        """
+        defmodule Acme.Outer do
+          @moduledoc "Outer."
+
+          defmodule Inner do
+            @moduledoc "Inner."
+            defmodule Deepest do
+            end
+          end
+
+          defmodule __MODULE__.Sibling do
+          end
+        end
+
+        defmodule Acme.Other do
+        end
+        """,
+        name="lib/acme/outer.ex",
+    )
+    assert [t.path for t in model.types] == [
+        "Acme.Outer",
+        "Acme.Outer.Inner",
+        "Acme.Outer.Inner.Deepest",
+        "Acme.Outer.Sibling",
+        "Acme.Other",
+    ]
+    inner = module(model, "Acme.Outer.Inner")
+    assert (inner.name, inner.file, inner.line, inner.doc) == ("Inner", "lib/acme/outer.ex", 4, "Inner.")
+    assert module(model, "Acme.Other").line == 14
+    assert model.warnings == []
+
+
+def test_files_are_sorted_and_only_ex(tmp_path: Path) -> None:
+    write_elixir_module(tmp_path, "defmodule Z do\nend\n", "lib/z.ex")
+    write_elixir_module(tmp_path, "defmodule A do\nend\n", "lib/sub/a.ex")
+    write_elixir_module(tmp_path, "defmodule Script do\nend\n", "lib/script.exs")
+    write_elixir_module(tmp_path, "defmodule Elsewhere do\nend\n", "other/e.ex")
+    model = extract(tmp_path)
+    assert [(t.path, t.file) for t in model.types] == [("A", "lib/sub/a.ex"), ("Z", "lib/z.ex")]
+    assert [t.path for t in extract(tmp_path, dirs=("lib", "other")).types] == ["A", "Z", "Elsewhere"]
+
+
+@pytest.mark.parametrize(
+    ("doc_source", "expected"),
+    [
+        ('"One line."', "One line."),
+        ('"Tab\\tand \\"quotes\\""', 'Tab\tand "quotes"'),
+        (
+            '"""\n  Heredoc first line.\n\n    indented code\n  Last.\n  """',
+            "Heredoc first line.\n\n  indented code\nLast.",
+        ),
+        ('~S"""\n  Raw \\n stays; #{not_interpolated}\n  """', "Raw \\n stays; #{not_interpolated}"),
+        ('~s"""\n  Escapes \\u00e9 work\n  """', "Escapes \u00e9 work"),
+        ('~S"Raw one line \\t"', "Raw one line \\t"),
+        ("false", None),
+    ],
+)
+def test_moduledoc_forms(tmp_path: Path, doc_source: str, expected: str | None) -> None:
+    source = "defmodule Acme.Doc do\n  @moduledoc " + doc_source + "\nend\n"
+    model = extract_text(tmp_path, source)
+    assert module(model, "Acme.Doc").doc == expected
+    assert model.warnings == []
+
+
+def test_module_without_moduledoc_and_later_moduledoc_false(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        """
+        defmodule Acme.NoDoc do
+        end
+
+        defmodule Acme.Hidden do
+          @moduledoc "Was documented"
+          @moduledoc false
+        end
+        """,
+    )
+    assert module(model, "Acme.NoDoc").doc is None
+    assert module(model, "Acme.Hidden").doc is None
+
+
+# --------------------------------------------------------------------------------------------
+# Kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "members"),
+    [
+        ("@type t :: :low | :medium | :high", TypeKind.ENUM_TYPE, ["low", "medium", "high"]),
+        ('@type t() :: "low" | "high"', TypeKind.ENUM_TYPE, ["low", "high"]),
+        ('@type t :: :low | :"very high"', TypeKind.ENUM_TYPE, ["low", "very high"]),
+        ("@values [:a, :b]\n  @type t :: String.t()", TypeKind.MODULE, []),
+        ("@type t :: :only", TypeKind.MODULE, []),
+        ('@type t :: :low | "high"', TypeKind.MODULE, []),
+        ("@type t :: :low | nil", TypeKind.MODULE, []),
+        ("@type t :: :low | integer()", TypeKind.MODULE, []),
+        ("@type t(x) :: :a | x", TypeKind.MODULE, []),
+        ("defstruct [:a]\n  @type t :: :x | :y", TypeKind.STRUCT, []),
+        ("defexception [:message]", TypeKind.STRUCT, []),
+        ("def f, do: 1", TypeKind.MODULE, []),
+    ],
+)
+def test_kinds(tmp_path: Path, body: str, kind: TypeKind, members: list[str]) -> None:
+    model = extract_text(tmp_path, f"defmodule Acme.K do\n  {body}\nend\n")
+    typedef = module(model, "Acme.K")
+    assert typedef.kind is kind
+    assert typedef.members == members
+
+
+def test_type_annotation_and_typedoc(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        """
+        defmodule Acme.Level do
+          @typedoc "How loud."
+          @type t :: :quiet | :loud
+          @typedoc "Not for t."
+          @type other :: atom()
+        end
+        """,
+    )
+    level = module(model, "Acme.Level")
+    assert level.annotation == ":quiet | :loud"
+    assert level.typedoc == "How loud."
+
+
+# --------------------------------------------------------------------------------------------
+# defstruct forms
+
+
+@pytest.mark.parametrize(
+    ("struct_source", "names", "defaults"),
+    [
+        ("defstruct [:a, :b]", ["a", "b"], [None, None]),
+        ("defstruct [a: 1, b: 2]", ["a", "b"], [1, 2]),
+        ("defstruct [:a, b: 1]", ["a", "b"], [None, 1]),
+        ("defstruct a: 1, b: 2", ["a", "b"], [1, 2]),
+        ("defstruct a: 1,\n            b: [x: 2]", ["a", "b"], [1, {"x": 2}]),
+        ('defstruct ["quoted key": 1, ok?: true]', ["quoted key", "ok?"], [1, True]),
+        ("@fields [:a, b: 3]\n  defstruct @fields", ["a", "b"], [None, 3]),
+        ("defstruct []", [], []),
+    ],
+)
+def test_defstruct_forms(tmp_path: Path, struct_source: str, names: list[str], defaults: list) -> None:
+    model = extract_text(tmp_path, f"defmodule Acme.S do\n  {struct_source}\nend\n")
+    typedef = module(model, "Acme.S")
+    assert typedef.kind is TypeKind.STRUCT
+    assert [f.name for f in typedef.fields] == names
+    assert [f.default.value if f.default else None for f in typedef.fields] == defaults
+    assert model.warnings == []
+
+
+def test_defstruct_field_lines_and_not_literal_warning(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        """
+        defmodule Acme.Lines do
+          defstruct [
+            :first,
+            second: 2
+          ]
+        end
+
+        defmodule Acme.Computed do
+          defstruct Enum.map(1..3, &:"f#{&1}")
+        end
+        """,
+    )
+    assert [f.line for f in module(model, "Acme.Lines").fields] == [3, 4]
+    assert module(model, "Acme.Computed").fields == []
+    assert [(w.line, "not a literal list" in w.message) for w in model.warnings] == [(9, True)]
+
+
+def test_field_annotations_required_and_wire(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        """
+        defmodule Acme.Order do
+          @enforce_keys [:order_id]
+          @derive {Jason.Encoder, only: [:order_id, :lines]}
+          defstruct [:order_id, :lines, :note]
+
+          @type t :: %__MODULE__{
+                  order_id: String.t(),
+                  lines: [map()]
+                         | nil,
+                  note: String.t() | nil
+                }
+        end
+
+        defmodule Acme.Named do
+          @required [:a]
+          @enforce_keys @required
+          @derive [Inspect, {Jason.Encoder, except: [:b]}]
+          defstruct [:a, :b]
+          @type t :: %Acme.Named{a: integer(), b: integer()}
+        end
+
+        defmodule Acme.Plain do
+          @derive Jason.Encoder
+          defstruct [:a]
+        end
+        """,
+    )
+    order = module(model, "Acme.Order")
+    assert [(f.name, f.annotation, f.required, f.wire) for f in order.fields] == [
+        ("order_id", "String.t()", True, True),
+        ("lines", "[map()] | nil", False, True),
+        ("note", "String.t() | nil", False, False),
+    ]
+    named = module(model, "Acme.Named")
+    assert [(f.name, f.annotation, f.required, f.wire) for f in named.fields] == [
+        ("a", "integer()", True, True),
+        ("b", "integer()", False, False),
+    ]
+    assert field(module(model, "Acme.Plain"), "a").wire is None
+
+
+# --------------------------------------------------------------------------------------------
+# Defaults
+
+
+@pytest.mark.parametrize(
+    ("expr", "value", "resolved"),
+    [
+        ("10_000", 10000, True),
+        ("1.0e-12", 1.0e-12, True),
+        ("1_000.5", 1000.5, True),
+        (":infinity", "infinity", True),
+        ('"plain"', "plain", True),
+        ('"line\\nbreak"', "line\nbreak", True),
+        ("0x1F", 31, True),
+        ("0o17", 15, True),
+        ("0b101", 5, True),
+        ("-1", -1, True),
+        ("-0.5", -0.5, True),
+        ("true", True, True),
+        ("false", False, True),
+        ("?a", 97, True),
+        ("[1, 2.5, :x]", [1, 2.5, "x"], True),
+        ("[mode: :fast, level: 2]", {"mode": "fast", "level": 2}, True),
+        ("[1, mode: :fast]", [1, ["mode", "fast"]], True),
+        ('%{"a" => 1, b: [true]}', {"a": 1, "b": [True]}, True),
+        ("%{}", {}, True),
+        ("{1, :two}", [1, "two"], True),
+        ("~w(alpha beta)", ["alpha", "beta"], True),
+        ("~w(alpha beta)a", ["alpha", "beta"], True),
+        ("2 * 1_024", 2048, True),
+        ('"a" <> "b"', "ab", True),
+        ("%Acme.Other{}", None, False),
+        ("%Other{size: 1}", None, False),
+        ('"hi #{name}"', None, False),
+        ("Acme.Module", None, False),
+        ('System.get_env("X")', None, False),
+        ("&String.upcase/1", None, False),
+        ("@undefined_attribute", None, False),
+        ("[a: 1, a: 2]", None, False),
+        ('%{"a" => 2, a: 1}', None, False),
+        ("1 / 0", None, False),
+        ("'charlist'", None, False),
+        ("~r/regex/", None, False),
+    ],
+)
+def test_default_evaluation(tmp_path: Path, expr: str, value: object, resolved: bool) -> None:
+    model = extract_text(tmp_path, f"defmodule Acme.D do\n  defstruct value: {expr}\nend\n")
+    default = field(module(model, "Acme.D"), "value").default
+    assert default == Default(expr=expr, value=value, resolved=resolved)
+    assert model.warnings == []
+
+
+def test_nil_default_is_resolved_null(tmp_path: Path) -> None:
+    model = extract_text(tmp_path, "defmodule Acme.N do\n  defstruct value: nil, other: 1\nend\n")
+    assert field(module(model, "Acme.N"), "value").default == Default("nil", None, True)
+    assert field(module(model, "Acme.N"), "value").default.to_json() == {"expr": "nil", "value": None, "resolved": True}
+
+
+def test_attribute_default_records_the_attribute_literal(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        """
+        defmodule Acme.Attr do
+          @base 1_000
+          @limit @base
+          @base 5
+          defstruct limit: @limit, base: @base, later: @later
+          @later 1
+        end
+        """,
+    )
+    attr = module(model, "Acme.Attr")
+    assert field(attr, "limit").default == Default(expr="1_000", value=1000, resolved=True)
+    assert field(attr, "base").default == Default(expr="5", value=5, resolved=True)
+    assert field(attr, "later").default == Default(expr="@later", value=None, resolved=False)
+
+
+def test_constructor_defaults(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        """
+        defmodule Acme.Retry do
+          defstruct [:attempts, :backoff_ms, :jitter, :cap_ms, :mode, :label, :fixed]
+
+          @default_attempts :infinity
+          @default_backoff_ms 250
+          @default_jitter 0.1
+          @default_cap_ms 30_000
+          @default_mode :linear
+          @default_label "r-#{System.pid()}"
+          @default_fixed 7
+
+          def new(opts \\\\ []) do
+            %__MODULE__{
+              attempts: Keyword.get(opts, :attempts, @default_attempts),
+              backoff_ms: Keyword.get(opts, :backoff_ms) || @default_backoff_ms,
+              jitter: opts[:jitter] || @default_jitter,
+              cap_ms: opts |> Keyword.get(:cap_ms, @default_cap_ms),
+              mode: pick(opts, :mode, @default_mode),
+              label: Keyword.get(opts, :label, @default_label),
+              fixed: Keyword.get(opts, :fixed, 8)
+            }
+          end
+
+          defp pick(opts, key, default), do: Keyword.get(opts, key, default)
+        end
+        """,
+    )
+    retry = module(model, "Acme.Retry")
+    defaults = {f.name: f.default for f in retry.fields}
+    assert defaults == {
+        "attempts": Default(":infinity", "infinity", True),
+        "backoff_ms": Default("250", 250, True),
+        "jitter": Default("0.1", 0.1, True),
+        "cap_ms": Default("30_000", 30000, True),
+        "mode": Default(":linear", "linear", True),  # a bare @default_mode read by new/1
+        "label": Default('"r-#{System.pid()}"', None, False),
+        "fixed": Default("8", 8, True),
+    }
+
+
+def test_constructor_default_rules_and_precedence(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        """
+        defmodule Acme.Conn do
+          defstruct host: "localhost", timeout: nil, retries: nil, port: nil
+
+          @default_host "example.invalid"
+          @default_timeout 5_000
+          @default_port 80
+
+          def new(opts) do
+            %__MODULE__{
+              host: Keyword.get(opts, :host, @default_host),
+              timeout: Keyword.get(opts, :timeout, 60_000),
+              retries: opts[:retries]
+            }
+          end
+
+          def default_port, do: @default_port
+        end
+        """,
+    )
+    conn = module(model, "Acme.Conn")
+    # defstruct value wins when not nil
+    assert field(conn, "host").default == Default('"localhost"', "localhost", True)
+    # nil in defstruct: the constructor's default
+    assert field(conn, "timeout").default == Default("60_000", 60000, True)
+    # no default anywhere but the explicit nil
+    assert field(conn, "retries").default == Default("nil", None, True)
+    # @default_port exists but the constructor never reads it: not used
+    assert field(conn, "port").default == Default("nil", None, True)
+
+
+# --------------------------------------------------------------------------------------------
+# Field docs
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "* `:size` - How many.",
+        "- size: How many.",
+        "* `size` \u2014 How many.",
+        "- `:size` - How many.",
+        "* `size` (integer) - How many.",
+        "  * `:size` - How many.",
+        "+ size - How many.",
+        "- `size:` How many.",
+    ],
+)
+def test_fields_section_bullet_styles(tmp_path: Path, bullet: str) -> None:
+    source = (
+        'defmodule Acme.B do\n  @moduledoc """\n  Intro.\n\n  ## Fields\n\n  '
+        + bullet
+        + '\n  """\n  defstruct [:size]\nend\n'
+    )
+    size = field(module(extract_text(tmp_path, source), "Acme.B"), "size")
+    assert (size.doc, size.doc_source) == ("How many.", "moduledoc_fields")
+
+
+@pytest.mark.parametrize("heading", ["## Fields", "### Fields", "Fields:", "## Struct fields", "#### Fields:"])
+def test_fields_section_headings(tmp_path: Path, heading: str) -> None:
+    source = f'defmodule Acme.H do\n  @moduledoc """\n  {heading}\n\n  - `size` - How many.\n  """\n  defstruct [:size]\nend\n'
+    assert field(module(extract_text(tmp_path, source), "Acme.H"), "size").doc == "How many."
+
+
+def test_fields_section_continuations_and_section_end(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        '''
+        defmodule Acme.Sec do
+          @moduledoc """
+          - `a` - Not in a Fields section.
+
+          ## Fields
+
+          * `:a` - First line
+            continues here
+            and here.
+          * `:b` - B.
+            * `:c` - nested bullet, part of b
+          * `:ghost` - not a field of the struct
+
+          After the list.
+
+          * `:d` - after the paragraph: not a field doc
+
+          ## Other
+
+          * `:e` - other section
+          """
+          defstruct [:a, :b, :c, :d, :e]
+        end
+        ''',
+    )
+    sec = module(model, "Acme.Sec")
+    assert field(sec, "a").doc == "First line continues here and here."
+    assert field(sec, "b").doc == "B. * `:c` - nested bullet, part of b"
+    assert [field(sec, n).doc for n in ("c", "d", "e")] == [None, None, None]
+
+
+def test_typedoc_fields_and_comments(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        '''
+        defmodule Acme.Docs do
+          @moduledoc """
+          ## Fields
+
+          - `from_moduledoc` - From the moduledoc.
+          """
+
+          defstruct [
+            # Comment loses to the moduledoc.
+            :from_moduledoc,
+            :from_typedoc,
+            # Above the struct field,
+            # on two lines.
+            :from_struct_comment,
+            :trailing, # not above anything
+            :from_type_comment,
+            # separated from the field by a blank line: not directly above
+
+            :none
+          ]
+
+          @typedoc """
+          ### Fields
+
+          * `from_typedoc` - From the typedoc.
+          """
+          @type t :: %__MODULE__{
+                  from_moduledoc: term(),
+                  from_typedoc: term(),
+                  from_struct_comment: term(),
+                  trailing: term(),
+                  # In the type.
+                  from_type_comment: term(),
+                  none: term()
+                }
+        end
+        ''',
+    )
+    docs = {f.name: (f.doc, f.doc_source) for f in module(model, "Acme.Docs").fields}
+    assert docs == {
+        "from_moduledoc": ("From the moduledoc.", "moduledoc_fields"),
+        "from_typedoc": ("From the typedoc.", "typedoc_fields"),
+        "from_struct_comment": ("Above the struct field,\non two lines.", "comment"),
+        "trailing": (None, None),
+        "from_type_comment": ("In the type.", "comment"),
+        "none": (None, None),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Functions
+
+
+def test_functions_docs_specs_and_arities(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        '''
+        defmodule Acme.Api do
+          @doc """
+          Get a thing.
+          """
+          @spec get(String.t(), keyword()) :: {:ok, term()}
+          def get(id, opts \\\\ []) do
+            {:ok, {id, opts}}
+          end
+
+          @doc "Sum."
+          @spec sum(number(), number()) :: number() when number: integer()
+          def sum(a, b) when is_integer(a), do: a + b
+          def sum(a, b), do: a + b
+
+          @doc "Version."
+          def version, do: "1"
+
+          @doc false
+          def hidden(x), do: x
+
+          def _underscored(x), do: x
+
+          defp private(x), do: x
+
+          defmacro macro(x), do: x
+
+          defdelegate delegated(x), to: Acme.Impl
+
+          @impl true
+          def init(arg), do: {:ok, arg}
+
+          @impl true
+          @doc "Documented callback."
+          def handle_info(msg, state), do: {:noreply, {msg, state}}
+
+          def undocumented(%{} = map, [_ | _], _unused), do: map
+        end
+        ''',
+    )
+    api = module(model, "Acme.Api")
+    assert signatures(api) == [
+        "get/1",
+        "get/2",
+        "sum/2",
+        "version/0",
+        "delegated/1",
+        "handle_info/2",
+        "undocumented/3",
+    ]
+    get2 = function(api, "get", 2)
+    assert (get2.doc, get2.spec, get2.line, get2.file) == (
+        "Get a thing.",
+        "get(String.t(), keyword()) :: {:ok, term()}",
+        6,
+        "lib/x.ex",
+    )
+    assert [(p.name, p.kind, p.required, p.default) for p in get2.params] == [
+        ("id", "positional_or_keyword", True, None),
+        ("opts", "positional_or_keyword", False, Default("[]", [], True)),
+    ]
+    get1 = function(api, "get", 1)
+    assert (get1.doc, get1.spec, [p.name for p in get1.params]) == ("Get a thing.", None, ["id"])
+    total = function(api, "sum", 2)
+    assert total.spec == "sum(number(), number()) :: number() when number: integer()"
+    assert total.line == 12
+    assert function(api, "version", 0).params == []
+    assert function(api, "handle_info", 2).doc == "Documented callback."
+    assert [p.name for p in function(api, "undocumented", 3).params] == ["map", "arg2", "unused"]
+
+
+def test_default_arguments_in_a_bodiless_head(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        """
+        defmodule Acme.Head do
+          @doc "Page through."
+          @spec page(integer(), integer()) :: list()
+          @spec page(integer()) :: list()
+          def page(number \\\\ 1, size \\\\ 20)
+          def page(n, s) when n > 0, do: [n, s]
+          def page(_, _), do: []
+        end
+        """,
+    )
+    head = module(model, "Acme.Head")
+    assert signatures(head) == ["page/0", "page/1", "page/2"]
+    assert function(head, "page", 1).spec == "page(integer()) :: list()"
+    assert [(p.name, p.default.value) for p in function(head, "page", 2).params] == [("number", 1), ("size", 20)]
+    assert [p.name for p in function(head, "page", 1).params] == ["number"]
+
+
+def test_multiple_specs_for_one_arity_are_joined(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        """
+        defmodule Acme.Specs do
+          @spec f(integer()) :: integer()
+          @spec f(float()) :: float()
+          def f(x), do: x
+        end
+        """,
+    )
+    assert function(module(model, "Acme.Specs"), "f", 1).spec == "f(integer()) :: integer()\nf(float()) :: float()"
+
+
+def test_option_params(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        """
+        defmodule Acme.Opts do
+          @default_timeout 5_000
+
+          def call(url, opts \\\\ []) do
+            timeout = Keyword.get(opts, :timeout, @default_timeout)
+            retries = opts[:retries] || 3
+            token = Keyword.fetch!(opts, :token)
+            {:ok, region} = Keyword.fetch(opts, :region)
+            mode = opts |> Keyword.get(:mode, :fast)
+            plain = Keyword.get(opts, :plain)
+            other = Keyword.get(url, :not_an_option, 1)
+            {timeout, retries, token, region, mode, plain, other}
+          end
+
+          def configure(client_options) do
+            Keyword.get(client_options, :pool_size, 10)
+          end
+
+          def two_clauses(a, opts) when is_atom(a), do: Keyword.get(opts, :first)
+          def two_clauses(a, opts), do: {a, Keyword.fetch!(opts, :second)}
+        end
+        """,
+    )
+    opts = module(model, "Acme.Opts")
+    call = function(opts, "call", 2)
+    options = [(p.name, p.required, p.default) for p in call.params if p.kind == "option"]
+    assert options == [
+        ("timeout", False, Default("5_000", 5000, True)),
+        ("retries", False, Default("3", 3, True)),
+        ("token", True, None),
+        ("region", False, None),
+        ("mode", False, Default(":fast", "fast", True)),
+        ("plain", False, None),
+    ]
+    assert [p.name for p in function(opts, "call", 1).params] == ["url"]  # opts not a parameter of call/1
+    assert [(p.name, p.default.value) for p in function(opts, "configure", 1).params if p.kind == "option"] == [
+        ("pool_size", 10)
+    ]
+    assert [(p.name, p.required) for p in function(opts, "two_clauses", 2).params if p.kind == "option"] == [
+        ("first", False),
+        ("second", True),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# The fixture library, end to end
+
+
+def test_fixture_library() -> None:
+    model = extract(EXLIB)
+    assert model.warnings == []
+    assert [(t.path, t.kind.value) for t in model.types] == [
+        ("Acme.Client", "module"),
+        ("Acme.Internal", "module"),
+        ("Acme.PoolSettings", "struct"),
+        ("Acme.Types.Color", "enum_type"),
+        ("Acme.Types.Gadget", "struct"),
+        ("Acme.Types.Region", "module"),
+        ("Acme.Types.ShapeKind", "enum_type"),
+        ("Acme.Types.Widget", "struct"),
+        ("Acme.Types.Widget.Dimensions", "struct"),
+    ]
+    widget = module(model, "Acme.Types.Widget")
+    assert widget.doc is not None and widget.doc.startswith("A widget placed on a dashboard.")
+    assert [(f.name, f.required, f.wire, f.doc_source) for f in widget.fields] == [
+        ("widget_id", True, True, "moduledoc_fields"),
+        ("title", True, True, "moduledoc_fields"),
+        ("cache_key", False, False, "comment"),
+        ("refresh_ms", False, True, "moduledoc_fields"),
+        ("tags", False, True, "comment"),
+    ]
+    assert field(widget, "title").doc == "Title shown above the widget; long titles are cut at forty characters."
+
+    pool = module(model, "Acme.PoolSettings")
+    assert [(f.name, f.required, f.default.value if f.default else None) for f in pool.fields] == [
+        ("size", True, 10),
+        ("overflow", False, 16),
+        ("idle_timeout", False, "infinity"),
+        ("strategy", False, "lifo"),
+        ("label", False, None),
+    ]
+    assert field(pool, "label").default == Default('"pool-#{:rand.uniform(9)}"', None, False)
+    assert field(pool, "overflow").doc == "Extra connections allowed under load."
+
+    gadget = module(model, "Acme.Types.Gadget")
+    assert field(gadget, "owner").default == Default('%Acme.Types.Widget{widget_id: "w", title: "t"}', None, False)
+    assert field(gadget, "epsilon").default == Default("1.0e-12", 1.0e-12, True)
+    assert field(gadget, "secret").wire is False
+    assert field(gadget, "weight").doc_source == "typedoc_fields"
+
+    assert module(model, "Acme.Types.Color").members == ["red", "green", "blue"]
+    assert module(model, "Acme.Types.ShapeKind").members == ["circle", "square", "hexagon"]
+    assert module(model, "Acme.Internal").doc is None
+    assert signatures(module(model, "Acme.Internal")) == ["on_close/1", "visible/1"]
+    client = module(model, "Acme.Client")
+    assert signatures(client) == [
+        "fetch/1",
+        "fetch/2",
+        "list/0",
+        "list/1",
+        "list/2",
+        "list/3",
+        "delete/1",
+        "delete/2",
+        "ping/1",
+        "health/0",
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Bad input
+
+
+def test_broken_fixture_library() -> None:
+    model = extract(EXLIB_BROKEN)
+    by_file = {(w.file, w.line): w.message for w in model.warnings}
+    assert by_file == {
+        ("lib/empty.ex", 1): "empty file",
+        ("lib/invalid_utf8.ex", 2): "bytes that are not UTF-8 (replaced with U+FFFD)",
+        ("lib/missing_end.ex", 9): "missing `end`; parsed as if 1 `end` were appended at the end of the file",
+        ("lib/unterminated_heredoc.ex", 2): "unterminated string or heredoc; extracted what could be parsed",
+    }
+    assert [t.path for t in model.types] == ["Broken.Fine", "Broken.Latin1", "Broken.MissingEnd", "Broken.Heredoc"]
+    missing_end = module(model, "Broken.MissingEnd")
+    assert [f.name for f in missing_end.fields] == ["left", "right"]
+    assert signatures(missing_end) == ["kept/1"]
+    latin1 = module(model, "Broken.Latin1")
+    assert latin1.doc == "Caf\ufffd in Latin-1, not UTF-8."
+    assert field(latin1, "name").default == Default('"na\ufffdve"', "na\ufffdve", True)
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "message"),
+    [
+        # `x + end` reads `end` as an identifier: the module's own `end` goes missing
+        (
+            "defmodule A do\n  def f(x) do\n    x +\n  end\nend\n",
+            5,
+            "missing `end`; parsed as if 1 `end` were appended at the end of the file",
+        ),
+        (
+            "defmodule A do\n  def f(x), do: [x\nend\n",
+            1,
+            "syntax error; `[` on line 2 is never closed; extracted what could be parsed",
+        ),
+        (
+            'defmodule A do\n  @doc ~S"""\n  never closed\nend\n',
+            2,
+            "unterminated string or heredoc; extracted what could be parsed",
+        ),
+        ("defmodule A do\n  ) ) )\nend\n", 2, "syntax error; extracted what could be parsed"),
+    ],
+)
+def test_syntax_errors_warn_with_the_first_error_line(tmp_path: Path, source: str, line: int, message: str) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib/x.ex").write_text(source)
+    model = extract(tmp_path)
+    assert [(w.file, w.line, w.message) for w in model.warnings] == [("lib/x.ex", line, message)]
+
+
+def test_whitespace_only_file(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib/blank.ex").write_text("\n   \n")
+    assert [(w.file, w.line, w.message) for w in extract(tmp_path).warnings] == [
+        ("lib/blank.ex", 1, "file has only whitespace")
+    ]
+
+
+def test_missing_source_directory(tmp_path: Path) -> None:
+    model = extract(tmp_path, dirs=("lib",))
+    assert model.types == []
+    assert [(w.file, w.line, w.message) for w in model.warnings] == [("lib", None, "source directory not found")]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_symlink_loops_and_broken_links(tmp_path: Path) -> None:
+    write_elixir_module(tmp_path, "defmodule Acme.A do\nend\n", "lib/a/a.ex")
+    write_elixir_module(tmp_path, "defmodule Acme.B do\nend\n", "lib/b/b.ex")
+    (tmp_path / "lib/a/loop").symlink_to("..", target_is_directory=True)
+    (tmp_path / "lib/b/self").symlink_to(".", target_is_directory=True)
+    (tmp_path / "lib/b/link_to_a").symlink_to("../a", target_is_directory=True)
+    (tmp_path / "lib/dangling.ex").symlink_to("nowhere.ex")
+    model = extract(tmp_path)
+    assert [(t.path, t.file) for t in model.types] == [("Acme.A", "lib/a/a.ex"), ("Acme.B", "lib/b/b.ex")]
+    assert sorted((w.file, w.message) for w in model.warnings) == [
+        ("lib/a/loop", "symlink loop; skipped"),
+        ("lib/b/link_to_a", "directory reached twice through a symlink; skipped"),
+        ("lib/b/self", "symlink loop; skipped"),
+        ("lib/dangling.ex", "broken symlink; skipped"),
+    ]
+
+
+def test_overlapping_dirs_do_not_duplicate(tmp_path: Path) -> None:
+    write_elixir_module(tmp_path, "defmodule Acme.A do\nend\n", "lib/sub/a.ex")
+    model = extract(tmp_path, dirs=("lib", "lib/sub"))
+    assert [t.path for t in model.types] == ["Acme.A"]
+    assert model.warnings == []
+
+
+def test_an_internal_failure_becomes_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_elixir_module(tmp_path, "defmodule Acme.A do\nend\n", "lib/a.ex")
+    write_elixir_module(tmp_path, "defmodule Acme.B do\nend\n", "lib/b.ex")
+
+    def boom(self: object, module: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(elixir._FileExtractor, "statements", boom)
+    model = extract(tmp_path)
+    assert model.types == []
+    assert [(w.file, w.message) for w in model.warnings] == [
+        ("lib/a.ex", "extraction failed: ValueError: boom"),
+        ("lib/b.ex", "extraction failed: ValueError: boom"),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Cache
+
+
+def test_cache_reparses_only_changed_files(tmp_path: Path) -> None:
+    for name in ("a", "b", "c"):
+        write_elixir_module(tmp_path, f"defmodule Acme.{name.upper()} do\n  defstruct [:x]\nend\n", f"lib/{name}.ex")
+    cache = ParseCache()
+    first = extract(tmp_path, cache=cache)
+    assert cache.parses == 3
+    again = extract(tmp_path, cache=cache)
+    assert cache.parses == 3
+    assert again.to_json() == first.to_json()
+
+    write_elixir_module(tmp_path, "defmodule Acme.B do\n  defstruct [:x, :y]\nend\n", "lib/b.ex")
+    changed = extract(tmp_path, cache=cache)
+    assert cache.parses == 4
+    assert [f.name for f in module(changed, "Acme.B").fields] == ["x", "y"]
+    assert len(cache) == 3
+
+
+def test_cache_returns_copies(tmp_path: Path) -> None:
+    write_elixir_module(tmp_path, "defmodule Acme.A do\n  defstruct [:x]\nend\n")
+    cache = ParseCache()
+    extract(tmp_path, cache=cache).types[0].fields.clear()
+    assert [f.name for f in extract(tmp_path, cache=cache).types[0].fields] == ["x"]
+    assert cache.parses == 1
+
+
+def test_cache_keeps_warnings_and_keys_on_path(tmp_path: Path) -> None:
+    write_elixir_module(tmp_path, "defmodule Acme.A do\n  def f(x) do\nend\n", "lib/a.ex")
+    write_elixir_module(tmp_path, "defmodule Acme.A do\n  def f(x) do\nend\n", "lib/b.ex")
+    cache = ParseCache()
+    first = extract(tmp_path, cache=cache)
+    assert cache.parses == 2  # same content, different paths
+    second = extract(tmp_path, cache=cache)
+    assert cache.parses == 2
+    assert second.warnings == first.warnings
+    assert [w.file for w in second.warnings] == ["lib/a.ex", "lib/b.ex"]
+
+
+# --------------------------------------------------------------------------------------------
+# JSON
+
+
+def _schema() -> dict:
+    text = resources.files("paritydocs").joinpath("schemas/elixir-extract.schema.json").read_text(encoding="utf-8")
+    schema = json.loads(text)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return schema
+
+
+@pytest.mark.parametrize("root", [EXLIB, EXLIB_BROKEN], ids=["exlib", "exlib_broken"])
+def test_json_validates_against_schema(root: Path) -> None:
+    data = json.loads(json.dumps(extract(root).to_json()))
+    jsonschema.Draft202012Validator(_schema()).validate(data)
+    assert data["source"]["language"] == "elixir"
+    assert all("functions" in m for m in data["modules"])
+
+
+def test_json_shape(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        """
+        defmodule Acme.J do
+          @moduledoc "J."
+          defstruct limit: 10, ref: %Acme.Other{}
+          @doc "Make one."
+          @spec new(keyword()) :: t()
+          def new(opts \\\\ []), do: Keyword.get(opts, :limit, 10)
+        end
+        """,
+    )
+    data = model.to_json()
+    jsonschema.Draft202012Validator(_schema()).validate(data)
+    (mod,) = data["modules"]
+    assert mod["fields"][0]["default"] == {"expr": "10", "value": 10, "resolved": True}
+    assert mod["fields"][1]["default"] == {"expr": "%Acme.Other{}", "value": None, "resolved": False}
+    assert [(f["name"], f["arity"], f["spec"]) for f in mod["functions"]] == [
+        ("new", 0, None),
+        ("new", 1, "new(keyword()) :: t()"),
+    ]
+    assert "params" not in mod["functions"][0]
+    assert [p["kind"] for p in mod["functions"][1]["params"]] == ["positional_or_keyword", "option"]
+
+
+def test_schema_rejects_a_wrong_document() -> None:
+    data = extract(EXLIB).to_json()
+    data["modules"][0]["kind"] = "pydantic_model"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(_schema()).validate(data)
+
+
+def test_reference_page_example_matches_the_extractor(tmp_path: Path) -> None:
+    page = (Path(__file__).parent.parent / "docs/reference/elixir-extract-json.md").read_text(encoding="utf-8")
+    elixir_example = page.split("```elixir\n", 1)[1].split("```", 1)[0]
+    json_example = json.loads(page.split("```json\n", 1)[1].split("```", 1)[0])
+    jsonschema.Draft202012Validator(_schema()).validate(json_example)
+
+    data = extract_text(tmp_path, elixir_example, name="lib/timer.ex").to_json()
+    data["modules"][0]["functions"] = [f for f in data["modules"][0]["functions"] if f["arity"] == 2]
+    assert data["modules"] == json_example["modules"]
+    assert data["warnings"] == json_example["warnings"] == []
+
+
+def test_keyword_do_module_body(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        """
+        defmodule Acme.Short, do: defstruct([:a])
+        defmodule Acme.Block, do: (
+          @moduledoc "Block."
+          defstruct b: 2
+        )
+        """,
+    )
+    assert [f.name for f in module(model, "Acme.Short").fields] == ["a"]
+    block = module(model, "Acme.Block")
+    assert (block.doc, field(block, "b").default.value) == ("Block.", 2)
+    assert model.warnings == []
