@@ -76,6 +76,9 @@ class FieldDef:
     `typedoc_fields`, `comment`."""
     wire: bool | None = None
     """Elixir: whether `@derive {Jason.Encoder, only: [...]}` sends the field (None: no `only`)."""
+    inherited_from: str | None = None
+    """Python: dotted path of the base class that declares an inherited field (then `line` is in
+    that class's file, not the type's); None for the type's own fields."""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -90,6 +93,8 @@ class FieldDef:
             data["doc_source"] = self.doc_source
         if self.wire is not None:
             data["wire"] = self.wire
+        if self.inherited_from is not None:
+            data["inherited_from"] = self.inherited_from
         return data
 
 
@@ -153,7 +158,7 @@ class TypeDef:
     """A Python class/alias or an Elixir module."""
 
     path: str
-    """Dotted path where defined (`tinker.types.model_data.ModelData`) or full module name (`Tinkex.Types.ModelData`)."""
+    """Dotted path where defined (`tinker.types.model_data.ModelData`), or the full Elixir module name."""
     name: str
     """Short name (`ModelData`)."""
     kind: TypeKind
@@ -234,7 +239,13 @@ class SourceInfo:
     """The git commit (full hash) when known."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"spec": self.spec, "root": self.root, "language": self.language.value, "version": self.version, "ref": self.ref}
+        return {
+            "spec": self.spec,
+            "root": self.root,
+            "language": self.language.value,
+            "version": self.version,
+            "ref": self.ref,
+        }
 
 
 @dataclass(slots=True)
@@ -249,7 +260,7 @@ class SdkModel:
 
     def type_named(self, path: str) -> TypeDef | None:
         for t in self.types:
-            if t.path == path or t.public_path == path:
+            if path in (t.path, t.public_path):
                 return t
         return None
 
