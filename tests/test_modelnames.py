@@ -10,19 +10,22 @@ from paritydocs.modelnames import apply_updates, classify, compile_updates, scan
 UPDATES = compile_updates({"Qwen/Qwen2.5-7B": "Qwen/Qwen3-8B"})
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("base_model='Qwen/Qwen2.5-7B'", "base_model='Qwen/Qwen3-8B'"),
-    ('"Qwen/Qwen2.5-7B"', '"Qwen/Qwen3-8B"'),
-    ("Use Qwen/Qwen2.5-7B.", "Use Qwen/Qwen3-8B."),
-    ("(e.g., Qwen/Qwen2.5-7B)", "(e.g., Qwen/Qwen3-8B)"),
-    ("`Qwen/Qwen2.5-7B`", "`Qwen/Qwen3-8B`"),
-    ("Qwen/Qwen2.5-7B-Instruct", "Qwen/Qwen2.5-7B-Instruct"),
-    ("Qwen/Qwen2.5-7B.1", "Qwen/Qwen2.5-7B.1"),
-    ("org/Qwen/Qwen2.5-7B", "org/Qwen/Qwen2.5-7B"),
-    ("Qwen/Qwen2.5-7B/adapter", "Qwen/Qwen2.5-7B/adapter"),
-    ("XQwen/Qwen2.5-7B", "XQwen/Qwen2.5-7B"),
-    ("Qwen/Qwen2.5-7B and Qwen/Qwen2.5-7B", "Qwen/Qwen3-8B and Qwen/Qwen3-8B"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("base_model='Qwen/Qwen2.5-7B'", "base_model='Qwen/Qwen3-8B'"),
+        ('"Qwen/Qwen2.5-7B"', '"Qwen/Qwen3-8B"'),
+        ("Use Qwen/Qwen2.5-7B.", "Use Qwen/Qwen3-8B."),
+        ("(e.g., Qwen/Qwen2.5-7B)", "(e.g., Qwen/Qwen3-8B)"),
+        ("`Qwen/Qwen2.5-7B`", "`Qwen/Qwen3-8B`"),
+        ("Qwen/Qwen2.5-7B-Instruct", "Qwen/Qwen2.5-7B-Instruct"),
+        ("Qwen/Qwen2.5-7B.1", "Qwen/Qwen2.5-7B.1"),
+        ("org/Qwen/Qwen2.5-7B", "org/Qwen/Qwen2.5-7B"),
+        ("Qwen/Qwen2.5-7B/adapter", "Qwen/Qwen2.5-7B/adapter"),
+        ("XQwen/Qwen2.5-7B", "XQwen/Qwen2.5-7B"),
+        ("Qwen/Qwen2.5-7B and Qwen/Qwen2.5-7B", "Qwen/Qwen3-8B and Qwen/Qwen3-8B"),
+    ],
+)
 def test_rewrite_respects_model_id_boundaries(text, expected):
     assert apply_updates(text, UPDATES) == expected
 
@@ -39,18 +42,21 @@ def test_a_new_name_that_is_also_old_is_refused():
         compile_updates({"a/m-1": "a/m-2", "a/m-2": "a/m-3"})
 
 
-@pytest.mark.parametrize(("path", "audience"), [
-    ("README.md", "user-facing"),
-    ("docs/guides/getting_started.md", "user-facing"),
-    ("lib/tinkex/types/x.ex", "user-facing"),
-    ("src/pkg/client.py", "user-facing"),
-    ("examples/train.exs", "user-facing"),
-    ("test/tinkex/x_test.exs", "internal"),
-    ("tests/test_client.py", "internal"),
-    ("docs/20251118/port_research/notes.md", "internal"),
-    ("docs/20251126/gaps_02/adrs/006.md", "internal"),
-    ("CHANGELOG.md", "internal"),
-])
+@pytest.mark.parametrize(
+    ("path", "audience"),
+    [
+        ("README.md", "user-facing"),
+        ("docs/guides/getting_started.md", "user-facing"),
+        ("lib/tinkex/types/x.ex", "user-facing"),
+        ("src/pkg/client.py", "user-facing"),
+        ("examples/train.exs", "user-facing"),
+        ("test/tinkex/x_test.exs", "internal"),
+        ("tests/test_client.py", "internal"),
+        ("docs/20251118/port_research/notes.md", "internal"),
+        ("docs/20251126/gaps_02/adrs/006.md", "internal"),
+        ("CHANGELOG.md", "internal"),
+    ],
+)
 def test_classification(path, audience):
     assert classify(path)[0] == audience
 
@@ -64,4 +70,6 @@ def test_scan_finds_every_occurrence_with_line_and_class(tmp_path):
     (tmp_path / "loop").symlink_to(tmp_path)  # a symlink loop is walked once
     found = scan_tree(tmp_path, "elixir", UPDATES)
     assert [(o.file, o.line, o.audience) for o in found] == [
-        ("lib/a.ex", 2, "user-facing"), ("test/a_test.exs", 1, "internal")]
+        ("lib/a.ex", 2, "user-facing"),
+        ("test/a_test.exs", 1, "internal"),
+    ]

@@ -24,13 +24,30 @@ def d(value, expr=None, resolved=True):
 
 
 def py_type(name, fields, *, kind=TypeKind.PYDANTIC_MODEL, doc="A type.", module="acme.types", members=()):
-    return TypeDef(path=f"{module}.{name.lower()}.{name}", public_path=f"{module}.{name}", name=name, kind=kind,
-                   doc=doc, file=f"src/acme/types/{name.lower()}.py", line=3, fields=fields, members=list(members))
+    return TypeDef(
+        path=f"{module}.{name.lower()}.{name}",
+        public_path=f"{module}.{name}",
+        name=name,
+        kind=kind,
+        doc=doc,
+        file=f"src/acme/types/{name.lower()}.py",
+        line=3,
+        fields=fields,
+        members=list(members),
+    )
 
 
 def ex_type(name, fields, *, kind=TypeKind.STRUCT, doc="A module.", prefix="Acme.Types", members=()):
-    return TypeDef(path=f"{prefix}.{name}", name=name, kind=kind, doc=doc, file=f"lib/acme/types/{name.lower()}.ex",
-                   line=1, fields=fields, members=list(members))
+    return TypeDef(
+        path=f"{prefix}.{name}",
+        name=name,
+        kind=kind,
+        doc=doc,
+        file=f"lib/acme/types/{name.lower()}.ex",
+        line=1,
+        fields=fields,
+        members=list(members),
+    )
 
 
 def models(py_types, ex_types):
@@ -40,8 +57,14 @@ def models(py_types, ex_types):
 
 
 def settings(**raw):
-    base = {"python": "x", "elixir": "y", "type_prefixes": {"acme.types": "Acme.Types"}, "type_map": {},
-            "field_aliases": {}, "model_names": {}}
+    base = {
+        "python": "x",
+        "elixir": "y",
+        "type_prefixes": {"acme.types": "Acme.Types"},
+        "type_map": {},
+        "field_aliases": {},
+        "model_names": {},
+    }
     base.update(raw)
     return load_settings(base, environ={})
 
@@ -60,14 +83,23 @@ def run(py_fields, ex_fields, **raw):
 
 def test_types_match_by_prefix_and_explicit_map_and_unmatched_are_listed():
     py, ex = models(
-        [py_type("Widget", []), py_type("Lonely", []),
-         TypeDef(path="acme.lib.retry.RetryConfig", name="RetryConfig", kind=TypeKind.DATACLASS, file="x.py")],
-        [ex_type("Widget", []), ex_type("Orphan", []), ex_type("RetryConfig", [], prefix="Acme"),
-         ex_type("Helper", [], kind=TypeKind.MODULE)],
+        [
+            py_type("Widget", []),
+            py_type("Lonely", []),
+            TypeDef(path="acme.lib.retry.RetryConfig", name="RetryConfig", kind=TypeKind.DATACLASS, file="x.py"),
+        ],
+        [
+            ex_type("Widget", []),
+            ex_type("Orphan", []),
+            ex_type("RetryConfig", [], prefix="Acme"),
+            ex_type("Helper", [], kind=TypeKind.MODULE),
+        ],
     )
     report = run_parity(py, ex, settings(type_map={"acme.lib.retry.RetryConfig": "Acme.RetryConfig"}))
     assert [(p.python.name, p.elixir.path) for p in report.pairs] == [
-        ("Widget", "Acme.Types.Widget"), ("RetryConfig", "Acme.RetryConfig")]
+        ("Widget", "Acme.Types.Widget"),
+        ("RetryConfig", "Acme.RetryConfig"),
+    ]
     assert [t.name for t in report.unmatched_python] == ["Lonely"]
     # plain modules (no struct, no enum type) are not expected to have a Python twin
     assert [t.path for t in report.unmatched_elixir] == ["Acme.Types.Orphan"]
@@ -104,34 +136,40 @@ def test_fields_match_by_alias_name_and_unit_suffix():
 
 
 def test_missing_on_either_side():
-    report = run([FieldDef("a", "int", doc=None), FieldDef("py_only", "int")], [FieldDef("a", "integer()"), FieldDef("ex_only", "integer()")])
+    report = run(
+        [FieldDef("a", "int", doc=None), FieldDef("py_only", "int")],
+        [FieldDef("a", "integer()"), FieldDef("ex_only", "integer()")],
+    )
     assert kinds(report) == ["missing_in_elixir", "missing_in_python"]
 
 
-@pytest.mark.parametrize(("py", "ex", "compatible"), [
-    ("str", "String.t()", True),
-    ("int", "non_neg_integer()", True),
-    ("int", "pos_integer()", True),
-    ("float", "number()", True),
-    ("bool", "boolean()", True),
-    ("Optional[str]", "String.t() | nil", True),
-    ("str | None", "String.t() | nil", True),
-    ("list[int]", "[integer()]", True),
-    ("List[str]", "list(String.t())", True),
-    ("dict[str, Any]", "map()", True),
-    ('Literal["x"]', "String.t()", True),
-    ('Literal["a", "b"]', ":a | :b", True),
-    ("ModelData", "ModelData.t()", True),
-    ("ModelData", "Acme.Types.ModelData.t()", True),
-    ("ModelID", "String.t()", True),  # through the TypeAlias
-    ("str", "integer()", False),
-    ("bool", "String.t()", False),
-    ("list[int]", "[String.t()]", False),
-    ("ModelData", "Other.t()", False),
-    ("float", "integer()", False),
-    ("Whatever[int]", "integer()", True),  # unknown generic: never a mismatch
-    ("int", "term()", True),
-])
+@pytest.mark.parametrize(
+    ("py", "ex", "compatible"),
+    [
+        ("str", "String.t()", True),
+        ("int", "non_neg_integer()", True),
+        ("int", "pos_integer()", True),
+        ("float", "number()", True),
+        ("bool", "boolean()", True),
+        ("Optional[str]", "String.t() | nil", True),
+        ("str | None", "String.t() | nil", True),
+        ("list[int]", "[integer()]", True),
+        ("List[str]", "list(String.t())", True),
+        ("dict[str, Any]", "map()", True),
+        ('Literal["x"]', "String.t()", True),
+        ('Literal["a", "b"]', ":a | :b", True),
+        ("ModelData", "ModelData.t()", True),
+        ("ModelData", "Acme.Types.ModelData.t()", True),
+        ("ModelID", "String.t()", True),  # through the TypeAlias
+        ("str", "integer()", False),
+        ("bool", "String.t()", False),
+        ("list[int]", "[String.t()]", False),
+        ("ModelData", "Other.t()", False),
+        ("float", "integer()", False),
+        ("Whatever[int]", "integer()", True),  # unknown generic: never a mismatch
+        ("int", "term()", True),
+    ],
+)
 def test_type_compatibility_table(py, ex, compatible):
     ctx = PyContext(aliases={"ModelID": "str"})
     assert types_compatible(python_atoms(py, ctx), elixir_atoms(ex), lambda a, b: a == b) is compatible
@@ -147,10 +185,16 @@ def test_type_mismatch_names_both_sides():
 
 def test_defaults_compared_as_values():
     report = run(
-        [FieldDef("eps", "float", default=d(1e-12)), FieldDef("beta", "float", default=d(0.95)),
-         FieldDef("name", "str", default=d("x"))],
-        [FieldDef("eps", "float()", default=d(1e-12, "1.0e-12")), FieldDef("beta", "float()", default=d(0.999)),
-         FieldDef("name", "String.t()", default=d("x", '"x"'))],
+        [
+            FieldDef("eps", "float", default=d(1e-12)),
+            FieldDef("beta", "float", default=d(0.95)),
+            FieldDef("name", "str", default=d("x")),
+        ],
+        [
+            FieldDef("eps", "float()", default=d(1e-12, "1.0e-12")),
+            FieldDef("beta", "float()", default=d(0.999)),
+            FieldDef("name", "String.t()", default=d("x", '"x"')),
+        ],
     )
     (finding,) = report.all_findings()
     assert finding.kind is FindingKind.DEFAULT_MISMATCH
@@ -160,21 +204,26 @@ def test_defaults_compared_as_values():
 def test_unit_conversion_equal_is_info_and_different_is_mismatch():
     report = run(
         [FieldDef("progress_timeout", "float", default=d(7200)), FieldDef("delay", "float", default=d(0.5))],
-        [FieldDef("progress_timeout_ms", "pos_integer()", default=d(7_200_000)),
-         FieldDef("delay_ms", "pos_integer()", default=d(1000))],
+        [
+            FieldDef("progress_timeout_ms", "pos_integer()", default=d(7_200_000)),
+            FieldDef("delay_ms", "pos_integer()", default=d(1000)),
+        ],
     )
     by_kind = {f.kind: f for f in report.all_findings()}
     assert set(by_kind) == {FindingKind.UNIT_DIFFERENCE, FindingKind.DEFAULT_MISMATCH}
     assert by_kind[FindingKind.UNIT_DIFFERENCE].message == (
-        "Python `progress_timeout` 7200 s = Elixir `progress_timeout_ms` 7_200_000 ms.")
+        "Python `progress_timeout` 7200 s = Elixir `progress_timeout_ms` 7_200_000 ms."
+    )
     assert by_kind[FindingKind.UNIT_DIFFERENCE].severity.value == "info"
     assert "0.5 s (500 ms)" in by_kind[FindingKind.DEFAULT_MISMATCH].message
     assert "1000 ms" in by_kind[FindingKind.DEFAULT_MISMATCH].message
 
 
 def test_unresolved_default_is_never_a_mismatch():
-    report = run([FieldDef("x", "tuple", default=d(None, "(TimeoutError,)", resolved=False))],
-                 [FieldDef("x", "list()", default=d(["a"]))])
+    report = run(
+        [FieldDef("x", "tuple", default=d(None, "(TimeoutError,)", resolved=False))],
+        [FieldDef("x", "list()", default=d(["a"]))],
+    )
     assert kinds(report) == ["default_unresolved"]
 
 
@@ -194,7 +243,7 @@ def test_optionality_required_vs_enforce_keys():
         [FieldDef("a", "String.t()"), FieldDef("b", "String.t()", required=True)],
     )
     assert kinds(report) == ["optionality_mismatch", "optionality_mismatch"]
-    assert [f.message for f in report.all_findings()][0].startswith("`a` is required in Python; optional in Elixir")
+    assert next(f.message for f in report.all_findings()).startswith("`a` is required in Python; optional in Elixir")
 
 
 def test_optionality_agrees_when_both_required_or_both_optional():
@@ -225,8 +274,10 @@ def test_notes_attach_waive_and_warn_when_dangling(tmp_path):
         "- elixir: Acme.Types.Thing\n  note: Reviewed.\n"
         "- python: acme.types.Nope.x\n  note: Points nowhere.\n"
     )
-    py, ex = models([py_type("Thing", [FieldDef("a", "str", required=True)])],
-                    [ex_type("Thing", [FieldDef("a", "integer()", required=True)])])
+    py, ex = models(
+        [py_type("Thing", [FieldDef("a", "str", required=True)])],
+        [ex_type("Thing", [FieldDef("a", "integer()", required=True)])],
+    )
     report = run_parity(py, ex, settings(), load_notes(notes_file))
     (finding,) = report.all_findings()
     assert finding.waived and finding.waiver_reason == "Deliberate."
@@ -235,7 +286,9 @@ def test_notes_attach_waive_and_warn_when_dangling(tmp_path):
     assert len(report.warnings) == 1 and "acme.types.Nope.x" in report.warnings[0]
 
 
-@pytest.mark.parametrize("text", ["- note: no target\n", "- python: X\n", "- python: X\n  note: y\n  waive: [nonsense]\n", "{{{"])
+@pytest.mark.parametrize(
+    "text", ["- note: no target\n", "- python: X\n", "- python: X\n  note: y\n  waive: [nonsense]\n", "{{{"]
+)
 def test_bad_notes_files_are_one_config_error(tmp_path, text):
     path = tmp_path / "notes.yml"
     path.write_text(text)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import markdown
 import pytest
 
+from html_checks import live_markup
 from paritydocs.config import load_settings
 from paritydocs.errors import ConfigError
 from paritydocs.model import Default, FieldDef, Language, SdkModel, SourceInfo, TypeDef, TypeKind
 from paritydocs.modelnames import compile_updates
 from paritydocs.parity import run_parity
 from paritydocs.render import Renderer
-from html_checks import live_markup
 from paritydocs.render.filters import do_cell, do_code, do_doc, do_fence, sanitize_markdown
 
 EXTENSIONS = ["tables", "admonition", "md_in_html", "attr_list", "pymdownx.details", "pymdownx.superfences"]
@@ -30,10 +30,10 @@ HOSTILE = [
     "<javascript:alert(1)>",
     "[ref]: javascript:alert(1)\n\n[ref]",
     "{{ 7*7 }} {% raw %}",
-    "text {: onclick=\"alert(1)\" }",
+    'text {: onclick="alert(1)" }',
     '<a href="//evil.example/x">x</a>',
     "<iframe src=https://evil.example></iframe>",
-    "<div markdown=\"1\">*x*</div>",
+    '<div markdown="1">*x*</div>',
     "\u202eevil\u202c",
 ]
 
@@ -81,15 +81,48 @@ def test_model_names_applied_in_docs_and_cells():
 
 
 def _report(doc: str):
-    py = SdkModel(SourceInfo("p", "", Language.PYTHON), types=[TypeDef(
-        path="acme.types.thing.Thing", public_path="acme.types.Thing", name="Thing", kind=TypeKind.PYDANTIC_MODEL,
-        doc=doc, file="acme/types/thing.py", line=1,
-        fields=[FieldDef("size", "int", default=Default("3", 3, True), doc=doc), FieldDef("py_only", "str", required=True)])])
-    ex = SdkModel(SourceInfo("e", "", Language.ELIXIR), types=[TypeDef(
-        path="Acme.Types.Thing", name="Thing", kind=TypeKind.STRUCT, doc="Port.", file="lib/thing.ex", line=1,
-        fields=[FieldDef("size", "integer()", default=Default("4", 4, True))])])
-    settings = load_settings({"python": "p", "elixir": "e", "type_prefixes": {"acme.types": "Acme.Types"},
-                              "model_names": {}, "python_api": False}, environ={})
+    py = SdkModel(
+        SourceInfo("p", "", Language.PYTHON),
+        types=[
+            TypeDef(
+                path="acme.types.thing.Thing",
+                public_path="acme.types.Thing",
+                name="Thing",
+                kind=TypeKind.PYDANTIC_MODEL,
+                doc=doc,
+                file="acme/types/thing.py",
+                line=1,
+                fields=[
+                    FieldDef("size", "int", default=Default("3", 3, True), doc=doc),
+                    FieldDef("py_only", "str", required=True),
+                ],
+            )
+        ],
+    )
+    ex = SdkModel(
+        SourceInfo("e", "", Language.ELIXIR),
+        types=[
+            TypeDef(
+                path="Acme.Types.Thing",
+                name="Thing",
+                kind=TypeKind.STRUCT,
+                doc="Port.",
+                file="lib/thing.ex",
+                line=1,
+                fields=[FieldDef("size", "integer()", default=Default("4", 4, True))],
+            )
+        ],
+    )
+    settings = load_settings(
+        {
+            "python": "p",
+            "elixir": "e",
+            "type_prefixes": {"acme.types": "Acme.Types"},
+            "model_names": {},
+            "python_api": False,
+        },
+        environ={},
+    )
     return settings, run_parity(py, ex, settings)
 
 
@@ -113,18 +146,22 @@ def test_pair_page_with_hostile_doc_builds_inert_html():
 
 
 def test_custom_template_overrides_by_name(tmp_path):
-    (tmp_path / "checklist.md.jinja").write_text('{% extends "_base/checklist.md.jinja" %}{% block title %}# Our list{% endblock %}')
+    (tmp_path / "checklist.md.jinja").write_text(
+        '{% extends "_base/checklist.md.jinja" %}{% block title %}# Our list{% endblock %}'
+    )
     settings, report = _report("x")
-    settings = load_settings({"python": "p", "elixir": "e", "custom_templates": str(tmp_path), "python_api": False},
-                             environ={})
+    settings = load_settings(
+        {"python": "p", "elixir": "e", "custom_templates": str(tmp_path), "python_api": False}, environ={}
+    )
     page = next(p for p in Renderer(settings).pages(report) if p.path == "checklist.md")
     assert page.content.startswith("# Our list")
 
 
 def test_broken_custom_template_is_one_line_error(tmp_path):
     (tmp_path / "checklist.md.jinja").write_text("{% if %}")
-    settings = load_settings({"python": "p", "elixir": "e", "custom_templates": str(tmp_path), "python_api": False},
-                             environ={})
+    settings = load_settings(
+        {"python": "p", "elixir": "e", "custom_templates": str(tmp_path), "python_api": False}, environ={}
+    )
     _, report = _report("x")
     with pytest.raises(ConfigError) as err:
         Renderer(settings).pages(report)

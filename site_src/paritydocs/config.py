@@ -187,7 +187,11 @@ def _sync_ranges(value: Any, errors: list[str]) -> tuple[SyncRange, ...]:
         return ()
     ranges = []
     for i, item in enumerate(value):
-        if not isinstance(item, Mapping) or not isinstance(item.get("from"), str) or not isinstance(item.get("to"), str):
+        if (
+            not isinstance(item, Mapping)
+            or not isinstance(item.get("from"), str)
+            or not isinstance(item.get("to"), str)
+        ):
             errors.append(f"'sync_ranges[{i}]' needs string 'from' and 'to' source specs, got {item!r}")
             continue
         ranges.append(
@@ -237,7 +241,9 @@ def load_settings(
     merged = {**TINKER_PROFILE, **{k: v for k, v in raw.items() if k in TINKER_PROFILE}}
 
     if not isinstance(merged["output_dir"], str):
-        errors.append(f"'output_dir' must be a folder under docs_dir (or \"\" for its root), got {merged['output_dir']!r}")
+        errors.append(
+            f"'output_dir' must be a folder under docs_dir (or \"\" for its root), got {merged['output_dir']!r}"
+        )
     for key in ("python", "elixir", "nav_title"):
         if not isinstance(merged[key], str) or not merged[key]:
             errors.append(f"'{key}' must be a non-empty string, got {merged[key]!r}")
@@ -294,7 +300,9 @@ def read_mkdocs_plugin_options(config_file: Path) -> dict[str, Any] | None:
         with config_file.open("rb") as handle:
             data = yaml_load(handle)
     except OSError as err:
-        raise ConfigError(f"{config_file}: cannot read it ({err.strerror}); pass --config PATH to an mkdocs.yml") from err
+        raise ConfigError(
+            f"{config_file}: cannot read it ({err.strerror}); pass --config PATH to an mkdocs.yml"
+        ) from err
     except Exception as err:  # yaml errors have many types; report them as one line
         raise ConfigError(f"{config_file}: not valid YAML ({str(err).splitlines()[0]})") from err
     for entry in (data or {}).get("plugins") or []:

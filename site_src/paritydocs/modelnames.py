@@ -53,17 +53,48 @@ def apply_updates(text: str, updates: Iterable[ModelNameUpdate]) -> str:
 
 
 def has_outdated(text: str | None, updates: Iterable[ModelNameUpdate]) -> bool:
-    return bool(text) and any(u.old in text and u.pattern.search(text) for u in updates)  # type: ignore[operator]
+    if not text:
+        return False
+    return any(u.old in text and u.pattern.search(text) for u in updates)
 
 
 # ---- scanning the SDK trees ---------------------------------------------------------------------
 
-SCANNED_SUFFIXES = {".py", ".pyi", ".md", ".rst", ".txt", ".ex", ".exs", ".livemd", ".yml", ".yaml", ".toml", ".json", ".ipynb"}
+SCANNED_SUFFIXES = {
+    ".py",
+    ".pyi",
+    ".md",
+    ".rst",
+    ".txt",
+    ".ex",
+    ".exs",
+    ".livemd",
+    ".yml",
+    ".yaml",
+    ".toml",
+    ".json",
+    ".ipynb",
+}
 INTERNAL_PATTERNS = (
-    "test/*", "tests/*", "*/test/*", "*/tests/*", "test_*.py", "*/test_*.py", "*_test.py", "*_test.exs",
+    "test/*",
+    "tests/*",
+    "*/test/*",
+    "*/tests/*",
+    "test_*.py",
+    "*/test_*.py",
+    "*_test.py",
+    "*_test.exs",
     "docs/2[0-9][0-9][0-9]*/*",  # dated research folders
-    "*research*", "*notes*", "*/adrs/*", "*/prompts/*", "*/plans/*",
-    "CHANGELOG*", "AGENTS.md", "CLAUDE.md", ".github/*", "*.lock",
+    "*research*",
+    "*notes*",
+    "*/adrs/*",
+    "*/prompts/*",
+    "*/plans/*",
+    "CHANGELOG*",
+    "AGENTS.md",
+    "CLAUDE.md",
+    ".github/*",
+    "*.lock",
 )
 SKIPPED_DIRS = {".git", "_build", "deps", "node_modules", "__pycache__", ".venv", "site", ".elixir_ls"}
 
@@ -89,8 +120,14 @@ class Occurrence:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "side": self.side, "file": self.file, "line": self.line, "old": self.old, "new": self.new,
-            "audience": self.audience, "reason": self.reason, "text": self.text,
+            "side": self.side,
+            "file": self.file,
+            "line": self.line,
+            "old": self.old,
+            "new": self.new,
+            "audience": self.audience,
+            "reason": self.reason,
+            "text": self.text,
         }
 
 
@@ -111,9 +148,15 @@ def classify(relpath: str) -> tuple[str, str]:
 
 
 _REASONS = {
-    "test/*": "test", "tests/*": "test", "*/test/*": "test", "*/tests/*": "test",
-    "docs/2[0-9][0-9][0-9]*/*": "dated research notes", "*research*": "research notes",
-    "*/adrs/*": "design records", "*/prompts/*": "prompts", "CHANGELOG*": "changelog (history)",
+    "test/*": "test",
+    "tests/*": "test",
+    "*/test/*": "test",
+    "*/tests/*": "test",
+    "docs/2[0-9][0-9][0-9]*/*": "dated research notes",
+    "*research*": "research notes",
+    "*/adrs/*": "design records",
+    "*/prompts/*": "prompts",
+    "CHANGELOG*": "changelog (history)",
 }
 
 
@@ -139,10 +182,19 @@ def scan_tree(root: Path, side: str, updates: tuple[ModelNameUpdate, ...]) -> li
                     continue
                 for match in update.pattern.finditer(line):
                     snippet = line.strip()
-                    found.append(Occurrence(
-                        side, rel, lineno, match.start() + 1, update.old, update.new,
-                        snippet if len(snippet) <= 160 else snippet[:159] + "\u2026", audience, reason,
-                    ))
+                    found.append(
+                        Occurrence(
+                            side,
+                            rel,
+                            lineno,
+                            match.start() + 1,
+                            update.old,
+                            update.new,
+                            snippet if len(snippet) <= 160 else snippet[:159] + "\u2026",
+                            audience,
+                            reason,
+                        )
+                    )
     return sorted(found, key=lambda o: (o.file, o.line, o.column))
 
 

@@ -9,9 +9,9 @@ from paritydocs.config import Settings
 from paritydocs.model import FieldDef, SdkModel, TypeDef, TypeKind
 from paritydocs.parity.annotations import PyContext
 from paritydocs.parity.findings import SEVERITY, Finding, FindingKind, Severity
-from paritydocs.parity.matching import ALIAS_KINDS, FieldPair, field_aliases_for, match_fields, match_types
+from paritydocs.parity.matching import ALIAS_KINDS, field_aliases_for, match_fields, match_types
 from paritydocs.parity.notes import Note
-from paritydocs.parity.rules import FIELD_RULES, FieldContext, type_doc_findings
+from paritydocs.parity.rules import FIELD_RULES, FieldContext, Rule, rule_missing, type_doc_findings
 
 __all__ = [
     "SEVERITY",
@@ -149,9 +149,26 @@ def doc_coverage(types: list[TypeDef], only: set[str] | None = None) -> dict[str
     }
 
 
+ALIAS_TYPE_KINDS = {TypeKind.TYPE_ALIAS, TypeKind.LITERAL_ALIAS, TypeKind.UNION_ALIAS}
+
+
 def _python_context(model: SdkModel) -> PyContext:
-    aliases = {t.name: t.annotation for t in model.types if t.kind is TypeKind.TYPE_ALIAS and t.annotation}
+    aliases = {t.name: t.annotation for t in model.types if t.kind in ALIAS_TYPE_KINDS and t.annotation}
     return PyContext(aliases=aliases)
+
+
+def _elixir_enums(model: SdkModel) -> dict[str, list[Any]]:
+    """Enum-like modules by full and short name (short only where unambiguous)."""
+    enums: dict[str, list[Any]] = {}
+    shorts: dict[str, list[TypeDef]] = {}
+    for t in model.types:
+        if t.kind is TypeKind.ENUM_TYPE and t.members:
+            enums[t.path] = list(t.members)
+            shorts.setdefault(t.name, []).append(t)
+    for short, found in shorts.items():
+        if len(found) == 1 and short not in enums:
+            enums[short] = list(found[0].members)
+    return enums
 
 
 def _member_fields(typedef: TypeDef) -> list[FieldDef]:
@@ -170,28 +187,28 @@ def _same_model_factory(pairs: list[tuple[TypeDef, TypeDef]]):
 def run_parity(python: SdkModel, elixir: SdkModel, settings: Settings, notes: list[Note] | None = None) -> ParityReport:
     matched = match_types(python, elixir, prefixes=settings.type_prefixes, type_map=settings.type_map)
     py_ctx = _python_context(python)
+    ex_enums = _elixir_enums(elixir)
     same_model = _same_model_factory(matched.pairs)
     pairs: list[PairReport] = []
     for py_type, ex_type in matched.pairs:
         is_enum = py_type.kind in ALIAS_KINDS and ex_type.kind is TypeKind.ENUM_TYPE
+        rules: tuple[Rule, ...]
         if is_enum:
             rows_raw = match_fields(_member_fields(py_type), _member_fields(ex_type), {})
-            rules = FIELD_RULES[:1]  # members only exist or not
+            rules = (rule_missing,)  # members only exist or not
         else:
-            rows_raw = match_fields(py_type.fields, ex_type.fields, field_aliases_for(py_type, settings.field_aliases))
+            aliases = field_aliases_for(py_type, settings.field_aliases)
+            rows_raw = match_fields(py_type.fields, ex_type.fields, aliases)
             rules = FIELD_RULES
-        rows = [_row(py_type, ex_type, r, py_ctx, same_model, rules) for r in rows_raw]
+        rows = []
+        for raw in rows_raw:
+            ctx = FieldContext(py_type, ex_type, raw.python, raw.elixir, raw.how, py_ctx, same_model, ex_enums)
+            rows.append(FieldRow(raw.python, raw.elixir, raw.how, [f for rule in rules for f in rule(ctx)]))
         pairs.append(PairReport(py_type, ex_type, rows, type_doc_findings(py_type, ex_type), is_enum=is_enum))
     report = ParityReport(python, elixir, pairs, matched.unmatched_python, matched.unmatched_elixir)
     if notes:
         apply_notes(report, notes)
     return report
-
-
-def _row(py_type: TypeDef, ex_type: TypeDef, pair: FieldPair, py_ctx: PyContext, same_model, rules) -> FieldRow:
-    ctx = FieldContext(py_type, ex_type, pair.python, pair.elixir, pair.how, py_ctx, same_model)
-    findings = [f for rule in rules for f in rule(ctx)]
-    return FieldRow(pair.python, pair.elixir, pair.how, findings)
 
 
 def _type_matches(target: str, typedef: TypeDef) -> bool:

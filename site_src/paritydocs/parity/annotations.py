@@ -11,6 +11,7 @@ import ast
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 Atom = tuple  # ("kind", *args)
 
@@ -44,9 +45,15 @@ _PY_UNWRAP = {"Annotated", "Required", "NotRequired", "ReadOnly", "ClassVar", "F
 
 @dataclass(frozen=True, slots=True)
 class PyContext:
-    """What the Python side knows: alias name → aliased annotation text, for `ModelID: TypeAlias = str`."""
+    """What the Python side knows: alias name → aliased annotation text (`ModelID: TypeAlias = str`,
+    `StopReason = Literal["length", "stop"]`). With `expand=False` aliases stay names (`("model", "StopReason")`),
+    so `LossFnType` can meet Elixir's `LossFnType.t()` as well as `String.t()`."""
 
     aliases: Mapping[str, str]
+    expand: bool = True
+
+    def kept(self) -> PyContext:
+        return PyContext(self.aliases, expand=False)
 
 
 def python_atoms(annotation: str | None, ctx: PyContext, _depth: int = 0) -> frozenset[Atom]:
@@ -100,7 +107,7 @@ def _py(node: ast.expr, ctx: PyContext, depth: int) -> set[Atom]:
         return {ANY}
     if name in _PY_NAMES:
         return {_PY_NAMES[name]}
-    if name in ctx.aliases:
+    if name in ctx.aliases and ctx.expand:
         return set(python_atoms(ctx.aliases[name], ctx, depth + 1))
     if name[:1].isupper():
         return {("model", name)}
@@ -137,15 +144,21 @@ _EX_BUILTINS: dict[str, Atom] = {
     "nil": NONE,
 }
 
-_TOKEN = re.compile(r'\s*(%\{|%[A-Z][\w.]*\{|"(?:[^"\\]|\\.)*"|:"[^"]*"|:[a-z_][\w?!]*|[A-Za-z_][\w.?!]*|\d[\d_.]*|[\[\]{}()|,]|=>|::|\S)')
+_TOKEN = re.compile(
+    r'\s*(%\{|%[A-Z][\w.]*\{|"(?:[^"\\]|\\.)*"|:"[^"]*"|:[a-z_][\w?!]*|[A-Za-z_][\w.?!]*|\d[\d_.]*|[\[\]{}()|,]|=>|::|\S)'
+)
 
 
 def _tokens(spec: str) -> list[str]:
     return [m.group(1) for m in _TOKEN.finditer(spec)]
 
 
-def elixir_atoms(spec: str | None) -> frozenset[Atom]:
-    """Reduce a typespec (`String.t() | nil`, `[integer()]`, `list(Foo.t())`, `:a | :b`) to atoms."""
+def elixir_atoms(spec: str | None, enums: Mapping[str, list[Any]] | None = None) -> frozenset[Atom]:
+    """Reduce a typespec (`String.t() | nil`, `[integer()]`, `list(Foo.t())`, `:a | :b`) to atoms.
+
+    `enums` maps enum-like module names (full and short) to their members, so `QueueState.t()` reads as
+    the atoms it stands for.
+    """
     if not spec:
         return frozenset({ANY})
     tokens = _tokens(spec)
@@ -230,10 +243,13 @@ def elixir_atoms(spec: str | None) -> frozenset[Atom]:
             return {("list", _single(frozenset(args)))}
         if tok in _EX_BUILTINS:
             return {_EX_BUILTINS[tok]}
-        if tok == "true" or tok == "false":
+        if tok in {"true", "false"}:
             return {("bool",)}
         if tok.endswith(".t") and tok[:1].isupper():
-            return {("model", tok[:-2].split(".")[-1])}
+            module = tok[:-2]
+            if enums and module in enums:
+                return {("literal", str(m)) for m in enums[module]}
+            return {("model", module.split(".")[-1])}
         return {ANY}
 
     try:
@@ -257,8 +273,11 @@ def _compatible_atom(py: Atom, ex: Atom, same_model: Callable[[str, str], bool])
         return str(py[1]) == str(ex[1])
     if pk == "literal":
         # Literal["x"] is carried as String.t() or as an atom in the port
-        return (isinstance(py[1], str) and ek in ("str", "atom")) or (
-            isinstance(py[1], bool) and ek == "bool") or (isinstance(py[1], int) and ek in ("int", "number"))
+        return (
+            (isinstance(py[1], str) and ek in ("str", "atom"))
+            or (isinstance(py[1], bool) and ek == "bool")
+            or (isinstance(py[1], int) and ek in ("int", "number"))
+        )
     if ek == "literal":
         return pk in ("str",) and isinstance(ex[1], str)
     if pk == "float" and ek == "number":
@@ -272,9 +291,7 @@ def _compatible_atom(py: Atom, ex: Atom, same_model: Callable[[str, str], bool])
     return pk == ek
 
 
-def types_compatible(
-    py: frozenset[Atom], ex: frozenset[Atom], same_model: Callable[[str, str], bool]
-) -> bool:
+def types_compatible(py: frozenset[Atom], ex: frozenset[Atom], same_model: Callable[[str, str], bool]) -> bool:
     """Whether every non-nil Python alternative has an Elixir counterpart and vice versa.
 
     Nullability is left to the optionality rule.

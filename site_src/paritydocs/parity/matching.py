@@ -68,9 +68,7 @@ def match_types(
         taken.add(target.path)
         pairs.append((typedef, target))
     explicit_targets = set(type_map.values())
-    unmatched_elixir = [
-        m for m in elixir.types if m.path not in taken and _in_scope(m, prefixes, explicit_targets)
-    ]
+    unmatched_elixir = [m for m in elixir.types if m.path not in taken and _in_scope(m, prefixes, explicit_targets)]
     return TypeMatch(pairs, unmatched_python, unmatched_elixir)
 
 
@@ -95,7 +93,9 @@ class FieldPair:
     """`name`, `alias`, `unit`, or `` for a one-sided row."""
 
 
-def match_fields(python_fields: list[FieldDef], elixir_fields: list[FieldDef], aliases: Mapping[str, str]) -> list[FieldPair]:
+def match_fields(
+    python_fields: list[FieldDef], elixir_fields: list[FieldDef], aliases: Mapping[str, str]
+) -> list[FieldPair]:
     """Pair fields: configured aliases first, then equal names, then the `x` ↔ `x_ms` convention.
 
     Rows follow Python order; Elixir-only fields come last in Elixir order.
@@ -106,7 +106,11 @@ def match_fields(python_fields: list[FieldDef], elixir_fields: list[FieldDef], a
     for field in python_fields:
         partner: FieldDef | None = None
         how = ""
-        for candidate, kind in ((aliases.get(field.name), "alias"), (field.name, "name"), (unit_partner(field.name), "unit")):
+        for candidate, kind in (
+            (aliases.get(field.name), "alias"),
+            (field.name, "name"),
+            (unit_partner(field.name), "unit"),
+        ):
             if candidate and candidate in by_name and candidate not in used:
                 partner, how = by_name[candidate], kind
                 break

@@ -53,7 +53,7 @@ def load_notes(path: Path | None) -> list[Note]:
     if not isinstance(data, list):
         raise ConfigError(f"notes file {path}: expected a list of notes, got {type(data).__name__}")
     notes = []
-    problems = []
+    problems: list[str] = []
     for i, item in enumerate(data):
         notes_item = _note(i, item, problems)
         if notes_item:

@@ -7,8 +7,8 @@ say so with `default_unresolved`, never with a mismatch.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from paritydocs.model import Default, FieldDef, Location, TypeDef
@@ -33,6 +33,7 @@ class FieldContext:
     how: str
     py_ctx: PyContext
     same_model: Callable[[str, str], bool]
+    ex_enums: Mapping[str, list[Any]] = field(default_factory=dict)
 
     @property
     def unit_scaled(self) -> bool:
@@ -82,7 +83,7 @@ def ex_value(value: Any) -> str:
     if isinstance(value, int):
         sign, digits = ("-", str(-value)) if value < 0 else ("", str(value))
         if len(digits) > 4:
-            groups = []
+            groups: list[str] = []
             while digits:
                 groups.insert(0, digits[-3:])
                 digits = digits[:-3]
@@ -121,50 +122,63 @@ def _is_nil(default: Default) -> bool:
 
 def rule_missing(ctx: FieldContext) -> list[Finding]:
     if ctx.python is not None and ctx.elixir is None:
-        return [ctx.finding(
-            FindingKind.MISSING_IN_ELIXIR,
-            f"Python field `{ctx.python.name}` has no counterpart in Elixir `{ctx.elixir_type.path}`.",
-        )]
+        return [
+            ctx.finding(
+                FindingKind.MISSING_IN_ELIXIR,
+                f"Python field `{ctx.python.name}` has no counterpart in Elixir `{ctx.elixir_type.path}`.",
+            )
+        ]
     if ctx.elixir is not None and ctx.python is None:
-        return [ctx.finding(
-            FindingKind.MISSING_IN_PYTHON,
-            f"Elixir field `{ctx.elixir.name}` has no counterpart in Python `{ctx.python_type.name}`.",
-        )]
+        return [
+            ctx.finding(
+                FindingKind.MISSING_IN_PYTHON,
+                f"Elixir field `{ctx.elixir.name}` has no counterpart in Python `{ctx.python_type.name}`.",
+            )
+        ]
     return []
 
 
 def rule_type(ctx: FieldContext) -> list[Finding]:
     if ctx.python is None or ctx.elixir is None or not ctx.python.annotation or not ctx.elixir.annotation:
         return []
-    py = python_atoms(ctx.python.annotation, ctx.py_ctx)
-    ex = elixir_atoms(ctx.elixir.annotation)
-    if ctx.unit_scaled:
-        # float seconds become integer milliseconds: the number kind may change with the unit.
-        numeric = {("int",), ("float",), ("number",)}
-        py = frozenset(("number",) if a in numeric else a for a in py)
-        ex = frozenset(("number",) if a in numeric else a for a in ex)
-    if types_compatible(py, ex, ctx.same_model):
-        return []
-    return [ctx.finding(
-        FindingKind.TYPE_MISMATCH,
-        f"Python `{ctx.python.name}: {ctx.python.annotation}` vs Elixir `{ctx.elixir.name}: {ctx.elixir.annotation}`.",
-    )]
+    ex = elixir_atoms(ctx.elixir.annotation, ctx.ex_enums)
+    ex_kept = elixir_atoms(ctx.elixir.annotation)
+    # Aliases may be carried either way: `LossFnType` as `LossFnType.t()` or as the strings it allows.
+    for py_ctx in (ctx.py_ctx, ctx.py_ctx.kept()):
+        py = python_atoms(ctx.python.annotation, py_ctx)
+        for ex_variant in (ex, ex_kept):
+            if ctx.unit_scaled:
+                # float seconds become integer milliseconds: the number kind may change with the unit.
+                numeric = {("int",), ("float",), ("number",)}
+                py = frozenset(("number",) if a in numeric else a for a in py)
+                ex_variant = frozenset(("number",) if a in numeric else a for a in ex_variant)
+            if types_compatible(py, ex_variant, ctx.same_model):
+                return []
+    return [
+        ctx.finding(
+            FindingKind.TYPE_MISMATCH,
+            f"Python `{ctx.python.name}: {ctx.python.annotation}` vs "
+            f"Elixir `{ctx.elixir.name}: {ctx.elixir.annotation}`.",
+        )
+    ]
 
 
 def _optionality_problem(ctx: FieldContext) -> str | None:
     assert ctx.python is not None and ctx.elixir is not None
     py, ex = ctx.python, ctx.elixir
     ex_default = _elixir_default(ex)
-    ex_nullable = nullable(elixir_atoms(ex.annotation)) if ex.annotation else True
+    ex_nullable = nullable(elixir_atoms(ex.annotation, ctx.ex_enums)) if ex.annotation else True
     py_nullable = nullable(python_atoms(py.annotation, ctx.py_ctx)) if py.annotation else False
     py_default_none = py.default is not None and _is_nil(py.default)
     if py.required and not ex.required and _is_nil(ex_default):
-        return (f"required in Python; optional in Elixir (`{ex.name}` is not in `@enforce_keys` and defaults to nil).")
+        return f"required in Python; optional in Elixir (`{ex.name}` is not in `@enforce_keys` and defaults to nil)."
     if not py.required and ex.required:
         return f"optional in Python (has a default); required in Elixir (`{ex.name}` is in `@enforce_keys`)."
     if py_default_none and py_nullable and not _is_nil(ex_default) and not ex_nullable:
-        return (f"optional in Python (`{py.annotation}`, default None); in Elixir it defaults to "
-                f"`{ex_default.expr}` and its typespec `{ex.annotation}` does not admit nil.")
+        return (
+            f"optional in Python (`{py.annotation}`, default None); in Elixir it defaults to "
+            f"`{ex_default.expr}` and its typespec `{ex.annotation}` does not admit nil."
+        )
     return None
 
 
@@ -187,35 +201,43 @@ def rule_default(ctx: FieldContext) -> list[Finding]:
         return []
     ex = _elixir_default(ctx.elixir)
     if not py.resolved or not ex.resolved:
-        side = " and ".join(
-            s for s, d in (("Python", py), ("Elixir", ex)) if not d.resolved
-        )
-        return [ctx.finding(
-            FindingKind.DEFAULT_UNRESOLVED,
-            f"Default of `{ctx.python.name}` cannot be compared statically ({side} side): "
-            f"Python `{py.expr}`, Elixir `{ex.expr}`.",
-        )]
+        side = " and ".join(s for s, d in (("Python", py), ("Elixir", ex)) if not d.resolved)
+        return [
+            ctx.finding(
+                FindingKind.DEFAULT_UNRESOLVED,
+                f"Default of `{ctx.python.name}` cannot be compared statically ({side} side): "
+                f"Python `{py.expr}`, Elixir `{ex.expr}`.",
+            )
+        ]
     if ctx.unit_scaled:
         if _is_nil(py) or _is_nil(ex) or not _number(py.value) or not _number(ex.value):
             if values_equal(py.value, ex.value):
                 return []
-            return [ctx.finding(
-                FindingKind.DEFAULT_MISMATCH,
-                f"Python `{ctx.python.name}` = {py_value(py.value)} s; Elixir `{ctx.elixir.name}` = {ex_value(ex.value)} ms.",
-            )]
+            return [
+                ctx.finding(
+                    FindingKind.DEFAULT_MISMATCH,
+                    f"Python `{ctx.python.name}` = {py_value(py.value)} s; "
+                    f"Elixir `{ctx.elixir.name}` = {ex_value(ex.value)} ms.",
+                )
+            ]
         if values_equal(py.value * MS_PER_S, ex.value):
             return []
-        return [ctx.finding(
-            FindingKind.DEFAULT_MISMATCH,
-            f"Python `{ctx.python.name}` = {py_value(py.value)} s ({ex_value(_ms(py.value))} ms); "
-            f"Elixir `{ctx.elixir.name}` = {ex_value(ex.value)} ms.",
-        )]
+        return [
+            ctx.finding(
+                FindingKind.DEFAULT_MISMATCH,
+                f"Python `{ctx.python.name}` = {py_value(py.value)} s ({ex_value(_ms(py.value))} ms); "
+                f"Elixir `{ctx.elixir.name}` = {ex_value(ex.value)} ms.",
+            )
+        ]
     if values_equal(py.value, ex.value):
         return []
-    return [ctx.finding(
-        FindingKind.DEFAULT_MISMATCH,
-        f"Python `{ctx.python.name}` defaults to {py_value(py.value)}; Elixir `{ctx.elixir.name}` defaults to {ex_value(ex.value)}.",
-    )]
+    return [
+        ctx.finding(
+            FindingKind.DEFAULT_MISMATCH,
+            f"Python `{ctx.python.name}` defaults to {py_value(py.value)}; "
+            f"Elixir `{ctx.elixir.name}` defaults to {ex_value(ex.value)}.",
+        )
+    ]
 
 
 def _number(value: Any) -> bool:
@@ -235,8 +257,9 @@ def rule_unit(ctx: FieldContext) -> list[Finding]:
     if py and ex and py.resolved and ex.resolved and _number(py.value) and _number(ex.value):
         if not values_equal(py.value * MS_PER_S, ex.value):
             return []  # the default rule reports the mismatch
-        text = (f"Python `{ctx.python.name}` {py_value(py.value)} s = "
-                f"Elixir `{ctx.elixir.name}` {ex_value(ex.value)} ms.")
+        text = (
+            f"Python `{ctx.python.name}` {py_value(py.value)} s = Elixir `{ctx.elixir.name}` {ex_value(ex.value)} ms."
+        )
     else:
         text = f"Python `{ctx.python.name}` is in seconds; Elixir `{ctx.elixir.name}` is in milliseconds."
     return [ctx.finding(FindingKind.UNIT_DIFFERENCE, text)]
@@ -246,16 +269,20 @@ def rule_docs(ctx: FieldContext) -> list[Finding]:
     if ctx.python is None or ctx.elixir is None:
         return []
     if ctx.python.doc and not ctx.elixir.doc:
-        return [ctx.finding(
-            FindingKind.DOC_MISSING_IN_ELIXIR,
-            f"`{ctx.python.name}` is documented in Python (\u201c{_first_line(ctx.python.doc)}\u201d) "
-            f"but `{ctx.elixir.name}` has no doc in Elixir.",
-        )]
+        return [
+            ctx.finding(
+                FindingKind.DOC_MISSING_IN_ELIXIR,
+                f"`{ctx.python.name}` is documented in Python (\u201c{_first_line(ctx.python.doc)}\u201d) "
+                f"but `{ctx.elixir.name}` has no doc in Elixir.",
+            )
+        ]
     if ctx.elixir.doc and not ctx.python.doc:
-        return [ctx.finding(
-            FindingKind.DOC_MISSING_IN_PYTHON,
-            f"`{ctx.elixir.name}` is documented in Elixir but `{ctx.python.name}` has no docstring in Python.",
-        )]
+        return [
+            ctx.finding(
+                FindingKind.DOC_MISSING_IN_PYTHON,
+                f"`{ctx.elixir.name}` is documented in Elixir but `{ctx.python.name}` has no docstring in Python.",
+            )
+        ]
     return []
 
 
@@ -264,22 +291,32 @@ def _first_line(text: str, limit: int = 80) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "\u2026"
 
 
-FIELD_RULES = (rule_missing, rule_type, rule_optionality, rule_default, rule_unit, rule_docs)
+Rule = Callable[[FieldContext], list[Finding]]
+
+FIELD_RULES: tuple[Rule, ...] = (rule_missing, rule_type, rule_optionality, rule_default, rule_unit, rule_docs)
 
 
 def type_doc_findings(python_type: TypeDef, elixir_type: TypeDef) -> list[Finding]:
     subject = f"{python_type.path}|{elixir_type.path}"
     py_loc, ex_loc = python_type.location, elixir_type.location
     if python_type.doc and not elixir_type.doc:
-        return [Finding(
-            FindingKind.DOC_MISSING_IN_ELIXIR,
-            f"`{python_type.name}` has a class docstring; `{elixir_type.path}` has no `@moduledoc`.",
-            python=py_loc, elixir=ex_loc, subject=subject,
-        )]
+        return [
+            Finding(
+                FindingKind.DOC_MISSING_IN_ELIXIR,
+                f"`{python_type.name}` has a class docstring; `{elixir_type.path}` has no `@moduledoc`.",
+                python=py_loc,
+                elixir=ex_loc,
+                subject=subject,
+            )
+        ]
     if elixir_type.doc and not python_type.doc:
-        return [Finding(
-            FindingKind.DOC_MISSING_IN_PYTHON,
-            f"`{elixir_type.path}` has a `@moduledoc`; Python `{python_type.name}` has no class docstring.",
-            python=py_loc, elixir=ex_loc, subject=subject,
-        )]
+        return [
+            Finding(
+                FindingKind.DOC_MISSING_IN_PYTHON,
+                f"`{elixir_type.path}` has a `@moduledoc`; Python `{python_type.name}` has no class docstring.",
+                python=py_loc,
+                elixir=ex_loc,
+                subject=subject,
+            )
+        ]
     return []

@@ -17,10 +17,10 @@ from typing import Any
 import jinja2
 
 from paritydocs.config import RepoLink, Settings
+from paritydocs.errors import ConfigError
 from paritydocs.model import Location, SdkModel, TypeDef
 from paritydocs.modelnames import compile_updates
 from paritydocs.parity import PairReport, ParityReport
-from paritydocs.errors import ConfigError
 from paritydocs.parity.findings import SEVERITY, Finding, Severity
 from paritydocs.render.filters import FILTERS
 
@@ -148,7 +148,9 @@ class Renderer:
                 "or remove it from custom_templates"
             ) from err
         except jinja2.TemplateNotFound as err:
-            raise ConfigError(f"template {template_name}: it includes '{err.name}', which no template directory has") from err
+            raise ConfigError(
+                f"template {template_name}: it includes '{err.name}', which no template directory has"
+            ) from err
         except jinja2.TemplateError as err:
             raise ConfigError(
                 f"template {template_name}: {err}; a custom template may use a variable the page does not have "

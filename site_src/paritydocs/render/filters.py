@@ -58,7 +58,7 @@ def _escape_inline(text: str) -> str:
     out: list[str] = []
     pos = 0
     for match in _INLINE_CODE.finditer(text):
-        out.append(_escape_prose(text[pos:match.start()]))
+        out.append(_escape_prose(text[pos : match.start()]))
         out.append(match.group(0))
         pos = match.end()
     out.append(_escape_prose(text[pos:]))
@@ -83,7 +83,7 @@ def sanitize_markdown(text: str | None) -> str:
         if opening:
             fence = opening.group(2)[0] * len(opening.group(2))
             # keep the info string harmless: it becomes a class name
-            info = re.sub(r"[^\w+\-.]", "", line.strip()[len(fence):])
+            info = re.sub(r"[^\w+\-.]", "", line.strip()[len(fence) :])
             out.append(f"{opening.group(1)}{fence}{info}")
             continue
         if line.startswith(("    ", "\t")) and (previous_blank or (out and out[-1].startswith(("    ", "\t")))):
@@ -133,7 +133,7 @@ def _outside_code(text: str, fn: Any) -> str:
     out: list[str] = []
     pos = 0
     for match in _INLINE_CODE.finditer(text):
-        out.append(fn(text[pos:match.start()]))
+        out.append(fn(text[pos : match.start()]))
         out.append(match.group(0))
         pos = match.end()
     out.append(fn(text[pos:]))
@@ -170,7 +170,7 @@ def do_default(default: Any, language: str) -> Markup:
     from paritydocs.parity.rules import ex_value, py_value
 
     if not default.resolved:
-        return Markup(f"{do_code(default.expr)} <small title=\"not evaluated statically\">(unresolved)</small>")
+        return Markup(f'{do_code(default.expr)} <small title="not evaluated statically">(unresolved)</small>')
     shown = py_value(default.value) if language == "python" else ex_value(default.value)
     if language == "elixir" and default.expr.startswith(":"):
         shown = default.expr

@@ -1,0 +1,5 @@
+PYDANTIC_V2 = True
+
+
+def ConfigDict(**kwargs):
+    return kwargs

@@ -1,0 +1,101 @@
+"""`paritydocs generate | build | serve`: the site, with or without MkDocs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from paritydocs.errors import ConfigError, ParitydocsError
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from paritydocs.cli import _settings, _warn
+    from paritydocs.site import build_site
+
+    settings = _settings(args)
+    site = build_site(settings)
+    _warn(site.warnings)
+    for error in site.errors:
+        print(f"paritydocs: error: {error}")
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for page in site.pages:
+            target = out / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page.content, encoding="utf-8")
+        for rel, content in site.outputs.items():
+            (out / rel).write_text(content, encoding="utf-8")
+        css = Path(__file__).parent / "assets" / "paritydocs.css"
+        (out / "assets").mkdir(exist_ok=True)
+        shutil.copyfile(css, out / "assets" / "paritydocs.css")
+    except OSError as err:
+        raise ParitydocsError(f"{out}: cannot write the pages ({err.strerror})") from err
+    print(f"Wrote {len(site.pages)} pages and {len(site.outputs)} data files to {out}")
+    return 2 if site.errors else 0
+
+
+def _mkdocs_env(args: argparse.Namespace) -> None:
+    """`--python`/`--elixir` reach the plugin through the same variables a user would set."""
+    if args.python:
+        os.environ["PARITYDOCS_PYTHON"] = args.python
+    if args.elixir:
+        os.environ["PARITYDOCS_ELIXIR"] = args.elixir
+
+
+def _config_file(args: argparse.Namespace) -> str:
+    config = args.config or "mkdocs.yml"
+    if not Path(config).is_file():
+        raise ConfigError(f"{config}: no such file; pass --config PATH to an mkdocs.yml")
+    return config
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    _mkdocs_env(args)
+    try:
+        config = load_config(config_file=_config_file(args), strict=args.strict, site_dir=args.site_dir)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except (Abort, ConfigurationError) as err:
+        raise ParitydocsError(f"mkdocs build failed: {err}") from err
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    _mkdocs_env(args)
+    try:
+        serve(config_file=_config_file(args), dev_addr=args.dev_addr, livereload=True)
+    except (Abort, ConfigurationError) as err:
+        raise ParitydocsError(f"mkdocs serve failed: {err}") from err
+    return 0
+
+
+def register(sub: Any, common: Any) -> None:
+    p = sub.add_parser("generate", help="write the generated Markdown pages and data files to a directory")
+    common(p)
+    p.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("build", help="build the site with MkDocs (same as `mkdocs build`)")
+    common(p)
+    p.add_argument("--strict", action="store_true", help="fail on warnings")
+    p.add_argument("--site-dir", help="output directory (default: from mkdocs.yml)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="preview the site with live reload (same as `mkdocs serve`)")
+    common(p)
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
+    p.set_defaults(func=cmd_serve)

@@ -1,0 +1,87 @@
+"""The pipeline from settings to a parity report, without MkDocs: sources → extraction → parity.
+
+The plugin and every CLI command go through here, so both read the SDKs the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from paritydocs.config import Settings
+from paritydocs.model import Language, SdkModel
+from paritydocs.parity import ParityReport, run_parity
+from paritydocs.parity.notes import load_notes
+
+
+@dataclass(slots=True)
+class Caches:
+    """What survives between two builds of one `mkdocs serve` session."""
+
+    elixir: object | None = None
+    """An `elixir.ParseCache`: unchanged `.ex` files are not parsed again."""
+    python: dict[tuple[str, str], SdkModel] = field(default_factory=dict)
+    """Python models keyed by (root, fingerprint of the files read)."""
+
+
+def load_python(settings: Settings, spec: str | None = None, *, caches: Caches | None = None) -> SdkModel:
+    from paritydocs.python import extract_python
+    from paritydocs.sources import resolve, source_info
+
+    resolved = resolve(spec or settings.python, cache_dir=settings.cache_dir)
+    info = source_info(resolved, Language.PYTHON)
+    if caches is not None:
+        key = (str(resolved.root), _python_fingerprint(resolved.root))
+        if key in caches.python:
+            cached = caches.python[key]
+            cached.source = info
+            return cached
+    model = extract_python(resolved.root, modules=settings.python_modules, source=info, clients=settings.python_clients)
+    if caches is not None:
+        caches.python.clear()  # one entry: the previous tree is never read again
+        caches.python[key] = model
+    return model
+
+
+def _python_fingerprint(root: Path) -> str:
+    """Size and mtime of every `.py` file: cheap, and changes whenever an editor saves."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def load_elixir(settings: Settings, spec: str | None = None, *, caches: Caches | None = None) -> SdkModel:
+    from paritydocs.elixir import ParseCache, extract_elixir
+    from paritydocs.sources import resolve, source_info
+
+    resolved = resolve(spec or settings.elixir, cache_dir=settings.cache_dir)
+    cache = None
+    if caches is not None:
+        if caches.elixir is None:
+            caches.elixir = ParseCache()
+        cache = caches.elixir
+    return extract_elixir(
+        resolved.root,
+        dirs=settings.elixir_dirs,
+        source=source_info(resolved, Language.ELIXIR),
+        cache=cache,  # type: ignore[arg-type]
+    )
+
+
+def build_report(
+    settings: Settings, *, python: SdkModel | None = None, elixir: SdkModel | None = None, caches: Caches | None = None
+) -> ParityReport:
+    python = python or load_python(settings, caches=caches)
+    elixir = elixir or load_elixir(settings, caches=caches)
+    report = run_parity(python, elixir, settings, load_notes(settings.notes))
+    from paritydocs.modelnames import add_model_name_findings
+
+    add_model_name_findings(report, settings)
+    return report

@@ -1,0 +1,208 @@
+"""The MkDocs plugin: configuration, generated files, model-name rewrites, watch. The work is elsewhere."""
+
+from __future__ import annotations
+
+import posixpath
+import time
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as opt
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from paritydocs.config import Settings, load_settings
+from paritydocs.errors import ConfigError, ParitydocsError, SourceError
+from paritydocs.log import logger
+from paritydocs.modelnames import ModelNameUpdate, apply_updates, compile_updates
+from paritydocs.pipeline import Caches
+
+CSS_URI = "assets/paritydocs.css"
+GRIFFE_EXTENSION = "paritydocs.griffe_ext:NamespaceSubpackages"
+REQUIRED_EXTENSIONS = (
+    "tables",
+    "admonition",
+    "pymdownx.details",
+    "pymdownx.tasklist",
+    "md_in_html",
+    "attr_list",
+    "toc",
+)
+
+
+class ParitydocsConfig(base.Config):
+    """Every option of `paritydocs.config.Settings`; the raw values are validated there in one place."""
+
+    enabled = opt.Type(bool, default=True)
+    python = opt.Optional(opt.Type(str))
+    elixir = opt.Optional(opt.Type(str))
+    python_modules = opt.Optional(opt.Type(list))
+    python_clients = opt.Optional(opt.Type(list))
+    elixir_dirs = opt.Optional(opt.Type(list))
+    type_prefixes = opt.Optional(opt.Type(dict))
+    type_map = opt.Optional(opt.Type(dict))
+    client_map = opt.Optional(opt.Type(dict))
+    field_aliases = opt.Optional(opt.Type(dict))
+    method_aliases = opt.Optional(opt.Type(dict))
+    model_names = opt.Optional(opt.Type(dict))
+    notes = opt.Optional(opt.Type(str))
+    custom_templates = opt.Optional(opt.Type(str))
+    python_repo = opt.Optional(opt.Type((dict, str)))
+    elixir_repo = opt.Optional(opt.Type((dict, str)))
+    hexdocs = opt.Optional(opt.Type(str))
+    python_api = opt.Optional(opt.Type(bool))
+    sync_ranges = opt.Optional(opt.Type(list))
+    behaviour_modules = opt.Optional(opt.Type(list))
+    fail_on = opt.Optional(opt.Type(str))
+    cache_dir = opt.Optional(opt.Type(str))
+    nav_title = opt.Optional(opt.Type(str))
+    output_dir = opt.Optional(opt.Type(str))
+
+
+class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
+    """Generates the parity pages from the two SDKs and hands them to MkDocs."""
+
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self.caches = Caches()
+        self.updates: tuple[ModelNameUpdate, ...] = ()
+        self.keep_names: set[str] = set()
+        self.generated: dict[str, str] = {}
+        self.report: Any = None
+        self.extra_outputs: dict[str, str] = {}
+        self.watch_paths: list[str] = []
+        self.timings: dict[str, float] = {}
+
+    # Defining on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds, and with it the caches.
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    # Before mkdocstrings (priority 0): its Python handler is created in its own on_config and reads `paths` then.
+    @event_priority(100)
+    def on_config(self, config: Any) -> Any:
+        if not self.config.enabled:
+            return config
+        raw = {k: v for k, v in self.config.items() if k != "enabled" and v is not None}
+        base_dir = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        try:
+            self.settings = load_settings(raw, base_dir=base_dir)
+            self.updates = compile_updates(self.settings.model_names)
+        except ConfigError as err:
+            raise PluginError(str(err)) from err
+        for ext in REQUIRED_EXTENSIONS:
+            if ext not in config.markdown_extensions:
+                config.markdown_extensions.append(ext)
+        if CSS_URI not in config.extra_css:
+            config.extra_css.append(CSS_URI)
+        if self.settings.python_api:
+            self._configure_mkdocstrings(config)
+        return config
+
+    # After MkDocs collected the docs dir, before the nav is built from `config.nav`.
+    @event_priority(50)
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        if not self.config.enabled or self.settings is None:
+            return files
+        from paritydocs.site import build_site
+
+        started = time.perf_counter()
+        try:
+            site = build_site(self.settings, caches=self.caches)
+        except SourceError as err:
+            logger.error("%s", err)
+            site = None
+        except ParitydocsError as err:
+            raise PluginError(str(err)) from err
+        self.timings["pipeline"] = time.perf_counter() - started
+        if site is None:
+            return files
+        for warning in site.warnings:
+            logger.warning("%s", warning)
+        self.report = site.report
+        self.extra_outputs = site.outputs
+        self.watch_paths = site.watch_paths
+        self.keep_names = set()
+        user_pages = [f.src_uri for f in files.documentation_pages()]
+        for page in site.pages:
+            existing = files.get_file_from_path(page.path)
+            if existing is not None and not existing.generated_by:
+                logger.warning(
+                    "docs/%s exists and replaces the generated page of the same name; "
+                    "set the paritydocs 'output_dir' option to generate elsewhere",
+                    page.path,
+                )
+                continue
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, page.path, content=page.content))
+            if page.keep_model_names:
+                self.keep_names.add(page.path)
+        css = Path(__file__).parent / "assets" / "paritydocs.css"
+        if files.get_file_from_path(CSS_URI) is None:
+            files.append(File.generated(config, CSS_URI, abs_src_path=str(css), inclusion=InclusionLevel.NOT_IN_NAV))
+        if config.nav is None:
+            config.nav = site.nav(user_pages)
+        return files
+
+    def _configure_mkdocstrings(self, config: Any) -> None:
+        """Point mkdocstrings' Python handler at the resolved Python tree, so `:::` blocks find the SDK."""
+        from paritydocs.site import python_search_path
+        from paritydocs.sources import resolve
+
+        assert self.settings is not None
+        try:
+            mkdocstrings = config.plugins["mkdocstrings"]
+        except KeyError:
+            logger.warning(
+                "python_api is on but the mkdocstrings plugin is not enabled: add 'mkdocstrings' to plugins "
+                "in mkdocs.yml, or set python_api: false"
+            )
+            return
+        try:
+            root = resolve(self.settings.python, cache_dir=self.settings.cache_dir).root
+        except SourceError:
+            return  # reported once, with the fix, when the pages are generated
+        handler = mkdocstrings.config.handlers.setdefault("python", {})
+        paths = handler.setdefault("paths", [])
+        path = python_search_path(str(root))
+        if path not in paths:
+            paths.insert(0, path)
+        extensions = handler.setdefault("options", {}).setdefault("extensions", [])
+        if GRIFFE_EXTENSION not in extensions:
+            extensions.append(GRIFFE_EXTENSION)
+
+    # Before other plugins read the page: they should see current model names too.
+    @event_priority(50)
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
+        if not self.config.enabled or not self.updates or page.file.src_uri in self.keep_names:
+            return markdown
+        if page.meta.get("paritydocs_keep_model_names"):
+            return markdown
+        return apply_updates(markdown, self.updates)
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        if self.settings is None:
+            return server
+        from paritydocs.render import builtin_templates
+
+        watched = {str(builtin_templates().resolve())}
+        if self.settings.custom_templates:
+            watched.add(str(self.settings.custom_templates))
+        if self.settings.notes:
+            watched.add(str(self.settings.notes))
+        watched.update(self.watch_paths)
+        for path in sorted(watched):
+            if Path(path).exists():
+                server.watch(path)
+        return server
+
+    def on_post_build(self, *, config: Any) -> None:
+        if not self.config.enabled:
+            return
+        site_dir = Path(config.site_dir)
+        for rel, content in self.extra_outputs.items():
+            target = site_dir / posixpath.normpath(rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")

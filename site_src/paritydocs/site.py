@@ -1,0 +1,147 @@
+"""One site build without MkDocs: run the pipeline, render the pages, and compute the published data files.
+
+The MkDocs plugin hands `SiteBuild.pages` to MkDocs as generated files; `paritydocs generate` writes the same
+pages to a directory for other builders.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from paritydocs.config import Settings
+from paritydocs.errors import SourceError
+from paritydocs.model import ExtractionWarning, Language, SdkModel, SourceInfo
+from paritydocs.modelnames import apply_updates, compile_updates
+from paritydocs.pipeline import Caches, load_elixir, load_python
+from paritydocs.render import Page, Renderer
+
+SECTION_ORDER = ("", "Types", "Clients", "Reports", "Sync reports", "Python API")
+
+
+@dataclass(slots=True)
+class SiteBuild:
+    settings: Settings
+    report: Any
+    pages: list[Page]
+    outputs: dict[str, str] = field(default_factory=dict)
+    """Extra files for the built site (relative path → text): parity.json, llms.txt, sync-*.json."""
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    watch_paths: list[str] = field(default_factory=list)
+    api_paths: list[str] = field(default_factory=list)
+
+    def nav(self, user_pages: list[str]) -> list[Any]:
+        """A navigation for a `mkdocs.yml` without `nav`: generated sections first, then the user's pages."""
+        sections: dict[str, list[Any]] = {}
+        for page in self.pages:
+            sections.setdefault(page.section, []).append({page.title: page.path})
+        nav: list[Any] = list(sections.pop("", []))
+        for name in SECTION_ORDER[1:]:
+            if name in sections:
+                nav.append({name: sections.pop(name)})
+        nav.extend({name: items} for name, items in sections.items())
+        generated = {p.path for p in self.pages}
+        groups: dict[str, list[Any]] = {}
+        for uri in sorted(user_pages):
+            if uri in generated:
+                continue
+            head, _, _ = uri.partition("/")
+            if "/" in uri:
+                groups.setdefault(head.replace("-", " ").replace("_", " ").capitalize(), []).append(uri)
+            else:
+                nav.append(uri)
+        nav.extend({name: items} for name, items in groups.items())
+        return nav
+
+
+def _empty_model(spec: str, language: Language, err: SourceError) -> SdkModel:
+    return SdkModel(
+        source=SourceInfo(spec=spec, root="", language=language),
+        warnings=[ExtractionWarning(file=spec, line=None, message=f"source unavailable: {err}")],
+    )
+
+
+def python_search_path(root: str) -> str:
+    src = Path(root) / "src"
+    return str(src if src.is_dir() else Path(root))
+
+
+def build_site(settings: Settings, *, caches: Caches | None = None) -> SiteBuild:
+    from paritydocs.modelnames import add_model_name_findings
+    from paritydocs.parity import run_parity
+    from paritydocs.parity.notes import load_notes
+
+    errors: list[str] = []
+    try:
+        python = load_python(settings, caches=caches)
+    except SourceError as err:
+        errors.append(str(err))
+        python = _empty_model(settings.python, Language.PYTHON, err)
+    try:
+        elixir = load_elixir(settings, caches=caches)
+    except SourceError as err:
+        errors.append(str(err))
+        elixir = _empty_model(settings.elixir, Language.ELIXIR, err)
+    report = run_parity(python, elixir, settings, load_notes(settings.notes))
+    add_model_name_findings(report, settings)
+    _add_client_pairs(report, settings)
+    renderer = Renderer(settings)
+    extra_pages, extra_outputs = _sync_pages(settings, report, renderer, caches)
+    pages = renderer.pages(report, extra_pages=extra_pages)
+    if not settings.python_api or not python.source.root:
+        pages = [p for p in pages if p.section != "Python API"]
+    updates = compile_updates(settings.model_names)
+    for page in pages:
+        if not page.keep_model_names:
+            page.content = apply_updates(page.content, updates)
+    site = SiteBuild(settings, report, pages, errors=errors)
+    site.warnings = [str(w) for w in (*python.warnings, *elixir.warnings)] + list(report.warnings)
+    site.outputs = {"parity.json": json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", **extra_outputs}
+    site.outputs["llms.txt"] = _llms_txt(settings, pages)
+    for model in (python, elixir):
+        root = model.source.root
+        if root and model.source.spec and Path(model.source.spec).expanduser().is_dir():
+            site.watch_paths.append(root)  # a local checkout: edits there rebuild `mkdocs serve`
+    if settings.python_api and python.source.root:
+        site.api_paths.append(python_search_path(python.source.root))
+    return site
+
+
+def _add_client_pairs(report: Any, settings: Settings) -> None:
+    try:
+        from paritydocs.clients import compare_clients
+    except ModuleNotFoundError as err:
+        if err.name != "paritydocs.clients":
+            raise
+        report.client_pairs = []
+        return
+    report.client_pairs = compare_clients(report.python_model, report.elixir_model, settings)
+
+
+def _sync_pages(
+    settings: Settings, report: Any, renderer: Renderer, caches: Caches | None
+) -> tuple[list[Page], dict[str, str]]:
+    if not settings.sync_ranges:
+        return [], {}
+    from paritydocs.sync import sync_site_pages
+
+    return sync_site_pages(settings, report, renderer, caches)
+
+
+def _llms_txt(settings: Settings, pages: list[Page]) -> str:
+    """llms.txt: an index, then a Markdown copy of each pair page, for LLM agents doing gap analyses."""
+    lines = [f"# {settings.nav_title}: Python SDK ↔ Elixir port", ""]
+    lines.append("> Field-by-field parity between the Python SDK and its Elixir port, generated by paritydocs.")
+    lines.append("")
+    for page in pages:
+        if page.section in ("Types", "Clients", "Reports", "Sync reports", ""):
+            lines.append(f"- [{page.title}]({page.path})")
+    lines.append("")
+    for page in pages:
+        if page.section in ("Types", "Clients"):
+            lines.append(f"<!-- {page.path} -->")
+            lines.append(page.content)
+    return "\n".join(lines)
