@@ -66,3 +66,24 @@ class NamespaceSubpackages(griffe.Extension):
         except (OSError, UnicodeDecodeError, SyntaxError):
             return  # the extraction stage reports broken files; the API page just lacks this module
         parent.set_member(file.stem, module)
+
+
+class SdkDocstrings(griffe.Extension):
+    """Treat SDK docstrings as data in the Python API section too.
+
+    mkdocstrings renders docstrings as Markdown that may carry raw HTML; this runs each one through the same
+    sanitiser as the parity pages, and applies the model-name updates, before mkdocstrings sees it.
+    """
+
+    def __init__(self, model_names: dict[str, str] | None = None) -> None:
+        from paritydocs.modelnames import compile_updates
+
+        self.updates = compile_updates(model_names or {})
+
+    def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:
+        from paritydocs.modelnames import apply_updates
+        from paritydocs.render.filters import sanitize_markdown
+
+        docstring = obj.docstring
+        if docstring is not None and docstring.value:
+            docstring.value = sanitize_markdown(apply_updates(docstring.value, self.updates))

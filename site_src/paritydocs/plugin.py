@@ -20,7 +20,8 @@ from paritydocs.modelnames import ModelNameUpdate, apply_updates, compile_update
 from paritydocs.pipeline import Caches
 
 CSS_URI = "assets/paritydocs.css"
-GRIFFE_EXTENSION = "paritydocs.griffe_ext:NamespaceSubpackages"
+NAMESPACE_EXTENSION = "paritydocs.griffe_ext:NamespaceSubpackages"
+DOCSTRING_EXTENSION = "paritydocs.griffe_ext:SdkDocstrings"
 REQUIRED_EXTENSIONS = (
     "tables",
     "admonition",
@@ -118,8 +119,11 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.timings["pipeline"] = time.perf_counter() - started
         if site is None:
             return files
+        for error in site.errors:
+            logger.error("%s", error)  # one line naming the source and the fix; the rest still builds
         for warning in site.warnings:
-            logger.warning("%s", warning)
+            if not warning.endswith(tuple(site.errors)):
+                logger.warning("%s", warning)
         self.report = site.report
         self.extra_outputs = site.outputs
         self.watch_paths = site.watch_paths
@@ -170,8 +174,10 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         if path not in paths:
             paths.insert(0, path)
         extensions = handler.setdefault("options", {}).setdefault("extensions", [])
-        if GRIFFE_EXTENSION not in extensions:
-            extensions.append(GRIFFE_EXTENSION)
+        if NAMESPACE_EXTENSION not in extensions:
+            extensions.append(NAMESPACE_EXTENSION)
+        extensions[:] = [e for e in extensions if not (isinstance(e, dict) and DOCSTRING_EXTENSION in e)]
+        extensions.append({DOCSTRING_EXTENSION: {"model_names": dict(self.settings.model_names)}})
 
     # Before other plugins read the page: they should see current model names too.
     @event_priority(50)

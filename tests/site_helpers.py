@@ -1,0 +1,35 @@
+"""Build the demo site (or a copy of it) with MkDocs' own API, in a temporary directory."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+DEMO = Path(__file__).parents[1] / "examples" / "demo"
+
+
+def copy_demo(tmp_path: Path) -> Path:
+    target = tmp_path / "demo"
+    shutil.copytree(DEMO, target, ignore=shutil.ignore_patterns("site", "__pycache__"))
+    return target
+
+
+def build_site(config_file: Path, site_dir: Path, *, strict: bool = True, **overrides) -> Path:
+    config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=strict, **overrides)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return site_dir
+
+
+def article(html: str) -> str:
+    """The page's content area: what Markdown produced, without the theme's own scripts."""
+    match = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', html, re.S)
+    assert match, "no article in page"
+    return match.group(1)

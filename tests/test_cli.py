@@ -1,0 +1,87 @@
+"""The `paritydocs` command: extract, check (exit codes, baseline, annotations), generate, one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from paritydocs.cli import main
+from site_helpers import DEMO, copy_demo
+
+SCHEMAS = Path(__file__).parents[1] / "site_src" / "paritydocs" / "schemas"
+CONFIG = str(DEMO / "mkdocs.yml")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_extract_python_and_elixir_validate_against_their_schemas(tmp_path, capsys):
+    for side, schema in (("--python", "python-extract"), ("--elixir", "elixir-extract")):
+        out = tmp_path / f"{schema}.json"
+        folder = "python" if side == "--python" else "elixir"
+        code, _, _ = run(capsys, "extract", "--config", CONFIG, side, str(DEMO / folder), "--json", str(out))
+        assert code == 0
+        data = json.loads(out.read_text())
+        jsonschema.validate(data, json.loads((SCHEMAS / f"{schema}.schema.json").read_text()))
+        names = [t["name"] for t in data["types" if side == "--python" else "modules"]]
+        assert "SubmitJobRequest" in names
+
+
+def test_check_exit_codes_follow_fail_on_and_baseline(tmp_path, capsys):
+    code, out, _ = run(capsys, "check", "--config", CONFIG, "--json", str(tmp_path / "parity.json"))
+    assert code == 1 and "default_mismatch" in out
+    jsonschema.validate(json.loads((tmp_path / "parity.json").read_text()),
+                        json.loads((SCHEMAS / "parity.schema.json").read_text()))
+    baseline = tmp_path / "baseline.json"
+    code, _, _ = run(capsys, "check", "--config", CONFIG, "--write-baseline", str(baseline))
+    assert code == 1
+    code, out, _ = run(capsys, "check", "--config", CONFIG, "--baseline", str(baseline), "--fail-on", "low")
+    assert code == 0, out
+    assert "0 at or above 'low' not in the baseline" in out
+
+
+def test_check_github_annotations(capsys):
+    code, out, _ = run(capsys, "check", "--config", CONFIG, "--format", "github")
+    assert code == 1
+    lines = [line for line in out.splitlines() if line.startswith("::")]
+    assert any(line.startswith("::error file=lib/orbit/") for line in lines)
+    assert all("title=parity " in line for line in lines)
+
+
+def test_waived_findings_do_not_fail(tmp_path, capsys):
+    demo = copy_demo(tmp_path)
+    types = ["SubmitJobRequest", "ResourceSpec", "JobInfo", "NodeInfo", "JobState", "Priority", "RetryPolicy"]
+    (demo / "notes.yml").write_text("".join(f"- python: {t}\n  note: Reviewed.\n  waive: [all]\n" for t in types))
+    code, out, _ = run(capsys, "check", "--config", str(demo / "mkdocs.yml"), "--fail-on", "medium")
+    assert code == 0, out
+    assert "waived" in out and "0 at or above 'medium'" in out
+
+
+@pytest.mark.parametrize(("argv", "needle"), [
+    (["extract", "--python", "/no/such/dir", "--json", "-"], "/no/such/dir: no such directory"),
+    (["check", "--config", "/no/such/mkdocs.yml"], "/no/such/mkdocs.yml: no such file"),
+    (["check", "--config", CONFIG, "--elixir", "hex:orbit==1.0.0"], "hex:orbit==1.0.0"),
+    (["check", "--config", CONFIG, "--baseline", "/no/such/baseline.json"], "baseline /no/such/baseline.json"),
+    (["extract", "--config", CONFIG, "--python", "nope:thing", "--json", "-"], "nope:thing"),
+])
+def test_user_errors_are_one_line_and_exit_2(capsys, monkeypatch, argv, needle):
+    monkeypatch.setenv("HEX_MIRROR", "http://127.0.0.1:9")  # a closed port: unreachable, offline
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    lines = [line for line in err.splitlines() if line.startswith("paritydocs: error:")]
+    assert len(lines) == 1 and needle in lines[0], err
+    assert "Traceback" not in err
+
+
+def test_generate_writes_the_same_pages_without_mkdocs(tmp_path, capsys):
+    code, _, _ = run(capsys, "generate", "--config", CONFIG, "--out", str(tmp_path / "out"))
+    assert code == 0
+    page = (tmp_path / "out" / "types" / "SubmitJobRequest.md").read_text()
+    assert page.startswith("# SubmitJobRequest") and "| Python field |" in page
+    assert (tmp_path / "out" / "parity.json").is_file() and (tmp_path / "out" / "llms.txt").is_file()

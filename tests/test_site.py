@@ -1,0 +1,139 @@
+"""The site: the demo builds strictly, pair pages hold both sides, SDK text stays inert, builds are stable."""
+
+from __future__ import annotations
+
+import json
+import logging
+from html import unescape
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import Abort, PluginError
+
+from html_checks import live_markup
+from paritydocs.config import load_settings, read_mkdocs_plugin_options
+from paritydocs.pipeline import Caches
+from paritydocs.site import build_site as build_pages
+from site_helpers import DEMO, article, build_site, copy_demo
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory) -> Path:
+    return build_site(DEMO / "mkdocs.yml", tmp_path_factory.mktemp("site"))
+
+
+def test_demo_builds_strictly_with_every_section(demo_site):
+    for page in ("index.html", "types/SubmitJobRequest/index.html", "checklist/index.html", "unmatched/index.html",
+                 "model-names/index.html", "api/orbit.types.SubmitJobRequest/index.html", "about/index.html",
+                 "parity.json", "llms.txt", "assets/paritydocs.css"):
+        assert (demo_site / page).is_file(), page
+
+
+def test_pair_page_has_both_sides_fields_and_findings(demo_site):
+    html = article((demo_site / "types" / "SubmitJobRequest" / "index.html").read_text())
+    for text in ("project_id", "max_runtime", "max_runtime_ms", "String.t()", "Optional[ResourceSpec]",
+                 "1_800_000", "default_mismatch", "Waived", "The port sends a default ResourceSpec on purpose"):
+        assert text in html, text
+    assert 'class="pd-columns"' in html and html.count('class="pd-col"') == 2
+    # links to both sources, HexDocs, and the Python API page
+    assert "https://github.com/example/orbit-python/blob/main/src/orbit/types/submit_job_request.py#L" in html
+    assert "https://hexdocs.pm/orbit/Orbit.Types.SubmitJobRequest.html" in html
+    assert 'href="../../api/orbit.types.SubmitJobRequest/"' in html
+
+
+def test_python_api_page_links_back(demo_site):
+    html = article((demo_site / "api" / "orbit.types.SubmitJobRequest" / "index.html").read_text())
+    assert 'href="../../types/SubmitJobRequest/"' in html
+    assert "Project the job is billed to." in html  # rendered by mkdocstrings
+
+
+def test_model_names_are_current_everywhere_but_the_report(demo_site):
+    for html in demo_site.rglob("*.html"):
+        if html.parent.name == "model-names":
+            assert "Qwen/Qwen2.5-7B" in html.read_text()
+        else:
+            assert "Qwen/Qwen2.5-7B" not in html.read_text(), html
+    assert "Qwen/Qwen3-8B" in (demo_site / "types" / "SubmitJobRequest" / "index.html").read_text()
+
+
+def test_published_data(demo_site):
+    data = json.loads((demo_site / "parity.json").read_text())
+    assert data["summary"]["pairs"] == len(data["pairs"]) >= 6
+    llms = (demo_site / "llms.txt").read_text()
+    assert llms.startswith("# ") and "## Fields" in llms and "max_runtime_ms" in llms
+
+
+def test_no_third_party_requests_from_generated_pages(demo_site):
+    for html in demo_site.rglob("*.html"):
+        text = html.read_text()
+        assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text
+        assert 'data-md-component="source"' not in text  # Material would ask api.github.com for repo facts
+        for tag in ("<script src=\"http", "<link href=\"http", "<img src=\"http"):
+            assert tag not in text, html
+
+
+def test_two_builds_are_byte_identical(tmp_path, demo_site):
+    again = build_site(DEMO / "mkdocs.yml", tmp_path / "again")
+    for html in sorted(demo_site.rglob("*")):
+        if html.is_file() and html.suffix in (".html", ".json", ".txt"):
+            assert html.read_bytes() == (again / html.relative_to(demo_site)).read_bytes(), html
+
+
+HOSTILE = (
+    '<script>alert(1)</script> <img src=x onerror="alert(2)"> [x](javascript:alert(3)) {{ 7*7 }} '
+    "| pipe `tick` ![t](https://tracker.example/p.png) \u202eoverride"
+)
+
+
+def test_hostile_sdk_text_comes_out_inert(tmp_path):
+    demo = copy_demo(tmp_path)
+    model = demo / "python" / "src" / "orbit" / "types" / "job_info.py"
+    model.write_text(model.read_text().replace('"""Unique identifier of the job."""', repr(HOSTILE)))
+    module = demo / "elixir" / "lib" / "orbit" / "types" / "node_info.ex"
+    module.write_text(module.read_text().replace("A machine a job runs on.", HOSTILE.replace('"', "'")))
+    site = build_site(demo / "mkdocs.yml", tmp_path / "site")
+    shown = unescape(article((site / "types/JobInfo/index.html").read_text()))
+    assert "{{ 7*7 }} | pipe" in shown and "<script>alert(1)</script>" in shown  # as text
+    for page in ("types/JobInfo", "types/NodeInfo", "checklist", "unmatched", "api/orbit.types.JobInfo"):
+        html = article((site / page / "index.html").read_text()) if page != "index" else ""
+        assert live_markup(html) == [], page
+        assert "49" not in unescape(html).split("7*7")[0][-20:], page  # never evaluated as a template
+        assert 'src="https://tracker.example' not in html
+        assert "\u202e" not in html
+
+
+def test_rebuild_after_one_changed_elixir_file_reparses_one_file(tmp_path):
+    demo = copy_demo(tmp_path)
+    settings = load_settings(read_mkdocs_plugin_options(demo / "mkdocs.yml"), base_dir=demo, environ={})
+    caches = Caches()
+    build_pages(settings, caches=caches)
+    first = caches.elixir.parses
+    changed = demo / "elixir" / "lib" / "orbit" / "types" / "node_info.ex"
+    changed.write_text(changed.read_text().replace("A machine a job runs on.", "A host a job runs on."))
+    site = build_pages(settings, caches=caches)
+    assert caches.elixir.parses == first + 1
+    page = next(p for p in site.pages if p.path == "types/NodeInfo.md")
+    assert "A host a job runs on." in page.content
+
+
+def test_bad_plugin_option_is_one_clear_error(tmp_path, caplog):
+    demo = copy_demo(tmp_path)
+    config = demo / "mkdocs.yml"
+    config.write_text(config.read_text().replace("nav_title: Orbit parity", "nav_title: Orbit parity\n      fail_on: never"))
+    with caplog.at_level(logging.ERROR), pytest.raises((PluginError, Abort)):
+        build_site(config, tmp_path / "site")
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == ["paritydocs configuration: 'fail_on' must be one of high, medium, low, info, got 'never'"]
+
+
+def test_unreachable_source_is_one_error_line_and_the_rest_builds(tmp_path, caplog):
+    demo = copy_demo(tmp_path)
+    config = demo / "mkdocs.yml"
+    config.write_text(config.read_text().replace("elixir: elixir", "elixir: missing-elixir-dir"))
+    with caplog.at_level(logging.ERROR):
+        site = build_site(config, tmp_path / "site", strict=False)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "missing-elixir-dir: no such directory" in errors[0]
+    html = article((site / "index.html").read_text())
+    assert "source unavailable" in html
+    assert (site / "unmatched" / "index.html").is_file()
