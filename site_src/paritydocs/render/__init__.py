@@ -266,23 +266,26 @@ def checklist_groups(report: ParityReport, links: Links) -> list[tuple[str, list
         loc = finding.elixir or finding.python
         url = links.elixir(finding.elixir) if finding.elixir else links.python(finding.python)
         groups[finding.level.value].append(ChecklistItem(finding, None, "", loc.file if loc else None, url))
+    # clients side by side: items link to the client page
+    for cp in getattr(report, "client_pairs", []):
+        for finding in cp.all_findings():
+            if finding.waived or finding.level.value not in groups:
+                continue
+            loc = finding.elixir or finding.python
+            url = links.elixir(finding.elixir) if finding.elixir else links.python(finding.python)
+            groups[finding.level.value].append(ChecklistItem(
+                finding, links.client_pages.get(cp.python.path), cp.python.name, loc.file if loc else None, url
+            ))
     return [(level, items) for level, items in groups.items()]
 
 
 def _fields_snippet(pair: PairReport, updates: Any) -> str | None:
     """A ready-to-paste `## Fields` section for the Elixir `@moduledoc`, from the Python field docstrings."""
-    from paritydocs.modelnames import apply_updates
+    from paritydocs.suggest import field_bullet
 
     if pair.is_enum:
         return None
-    lines = []
-    for row in pair.rows:
-        if row.python is None or row.elixir is None or not row.python.doc or row.elixir.doc:
-            continue
-        text = " ".join(apply_updates(row.python.doc, updates).split())
-        if row.elixir.name.endswith("_ms") and not row.python.name.endswith("_ms"):
-            text += f" In milliseconds here (Python `{row.python.name}` is in seconds)."
-        lines.append(f"  * `:{row.elixir.name}` - {text}")
+    lines = [f"  {bullet}" for row in pair.rows if (bullet := field_bullet(row, updates)) is not None]
     if not lines:
         return None
     return "  ## Fields\n\n" + "\n".join(lines)
