@@ -1,0 +1,75 @@
+"""`paritydocs sync`: what changed in the Python SDK between two revisions, mapped to the Elixir port."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from paritydocs.errors import ParitydocsError
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from paritydocs.cli import _settings, _warn, write_json
+    from paritydocs.parity.notes import load_notes
+    from paritydocs.pipeline import load_elixir
+    from paritydocs.render import Renderer
+    from paritydocs.sync import as_table, build_sync_report, render_markdown
+
+    settings = _settings(args)
+    # links to the Elixir repository may use `elixir_repo.ref` only for the configured tree
+    pinned = not args.elixir or args.elixir == _settings(argparse.Namespace(config=args.config)).elixir
+    notes = load_notes(settings.notes)  # a broken notes file is reported before any download
+    elixir = load_elixir(settings)
+    report = build_sync_report(settings, args.from_spec, args.to_spec, elixir=elixir, notes=notes, title=args.title)
+    _warn(report.warnings)
+    markdown: str | None = None
+    if args.format == "markdown" or args.out:
+        markdown = render_markdown(Renderer(settings), settings, report, title=report.title, elixir_pinned=pinned)
+    if args.out:
+        _write(args.out, markdown or "")
+    if args.json:
+        write_json(report.to_json(), args.json)
+    if args.format == "markdown":
+        sys.stdout.write(markdown or "")
+    elif args.format == "json":
+        if args.json != "-":
+            write_json(report.to_json(), "-")
+    else:
+        sys.stdout.write(as_table(report))
+    return 0
+
+
+def _write(out: str, text: str) -> None:
+    path = Path(out)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise ParitydocsError(f"{out}: cannot write it ({err.strerror})") from err
+
+
+def register(sub: Any, common: Any) -> None:
+    p = sub.add_parser(
+        "sync",
+        help="report what changed in the Python SDK between two revisions, mapped to the Elixir port",
+        description=(
+            "Compare two revisions of the Python SDK (git:REPO@REF, pypi:NAME==VER or a directory): API changes "
+            "(Griffe), docstrings, defaults, behaviour and model names, each with its Elixir target."
+        ),
+    )
+    common(p, both=False)
+    p.add_argument("--from", dest="from_spec", required=True, metavar="SPEC", help="the older Python revision")
+    p.add_argument("--to", dest="to_spec", required=True, metavar="SPEC", help="the newer Python revision")
+    p.add_argument("--elixir", metavar="SPEC", help="Elixir SDK: path, git:REPO@REF or hex:NAME==VER (default: config)")
+    p.add_argument("--title", help="report title (default: 'FROM → TO')")
+    p.add_argument("--json", metavar="OUT", help="also write the JSON report here ('-' for stdout)")
+    p.add_argument("--out", metavar="FILE.md", help="also write the Markdown report here")
+    p.add_argument(
+        "--format",
+        choices=("table", "markdown", "json"),
+        default="table",
+        help="stdout: a table (default), the Markdown report (paste it in an issue), or the JSON report",
+    )
+    p.set_defaults(func=cmd_sync)

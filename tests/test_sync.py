@@ -1,0 +1,771 @@
+"""Sync reports: two commits of a small SDK made here, a tiny Elixir port, and what `paritydocs sync` says.
+
+Offline: the repository is built with `git` in a temporary directory. Commit 2 adds a field docstring,
+changes a default, removes a field, adds a field and a parameter, removes a parameter, changes the body of the
+client constructor (and only the docstring of another method), reformats a method without changing it, and
+replaces `Qwen/Qwen2.5-7B` with `Qwen/Qwen3-8B` in a docstring and in `docs/`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import markdown
+import pytest
+
+from helpers import write_python_package
+from html_checks import live_markup
+from paritydocs import cli
+from paritydocs.config import Settings, load_settings
+from paritydocs.errors import SourceError
+from paritydocs.parity.notes import load_notes
+from paritydocs.pipeline import load_elixir
+from paritydocs.render import Renderer
+from paritydocs.sync import (
+    BREAKING,
+    DOCUMENTATION,
+    POLISH,
+    Change,
+    SyncReport,
+    build_sync_report,
+    render_markdown,
+    sync_site_pages,
+)
+from source_helpers import git
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+# ---- the Python SDK, two commits ------------------------------------------------------------------
+
+COMMON = {
+    "src/wid/__init__.py": '''
+        """Wid: a tiny SDK for the sync tests."""
+
+        from ._client import Wid
+        from .lib.public import WidgetClient
+        from .types import Gadget
+        ''',
+    "src/wid/_models.py": '''
+        class BaseModel:
+            """Stands in for pydantic.BaseModel: the extractor is static."""
+        ''',
+    "src/wid/types/__init__.py": """
+        from .gadget import Gadget as Gadget
+        """,
+    "src/wid/lib/public/__init__.py": """
+        from .client import WidgetClient as WidgetClient
+        """,
+}
+
+V1 = {
+    **COMMON,
+    "src/wid/_client.py": '''
+        class Wid:
+            def __init__(self, *, api_key: str | None = None) -> None:
+                """Create a client."""
+                if api_key is None:
+                    raise ValueError("api_key is required")
+                self.api_key = api_key
+
+            def close(self) -> None:
+                """Close the client."""
+                self.api_key = None
+        ''',
+    "src/wid/types/gadget.py": '''
+        from typing import Optional
+
+        from .._models import BaseModel
+
+
+        class Gadget(BaseModel):
+            """A gadget."""
+
+            gadget_id: str
+            """Catalogue identifier."""
+
+            base_model: str
+
+            label: Optional[str] = None
+            """Display name."""
+
+            legacy_code: Optional[str] = None
+            """Old code, going away."""
+        ''',
+    # `wid/lib` has no __init__.py: a namespace directory, as `tinker/lib` is
+    "src/wid/lib/retry.py": '''
+        from dataclasses import dataclass
+
+
+        @dataclass
+        class RetrySettings:
+            """How the client retries."""
+
+            max_connections: int = 100
+            """Connections at once."""
+
+            timeout: float = 60.0
+            """Seconds before giving up."""
+        ''',
+    "src/wid/lib/public/client.py": '''
+        class WidgetClient:
+            """Draws gadgets.
+
+            Example: `WidgetClient(base_model="Qwen/Qwen2.5-7B")`.
+            """
+
+            def sample(self, prompt: str) -> str:
+                """Draw a gadget."""
+                return prompt.strip()
+
+            def reformat(self, a: int, b: int) -> int:
+                return a + b  # same code after commit 2, other layout
+
+            def close(self, force: bool = False) -> None:
+                """Close."""
+                del force
+        ''',
+    "docs/api/widgetclient.md": """
+        # WidgetClient
+
+        Start with `WidgetClient(base_model="Qwen/Qwen2.5-7B")`.
+        """,
+    "README.md": """
+        Try `Qwen/Qwen2.5-7B`.
+        """,
+}
+
+V2 = {
+    **COMMON,
+    # only a comment: compared, nothing to report
+    "src/wid/lib/public/__init__.py": """
+        # the public client
+        from .client import WidgetClient as WidgetClient
+        """,
+    "tests/test_wid.py": """
+        def test_key():
+            assert True
+        """,
+    "src/wid/_client.py": '''
+        class Wid:
+            def __init__(self, *, api_key: str | None = None) -> None:
+                """Create a client."""
+                if api_key is None:
+                    raise ValueError("api_key is required")
+                if not api_key.startswith("wid-"):
+                    raise ValueError("The api_key must start with 'wid-'")
+                self.api_key = api_key
+
+            def close(self) -> None:
+                """Close the client and forget the key."""
+                self.api_key = None
+        ''',
+    "src/wid/types/gadget.py": '''
+        from typing import Optional
+
+        from .._models import BaseModel
+
+
+        class Gadget(BaseModel):
+            """A gadget."""
+
+            gadget_id: str
+            """Catalogue identifier."""
+
+            base_model: str
+            """The base model to use (e.g. 'Qwen/Qwen3-8B')."""
+
+            label: Optional[str] = None
+            """Display name. <script>alert(1)</script> [x](javascript:alert(1)) {{ 7*7 }}"""
+
+            color: Optional[str] = None
+            """Paint colour."""
+        ''',
+    "src/wid/lib/retry.py": '''
+        from dataclasses import dataclass
+
+
+        @dataclass
+        class RetrySettings:
+            """How the client retries."""
+
+            max_connections: int = 100
+            """Connections at once."""
+
+            timeout: float = 120.0
+            """Seconds before giving up."""
+        ''',
+    "src/wid/lib/public/client.py": '''
+        class WidgetClient:
+            """Draws gadgets.
+
+            Example: `WidgetClient(base_model="Qwen/Qwen3-8B")`.
+            """
+
+            def sample(self, prompt: str, n: int = 1) -> str:
+                """Draw a gadget."""
+                return prompt.strip()
+
+            def reformat(
+                self, a: int, b: int
+            ) -> int:
+                return (
+                    a + b
+                )
+
+            def close(self) -> None:
+                """Close."""
+        ''',
+    "docs/api/widgetclient.md": """
+        # WidgetClient
+
+        Start with `WidgetClient(base_model="Qwen/Qwen3-8B")`.
+
+        New: `sample(prompt, n)` draws several gadgets.
+        """,
+    "README.md": """
+        Try `Qwen/Qwen3-8B`.
+        """,
+}
+
+# ---- the Elixir port ------------------------------------------------------------------------------
+
+ELIXIR = {
+    "lib/wid/config.ex": """
+        defmodule Wid.Config do
+          @moduledoc "Client configuration."
+          defstruct [:api_key]
+
+          def valid?(%__MODULE__{api_key: key}), do: String.starts_with?(key, "wid-")
+        end
+        """,
+    "lib/wid/types/gadget.ex": '''
+        defmodule Wid.Types.Gadget do
+          @moduledoc """
+          A gadget.
+
+          Fields:
+          - gadget_id: Catalogue identifier.
+          """
+          defstruct [:gadget_id, :base_model, :label, :legacy_code]
+
+          @type t :: %__MODULE__{
+                  gadget_id: String.t(),
+                  base_model: String.t(),
+                  label: String.t() | nil,
+                  legacy_code: String.t() | nil
+                }
+        end
+        ''',
+    "lib/wid/retry_settings.ex": """
+        defmodule Wid.RetrySettings do
+          @moduledoc "Retry settings."
+          defstruct max_connections: 100, timeout_ms: 60_000
+        end
+        """,
+    "lib/wid/widget_client.ex": '''
+        defmodule Wid.WidgetClient do
+          @moduledoc """
+          Draws gadgets, e.g. with "Qwen/Qwen2.5-7B".
+          """
+          def sample(prompt), do: prompt
+        end
+        ''',
+}
+
+NOTES = """
+- python: wid.types.Gadget.base_model
+  note: Port the docstring word for word.
+"""
+
+
+def plugin_options(repo: Path, ex_root: Path, tmp: Path, **extra: object) -> dict[str, object]:
+    return {
+        "python": str(repo),
+        "elixir": str(ex_root),
+        "python_modules": ["wid.types", "wid.lib.retry.RetrySettings"],
+        "python_clients": ["wid.lib.public.client.WidgetClient"],
+        "type_prefixes": {"wid.types": "Wid.Types"},
+        "type_map": {"wid.lib.retry.RetrySettings": "Wid.RetrySettings"},
+        "client_map": {"wid.lib.public.client.WidgetClient": "Wid.WidgetClient"},
+        "field_aliases": {"RetrySettings": {"timeout": "timeout_ms"}},
+        "behaviour_modules": ["wid._client.Wid.__init__", "wid._client.Wid.close", "wid.lib.public"],
+        "model_names": {"Qwen/Qwen2.5-7B": "Qwen/Qwen3-8B"},
+        "notes": str(tmp / "notes.yml"),
+        "python_repo": {"url": "https://example.invalid/wid", "ref": "main", "prefix": "src/"},
+        "elixir_repo": {"url": "https://example.invalid/wid_ex", "ref": "v1"},
+        "hexdocs": None,
+        "python_api": False,
+        "cache_dir": str(tmp / "cache"),
+        **extra,
+    }
+
+
+@dataclass
+class World:
+    tmp: Path
+    repo: Path
+    ex_root: Path
+    settings: Settings
+    old: str
+    new: str
+
+    def report(self, **kwargs: object) -> SyncReport:
+        elixir = load_elixir(self.settings)
+        return build_sync_report(
+            self.settings, self.old, self.new, elixir=elixir, notes=load_notes(self.settings.notes), **kwargs
+        )
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    tmp = tmp_path_factory.mktemp("sync")
+    repo = tmp / "wid"
+    write_python_package(repo, V1)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "v1")
+    shutil.rmtree(repo / "src")
+    write_python_package(repo, V2)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "v2")
+    ex_root = write_python_package(tmp / "wid_ex", ELIXIR)  # writes any text files
+    (tmp / "notes.yml").write_text(textwrap.dedent(NOTES), encoding="utf-8")
+    settings = load_settings(plugin_options(repo, ex_root, tmp), base_dir=tmp, environ={})
+    return World(tmp, repo, ex_root, settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD")
+
+
+@pytest.fixture(scope="module")
+def report(world: World) -> SyncReport:
+    return world.report(title="wid v1 → v2")
+
+
+def find(report: SyncReport, kind: str, path: str | None = None, file: str | None = None) -> Change:
+    matches = [
+        c
+        for c in report.changes
+        if c.kind == kind and (path is None or c.python.path == path) and (file is None or c.python.file == file)
+    ]
+    assert len(matches) == 1, f"{kind} {path or file}: {[c.id for c in report.changes]}"
+    return matches[0]
+
+
+# ---- what is found ---------------------------------------------------------------------------------
+
+
+def test_field_docstring_added_is_documentation_with_elixir_field_state(report):
+    change = find(report, "doc_added", "wid.types.Gadget.base_model")
+    assert change.cls == DOCUMENTATION
+    assert change.old is None and change.new == "The base model to use (e.g. 'Qwen/Qwen3-8B')."
+    assert change.python.file == "src/wid/types/gadget.py"
+    assert (change.python.line_old, change.python.line_new) == (12, 12)
+    target = change.elixir
+    assert target is not None
+    assert (target.module, target.file, target.field) == ("Wid.Types.Gadget", "lib/wid/types/gadget.ex", "base_model")
+    assert target.present is True and target.documented is False
+    assert change.notes == ["Port the docstring word for word."]
+
+
+def test_default_changed_is_functional_and_uses_field_aliases(report):
+    change = find(report, "default_changed", "wid.lib.retry.RetrySettings.timeout")
+    assert change.cls == BREAKING
+    assert (change.old, change.new) == ("60.0", "120.0")
+    assert change.python.file == "src/wid/lib/retry.py"
+    target = change.elixir
+    assert target is not None
+    assert (target.module, target.field, target.present, target.default) == (
+        "Wid.RetrySettings",
+        "timeout_ms",
+        True,
+        "60_000",
+    )
+    assert target.file == "lib/wid/retry_settings.ex"
+
+
+def test_removed_field_is_reported_once_with_the_port_still_having_it(report):
+    change = find(report, "field_removed", "wid.types.Gadget.legacy_code")
+    assert change.cls == BREAKING
+    assert (change.python.line_old, change.python.line_new) == (17, None)
+    assert change.elixir is not None and change.elixir.present is True and change.elixir.field == "legacy_code"
+    # Griffe reports the same removal; it is folded into ours, not listed twice
+    assert not [c for c in report.changes if c.kind == "api_breaking" and "legacy_code" in (c.python.path or "")]
+
+
+def test_added_field_is_missing_in_the_port(report):
+    change = find(report, "field_added", "wid.types.Gadget.color")
+    assert change.cls == BREAKING
+    assert change.elixir is not None
+    assert (change.elixir.module, change.elixir.field, change.elixir.present) == ("Wid.Types.Gadget", "color", False)
+
+
+def test_griffe_breaking_change_and_added_parameter(report):
+    removed = [c for c in report.changes if c.kind == "api_breaking"]
+    assert [c.python.path for c in removed] == ["wid.lib.public.client.WidgetClient.close"]
+    assert removed[0].summary.startswith("Parameter was removed")
+    assert removed[0].old == "force: bool = False" and removed[0].cls == BREAKING
+    assert removed[0].elixir is not None and removed[0].elixir.module == "Wid.WidgetClient"
+    added = find(report, "parameter_added", "wid.lib.public.client.WidgetClient.sample")
+    assert added.new == "n = 1" and added.cls == BREAKING
+
+
+def test_behaviour_change_is_a_diff_mapped_to_the_config_module(report):
+    change = find(report, "behaviour_changed", "wid._client.Wid.__init__")
+    assert change.cls == BREAKING
+    assert change.python.file == "src/wid/_client.py"
+    assert change.diff is not None
+    added = [line for line in change.diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert added == [
+        '+        if not api_key.startswith("wid-"):',
+        "+            raise ValueError(\"The api_key must start with 'wid-'\")",
+    ]
+    assert "@@ -4," in change.diff and " +4," in change.diff  # hunks numbered by the file's own lines
+    assert change.elixir is not None and change.elixir.module == "Wid.Config"
+    assert change.elixir.file == "lib/wid/config.ex"
+    # the literals the change added, looked up in the port's file: the prefix is there, the message is not
+    assert change.elixir.literals == [("wid-", True), ("The api_key must start with 'wid-'", False)]
+
+
+def test_docstring_only_change_in_a_function_is_documentation_not_behaviour(report):
+    change = find(report, "doc_changed", "wid._client.Wid.close")
+    assert change.cls == DOCUMENTATION
+    assert (change.old, change.new) == ("Close the client.", "Close the client and forget the key.")
+    paths = [c.python.path for c in report.changes if c.kind == "behaviour_changed"]
+    assert "wid._client.Wid.close" not in paths
+
+
+def test_reformatting_is_not_a_change(report):
+    assert not [c for c in report.changes if c.python.path == "wid.lib.public.client.WidgetClient.reformat"]
+
+
+def test_removing_a_statement_is_a_behaviour_change(report):
+    change = find(report, "behaviour_changed", "wid.lib.public.client.WidgetClient.close")
+    assert "-        del force" in change.diff.splitlines()
+
+
+def test_model_name_updates_in_docstring_and_docs(report):
+    docstring = find(report, "model_name", file="src/wid/lib/public/client.py")
+    assert docstring.cls == POLISH and docstring.audience == "user-facing"
+    assert docstring.old == 'Example: `WidgetClient(base_model="Qwen/Qwen2.5-7B")`.'
+    assert docstring.new == 'Example: `WidgetClient(base_model="Qwen/Qwen3-8B")`.'
+    assert (docstring.python.line_old, docstring.python.line_new) == (4, 4)
+    assert docstring.python.path == "wid.lib.public.client.WidgetClient"
+    assert docstring.elixir is not None and docstring.elixir.module == "Wid.WidgetClient"
+    assert docstring.elixir.outdated_lines == [3]
+    docs = find(report, "model_name", file="docs/api/widgetclient.md")
+    assert docs.python.line_new == 3 and "Qwen/Qwen3-8B" in (docs.new or "")
+    assert docs.elixir is not None and docs.elixir.module == "Wid.WidgetClient"  # docs page named after the client
+    readme = find(report, "model_name", file="README.md")
+    assert (readme.old, readme.new, readme.audience) == (
+        "Try `Qwen/Qwen2.5-7B`.",
+        "Try `Qwen/Qwen3-8B`.",
+        "user-facing",
+    )
+    assert readme.elixir is None  # no module to map a README to
+    # a docstring whose only change is the model name is not also a documentation change
+    assert not [c for c in report.changes if c.kind == "doc_changed" and c.python.path == docstring.python.path]
+
+
+def test_elixir_leftovers_and_unchanged_things(report):
+    assert [(o.file, o.line) for o in report.elixir_model_names] == [("lib/wid/widget_client.ex", 3)]
+    assert not [c for c in report.changes if c.python.path == "wid.types.Gadget.gadget_id"]
+    # the docs page changed more than its model name: it stays listed for a person to read
+    assert [(f.file, f.status, f.compared) for f in report.other_files] == [
+        ("docs/api/widgetclient.md", "modified", False),
+        ("src/wid/lib/public/__init__.py", "modified", True),
+        ("tests/test_wid.py", "added", False),
+    ]
+    assert report.old.ref and report.new.ref and report.old.ref != report.new.ref
+    assert report.old.has_docs and report.new.has_docs
+
+
+def test_summary_counts_and_ids(report):
+    summary = report.summary()
+    assert summary["by_class"] == {
+        BREAKING: len(report.of_class(BREAKING)),
+        DOCUMENTATION: len(report.of_class(DOCUMENTATION)),
+        POLISH: 3,
+    }
+    assert summary["by_kind"]["behaviour_changed"] == 2
+    assert "behaviour_changed:wid._client.Wid.__init__" in summary["breaking_functional"]
+    ids = [c.id for c in report.changes]
+    assert len(ids) == len(set(ids))
+    classes = [c.cls for c in report.changes]
+    assert classes == sorted(classes, key=[BREAKING, DOCUMENTATION, POLISH].index)
+
+
+# ---- JSON, Markdown, CLI, site ----------------------------------------------------------------------
+
+
+def schema() -> dict:
+    return json.loads((resources.files("paritydocs") / "schemas" / "sync.schema.json").read_text(encoding="utf-8"))
+
+
+def test_json_validates_against_the_schema_and_keeps_key_order(report):
+    data = json.loads(report.dumps())
+    jsonschema.Draft202012Validator.check_schema(schema())
+    jsonschema.validate(data, schema(), cls=jsonschema.Draft202012Validator)
+    assert list(data)[:6] == ["title", "from", "to", "elixir", "changes", "summary"]
+    assert list(data["changes"][0])[:10] == [
+        "id",
+        "class",
+        "kind",
+        "python",
+        "old",
+        "new",
+        "diff",
+        "elixir",
+        "summary",
+        "notes",
+    ]
+    broken = json.loads(report.dumps())
+    broken["changes"][0]["class"] = "urgent"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema(), cls=jsonschema.Draft202012Validator)
+
+
+def test_markdown_has_the_sections_of_the_seed(world, report):
+    text = render_markdown(Renderer(world.settings), world.settings, report, title=report.title)
+    for heading in (
+        "# wid v1 → v2",
+        "## Executive summary",
+        "## Breaking / functional changes",
+        "## Documentation changes",
+        "## Model-name updates",
+        "## Implementation checklist",
+        "### High priority",
+        "### Medium priority",
+        "### Low priority",
+        "## File mapping",
+    ):
+        assert f"\n{heading}" in "\n" + text, heading
+    assert '<div class="pd-columns" markdown>' in text and '<div class="pd-col" markdown>' in text
+    assert "> **[REVIEWED]** Port the docstring word for word." in text
+    assert '+        if not api_key.startswith("wid-"):' in text
+    assert "`\"The api_key must start with 'wid-'\"` **not in the port**" in text
+    assert "- [ ] Port the behaviour change of `wid._client.Wid.__init__` → `Wid.Config`" in text
+    assert "- [ ] Replace outdated model names: `Qwen/Qwen2.5-7B → Qwen/Qwen3-8B` in" in text
+    assert "| `src/wid/types/gadget.py` | `lib/wid/types/gadget.ex` | `Wid.Types.Gadget` |" in text
+    assert "| `tests/test_wid.py` | added |" in text
+    assert "Compared, nothing to report (imports, formatting, comments, private helpers' docstrings):" in text
+    # old text is shown as it was: the outdated name stays on the "before" side
+    assert 'WidgetClient(base_model="Qwen/Qwen2.5-7B")' in text
+    # links: the Python revisions by commit (git trees: no prefix), the port at its configured ref
+    assert f"https://example.invalid/wid/blob/{report.new.ref}/src/wid/_client.py#L" in text
+    assert "https://example.invalid/wid_ex/blob/v1/lib/wid/config.ex" in text
+
+
+def test_markdown_of_hostile_docstrings_is_inert(world, report):
+    text = render_markdown(Renderer(world.settings), world.settings, report, title=report.title)
+    out = markdown.markdown(text, extensions=["tables", "md_in_html", "attr_list", "pymdownx.superfences"])
+    assert live_markup(out) == []
+    assert "&lt;script&gt;" in out
+    assert "7*7" in out and "Display name. 49" not in out  # template syntax in a docstring stays text
+
+
+def test_template_is_overridable_by_name(world, report, tmp_path):
+    custom = tmp_path / "templates"
+    custom.mkdir()
+    (custom / "sync.md.jinja").write_text(
+        '{% extends "_base/sync.md.jinja" %}{% block checklist %}## Our own checklist{% endblock %}'
+    )
+    settings = load_settings(
+        plugin_options(world.repo, world.ex_root, world.tmp, custom_templates=str(custom)),
+        base_dir=world.tmp,
+        environ={},
+    )
+    text = render_markdown(Renderer(settings), settings, report, title="t")
+    assert "## Our own checklist" in text and "## Implementation checklist" not in text
+    assert "## File mapping" in text
+
+
+def write_mkdocs(world: World, tmp_path: Path) -> Path:
+    import yaml
+
+    config = tmp_path / "mkdocs.yml"
+    options = plugin_options(world.repo, world.ex_root, world.tmp)
+    config.write_text(yaml.safe_dump({"site_name": "t", "plugins": [{"paritydocs": options}]}), encoding="utf-8")
+    return config
+
+
+def test_cli_markdown_json_and_out(world, tmp_path, capsys):
+    config = write_mkdocs(world, tmp_path)
+    out_json, out_md = tmp_path / "sync.json", tmp_path / "sync.md"
+    code = cli.main(
+        [
+            "sync",
+            "--from",
+            world.old,
+            "--to",
+            world.new,
+            "--elixir",
+            str(world.ex_root),
+            "--config",
+            str(config),
+            "--format",
+            "markdown",
+            "--json",
+            str(out_json),
+            "--out",
+            str(out_md),
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 0
+    assert captured.out.startswith(f"# {world.old} → {world.new}\n")
+    assert out_md.read_text(encoding="utf-8") == captured.out
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema(), cls=jsonschema.Draft202012Validator)
+    assert data["from"]["spec"] == world.old and data["to"]["ref"] == git(world.repo, "rev-parse", "HEAD")
+    note = next(c for c in data["changes"] if c["id"] == "doc_added:wid.types.Gadget.base_model")
+    assert note["notes"] == ["Port the docstring word for word."]
+    # the Elixir tree named on the command line is the configured one: links may use elixir_repo.ref
+    assert "https://example.invalid/wid_ex/blob/v1/" in captured.out
+
+
+def test_cli_table_and_json_formats(world, tmp_path, capsys):
+    config = write_mkdocs(world, tmp_path)
+    assert cli.main(["sync", "--from", world.old, "--to", world.new, "--config", str(config)]) == 0
+    table = capsys.readouterr().out
+    assert "high    behaviour_changed" in table and "Wid.Config" in table
+    assert cli.main(["sync", "--from", world.old, "--to", world.new, "--config", str(config), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    jsonschema.validate(data, schema(), cls=jsonschema.Draft202012Validator)
+
+
+def test_cli_unreachable_from_is_one_line_and_exit_2(world, tmp_path, capsys):
+    config = write_mkdocs(world, tmp_path)
+    missing = tmp_path / "no-such-repo"
+    code = cli.main(
+        [
+            "sync",
+            "--from",
+            f"git:{missing}@v1",
+            "--to",
+            world.new,
+            "--config",
+            str(config),
+            "--format",
+            "markdown",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"paritydocs: error: git:{missing}@v1: no such repository directory")
+
+
+def test_cli_unknown_ref_is_one_line_and_exit_2(world, tmp_path, capsys):
+    config = write_mkdocs(world, tmp_path)
+    code = cli.main(["sync", "--from", f"git:{world.repo}@nope", "--to", world.new, "--config", str(config)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "unknown ref 'nope'" in err[0]
+
+
+def test_tree_without_the_package_is_a_source_error(world, tmp_path):
+    empty = tmp_path / "empty"
+    (empty / "docs").mkdir(parents=True)
+    with pytest.raises(SourceError) as err:
+        build_sync_report(world.settings, str(empty), world.new, elixir=load_elixir(world.settings))
+    assert "no Python package wid" in str(err.value)
+
+
+def test_trees_without_docs_say_so(world, tmp_path):
+    old = write_python_package(tmp_path / "old", {k: v for k, v in V1.items() if k.startswith("src/")})
+    new = write_python_package(tmp_path / "new", {k: v for k, v in V2.items() if k.startswith("src/")})
+    report = build_sync_report(world.settings, str(old), str(new), elixir=load_elixir(world.settings))
+    assert not report.old.has_docs and not report.new.has_docs
+    assert [w for w in report.warnings if "has no docs/ directory" in w]
+    assert not [c for c in report.changes if c.python.file and c.python.file.startswith("docs/")]
+    assert report.summary()["docs_dir"] == {"from": False, "to": False}
+    find(report, "behaviour_changed", "wid._client.Wid.__init__")  # the code is still compared
+    # a local tree has no known commit: no links to the Python repository for it
+    text = render_markdown(Renderer(world.settings), world.settings, report, title="t")
+    assert "https://example.invalid/wid/blob" not in text
+    assert "has no `docs/` directory" in text
+
+
+def site_report(settings: Settings):
+    """The current pair's parity report, as the site has it (model names scanned, notes applied)."""
+    from paritydocs.pipeline import Caches, build_report
+
+    return build_report(settings, caches=Caches())
+
+
+def test_site_pages_one_per_range_and_a_failing_range_does_not_break_the_site(world):
+    broken = f"git:{world.tmp / 'gone'}@HEAD"
+    settings = load_settings(
+        plugin_options(
+            world.repo,
+            world.ex_root,
+            world.tmp,
+            sync_ranges=[
+                {"from": world.old, "to": world.new, "title": "v1 → v2"},
+                {"from": broken, "to": world.new},
+            ],
+        ),
+        base_dir=world.tmp,
+        environ={},
+    )
+    parity = site_report(settings)
+    renderer = Renderer(settings)
+    pages, outputs = sync_site_pages(settings, parity, renderer, None)
+    assert [p.section for p in pages] == ["Sync reports", "Sync reports"]
+    good, failed = pages
+    assert good.path == renderer.path("sync/v1-v2.md") and good.title == "v1 → v2" and good.keep_model_names
+    assert "Qwen/Qwen2.5-7B" in good.content  # the before side keeps the old name
+    assert "> **[REVIEWED]** Port the docstring word for word." in good.content  # notes from the site's report
+    assert good.content == render_markdown(
+        renderer, settings, world.report(title="v1 → v2"), title="v1 → v2", page_path=good.path
+    )  # the same Markdown as `paritydocs sync --format markdown`
+    assert list(outputs) == ["sync-v1-v2.json"]
+    jsonschema.validate(json.loads(outputs["sync-v1-v2.json"]), schema(), cls=jsonschema.Draft202012Validator)
+    assert failed.title == f"{broken} → {world.new}" and failed.path.startswith(renderer.path("sync/"))
+    assert failed.path != good.path and failed.keep_model_names
+    assert "could not be generated" in failed.content and broken in failed.content
+    assert "no such repository directory" in failed.content and "**Fix:** check the path" in failed.content
+    assert [w for w in parity.warnings if broken in w]
+
+
+def test_site_build_calls_the_sync_pages(world):
+    """site.py builds the sync pages through `sync_site_pages` and keeps their old model names."""
+    from paritydocs import site
+
+    settings = load_settings(
+        plugin_options(
+            world.repo, world.ex_root, world.tmp, sync_ranges=[{"from": world.old, "to": world.new, "slug": "first"}]
+        ),
+        base_dir=world.tmp,
+        environ={},
+    )
+    parity = site_report(settings)
+    pages, outputs = site._sync_pages(settings, parity, Renderer(settings), None)
+    assert [p.path for p in pages] == [Renderer(settings).path("sync/first.md")]
+    assert pages[0].title == f"{world.old} → {world.new}" and pages[0].section == "Sync reports"
+    assert list(outputs) == ["sync-first.json"]
+
+
+def test_works_after_mkdocstrings_patched_griffes_logger(world, tmp_path):
+    """In `mkdocs serve`, mkdocstrings has replaced Griffe's logger by an adapter without `level` by the time the
+    sync pages are rebuilt; `griffe.logger.disable()` alone would raise AttributeError."""
+    import logging
+
+    import griffe
+
+    old = write_python_package(tmp_path / "old", {k: v for k, v in V1.items() if k.startswith("src/")})
+    new = write_python_package(tmp_path / "new", {k: v for k, v in V2.items() if k.startswith("src/")})
+    facade = griffe.logger
+    saved = facade._logger
+    facade._logger = logging.LoggerAdapter(logging.getLogger("mkdocs.plugins.griffe"), {})
+    try:
+        report = build_sync_report(world.settings, str(old), str(new), elixir=load_elixir(world.settings))
+        assert facade._logger is not saved  # left as mkdocstrings set it
+    finally:
+        facade._logger = saved
+    find(report, "behaviour_changed", "wid._client.Wid.__init__")
