@@ -56,7 +56,8 @@ def test_check_github_annotations(capsys):
 
 def test_waived_findings_do_not_fail(tmp_path, capsys):
     demo = copy_demo(tmp_path)
-    types = ["SubmitJobRequest", "ResourceSpec", "JobInfo", "NodeInfo", "JobState", "Priority", "RetryPolicy"]
+    types = ["SubmitJobRequest", "ResourceSpec", "JobInfo", "NodeInfo", "JobState", "Priority", "RetryPolicy",
+             "JobsClient"]
     (demo / "notes.yml").write_text("".join(f"- python: {t}\n  note: Reviewed.\n  waive: [all]\n" for t in types))
     code, out, _ = run(capsys, "check", "--config", str(demo / "mkdocs.yml"), "--fail-on", "medium")
     assert code == 0, out

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from site_helpers import copy_demo
 
 
@@ -44,15 +45,30 @@ def served_demo(tmp_path: Path):
     demo = copy_demo(tmp_path)
     (demo / "overrides").mkdir()
     config = demo / "mkdocs.yml"
-    config.write_text(config.read_text().replace("nav_title: Orbit parity", "nav_title: Orbit parity\n      custom_templates: overrides"))
+    config.write_text(
+        config.read_text().replace(
+            "nav_title: Orbit parity", "nav_title: Orbit parity\n      custom_templates: overrides"
+        )
+    )
     port = _free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("PARITYDOCS_PYTHON", None)
     env.pop("PARITYDOCS_ELIXIR", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "paritydocs.cli", "serve", "--config", str(demo / "mkdocs.yml"),
-         "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=demo,
+        [
+            sys.executable,
+            "-m",
+            "paritydocs.cli",
+            "serve",
+            "--config",
+            str(demo / "mkdocs.yml"),
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=demo,
     )
     try:
         yield demo, f"http://127.0.0.1:{port}"
@@ -80,5 +96,7 @@ def test_serve_rebuilds_on_sdk_notes_and_template_edits(served_demo):
     notes.write_text(notes.read_text() + "- python: NodeInfo\n  note: Checked by the serve test.\n")
     _wait_for(page, "Checked by the serve test.")
 
-    (demo / "overrides" / "pair.md.jinja").write_text('{% extends "_base/pair.md.jinja" %}{% block title %}# Custom {{ py.name | text }}{% endblock %}')
+    (demo / "overrides" / "pair.md.jinja").write_text(
+        '{% extends "_base/pair.md.jinja" %}{% block title %}# Custom {{ py.name | text }}{% endblock %}'
+    )
     _wait_for(page, "Custom NodeInfo")

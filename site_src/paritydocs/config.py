@@ -43,7 +43,12 @@ TINKER_PROFILE: dict[str, Any] = {
             "jitter_factor": "jitter_pct",
         },
     },
-    "method_aliases": {},
+    "method_aliases": {
+        "RestClient": {
+            "delete_checkpoint_from_tinker_path": "delete_checkpoint_by_tinker_path",
+            "get_checkpoint_archive_url_from_tinker_path": "get_checkpoint_archive_url_by_tinker_path",
+        },
+    },
     "model_names": {"Qwen/Qwen2.5-7B": "Qwen/Qwen3-8B"},
     "notes": None,
     "custom_templates": None,

@@ -7,65 +7,96 @@ mkdocstrings Python handler so the Python API section can document those types t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import griffe
 
 
-class NamespaceSubpackages(griffe.Extension):
-    """After a package is loaded, visit its subfolders that hold modules but no `__init__.py`."""
+def fill_namespace_subpackages(
+    module: griffe.Module,
+    directory: Path,
+    loader: griffe.GriffeLoader | None = None,
+    *,
+    on_error: Callable[[Path, Exception], None] | None = None,
+    _depth: int = 0,
+) -> None:
+    """Visit the subfolders of a loaded package that hold modules but no `__init__.py`, recursively.
 
-    def on_package(self, *, pkg: griffe.Module, loader: griffe.GriffeLoader, **kwargs: Any) -> None:
-        paths = pkg.filepath if isinstance(pkg.filepath, list) else [pkg.filepath.parent]
-        for directory in paths:
-            self._fill(pkg, Path(directory), loader, depth=0)
-
-    def _fill(self, module: griffe.Module, directory: Path, loader: griffe.GriffeLoader, depth: int) -> None:
-        if depth > 20:
-            return
-        try:
-            entries = sorted(p for p in directory.iterdir() if p.is_dir() and p.name.isidentifier())
-        except OSError:
-            return
-        for entry in entries:
-            existing = module.members.get(entry.name)
-            if isinstance(existing, griffe.Module):
-                self._fill(existing, entry, loader, depth + 1)
-                continue
-            if existing is not None or (entry / "__init__.py").exists() or not any(entry.rglob("*.py")):
-                continue
+    `on_error(path, error)` hears about a module that cannot be read or parsed; it is skipped either way.
+    """
+    if _depth > 20:
+        return
+    try:
+        entries = sorted(p for p in directory.iterdir() if p.is_dir() and p.name.isidentifier())
+    except OSError:
+        return
+    for entry in entries:
+        existing = module.members.get(entry.name)
+        if isinstance(existing, griffe.Module):
+            fill_namespace_subpackages(existing, entry, loader, on_error=on_error, _depth=_depth + 1)
+            continue
+        if existing is not None or not any(entry.rglob("*.py")):
+            continue
+        # Griffe left this folder out: a namespace subpackage, or a regular package inside one.
+        init = entry / "__init__.py"
+        sub = _visit(module, init, loader, on_error, name=entry.name) if init.exists() else None
+        if sub is None:
             sub = griffe.Module(
                 entry.name,
                 filepath=[entry],
                 parent=module,
-                lines_collection=loader.lines_collection,
-                modules_collection=loader.modules_collection,
+                lines_collection=module.lines_collection,
+                modules_collection=module.modules_collection,
             )
             module.set_member(entry.name, sub)
-            for file in sorted(entry.glob("*.py")):
-                if file.stem.isidentifier() and file.stem not in sub.members:
-                    self._visit(sub, file, loader)
-            self._fill(sub, entry, loader, depth + 1)
+        for file in sorted(entry.glob("*.py")):
+            if file.stem.isidentifier() and file.stem not in sub.members:
+                _visit(sub, file, loader, on_error)
+        fill_namespace_subpackages(sub, entry, loader, on_error=on_error, _depth=_depth + 1)
 
-    @staticmethod
-    def _visit(parent: griffe.Module, file: Path, loader: griffe.GriffeLoader) -> None:
-        try:
-            code = file.read_text(encoding="utf-8-sig")
-            module = griffe.visit(
-                file.stem,
-                file,
-                code,
-                parent=parent,
-                docstring_parser=loader.docstring_parser,
-                docstring_options=loader.docstring_options,
-                lines_collection=loader.lines_collection,
-                modules_collection=loader.modules_collection,
-                extensions=loader.extensions,
-            )
-        except (OSError, UnicodeDecodeError, SyntaxError):
-            return  # the extraction stage reports broken files; the API page just lacks this module
-        parent.set_member(file.stem, module)
+
+def _visit(
+    parent: griffe.Module,
+    file: Path,
+    loader: griffe.GriffeLoader | None,
+    on_error: Callable[[Path, Exception], None] | None,
+    *,
+    name: str | None = None,
+) -> griffe.Module | None:
+    """Visit one file as the module `name` (default: its stem) under `parent`; None when it cannot be read."""
+    name = name or file.stem
+    try:
+        code = file.read_text(encoding="utf-8-sig")
+        module = griffe.visit(
+            name,
+            file,
+            code,
+            parent=parent,
+            docstring_parser=loader.docstring_parser if loader else None,
+            docstring_options=loader.docstring_options if loader else None,
+            lines_collection=parent.lines_collection,
+            modules_collection=parent.modules_collection,
+            extensions=loader.extensions if loader else None,
+        )
+    except (OSError, UnicodeDecodeError, SyntaxError) as err:
+        if on_error is not None:
+            on_error(file, err)
+        return None
+    parent.lines_collection[file] = code.splitlines()
+    parent.set_member(name, module)
+    return module
+
+
+class NamespaceSubpackages(griffe.Extension):
+    """After a package is loaded, visit its subfolders that hold modules but no `__init__.py`."""
+
+    def on_package(self, *, pkg: griffe.Module, loader: griffe.GriffeLoader, **kwargs: Any) -> None:
+        # broken modules are reported by the extraction stage; the API page just lacks them
+        paths = pkg.filepath if isinstance(pkg.filepath, list) else [pkg.filepath.parent]
+        for directory in paths:
+            fill_namespace_subpackages(pkg, Path(directory), loader)
 
 
 class SdkDocstrings(griffe.Extension):

@@ -78,10 +78,16 @@ def load_elixir(settings: Settings, spec: str | None = None, *, caches: Caches |
 def build_report(
     settings: Settings, *, python: SdkModel | None = None, elixir: SdkModel | None = None, caches: Caches | None = None
 ) -> ParityReport:
+    """Types, model names and clients compared; review notes applied last, so they reach every finding."""
+    from paritydocs.clients import compare_clients
+    from paritydocs.modelnames import add_model_name_findings
+    from paritydocs.parity import apply_notes
+
     python = python or load_python(settings, caches=caches)
     elixir = elixir or load_elixir(settings, caches=caches)
-    report = run_parity(python, elixir, settings, load_notes(settings.notes))
-    from paritydocs.modelnames import add_model_name_findings
-
+    notes = load_notes(settings.notes)
+    report = run_parity(python, elixir, settings)
     add_model_name_findings(report, settings)
+    report.client_pairs = compare_clients(python, elixir, settings)
+    apply_notes(report, notes)
     return report

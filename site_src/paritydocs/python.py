@@ -70,14 +70,14 @@ def extract_python(
         recoverable problem as an `ExtractionWarning` (nothing is logged here).
     """
     extractor = _Extractor(Path(root))
-    with _griffe_silenced():
+    with griffe_silenced():
         types = extractor.extract_types(modules)
         client_defs = extractor.extract_clients(clients)
     return SdkModel(source=source, types=types, warnings=extractor.sorted_warnings(), clients=client_defs)
 
 
 @contextlib.contextmanager
-def _griffe_silenced() -> Iterator[None]:
+def griffe_silenced() -> Iterator[None]:
     """Silence Griffe's logger while we load: its messages become our warnings instead.
 
     mkdocstrings swaps Griffe's logger for a `LoggerAdapter` (which has no level), so set the level on the

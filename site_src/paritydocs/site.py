@@ -15,7 +15,7 @@ from paritydocs.config import Settings
 from paritydocs.errors import SourceError
 from paritydocs.model import ExtractionWarning, Language, SdkModel, SourceInfo
 from paritydocs.modelnames import apply_updates, compile_updates
-from paritydocs.pipeline import Caches, load_elixir, load_python
+from paritydocs.pipeline import Caches, build_report, load_elixir, load_python
 from paritydocs.render import Page, Renderer
 
 SECTION_ORDER = ("", "Types", "Clients", "Reports", "Sync reports", "Python API")
@@ -70,10 +70,6 @@ def python_search_path(root: str) -> str:
 
 
 def build_site(settings: Settings, *, caches: Caches | None = None) -> SiteBuild:
-    from paritydocs.modelnames import add_model_name_findings
-    from paritydocs.parity import run_parity
-    from paritydocs.parity.notes import load_notes
-
     errors: list[str] = []
     try:
         python = load_python(settings, caches=caches)
@@ -85,9 +81,7 @@ def build_site(settings: Settings, *, caches: Caches | None = None) -> SiteBuild
     except SourceError as err:
         errors.append(str(err))
         elixir = _empty_model(settings.elixir, Language.ELIXIR, err)
-    report = run_parity(python, elixir, settings, load_notes(settings.notes))
-    add_model_name_findings(report, settings)
-    _add_client_pairs(report, settings)
+    report = build_report(settings, python=python, elixir=elixir)
     renderer = Renderer(settings)
     extra_pages, extra_outputs = _sync_pages(settings, report, renderer, caches)
     pages = renderer.pages(report, extra_pages=extra_pages)
@@ -108,17 +102,6 @@ def build_site(settings: Settings, *, caches: Caches | None = None) -> SiteBuild
     if settings.python_api and python.source.root:
         site.api_paths.append(python_search_path(python.source.root))
     return site
-
-
-def _add_client_pairs(report: Any, settings: Settings) -> None:
-    try:
-        from paritydocs.clients import compare_clients
-    except ModuleNotFoundError as err:
-        if err.name != "paritydocs.clients":
-            raise
-        report.client_pairs = []
-        return
-    report.client_pairs = compare_clients(report.python_model, report.elixir_model, settings)
 
 
 def _sync_pages(

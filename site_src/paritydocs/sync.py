@@ -27,11 +27,10 @@ import dataclasses
 import difflib
 import hashlib
 import json
-import logging
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,7 @@ import griffe
 
 from paritydocs.config import RepoLink, Settings, SyncRange
 from paritydocs.errors import SourceError
+from paritydocs.griffe_ext import fill_namespace_subpackages
 from paritydocs.model import Default, FieldDef, Language, SdkModel, SourceInfo, TypeDef, TypeKind
 from paritydocs.modelnames import (
     SKIPPED_DIRS,
@@ -51,6 +51,7 @@ from paritydocs.modelnames import (
     has_outdated,
     scan_tree,
 )
+from paritydocs.python import griffe_silenced
 
 __all__ = [
     "BREAKING",
@@ -613,93 +614,12 @@ def _load_package(spec: str, root: Path, top: str, warnings: list[str]) -> griff
     if not isinstance(loaded, griffe.Module):
         return None
     if (search / top).is_dir():
-        _fill_namespaces(loaded, search / top, warnings, spec)
+        fill_namespace_subpackages(
+            loaded,
+            search / top,
+            on_error=lambda path, err: warnings.append(f"{spec}: {path.name}: not read ({_one_line(err)})"),
+        )
     return loaded
-
-
-def _fill_namespaces(module: griffe.Module, directory: Path, warnings: list[str], spec: str) -> None:
-    """Griffe skips directories without `__init__.py` (`tinker/lib`): visit them, and what they hold."""
-    try:
-        entries = sorted(directory.iterdir(), key=lambda p: p.name)
-    except OSError:
-        return
-    for entry in entries:
-        if not entry.is_dir() or not entry.name.isidentifier() or entry.name in SKIPPED_DIRS:
-            continue
-        existing = module.members.get(entry.name)
-        if isinstance(existing, griffe.Module):
-            _fill_namespaces(existing, entry, warnings, spec)
-        elif existing is None and next(entry.rglob("*.py"), None) is not None:
-            _visit_directory(module, entry, warnings, spec)
-
-
-def _visit_directory(parent: griffe.Module, directory: Path, warnings: list[str], spec: str) -> None:
-    init = directory / "__init__.py"
-    module: griffe.Module | None
-    if init.is_file():
-        module = _visit_file(parent, directory.name, init, warnings, spec)
-    else:
-        module = griffe.Module(
-            directory.name,
-            filepath=[directory],
-            parent=parent,
-            lines_collection=parent.lines_collection,
-            modules_collection=parent.modules_collection,
-        )
-        parent.set_member(directory.name, module)
-    if module is None:
-        return
-    for entry in sorted(directory.iterdir(), key=lambda p: p.name):
-        if entry.is_file() and entry.suffix == ".py" and entry.stem != "__init__" and entry.stem.isidentifier():
-            _visit_file(module, entry.stem, entry, warnings, spec)
-        elif (
-            entry.is_dir()
-            and entry.name.isidentifier()
-            and entry.name not in SKIPPED_DIRS
-            and next(entry.rglob("*.py"), None) is not None
-        ):
-            _visit_directory(module, entry, warnings, spec)
-
-
-def _visit_file(parent: griffe.Module, name: str, path: Path, warnings: list[str], spec: str) -> griffe.Module | None:
-    try:
-        code = path.read_text(encoding="utf-8-sig")
-        visited = griffe.visit(
-            name,
-            filepath=path,
-            code=code,
-            parent=parent,
-            lines_collection=parent.lines_collection,
-            modules_collection=parent.modules_collection,
-        )
-    except Exception as err:  # a syntax error or a griffe bug in one file must not stop the report
-        warnings.append(f"{spec}: {path.name}: not read ({_one_line(err)})")
-        return None
-    parent.lines_collection[path] = code.splitlines()
-    parent.set_member(name, visited)
-    return visited
-
-
-@contextmanager
-def _quiet_griffe() -> Iterator[None]:
-    """Silence Griffe while it reads SDK code (`extract_python` included).
-
-    Once mkdocstrings has patched Griffe's loggers (`griffe.patch_loggers`), Griffe's logger wraps an adapter
-    without `level`, and `griffe.logger.disable()` raises AttributeError: the adapter's own logger stands in
-    while we read.
-    """
-    facade = griffe.logger
-    inner = getattr(facade, "_logger", None)
-    underlying = getattr(inner, "logger", None)
-    swap = inner is not None and not hasattr(inner, "level") and isinstance(underlying, logging.Logger)
-    if swap:
-        facade._logger = underlying
-    try:
-        with facade.disable():
-            yield
-    finally:
-        if swap:
-            facade._logger = inner
 
 
 def _walk(obj: Any) -> Iterator[Any]:
@@ -1375,7 +1295,7 @@ def _python_diff(
     if cached is not None:
         _DIFF_CACHE.move_to_end(key)
         return cached
-    with _quiet_griffe():
+    with griffe_silenced():
         old = _load_tree(settings, old_rev, old_root)
         new = _load_tree(settings, new_rev, new_root)
         differ = _Differ(settings, old, new)

@@ -21,6 +21,7 @@ __all__ = [
     "PairReport",
     "ParityReport",
     "Severity",
+    "apply_notes",
     "run_parity",
 ]
 
@@ -97,7 +98,11 @@ class ParityReport:
     """Client class ↔ client module comparisons (`clients.ClientPair`)."""
 
     def all_findings(self) -> list[Finding]:
-        return [*(f for p in self.pairs for f in p.all_findings()), *self.extra_findings]
+        return [
+            *(f for p in self.pairs for f in p.all_findings()),
+            *self.extra_findings,
+            *(f for cp in self.client_pairs for f in cp.all_findings()),  # clients side by side
+        ]
 
     def summary(self) -> dict[str, Any]:
         findings = self.all_findings()
@@ -113,8 +118,10 @@ class ParityReport:
             "by_severity": by_severity,
             "doc_coverage": {
                 "python": doc_coverage(self.python_model.types),
-                "elixir": doc_coverage(self.elixir_model.types, only={p.elixir.path for p in self.pairs}
-                                       | {t.path for t in self.unmatched_elixir}),
+                "elixir": doc_coverage(
+                    self.elixir_model.types,
+                    only={p.elixir.path for p in self.pairs} | {t.path for t in self.unmatched_elixir},
+                ),
             },
         }
 
@@ -130,6 +137,7 @@ class ParityReport:
             },
             "findings": [f.to_json() for f in self.extra_findings],
             "model_names": [o.to_json() for o in self.model_names],
+            "clients": [cp.to_json() for cp in self.client_pairs],  # clients side by side
             "summary": self.summary(),
         }
 
@@ -216,30 +224,49 @@ def _type_matches(target: str, typedef: TypeDef) -> bool:
 
 
 def apply_notes(report: ParityReport, notes: list[Note]) -> None:
-    """Attach each note to its type or field; waive the kinds it names. Notes pointing at nothing become warnings."""
+    """Attach each note to its type, field, client or method; waive the kinds it names.
+
+    Notes pointing at nothing become warnings. Type pairs and client pairs are read alike: both have
+    `python`/`elixir` definitions, `findings`, `notes` and `rows` whose `python`/`elixir` carry a `name`.
+    """
+    groups: list[Any] = [*report.pairs, *report.client_pairs]
     for note in notes:
-        for pair in report.pairs:
-            typedef = pair.python if note.side == "python" else pair.elixir
+        for group in groups:
+            typedef = group.python if note.side == "python" else group.elixir
             if _type_matches(note.target, typedef):
                 note.used = True
-                pair.notes.append(note.text)
-                _waive(pair.findings, note)
-                # a note on a whole type can waive its kinds on every field; the note text stays on the type
-                _waive([f for row in pair.rows for f in row.findings], note, attach=False)
+                group.notes.append(note.text)
+                _waive(group.findings, note)
+                # a note on a whole type can waive its kinds on every row; the note text stays on the type
+                _waive([f for row in group.rows for f in _row_findings(row)], note, attach=False)
                 continue
-            head, _, field_name = note.target.rpartition(".")
+            head, _, member = note.target.rpartition(".")
             if not head or not _type_matches(head, typedef):
                 continue
-            for row in pair.rows:
-                field_def = row.python if note.side == "python" else row.elixir
-                if field_def is not None and field_def.name == field_name:
+            for row in group.rows:
+                if member in _row_names(row, note.side):
                     note.used = True
                     row.notes.append(note.text)
-                    _waive(row.findings, note)
+                    _waive(_row_findings(row), note)
         if not note.used:
             report.warnings.append(
-                f"{note.describe()} points at nothing: no matched type or field is named '{note.target}'"
+                f"{note.describe()} points at nothing: no matched type, field, client or method is named "
+                f"'{note.target}'"
             )
+
+
+def _row_findings(row: Any) -> list[Finding]:
+    return row.all_findings() if hasattr(row, "all_findings") else list(row.findings)
+
+
+def _row_names(row: Any, side: str) -> set[str]:
+    """The names a note can use for a row: the field, or the method and its async twin."""
+    names = set()
+    for attr in (side, f"{side}_async"):
+        definition = getattr(row, attr, None)
+        if definition is not None:
+            names.add(definition.name)
+    return names
 
 
 def _waive(findings: list[Finding], note: Note, *, attach: bool = True) -> None:

@@ -1,0 +1,438 @@
+"""Clients side by side: operations, matching, parameters, findings, JSON and the client page.
+
+The fixture under `tests/fixtures/clients/` is an invented shop SDK: `shop.lib.public.cart_client.CartClient`
+(Python, `lib` a namespace package) beside `Shop.CartClient` (Elixir). Each method is there to show one thing;
+the comments in the tests name it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from pathlib import Path
+
+import jsonschema
+import markdown
+import pytest
+
+from html_checks import live_markup
+from paritydocs.clients import ClientPair, MethodRow, compare_clients, elixir_option_docs, parse_python_doc
+from paritydocs.config import load_settings
+from paritydocs.elixir import extract_elixir
+from paritydocs.model import Language, SdkModel, SourceInfo, TypeDef, TypeKind
+from paritydocs.parity import run_parity
+from paritydocs.pipeline import build_report
+from paritydocs.python import extract_python
+from paritydocs.render import Links, Renderer, checklist_groups
+
+FIXTURE = Path(__file__).parent / "fixtures" / "clients"
+PY_ROOT = FIXTURE / "python"
+EX_ROOT = FIXTURE / "elixir"
+CLIENT = "shop.lib.public.cart_client.CartClient"
+SCHEMA = Path(__file__).parents[1] / "site_src" / "paritydocs" / "schemas" / "parity.schema.json"
+
+
+def settings(**raw):
+    base = {
+        "python": str(PY_ROOT),
+        "elixir": str(EX_ROOT),
+        "python_modules": [],
+        "python_clients": [CLIENT],
+        "client_map": {CLIENT: "Shop.CartClient"},
+        "method_aliases": {"CartClient": {"empty": "clear"}},
+        "model_names": {"Qwen/Qwen2.5-7B": "Qwen/Qwen3-8B"},
+        "python_repo": {"url": "https://github.com/acme/shop", "ref": "main"},
+        "elixir_repo": {"url": "https://github.com/acme/shop_ex", "ref": "v1"},
+        "hexdocs": "shop",
+        "python_api": False,
+    }
+    base.update(raw)
+    return load_settings(base, environ={})
+
+
+@pytest.fixture(scope="module")
+def models() -> tuple[SdkModel, SdkModel]:
+    py = extract_python(
+        PY_ROOT, modules=[], source=SourceInfo(str(PY_ROOT), str(PY_ROOT), Language.PYTHON), clients=[CLIENT]
+    )
+    ex = extract_elixir(EX_ROOT, source=SourceInfo(str(EX_ROOT), str(EX_ROOT), Language.ELIXIR))
+    assert not py.warnings and not ex.warnings
+    return py, ex
+
+
+@pytest.fixture(scope="module")
+def pair(models) -> ClientPair:
+    pairs = compare_clients(*models, settings())
+    assert [(p.python.path, p.elixir.path) for p in pairs] == [(CLIENT, "Shop.CartClient")]
+    return pairs[0]
+
+
+def op(pair: ClientPair, name: str) -> MethodRow:
+    found = [r for r in pair.rows if r.name == name]
+    assert len(found) == 1, f"{name}: {[r.name for r in pair.rows]}"
+    return found[0]
+
+
+def param(row: MethodRow, name: str):
+    found = [p for p in row.params if p.name == name]
+    assert len(found) == 1, f"{name}: {[p.name for p in row.params]}"
+    return found[0]
+
+
+def kinds(findings) -> list[str]:
+    return sorted(f.kind.value for f in findings)
+
+
+# --------------------------------------------------------------------------------------------
+# Operations
+
+
+def test_sync_and_async_twins_are_one_operation(pair):
+    names = [r.name for r in pair.rows]
+    assert "add_item_async" not in names and "checkout_async" not in names
+    add = op(pair, "add_item")
+    assert add.python.name == "add_item" and not add.python.is_async
+    assert add.python_async.name == "add_item_async" and add.python_async.is_async
+    # the Elixir `_async` twin is folded in the same way
+    assert add.elixir.name == "add_item" and add.elixir_async.name == "add_item_async"
+    assert any("add_item_async" in n for n in add.notes)
+    checkout = op(pair, "checkout")
+    assert checkout.python_async.name == "checkout_async" and checkout.elixir_async is None
+
+
+def test_every_operation_has_one_row_in_order(pair):
+    assert [(r.name, r.status) for r in pair.rows] == [
+        ("add_item", "both"),
+        ("remove_item", "both"),
+        ("checkout", "both"),
+        ("empty", "both"),
+        ("reserve", "both"),
+        ("apply_coupon", "both"),
+        ("total", "both"),
+        ("item_count", "both"),
+        ("fetch", "both"),
+        ("share_link", "python_only"),
+        ("on_change", "both"),
+        ("open", "both"),
+        ("start_link", "elixir_only"),
+        ("child_spec", "elixir_only"),
+        ("merge", "elixir_only"),
+    ]
+    assert "_internal" not in [r.name for r in pair.rows]
+
+
+def test_matching_by_name_alias_suffix_and_hidden_function(pair):
+    assert op(pair, "add_item").how == "name"
+    empty = op(pair, "empty")  # method_aliases: {"CartClient": {"empty": "clear"}}
+    assert (empty.how, empty.elixir.name) == ("alias", "clear")
+    fetch = op(pair, "fetch")  # Elixir `fetch!/2`
+    assert (fetch.how, fetch.elixir.name, fetch.hexdocs_anchor) == ("suffix", "fetch!", "fetch!/2")
+    on_change = op(pair, "on_change")  # `@doc false def on_change/2`: exists, not documented API
+    assert on_change.how == "hidden" and on_change.elixir.arity == 2
+    assert on_change.all_findings() == []
+
+
+def test_without_the_alias_the_renamed_function_is_missing_on_both_sides(models):
+    bare = compare_clients(*models, settings(method_aliases={}))[0]
+    empty = op(bare, "empty")
+    assert empty.status == "python_only"
+    assert kinds(empty.findings) == ["missing_in_elixir"]
+    clear = op(bare, "clear")
+    assert clear.status == "elixir_only" and kinds(clear.findings) == ["missing_in_python"]
+
+
+def test_alias_for_all_clients_and_unknown_alias_target(models):
+    star = compare_clients(*models, settings(method_aliases={"*": {"empty": "clear"}}))[0]
+    assert op(star, "empty").how == "alias"
+    wrong = compare_clients(*models, settings(method_aliases={CLIENT: {"empty": "wipe"}}))[0]
+    assert op(wrong, "empty").status == "python_only"
+    assert any("`wipe`" in n for n in wrong.notes)
+
+
+def test_elixir_arities_are_one_function_with_the_widest_params_and_all_options(pair):
+    add = op(pair, "add_item")
+    assert add.elixir_arities == [2, 3] and add.elixir.arity == 3
+    assert add.elixir_signature == "add_item/2,3" and add.hexdocs_anchor == "add_item/3"
+    assert add.elixir_head == "add_item(client, sku, opts \\\\ [])"
+    assert "@doc" not in (add.elixir.doc or "") and add.elixir.spec.startswith("add_item(t(), String.t(), keyword())")
+    checkout = op(pair, "checkout")  # checkout/1 reads nothing, checkout/2 reads the options
+    assert [p.name for p in checkout.elixir.params if p.kind == "option"] == ["currency", "timeout"]
+
+
+# --------------------------------------------------------------------------------------------
+# Parameters
+
+
+def test_receiver_and_opts_are_not_missing_in_python(pair):
+    add = op(pair, "add_item")
+    assert param(add, "client").how == "receiver" and param(add, "opts").how == "opts"
+    assert param(add, "client").findings == [] and param(add, "opts").findings == []
+    assert param(add, "sku").how == "name"
+    # keyword parameters meet the options read from opts
+    quantity = param(add, "quantity")
+    assert (quantity.how, quantity.elixir.kind, quantity.findings) == ("name", "option", [])
+    assert quantity.python.doc == "How many to add."  # Google `Args:` with a `(type)`
+    assert quantity.elixir.doc.startswith("how many to add")  # the `@doc` option list
+
+
+def test_positional_parameters_are_matched_by_position_when_names_differ(pair):
+    order_id = param(op(pair, "fetch"), "order_id")
+    assert (order_id.how, order_id.elixir.name, order_id.findings) == ("position", "id", [])
+
+
+def test_static_method_has_no_receiver(pair):
+    # `@staticmethod open(holder, *, customer)` vs `open(service_client, opts)`: the first Elixir parameter is
+    # the holder's counterpart, not a receiver standing for `self`
+    opened = op(pair, "open")
+    holder = param(opened, "holder")
+    assert (holder.how, holder.elixir.name, holder.findings) == ("position", "service_client", [])
+    assert "receiver" not in [p.how for p in opened.params]
+    assert param(opened, "customer").how == "name" and opened.all_findings() == []
+
+
+def test_option_read_where_opts_are_handed_on(pair):
+    coupon = param(op(pair, "checkout"), "coupon")  # read in handle_call/3, not in checkout/2
+    assert coupon.how == "indirect" and coupon.findings == []
+    assert [(r.function, r.arity, r.line) for r in coupon.indirect] == [("handle_call", 3, 109)]
+    assert "handle_call/3" in coupon.notes[0]
+
+
+def test_default_mismatch(pair):
+    currency = param(op(pair, "checkout"), "currency")
+    assert kinds(currency.findings) == ["default_mismatch"]
+    message = currency.findings[0].message
+    assert "'EUR'" in message and '"USD"' in message
+    assert param(op(pair, "checkout"), "timeout").findings == []  # 30.0 == @default_timeout 30.0
+    assert param(op(pair, "remove_item"), "quantity").findings == []  # `quantity \\ 1`
+
+
+def test_default_unresolved_when_elixir_reads_without_default(pair):
+    gift = param(op(pair, "add_item"), "gift_wrap")
+    assert kinds(gift.findings) == ["default_unresolved"]
+    assert param(op(pair, "add_item"), "note").findings == []  # None == nil
+
+
+def test_optionality_mismatch_both_ways(pair):
+    hold = param(op(pair, "reserve"), "hold_minutes")  # required in Python, `Keyword.get(opts, :k, 15)`
+    assert kinds(hold.findings) == ["optionality_mismatch"] and "`15`" in hold.findings[0].message
+    stackable = param(op(pair, "apply_coupon"), "stackable")  # default in Python, `Keyword.fetch!`
+    assert kinds(stackable.findings) == ["optionality_mismatch"] and "fetch!" in stackable.findings[0].message
+
+
+def test_missing_parameters_on_each_side(pair):
+    reason = param(op(pair, "remove_item"), "reason")
+    assert kinds(reason.findings) == ["missing_in_elixir"] and "takes no options" in reason.findings[0].message
+    priority = param(op(pair, "add_item"), "priority")
+    assert kinds(priority.findings) == ["missing_in_python"] and priority.elixir.kind == "option"
+
+
+def test_missing_parameter_names_a_similar_option_elixir_reads(models):
+    py, ex = models
+    (client,) = py.clients
+    renamed = [
+        dataclasses.replace(f, params=[dataclasses.replace(p, name="coupon_code") if p.name == "coupon" else p
+                                       for p in f.params])
+        if f.name == "checkout" else f
+        for f in client.functions
+    ]
+    model = dataclasses.replace(py, clients=[dataclasses.replace(client, functions=renamed)])
+    row = param(op(compare_clients(model, ex, settings())[0], "checkout"), "coupon_code")
+    assert kinds(row.findings) == ["missing_in_elixir"]
+    assert "similar option, `:coupon` (in `handle_call/3`, lib/shop/cart_client.ex:109)" in row.findings[0].message
+
+
+def test_operation_findings(pair):
+    assert kinds(op(pair, "share_link").findings) == ["missing_in_elixir"]
+    assert kinds(op(pair, "merge").findings) == ["missing_in_python"]
+    assert kinds(op(pair, "total").findings) == ["doc_missing_in_elixir"]
+    assert kinds(op(pair, "item_count").findings) == ["doc_missing_in_python"]
+    for plumbing in ("start_link", "child_spec"):
+        assert op(pair, plumbing).all_findings() == []
+
+
+def test_every_finding_of_the_fixture(pair):
+    assert pair.findings == []  # both sides document the client
+    assert kinds(pair.all_findings()) == sorted([
+        "default_unresolved",  # add_item gift_wrap
+        "missing_in_python",  # add_item :priority
+        "missing_in_elixir",  # remove_item reason
+        "default_mismatch",  # checkout currency
+        "optionality_mismatch",  # reserve hold_minutes
+        "optionality_mismatch",  # apply_coupon stackable
+        "doc_missing_in_elixir",  # total
+        "doc_missing_in_python",  # item_count
+        "missing_in_elixir",  # share_link
+        "missing_in_python",  # merge
+    ])
+    for finding in pair.all_findings():
+        assert finding.python is not None and finding.elixir is not None
+        assert finding.subject.startswith(CLIENT) and "|Shop.CartClient." in finding.subject
+    assert len({f.key for f in pair.all_findings()}) == len(pair.all_findings())
+
+
+def test_class_doc_missing_on_one_side(models):
+    py, ex = models
+    bare = dataclasses.replace(ex, types=[dataclasses.replace(t, doc=None) for t in ex.types])
+    result = compare_clients(py, bare, settings())[0]
+    assert kinds(result.findings) == ["doc_missing_in_elixir"]
+
+
+# --------------------------------------------------------------------------------------------
+# Pairing clients with modules
+
+
+def test_client_found_by_unique_short_name(models):
+    pairs = compare_clients(*models, settings(client_map={}))
+    assert [p.elixir.path for p in pairs] == ["Shop.CartClient"]
+
+
+def test_unmatched_clients_are_skipped_with_a_warning(models, caplog):
+    py, ex = models
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.paritydocs"):
+        assert compare_clients(py, ex, settings(client_map={CLIENT: "Shop.Nope"})) == []
+    assert "Shop.Nope" in caplog.text and CLIENT in caplog.text and "client_map" in caplog.text
+    caplog.clear()
+    twin = TypeDef(path="Other.CartClient", name="CartClient", kind=TypeKind.MODULE, file="lib/other.ex")
+    ambiguous = dataclasses.replace(ex, types=[*ex.types, twin])
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.paritydocs"):
+        assert compare_clients(py, ambiguous, settings(client_map={})) == []
+    assert "add it to client_map" in caplog.text and "Other.CartClient" in caplog.text
+
+
+# --------------------------------------------------------------------------------------------
+# Docstrings
+
+
+def test_google_docstring_sections():
+    parts = parse_python_doc(
+        """Add an item.
+
+        More words.
+
+        Args:
+            sku: The code.
+            quantity (int): How many.
+                Continued here.
+
+        Returns:
+            The cart.
+
+        Raises:
+            KeyError: unknown sku.
+
+        Example:
+            >>> add("A")
+        """
+    )
+    assert (parts.summary, parts.description) == ("Add an item.", "More words.")
+    assert parts.args == {"sku": "The code.", "quantity": "How many. Continued here."}
+    assert parts.returns == "The cart."
+    assert parts.examples == '```pycon\n>>> add("A")\n```'
+    assert parts.sections == [("Raises", "KeyError: unknown sku.")]
+
+
+def test_list_style_docstring_and_fenced_example():
+    parts = parse_python_doc(
+        "Sample.\n\nArgs:\n- `prompt`: The prompt\n  continued\n- `n`: How many\n\n"
+        "Example:\n```python\nx = 1\nArgs:\n```\n"
+    )
+    assert parts.args == {"prompt": "The prompt continued", "n": "How many"}
+    assert parts.examples == "```python\nx = 1\nArgs:\n```"  # a header-like line inside a fence stays code
+    assert not parse_python_doc(None) and not parse_python_doc("  ")
+
+
+def test_elixir_option_docs():
+    doc = "Does it.\n\n## Options\n\n  * `:limit` - at most this many\n    (default 20)\n  * `:offset` (integer) - skip"
+    assert elixir_option_docs(doc) == {"limit": "at most this many (default 20)", "offset": "skip"}
+
+
+# --------------------------------------------------------------------------------------------
+# Report, JSON, page
+
+
+@pytest.fixture(scope="module")
+def report(models, pair):
+    result = run_parity(*models, settings())
+    result.client_pairs = [pair]
+    return result
+
+
+def test_report_counts_client_findings(report, pair):
+    summary = report.summary()
+    assert summary["findings"] == len(pair.all_findings()) == 10
+    assert summary["by_kind"]["optionality_mismatch"] == 2
+    links = Links(settings(), client_pages={CLIENT: "clients/CartClient.md"})
+    items = [item for _, group in checklist_groups(report, links) for item in group]
+    assert len(items) == 10  # all of them are high, medium or low
+    assert {item.page for item in items} == {"clients/CartClient.md"}
+    assert {item.title for item in items} == {"CartClient"}
+
+
+def test_json_validates_against_the_schema(report):
+    data = json.loads(json.dumps(report.to_json()))
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(data)
+    (client,) = data["clients"]
+    assert (client["python"], client["elixir"]) == (CLIENT, "Shop.CartClient")
+    add = next(o for o in client["operations"] if o["name"] == "add_item")
+    assert add["python_async"]["name"] == "add_item_async" and add["elixir_arities"] == [2, 3]
+    coupon = next(o for o in client["operations"] if o["name"] == "checkout")["params"]
+    assert {p["match"] for p in coupon} == {"receiver", "name", "indirect", "opts"}
+    bad = json.loads(json.dumps(data))
+    bad["clients"][0]["operations"][0]["match"] = "guess"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(schema).validate(bad)
+
+
+def _client_page(report):
+    pages = Renderer(settings()).pages(report)
+    found = [p for p in pages if p.path == "clients/CartClient.md"]
+    assert len(found) == 1 and found[0].section == "Clients"
+    return found[0].content
+
+
+def test_client_page_shows_both_signatures_docs_and_links(report):
+    page = _client_page(report)
+    # the operations table: Python signature │ Elixir name/arity + @spec
+    assert "`add_item(sku: str, quantity: int = 1, *, gift_wrap: bool = False, note: str | None = None)" in page
+    assert "`add_item/2,3`" in page and "`@spec add_item(t(), String.t(), keyword()) ::" in page
+    assert "def add_item(client, sku, opts \\\\ [])" in page
+    assert "https://hexdocs.pm/shop/Shop.CartClient.html#add_item/3" in page
+    assert "https://github.com/acme/shop/blob/main/src/shop/lib/public/cart_client.py#L30" in page
+    assert "https://github.com/acme/shop_ex/blob/v1/lib/shop/cart_client.ex#L35" in page
+    # docs side by side, model names updated, Google sections shown
+    assert page.count('<div class="pd-columns" markdown>') == 1 + 15
+    assert "Qwen/Qwen3-8B" in page and "Qwen2.5" not in page
+    assert "**Returns**" in page and "```pycon" in page
+    assert '!!! danger "High · default_mismatch"' in page
+
+
+def test_client_page_renders_to_inert_html_tables(report):
+    page = _client_page(report)
+    html = markdown.markdown(page, extensions=["tables", "admonition", "md_in_html", "pymdownx.superfences"])
+    assert live_markup(html) == []
+    assert html.count("<table>") == 1 + sum(1 for r in report.client_pairs[0].rows if r.params)
+    assert 'id="f-op-add_item"' in html and 'href="#f-op-add_item"' in html
+
+
+def test_hostile_sdk_text_stays_inert(models):
+    py, ex = models
+    evil = "<script>alert(1)</script> [x](javascript:alert(1)) {{ 7*7 }}"
+    hostile = dataclasses.replace(
+        ex, types=[dataclasses.replace(t, doc=evil, functions=[
+            dataclasses.replace(f, doc=evil, spec=(f.spec or "") + " <b>") for f in t.functions
+        ]) for t in ex.types],
+    )
+    result = run_parity(py, hostile, settings())
+    result.client_pairs = compare_clients(py, hostile, settings())
+    page = _client_page(result)
+    html = markdown.markdown(page, extensions=["tables", "admonition", "md_in_html", "pymdownx.superfences"])
+    assert live_markup(html) == [] and "<script" not in html and "<b>" not in html and "49" not in page
+
+
+def test_build_report_includes_clients():
+    report = build_report(settings())
+    assert [cp.python.name for cp in report.client_pairs] == ["CartClient"]
+    assert report.summary()["findings"] >= 10
