@@ -175,17 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_site_commands(sub: Any, common: Any) -> None:
-    """Commands defined next to the stages they drive, registered when those modules exist."""
-    import importlib
+    """Commands defined next to the stages they drive (each module imports its stage lazily)."""
+    from paritydocs import cli_site, cli_suggest, cli_sync
 
-    for module in ("paritydocs.cli_site", "paritydocs.cli_suggest", "paritydocs.cli_sync"):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as err:
-            if err.name != module:
-                raise
-            continue
-        mod.register(sub, common)
+    for module in (cli_site, cli_suggest, cli_sync):
+        module.register(sub, common)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
