@@ -77,7 +77,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     _mkdocs_env(args)
     try:
-        serve(config_file=_config_file(args), dev_addr=args.dev_addr, livereload=True)
+        serve(
+            config_file=_config_file(args),
+            dev_addr=args.dev_addr,
+            livereload=True,
+            build_type="dirty" if args.dirty else None,
+        )
     except (Abort, ConfigurationError) as err:
         raise ParitydocsError(f"mkdocs serve failed: {err}") from err
     return 0
@@ -98,4 +103,9 @@ def register(sub: Any, common: Any) -> None:
     p = sub.add_parser("serve", help="preview the site with live reload (same as `mkdocs serve`)")
     common(p)
     p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
+    p.add_argument(
+        "--dirty",
+        action="store_true",
+        help="rebuild only the pages whose content changed (fast previews; MkDocs' --dirty caveats apply)",
+    )
     p.set_defaults(func=cmd_serve)

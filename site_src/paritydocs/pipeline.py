@@ -31,7 +31,7 @@ def load_python(settings: Settings, spec: str | None = None, *, caches: Caches |
     resolved = resolve(spec or settings.python, cache_dir=settings.cache_dir)
     info = source_info(resolved, Language.PYTHON)
     if caches is not None:
-        key = (str(resolved.root), _python_fingerprint(resolved.root))
+        key = (str(resolved.root), python_fingerprint(resolved.root))
         if key in caches.python:
             cached = caches.python[key]
             cached.source = info
@@ -43,7 +43,7 @@ def load_python(settings: Settings, spec: str | None = None, *, caches: Caches |
     return model
 
 
-def _python_fingerprint(root: Path) -> str:
+def python_fingerprint(root: Path) -> str:
     """Size and mtime of every `.py` file: cheap, and changes whenever an editor saves."""
     import hashlib
 

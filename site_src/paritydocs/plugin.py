@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import time
 from pathlib import Path
@@ -140,7 +141,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
                 continue
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, page.path, content=page.content))
+            files.append(self._page_file(config, page.path, page.content))
             if page.keep_model_names:
                 self.keep_names.add(page.path)
         css = Path(__file__).parent / "assets" / "paritydocs.css"
@@ -149,6 +150,30 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         if config.nav is None:
             config.nav = site.nav(user_pages)
         return files
+
+    def _page_file(self, config: Any, path: str, content: str) -> File:
+        """A generated page backed by a file that is rewritten only when its content changes.
+
+        `mkdocs serve --dirty` then re-renders only the pages whose content changed (its mtime moved), so a
+        rebuild after one edited `.ex` file renders that type's page and not the whole site.
+        """
+        import hashlib
+
+        from paritydocs.sources import default_cache_dir
+
+        assert self.settings is not None
+        key = hashlib.sha256(str(config.config_file_path or config.docs_dir).encode()).hexdigest()[:16]
+        target = (self.settings.cache_dir or default_cache_dir()) / "pages" / key / path
+        data = content.encode("utf-8")
+        try:
+            if not target.is_file() or target.read_bytes() != data:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+                temporary.write_bytes(data)
+                os.replace(temporary, target)
+        except OSError:
+            return File.generated(config, path, content=content)  # a read-only cache: build from memory
+        return File.generated(config, path, abs_src_path=str(target))
 
     def _configure_mkdocstrings(self, config: Any) -> None:
         """Point mkdocstrings' Python handler at the resolved Python tree, so `:::` blocks find the SDK."""

@@ -15,10 +15,11 @@ from paritydocs.config import Settings
 from paritydocs.errors import SourceError
 from paritydocs.model import ExtractionWarning, Language, SdkModel, SourceInfo
 from paritydocs.modelnames import apply_updates, compile_updates
-from paritydocs.pipeline import Caches, build_report, load_elixir, load_python
+from paritydocs.pipeline import Caches, build_report, load_elixir, load_python, python_fingerprint
 from paritydocs.render import Page, Renderer
 
 SECTION_ORDER = ("", "Types", "Clients", "Reports", "Sync reports", "Python API")
+ALPHABETICAL_SECTIONS = ("Types", "Clients", "Python API")
 
 
 @dataclass(slots=True)
@@ -38,11 +39,14 @@ class SiteBuild:
         sections: dict[str, list[Any]] = {}
         for page in self.pages:
             sections.setdefault(page.section, []).append({page.title: page.path})
+        for name in ALPHABETICAL_SECTIONS:
+            if name in sections:
+                sections[name].sort(key=lambda item: next(iter(item)).lower())
         nav: list[Any] = list(sections.pop("", []))
         for name in SECTION_ORDER[1:]:
             if name in sections:
-                nav.append({name: sections.pop(name)})
-        nav.extend({name: items} for name, items in sections.items())
+                nav.append({name: _chunked(sections.pop(name))})
+        nav.extend({name: _chunked(items)} for name, items in sections.items())
         generated = {p.path for p in self.pages}
         groups: dict[str, list[Any]] = {}
         for uri in sorted(user_pages):
@@ -55,6 +59,26 @@ class SiteBuild:
                 nav.append(uri)
         nav.extend({name: items} for name, items in groups.items())
         return nav
+
+
+NAV_SECTION_LIMIT = 100
+NAV_CHUNK = 50
+
+
+def _chunked(items: list[dict[str, str]]) -> list[Any]:
+    """Split a long nav section into groups of NAV_CHUNK ("AdamParams – Datum").
+
+    Material renders the open section of the nav on every page of it, so one flat section of N pages costs
+    N² to build; groups keep that near N·NAV_CHUNK.
+    """
+    if len(items) <= NAV_SECTION_LIMIT:
+        return items
+    groups = []
+    for start in range(0, len(items), NAV_CHUNK):
+        chunk = items[start : start + NAV_CHUNK]
+        first, last = next(iter(chunk[0])), next(iter(chunk[-1]))
+        groups.append({f"{first} – {last}": chunk})
+    return groups
 
 
 def _empty_model(spec: str, language: Language, err: SourceError) -> SdkModel:
@@ -88,9 +112,13 @@ def build_site(settings: Settings, *, caches: Caches | None = None) -> SiteBuild
     if not settings.python_api or not python.source.root:
         pages = [p for p in pages if p.section != "Python API"]
     updates = compile_updates(settings.model_names)
+    fingerprint = python_fingerprint(Path(python.source.root)) if python.source.root else ""
     for page in pages:
         if not page.keep_model_names:
             page.content = apply_updates(page.content, updates)
+        if page.section == "Python API":
+            # mkdocstrings reads the SDK itself: the page must change when the sources do (serve --dirty)
+            page.content += f"\n<!-- python sources {fingerprint[:16]} -->\n"
     site = SiteBuild(settings, report, pages, errors=errors)
     site.warnings = [str(w) for w in (*python.warnings, *elixir.warnings)] + list(report.warnings)
     site.outputs = {"parity.json": json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", **extra_outputs}

@@ -1,0 +1,342 @@
+"""Benchmark: extraction, parity, rendering, the MkDocs build and peak memory, on synthetic pairs and the real one.
+
+    python scripts/bench.py                       # N = 100, 1000, 5000 synthetic types
+    python scripts/bench.py --sizes 100 500       # other sizes
+    python scripts/bench.py --python ~/src/tinker --elixir ~/src/tinkex   # also the real pair
+    python scripts/bench.py --markdown            # print the table for docs/performance.md
+
+Every figure is measured in a fresh child process (CPU time = user + system of that process), so the
+numbers do not leak into each other. Targets (issue 8): whole site at most 1.2 times the
+mkdocstrings-only build of the same Python types; cost per type at N=5000 within 1.2 times N=500; peak memory
+< 500 MB at N=5000; a `serve` rebuild after one changed `.ex` file < 1.5 s on the real pair.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DIFFERENCE_SHARE = 0.2
+
+
+# ---- synthetic SDK pair ------------------------------------------------------------------------
+
+
+def write_pair(base: Path, n: int, seed: int = 7) -> tuple[Path, Path]:
+    """N pydantic-like Python types and their Elixir structs; a share of deliberate differences."""
+    rng = random.Random(seed)
+    py, ex = base / "python", base / "elixir"
+    (py / "src" / "synth" / "types").mkdir(parents=True)
+    (ex / "lib" / "synth" / "types").mkdir(parents=True)
+    (py / "src" / "synth" / "__init__.py").write_text("")
+    (py / "src" / "synth" / "_models.py").write_text("class BaseModel:\n    pass\n")
+    exports = []
+    for i in range(n):
+        name = f"Thing{i:05d}"
+        exports.append(name)
+        differs = rng.random() < DIFFERENCE_SHARE
+        py_fields, ex_fields, ex_types = [], [], []
+        for j in range(6):
+            field = f"field_{j}"
+            default = j * 10 if j % 2 else None
+            doc = f"Field {j} of {name}."
+            py_fields.append(f'    {field}: {"int" if j % 2 else "Optional[str]"} = {default!r}\n    """{doc}"""\n')
+            ex_default = default + 1 if (differs and j == 1) else default
+            ex_fields.append(f"{field}: {'nil' if ex_default is None else ex_default}")
+            ex_types.append(f"{field}: {'integer()' if j % 2 else 'String.t() | nil'}")
+        if differs:
+            py_fields.append('    only_python: bool = False\n    """Only on the Python side."""\n')
+        (py / "src" / "synth" / "types" / f"thing_{i:05d}.py").write_text(
+            "from typing import Optional\n\nfrom .._models import BaseModel\n\n\n"
+            f'class {name}(BaseModel):\n    """Synthetic type {i}."""\n\n' + "\n".join(py_fields)
+        )
+        doc_line = "" if differs else f'  @moduledoc """\n  Synthetic type {i}.\n  """\n\n'
+        (ex / "lib" / "synth" / "types" / f"thing_{i:05d}.ex").write_text(
+            f"defmodule Synth.Types.{name} do\n{doc_line}"
+            f"  defstruct [{', '.join(ex_fields)}]\n\n"
+            f"  @type t :: %__MODULE__{{{', '.join(ex_types)}}}\nend\n"
+        )
+    (py / "src" / "synth" / "types" / "__init__.py").write_text(
+        "".join(f"from .thing_{i:05d} import Thing{i:05d}\n" for i in range(n))
+    )
+    return py, ex
+
+
+def write_configs(base: Path, py: Path, ex: Path, modules: list[str], prefixes: dict, api_idents: list[str]) -> None:
+    """mkdocs.yml for the whole site, and one for mkdocstrings alone over the same Python types."""
+    common = textwrap.dedent("""\
+        theme: {name: material, font: false, features: [navigation.prune]}
+        markdown_extensions: [admonition, attr_list, md_in_html, tables, toc, pymdownx.details, pymdownx.superfences]
+        """)
+    src = py / "src" if (py / "src").is_dir() else py
+    (base / "full").mkdir()
+    (base / "full" / "docs").mkdir()
+    (base / "full" / "mkdocs.yml").write_text(
+        "site_name: bench\n" + common + "plugins:\n  - search\n  - paritydocs:\n"
+        f"      python: {py}\n      elixir: {ex}\n"
+        f"      python_modules: {json.dumps(modules)}\n      python_clients: []\n"
+        f"      type_prefixes: {json.dumps(prefixes)}\n"
+        + (
+            ""
+            if "tinker.types" in prefixes
+            else "      type_map: {}\n      field_aliases: {}\n      client_map: {}\n      model_names: {}\n"
+        )
+        + "  - mkdocstrings:\n      handlers:\n        python:\n          options: {show_source: false}\n"
+    )
+    api = base / "api"
+    (api / "docs").mkdir(parents=True)
+    for ident in api_idents:
+        (api / "docs" / f"{ident}.md").write_text(f"# {ident.rsplit('.', 1)[-1]}\n\n::: {ident}\n")
+    (api / "mkdocs.yml").write_text(
+        "site_name: bench-api\n" + common + "plugins:\n  - search\n  - mkdocstrings:\n      handlers:\n"
+        f"        python:\n          paths: [{src}]\n"
+        # the same Griffe extension the plugin adds, so namespace subpackages (tinker/lib) load here too
+        "          options: {show_source: false, extensions: [paritydocs.griffe_ext:NamespaceSubpackages]}\n"
+    )
+
+
+# ---- measurements (each in a child process) ------------------------------------------------------
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure_pipeline(py: Path, ex: Path, modules: list[str], prefixes: dict) -> dict:
+    """Extraction per side, parity and rendering, in this (child) process."""
+    sys.path.insert(0, str(ROOT / "site_src"))
+    from paritydocs.config import load_settings
+    from paritydocs.elixir import extract_elixir
+    from paritydocs.model import Language, SourceInfo
+    from paritydocs.modelnames import add_model_name_findings
+    from paritydocs.parity import run_parity
+    from paritydocs.python import extract_python
+    from paritydocs.render import Renderer
+
+    settings = load_settings(
+        {
+            "python": str(py),
+            "elixir": str(ex),
+            "python_modules": modules,
+            "python_clients": [],
+            "type_prefixes": prefixes,
+            "python_api": False,
+        },
+        environ={},
+    )
+    figures = {}
+    t = _cpu()
+    python = extract_python(py, modules=modules, source=SourceInfo(str(py), str(py), Language.PYTHON))
+    figures["extract_python_s"] = _cpu() - t
+    t = _cpu()
+    elixir = extract_elixir(ex, source=SourceInfo(str(ex), str(ex), Language.ELIXIR))
+    figures["extract_elixir_s"] = _cpu() - t
+    t = _cpu()
+    report = run_parity(python, elixir, settings)
+    add_model_name_findings(report, settings)
+    figures["parity_s"] = _cpu() - t
+    t = _cpu()
+    pages = Renderer(settings).pages(report)
+    figures["render_s"] = _cpu() - t
+    figures["pairs"] = len(report.pairs)
+    figures["pages"] = len(pages)
+    figures["findings"] = len(report.all_findings())
+    return figures
+
+
+def measure_build(config: Path) -> dict:
+    """One MkDocs build in this (child) process: CPU seconds and peak memory."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    t, wall = _cpu(), time.perf_counter()
+    cfg = load_config(config_file=str(config), site_dir=str(config.parent / "site"))
+    cfg.plugins.on_startup(command="build", dirty=False)
+    build(cfg)
+    cfg.plugins.on_shutdown()
+    return {
+        "build_cpu_s": _cpu() - t,
+        "build_wall_s": time.perf_counter() - wall,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def measure_rebuild(config: Path, changed: Path, mode: str) -> dict:
+    """Like `mkdocs serve` (mode `full`) or `paritydocs serve --dirty` (mode `dirty`): build, change one `.ex`
+    file's moduledoc, build again with the plugin instances kept, as serve keeps them."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    dirty = mode == "dirty"
+    site = str(config.parent / f"site-serve-{mode}")
+    cfg = load_config(config_file=str(config), site_dir=site)
+    cfg.plugins.on_startup(command="serve", dirty=dirty)
+    build(cfg, serve_url="http://127.0.0.1:8000/", dirty=dirty)
+    text = changed.read_text()
+    marker = '@moduledoc """\n'
+    if marker in text:  # a visible change: the type's page must be rebuilt
+        changed.write_text(text.replace(marker, marker + "  Changed by the benchmark.\n\n", 1))
+    else:
+        changed.write_text("# Changed by the benchmark.\n" + text)
+    t, wall = _cpu(), time.perf_counter()
+    # MkDocs keeps plugins that define on_startup (ours, Material's search) across reloads, as serve does
+    cfg2 = load_config(config_file=str(config), site_dir=site)
+    assert cfg2.plugins["paritydocs"] is cfg.plugins["paritydocs"]
+    build(cfg2, serve_url="http://127.0.0.1:8000/", dirty=dirty)
+    result = {
+        f"rebuild_{mode}_cpu_s": _cpu() - t,
+        f"rebuild_{mode}_wall_s": time.perf_counter() - wall,
+        f"reparsed_{mode}": cfg.plugins["paritydocs"].caches.elixir.parses,
+    }
+    changed.write_text(text)
+    return result
+
+
+def child(kind: str, *args: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"bench child {kind} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_case(
+    label: str,
+    py: Path,
+    ex: Path,
+    modules: list[str],
+    prefixes: dict,
+    work: Path,
+    api_idents: list[str],
+    changed: Path | None,
+) -> dict:
+    write_configs(work, py, ex, modules, prefixes, api_idents)
+    row: dict = {"case": label}
+    row.update(child("pipeline", str(py), str(ex), json.dumps(modules), json.dumps(prefixes)))
+    full = child("build", str(work / "full" / "mkdocs.yml"))
+    api = child("build", str(work / "api" / "mkdocs.yml"))
+    row.update({f"site_{k}": v for k, v in full.items()})
+    row.update({f"api_{k}": v for k, v in api.items()})
+    row["ratio_site_vs_api"] = full["build_cpu_s"] / api["build_cpu_s"]
+    if changed is not None:
+        for mode in ("full", "dirty"):
+            row.update(child("rebuild", str(work / "full" / "mkdocs.yml"), str(changed), mode))
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 5000])
+    parser.add_argument("--python", type=Path, help="real Python SDK checkout (e.g. tinker)")
+    parser.add_argument("--elixir", type=Path, help="real Elixir SDK checkout (e.g. tinkex)")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, *rest = args.child
+        if kind == "pipeline":
+            result = measure_pipeline(Path(rest[0]), Path(rest[1]), json.loads(rest[2]), json.loads(rest[3]))
+        elif kind == "build":
+            result = measure_build(Path(rest[0]))
+        else:
+            result = measure_rebuild(Path(rest[0]), Path(rest[1]), rest[2])
+        print(json.dumps(result))
+        return 0
+
+    rows = []
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory(prefix=f"pd-bench-{n}-") as tmp:
+            work = Path(tmp)
+            py, ex = write_pair(work / "sdk", n)
+            idents = [f"synth.types.Thing{i:05d}" for i in range(n)]
+            changed = ex / "lib" / "synth" / "types" / "thing_00000.ex"
+            rows.append(
+                run_case(
+                    f"synthetic N={n}", py, ex, ["synth.types"], {"synth.types": "Synth.Types"}, work, idents, changed
+                )
+            )
+            print(json.dumps(rows[-1]), file=sys.stderr)
+    if args.python and args.elixir:
+        with tempfile.TemporaryDirectory(prefix="pd-bench-real-") as tmp:
+            work = Path(tmp)
+            ex_copy = work / "elixir"
+            shutil.copytree(args.elixir, ex_copy, ignore=shutil.ignore_patterns(".git", "_build", "deps"))
+            sys.path.insert(0, str(ROOT / "site_src"))
+            from paritydocs.config import TINKER_PROFILE
+            from paritydocs.model import Language, SourceInfo
+            from paritydocs.python import extract_python
+
+            modules = TINKER_PROFILE["python_modules"]
+            model = extract_python(
+                args.python, modules=modules, source=SourceInfo(str(args.python), str(args.python), Language.PYTHON)
+            )
+            idents = [t.public_path or t.path for t in model.types]
+            rows.append(
+                run_case(
+                    "Tinker/Tinkex",
+                    args.python.resolve(),
+                    ex_copy,
+                    modules,
+                    TINKER_PROFILE["type_prefixes"],
+                    work,
+                    idents,
+                    ex_copy / "lib" / "tinkex" / "types" / "model_data.ex",
+                )
+            )
+            print(json.dumps(rows[-1]), file=sys.stderr)
+    print_table(rows, markdown=args.markdown)
+    return 0
+
+
+COLUMNS = [
+    ("case", "Case", "{}"),
+    ("pairs", "Pairs", "{}"),
+    ("extract_python_s", "Extract Py (s)", "{:.2f}"),
+    ("extract_elixir_s", "Extract Ex (s)", "{:.2f}"),
+    ("parity_s", "Parity (s)", "{:.2f}"),
+    ("render_s", "Render (s)", "{:.2f}"),
+    ("site_build_cpu_s", "Whole site (s)", "{:.1f}"),
+    ("api_build_cpu_s", "mkdocstrings only (s)", "{:.1f}"),
+    ("ratio_site_vs_api", "Ratio", "{:.2f}"),
+    ("site_peak_mb", "Peak MB", "{:.0f}"),
+    ("rebuild_full_wall_s", "serve rebuild, 1 .ex (s)", "{:.2f}"),
+    ("rebuild_dirty_wall_s", "serve --dirty rebuild (s)", "{:.2f}"),
+]
+
+
+def print_table(rows: list[dict], *, markdown: bool) -> None:
+    header = [title for _, title, _ in COLUMNS]
+    body = [[fmt.format(row[key]) if key in row else "—" for key, _, fmt in COLUMNS] for row in rows]
+    if markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+        for line in body:
+            print("| " + " | ".join(line) + " |")
+        return
+    widths = [max(len(h), *(len(r[i]) for r in body)) for i, h in enumerate(header)]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    for line in body:
+        print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
