@@ -84,5 +84,5 @@ def test_generate_writes_the_same_pages_without_mkdocs(tmp_path, capsys):
     code, _, _ = run(capsys, "generate", "--config", CONFIG, "--out", str(tmp_path / "out"))
     assert code == 0
     page = (tmp_path / "out" / "types" / "SubmitJobRequest.md").read_text()
-    assert page.startswith("# SubmitJobRequest") and "| Python field |" in page
+    assert page.startswith("---\nhide:\n  - toc\n---\n# SubmitJobRequest") and "| Python field |" in page
     assert (tmp_path / "out" / "parity.json").is_file() and (tmp_path / "out" / "llms.txt").is_file()

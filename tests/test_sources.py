@@ -368,7 +368,7 @@ def test_pypi_unknown_version_lists_available_ones(sources_tinker: FakeRegistry,
         resolve("pypi:tinker==9.9", cache_dir=tmp_path)
     assert one_line(err) == (
         f"pypi:tinker==9.9: version 9.9 not found on {index} (available: 0.7.0, 0.8.0)"
-        " (point at a local checkout instead: --python /path/to/tinker)"
+        " (point at a local checkout instead: --python /path/to/tinker or PARITYDOCS_PYTHON=/path/to/tinker)"
     )
     assert entries(tmp_path / "pypi") == []
 
@@ -403,7 +403,7 @@ def test_pypi_unreachable_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         resolve("pypi:tinker==0.8.0", cache_dir=tmp_path)
     message = one_line(err)
     assert message.startswith(f"pypi:tinker==0.8.0: cannot reach {index} (")
-    assert message.endswith("(point at a local checkout instead: --python /path/to/tinker)")
+    assert message.endswith("(point at a local checkout instead: --python /path/to/tinker or PARITYDOCS_PYTHON=/path/to/tinker)")
     assert err.value.__cause__ is not None
 
 
@@ -465,7 +465,7 @@ def test_hex_unknown_version(sources_registry: FakeRegistry, tmp_path: Path) -> 
     mirror = sources_registry.base_url + "/hex"
     assert one_line(err) == (
         f"hex:tinkex==9.9.9: version 9.9.9 of 'tinkex' not found on {mirror}"
-        " (point at a local checkout instead: --elixir /path/to/tinkex)"
+        " (point at a local checkout instead: --elixir /path/to/tinkex or PARITYDOCS_ELIXIR=/path/to/tinkex)"
     )
 
 

@@ -76,9 +76,17 @@ def load_elixir(settings: Settings, spec: str | None = None, *, caches: Caches |
 
 
 def build_report(
-    settings: Settings, *, python: SdkModel | None = None, elixir: SdkModel | None = None, caches: Caches | None = None
+    settings: Settings,
+    *,
+    python: SdkModel | None = None,
+    elixir: SdkModel | None = None,
+    caches: Caches | None = None,
+    complete: bool = True,
 ) -> ParityReport:
-    """Types, model names and clients compared; review notes applied last, so they reach every finding."""
+    """Types, model names and clients compared; review notes applied last, so they reach every finding.
+
+    `complete=False` (a side could not be read) keeps notes that match nothing quiet: they cannot be checked.
+    """
     from paritydocs.clients import compare_clients
     from paritydocs.modelnames import add_model_name_findings
     from paritydocs.parity import apply_notes
@@ -89,5 +97,5 @@ def build_report(
     report = run_parity(python, elixir, settings)
     add_model_name_findings(report, settings)
     report.client_pairs = compare_clients(python, elixir, settings)
-    apply_notes(report, notes)
+    apply_notes(report, notes, warn_unused=complete)
     return report

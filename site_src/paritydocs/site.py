@@ -66,7 +66,7 @@ NAV_CHUNK = 50
 
 
 def _chunked(items: list[dict[str, str]]) -> list[Any]:
-    """Split a long nav section into groups of NAV_CHUNK ("AdamParams – Datum").
+    """Split a long nav section into groups of NAV_CHUNK ("AdamParams to Datum").
 
     Material renders the open section of the nav on every page of it, so one flat section of N pages costs
     N² to build; groups keep that near N·NAV_CHUNK.
@@ -77,7 +77,7 @@ def _chunked(items: list[dict[str, str]]) -> list[Any]:
     for start in range(0, len(items), NAV_CHUNK):
         chunk = items[start : start + NAV_CHUNK]
         first, last = next(iter(chunk[0])), next(iter(chunk[-1]))
-        groups.append({f"{first} – {last}": chunk})
+        groups.append({f"{first} to {last}": chunk})
     return groups
 
 
@@ -105,7 +105,7 @@ def build_site(settings: Settings, *, caches: Caches | None = None) -> SiteBuild
     except SourceError as err:
         errors.append(str(err))
         elixir = _empty_model(settings.elixir, Language.ELIXIR, err)
-    report = build_report(settings, python=python, elixir=elixir)
+    report = build_report(settings, python=python, elixir=elixir, complete=not errors)
     renderer = Renderer(settings)
     extra_pages, extra_outputs = _sync_pages(settings, report, renderer, caches)
     pages = renderer.pages(report, extra_pages=extra_pages)

@@ -390,7 +390,7 @@ def _resolve_pypi(spec: str, rest: str, cache: Path) -> ResolvedSource:
         logger.debug("%s: cached at %s", spec, kind_dir / key)
         return ResolvedSource(spec=spec, kind="pypi", root=kind_dir / key, version=version, ref=None)
 
-    fix = f"point at a local checkout instead: --python /path/to/{project}"
+    fix = f"point at a local checkout instead: --python /path/to/{project} or PARITYDOCS_PYTHON=/path/to/{project}"
     page_url = f"{index}/{project}/"
     files, versions = _read_index(spec, page_url, index, project, fix)
     chosen = _pick_distribution(files, project, version)
@@ -567,7 +567,7 @@ def _resolve_hex(spec: str, rest: str, cache: Path) -> ResolvedSource:
         logger.debug("%s: cached at %s", spec, kind_dir / key)
         return ResolvedSource(spec=spec, kind="hex", root=kind_dir / key, version=version, ref=None)
 
-    fix = f"point at a local checkout instead: --elixir /path/to/{name}"
+    fix = f"point at a local checkout instead: --elixir /path/to/{name} or PARITYDOCS_ELIXIR=/path/to/{name}"
     url = f"{mirror}/tarballs/{name}-{version}.tar"
 
     def fill(tree: Path, work: Path) -> None:

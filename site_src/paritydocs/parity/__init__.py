@@ -223,7 +223,7 @@ def _type_matches(target: str, typedef: TypeDef) -> bool:
     return target in (typedef.path, typedef.public_path, typedef.name)
 
 
-def apply_notes(report: ParityReport, notes: list[Note]) -> None:
+def apply_notes(report: ParityReport, notes: list[Note], *, warn_unused: bool = True) -> None:
     """Attach each note to its type, field, client or method; waive the kinds it names.
 
     Notes pointing at nothing become warnings. Type pairs and client pairs are read alike: both have
@@ -248,7 +248,7 @@ def apply_notes(report: ParityReport, notes: list[Note]) -> None:
                     note.used = True
                     row.notes.append(note.text)
                     _waive(_row_findings(row), note)
-        if not note.used:
+        if not note.used and warn_unused:
             report.warnings.append(
                 f"{note.describe()} points at nothing: no matched type, field, client or method is named "
                 f"'{note.target}'"
