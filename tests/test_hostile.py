@@ -1,0 +1,61 @@
+"""Inputs nobody planned for: huge lines, control characters, broken SDK files, two builds on one cache."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from site_helpers import article, build_site, copy_demo
+
+from html_checks import live_markup
+
+
+def test_huge_lines_and_control_characters_build_inert(tmp_path):
+    demo = copy_demo(tmp_path)
+    model = demo / "python" / "src" / "orbit" / "types" / "job_info.py"
+    huge = "x<b>" * 25_000  # a 100 k-character line
+    controls = "bell\\x07 escape\\x1b[31m nul-ish\\x01 rtl\\u202e ltr\\u202d"
+    model.write_text(model.read_text().replace('"""Unique identifier of the job."""', f'"""{huge} {controls}"""'))
+    module = demo / "elixir" / "lib" / "orbit" / "types" / "node_info.ex"
+    module.write_text(module.read_text().replace("A machine a job runs on.", "y<i>" * 25_000))
+    site = build_site(demo / "mkdocs.yml", tmp_path / "site")
+    for page in ("types/JobInfo", "types/NodeInfo", "checklist"):
+        html = article((site / page / "index.html").read_text())
+        assert live_markup(html) == []
+        assert "<b>" not in html and "<i>" not in html
+        assert "\x07" not in html and "\x1b" not in html and "\u202e" not in html
+
+
+def test_broken_sdk_files_warn_with_file_and_line_and_the_rest_builds(tmp_path, caplog):
+    demo = copy_demo(tmp_path)
+    (demo / "python" / "src" / "orbit" / "types" / "broken.py").write_text("class Broken(:\n    pass\n")
+    (demo / "elixir" / "lib" / "orbit" / "broken.ex").write_bytes(b'defmodule Orbit.Broken do\n  @moduledoc """\n  \xff\xfe never closed\n')
+    (demo / "elixir" / "lib" / "orbit" / "loop").symlink_to(demo / "elixir" / "lib")
+    site = build_site(demo / "mkdocs.yml", tmp_path / "site", strict=False)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("broken.py" in m and ":1" in m for m in messages), messages
+    assert any("broken.ex" in m for m in messages), messages
+    assert (site / "types" / "SubmitJobRequest" / "index.html").is_file()
+
+
+def test_two_builds_at_once_on_one_cache(tmp_path):
+    demo = copy_demo(tmp_path)
+    env = {**os.environ, "PARITYDOCS_CACHE": str(tmp_path / "cache"), "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("PARITYDOCS_PYTHON", None)
+    env.pop("PARITYDOCS_ELIXIR", None)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(demo / "mkdocs.yml"),
+             "-d", str(tmp_path / f"site{i}")],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for i in range(2)
+    ]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    for page in ("types/SubmitJobRequest/index.html", "index.html", "parity.json"):
+        assert (tmp_path / "site0" / page).read_bytes() == (tmp_path / "site1" / page).read_bytes()
+    leftovers = [p for p in Path(tmp_path / "cache").rglob("*.tmp")]
+    assert leftovers == []
