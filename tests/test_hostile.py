@@ -7,9 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from site_helpers import article, build_site, copy_demo
-
 from html_checks import live_markup
+from site_helpers import article, build_site, copy_demo
 
 
 def test_huge_lines_and_control_characters_build_inert(tmp_path):
