@@ -139,3 +139,19 @@ def test_unreachable_source_is_one_error_line_and_the_rest_builds(tmp_path, capl
     html = article((site / "index.html").read_text())
     assert "source unavailable" in html
     assert (site / "unmatched" / "index.html").is_file()
+
+
+def test_every_internal_link_and_anchor_resolves(demo_site):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("linkcheck", Path(__file__).parents[1] / "scripts" / "linkcheck.py")
+    assert spec and spec.loader
+    linkcheck = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(linkcheck)
+    assert linkcheck.check(demo_site) == []
+    # and the checker does find a broken one
+    (demo_site / "broken.html").write_text('<a href="types/Nope/">x</a><a href="index.html#no-such-anchor">y</a>')
+    try:
+        assert len(linkcheck.check(demo_site)) == 2
+    finally:
+        (demo_site / "broken.html").unlink()
