@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import posixpath
 import time
 from pathlib import Path
 from typing import Any
@@ -72,8 +71,6 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.updates: tuple[ModelNameUpdate, ...] = ()
         self.keep_names: set[str] = set()
         self.generated: dict[str, str] = {}
-        self.report: Any = None
-        self.extra_outputs: dict[str, str] = {}
         self.watch_paths: list[str] = []
         self.timings: dict[str, float] = {}
 
@@ -125,8 +122,6 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         for warning in site.warnings:
             if not warning.endswith(tuple(site.errors)):
                 logger.warning("%s", warning)
-        self.report = site.report
-        self.extra_outputs = site.outputs
         self.watch_paths = site.watch_paths
         self.keep_names = set()
         user_pages = [f.src_uri for f in files.documentation_pages()]
@@ -144,6 +139,10 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             files.append(self._page_file(config, page.path, page.content))
             if page.keep_model_names:
                 self.keep_names.add(page.path)
+        # parity.json, llms.txt, sync-*.json: files MkDocs copies, so no copy of them is held through the build
+        for rel, content in site.outputs.items():
+            if files.get_file_from_path(rel) is None:
+                files.append(self._page_file(config, rel, content))
         css = Path(__file__).parent / "assets" / "paritydocs.css"
         if files.get_file_from_path(CSS_URI) is None:
             files.append(File.generated(config, CSS_URI, abs_src_path=str(css), inclusion=InclusionLevel.NOT_IN_NAV))
@@ -152,7 +151,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         return files
 
     def _page_file(self, config: Any, path: str, content: str) -> File:
-        """A generated page backed by a file that is rewritten only when its content changes.
+        """A generated file backed by a file that is rewritten only when its content changes.
 
         `mkdocs serve --dirty` then re-renders only the pages whose content changed (its mtime moved), so a
         rebuild after one edited `.ex` file renders that type's page and not the whole site.
@@ -228,12 +227,3 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             if Path(path).exists():
                 server.watch(path)
         return server
-
-    def on_post_build(self, *, config: Any) -> None:
-        if not self.config.enabled:
-            return
-        site_dir = Path(config.site_dir)
-        for rel, content in self.extra_outputs.items():
-            target = site_dir / posixpath.normpath(rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8")

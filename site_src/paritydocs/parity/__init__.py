@@ -196,6 +196,7 @@ def run_parity(python: SdkModel, elixir: SdkModel, settings: Settings, notes: li
     matched = match_types(python, elixir, prefixes=settings.type_prefixes, type_map=settings.type_map)
     py_ctx = _python_context(python)
     ex_enums = _elixir_enums(elixir)
+    memo: dict[tuple[Any, ...], frozenset[Any]] = {}
     same_model = _same_model_factory(matched.pairs)
     pairs: list[PairReport] = []
     for py_type, ex_type in matched.pairs:
@@ -210,7 +211,7 @@ def run_parity(python: SdkModel, elixir: SdkModel, settings: Settings, notes: li
             rules = FIELD_RULES
         rows = []
         for raw in rows_raw:
-            ctx = FieldContext(py_type, ex_type, raw.python, raw.elixir, raw.how, py_ctx, same_model, ex_enums)
+            ctx = FieldContext(py_type, ex_type, raw.python, raw.elixir, raw.how, py_ctx, same_model, ex_enums, memo)
             rows.append(FieldRow(raw.python, raw.elixir, raw.how, [f for rule in rules for f in rule(ctx)]))
         pairs.append(PairReport(py_type, ex_type, rows, type_doc_findings(py_type, ex_type), is_enum=is_enum))
     report = ParityReport(python, elixir, pairs, matched.unmatched_python, matched.unmatched_elixir)

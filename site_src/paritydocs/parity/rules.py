@@ -34,6 +34,20 @@ class FieldContext:
     py_ctx: PyContext
     same_model: Callable[[str, str], bool]
     ex_enums: Mapping[str, list[Any]] = field(default_factory=dict)
+    memo: dict[tuple[Any, ...], frozenset[Any]] = field(default_factory=dict)
+    """Reduced annotations of this run, shared by every field: the same few texts recur thousands of times."""
+
+    def py_atoms(self, annotation: str, *, expand: bool = True) -> frozenset[Any]:
+        key = ("py", annotation, expand)
+        if key not in self.memo:
+            self.memo[key] = python_atoms(annotation, self.py_ctx if expand else self.py_ctx.kept())
+        return self.memo[key]
+
+    def ex_atoms(self, spec: str, *, enums: bool = True) -> frozenset[Any]:
+        key = ("ex", spec, enums)
+        if key not in self.memo:
+            self.memo[key] = elixir_atoms(spec, self.ex_enums if enums else None)
+        return self.memo[key]
 
     @property
     def unit_scaled(self) -> bool:
@@ -141,11 +155,11 @@ def rule_missing(ctx: FieldContext) -> list[Finding]:
 def rule_type(ctx: FieldContext) -> list[Finding]:
     if ctx.python is None or ctx.elixir is None or not ctx.python.annotation or not ctx.elixir.annotation:
         return []
-    ex = elixir_atoms(ctx.elixir.annotation, ctx.ex_enums)
-    ex_kept = elixir_atoms(ctx.elixir.annotation)
+    ex = ctx.ex_atoms(ctx.elixir.annotation)
+    ex_kept = ctx.ex_atoms(ctx.elixir.annotation, enums=False)
     # Aliases may be carried either way: `LossFnType` as `LossFnType.t()` or as the strings it allows.
-    for py_ctx in (ctx.py_ctx, ctx.py_ctx.kept()):
-        py = python_atoms(ctx.python.annotation, py_ctx)
+    for expand in (True, False):
+        py = ctx.py_atoms(ctx.python.annotation, expand=expand)
         for ex_variant in (ex, ex_kept):
             if ctx.unit_scaled:
                 # float seconds become integer milliseconds: the number kind may change with the unit.
@@ -167,8 +181,8 @@ def _optionality_problem(ctx: FieldContext) -> str | None:
     assert ctx.python is not None and ctx.elixir is not None
     py, ex = ctx.python, ctx.elixir
     ex_default = _elixir_default(ex)
-    ex_nullable = nullable(elixir_atoms(ex.annotation, ctx.ex_enums)) if ex.annotation else True
-    py_nullable = nullable(python_atoms(py.annotation, ctx.py_ctx)) if py.annotation else False
+    ex_nullable = nullable(ctx.ex_atoms(ex.annotation)) if ex.annotation else True
+    py_nullable = nullable(ctx.py_atoms(py.annotation)) if py.annotation else False
     py_default_none = py.default is not None and _is_nil(py.default)
     if py.required and not ex.required and _is_nil(ex_default):
         return f"required in Python; optional in Elixir (`{ex.name}` is not in `@enforce_keys` and defaults to nil)."

@@ -52,6 +52,9 @@ def make_environment(custom: Path | None = None) -> jinja2.Environment:
         # filter comes out inert instead of live.
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        # one environment per build: checking every template file's mtime on each include (a stat per table
+        # row) was a third of the rendering time on large SDKs
+        auto_reload=False,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -180,18 +183,37 @@ class Renderer:
 
         add("index.md", "Dashboard", "", "dashboard", areas=_areas(report), client_pairs=client_pairs)
         for pair in report.pairs:
-            add(f"types/{slugs[pair.python.path]}.md", pair.python.name, "Types", "pair", pair=pair,
-                snippet=_fields_snippet(pair, self.updates))
+            add(
+                f"types/{slugs[pair.python.path]}.md",
+                pair.python.name,
+                "Types",
+                "pair",
+                pair=pair,
+                snippet=_fields_snippet(pair, self.updates),
+            )
         for cp in client_pairs:
             add(f"clients/{cp.python.name}.md", cp.python.name, "Clients", "client", pair=cp)
         add("checklist.md", "Parity checklist", "Reports", "checklist", groups=checklist_groups(report, links))
         add("unmatched.md", "Unmatched types", "Reports", "unmatched")
-        add("model-names.md", "Model names", "Reports", "model_names", keep=True,
-            occurrences=getattr(report, "model_names", []))
+        add(
+            "model-names.md",
+            "Model names",
+            "Reports",
+            "model_names",
+            keep=True,
+            occurrences=getattr(report, "model_names", []),
+        )
         if self.settings.python_api:
+            pair_of = {id(p.python): p for p in report.pairs}
             for typedef in _api_types(report.python_model):
-                add(f"api/{typedef.public_path or typedef.path}.md", typedef.name, "Python API", "python_api",
-                    typedef=typedef, pair=_pair_of(report, typedef))
+                add(
+                    f"api/{typedef.public_path or typedef.path}.md",
+                    typedef.name,
+                    "Python API",
+                    "python_api",
+                    typedef=typedef,
+                    pair=pair_of.get(id(typedef)),
+                )
         pages.extend(extra_pages or [])
         return pages
 
@@ -210,10 +232,6 @@ def _relpath_factory(page_path: str) -> Callable[[str], str]:
     return relpath
 
 
-def _pair_of(report: ParityReport, typedef: TypeDef) -> PairReport | None:
-    return next((p for p in report.pairs if p.python is typedef), None)
-
-
 def _api_types(model: SdkModel) -> list[TypeDef]:
     return sorted(model.types, key=lambda t: (t.public_path or t.path).lower())
 
@@ -224,8 +242,18 @@ def _areas(report: ParityReport) -> list[dict[str, Any]]:
     for pair in report.pairs:
         parts = (pair.python.public_path or pair.python.path).split(".")
         area = parts[1] if len(parts) > 2 else parts[0]
-        entry = areas.setdefault(area, {"name": area, "pairs": 0, "py_fields": 0, "py_documented": 0,
-                                        "ex_fields": 0, "ex_documented": 0, "findings": 0})
+        entry = areas.setdefault(
+            area,
+            {
+                "name": area,
+                "pairs": 0,
+                "py_fields": 0,
+                "py_documented": 0,
+                "ex_fields": 0,
+                "ex_documented": 0,
+                "findings": 0,
+            },
+        )
         entry["pairs"] += 1
         for row in pair.rows:
             if row.python is not None:
@@ -273,9 +301,11 @@ def checklist_groups(report: ParityReport, links: Links) -> list[tuple[str, list
                 continue
             loc = finding.elixir or finding.python
             url = links.elixir(finding.elixir) if finding.elixir else links.python(finding.python)
-            groups[finding.level.value].append(ChecklistItem(
-                finding, links.client_pages.get(cp.python.path), cp.python.name, loc.file if loc else None, url
-            ))
+            groups[finding.level.value].append(
+                ChecklistItem(
+                    finding, links.client_pages.get(cp.python.path), cp.python.name, loc.file if loc else None, url
+                )
+            )
     return [(level, items) for level, items in groups.items()]
 
 
