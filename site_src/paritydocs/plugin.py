@@ -67,16 +67,16 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
-        self.caches = Caches()
+        self.caches: Caches | None = None
         self.updates: tuple[ModelNameUpdate, ...] = ()
         self.keep_names: set[str] = set()
-        self.generated: dict[str, str] = {}
         self.watch_paths: list[str] = []
         self.timings: dict[str, float] = {}
 
     # Defining on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds, and with it the caches.
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.command = command
+        # Only `serve` builds again: there, keep the extracted SDKs between builds; a one-off build holds nothing.
+        self.caches = Caches() if command == "serve" else None
 
     # Before mkdocstrings (priority 0): its Python handler is created in its own on_config and reads `paths` then.
     @event_priority(100)
