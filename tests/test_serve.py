@@ -40,8 +40,8 @@ def _wait_for(url: str, needle: str, timeout: float = 60) -> str:
     raise AssertionError(f"{needle!r} never appeared at {url}")
 
 
-@pytest.fixture
-def served_demo(tmp_path: Path):
+@pytest.fixture(params=["full", "dirty"])
+def served_demo(tmp_path: Path, request):
     demo = copy_demo(tmp_path)
     (demo / "overrides").mkdir()
     config = demo / "mkdocs.yml"
@@ -51,7 +51,7 @@ def served_demo(tmp_path: Path):
         )
     )
     port = _free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PARITYDOCS_CACHE": str(tmp_path / "cache")}
     env.pop("PARITYDOCS_PYTHON", None)
     env.pop("PARITYDOCS_ELIXIR", None)
     proc = subprocess.Popen(
@@ -64,6 +64,7 @@ def served_demo(tmp_path: Path):
             str(demo / "mkdocs.yml"),
             "--dev-addr",
             f"127.0.0.1:{port}",
+            *(["--dirty"] if request.param == "dirty" else []),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
