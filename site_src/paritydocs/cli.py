@@ -33,7 +33,11 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def write_json(data: Any, out: str) -> None:
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", out)
+
+
+def write_text(text: str, out: str) -> None:
+    """Write to a file (its folder made), or to stdout for `-`; an unwritable path is one line."""
     if out == "-":
         sys.stdout.write(text)
         return

@@ -83,7 +83,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             livereload=True,
             build_type="dirty" if args.dirty else None,
             # MkDocs warns on every dirty build; in a strict config that warning alone would stop the preview
-            **({"strict": False} if args.dirty else {}),
+            strict=False if args.dirty else None,
         )
     except (Abort, ConfigurationError) as err:
         raise ParitydocsError(f"mkdocs serve failed: {err}") from err

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
-
-from paritydocs.errors import ParitydocsError
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from paritydocs.cli import _settings, _warn, write_json
+    from paritydocs.cli import _settings, _warn, write_json, write_text
     from paritydocs.parity.notes import load_notes
     from paritydocs.pipeline import load_elixir
     from paritydocs.render import Renderer
@@ -28,7 +25,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if args.format == "markdown" or args.out:
         markdown = render_markdown(Renderer(settings), settings, report, title=report.title, elixir_pinned=pinned)
     if args.out:
-        _write(args.out, markdown or "")
+        write_text(markdown or "", args.out)
     if args.json:
         write_json(report.to_json(), args.json)
     if args.format == "markdown":
@@ -39,15 +36,6 @@ def cmd_sync(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(as_table(report))
     return 0
-
-
-def _write(out: str, text: str) -> None:
-    path = Path(out)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as err:
-        raise ParitydocsError(f"{out}: cannot write it ({err.strerror})") from err
 
 
 def register(sub: Any, common: Any) -> None:

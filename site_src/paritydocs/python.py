@@ -76,6 +76,27 @@ def extract_python(
     return SdkModel(source=source, types=types, warnings=extractor.sorted_warnings(), clients=client_defs)
 
 
+def find_search_path(root: Path, top: str) -> Path | None:
+    """Where the package `top` is importable from under `root`: `src/` layout, flat layout or unpacked wheel,
+    the package directory itself, or one directory further down (an unpacked sdist)."""
+    candidates = [root / "src", root]
+    if root.name == top:
+        candidates.append(root.parent)
+    with suppress(OSError):
+        if root.is_dir():
+            for sub in sorted(root.iterdir()):
+                if sub.is_dir() and not sub.name.startswith(".") and sub.name != top:
+                    candidates += [sub / "src", sub]
+    for cand in candidates:
+        if (cand / top / "__init__.py").is_file() or (cand / f"{top}.py").is_file():
+            return cand
+    for cand in candidates:
+        pkg = cand / top
+        if pkg.is_dir() and next(pkg.rglob("*.py"), None) is not None:
+            return cand
+    return None
+
+
 @contextlib.contextmanager
 def griffe_silenced() -> Iterator[None]:
     """Silence Griffe's logger while we load: its messages become our warnings instead.
@@ -568,23 +589,7 @@ class _Extractor:
     # ---------------------------------------------------------------- loading
 
     def _search_path(self, top: str) -> Path | None:
-        root = self.root
-        candidates = [root / "src", root]
-        if root.name == top:
-            candidates.append(root.parent)
-        with suppress(OSError):
-            if root.is_dir():
-                for sub in sorted(root.iterdir()):
-                    if sub.is_dir() and not sub.name.startswith(".") and sub.name != top:
-                        candidates += [sub / "src", sub]
-        for cand in candidates:
-            if (cand / top / "__init__.py").is_file() or (cand / f"{top}.py").is_file():
-                return cand
-        for cand in candidates:
-            pkg = cand / top
-            if pkg.is_dir() and next(pkg.rglob("*.py"), None) is not None:
-                return cand
-        return None
+        return find_search_path(self.root, top)
 
     def _get_loader(self, search_path: Path) -> griffe.GriffeLoader:
         if self.loader is None:

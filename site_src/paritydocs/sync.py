@@ -51,7 +51,7 @@ from paritydocs.modelnames import (
     has_outdated,
     scan_tree,
 )
-from paritydocs.python import griffe_silenced
+from paritydocs.python import find_search_path, griffe_silenced
 
 __all__ = [
     "BREAKING",
@@ -536,25 +536,6 @@ def _top_packages(settings: Settings) -> list[str]:
     return tops
 
 
-def _search_path(root: Path, top: str) -> Path | None:
-    """Where `top` is importable from: `src/` layout, flat layout or unpacked wheel, the package directory itself,
-    or one directory further down (an unpacked sdist), as `extract_python` finds it."""
-    candidates = [root / "src", root]
-    if root.name == top:
-        candidates.append(root.parent)
-    with suppress(OSError):
-        for sub in sorted(root.iterdir()):
-            if sub.is_dir() and not sub.name.startswith(".") and sub.name != top:
-                candidates += [sub / "src", sub]
-    for cand in candidates:
-        if (cand / top / "__init__.py").is_file() or (cand / f"{top}.py").is_file():
-            return cand
-    for cand in candidates:
-        if (cand / top).is_dir() and next((cand / top).rglob("*.py"), None) is not None:
-            return cand
-    return None
-
-
 @dataclass(slots=True)
 class _Tree:
     """One Python revision: its root, its Griffe packages and the `extract_python` model."""
@@ -601,7 +582,7 @@ def _final(obj: Any) -> Any:
 
 
 def _load_package(spec: str, root: Path, top: str, warnings: list[str]) -> griffe.Module | None:
-    search = _search_path(root, top)
+    search = find_search_path(root, top)
     if search is None:
         return None
     try:
