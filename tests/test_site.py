@@ -56,6 +56,15 @@ def test_model_names_are_current_everywhere_but_the_report(demo_site):
     assert "Qwen/Qwen3-8B" in (demo_site / "types" / "SubmitJobRequest" / "index.html").read_text()
 
 
+def test_a_page_can_keep_old_model_names_on_purpose(tmp_path):
+    demo = copy_demo(tmp_path)
+    (demo / "docs" / "kept.md").write_text("---\nparitydocs_keep_model_names: true\n---\n\n# Kept\n\nWas Qwen/Qwen2.5-7B.\n")
+    (demo / "docs" / "rewritten.md").write_text("# Rewritten\n\nWas Qwen/Qwen2.5-7B.\n")
+    site = build_site(demo / "mkdocs.yml", tmp_path / "site")
+    assert "Was Qwen/Qwen2.5-7B." in (site / "kept" / "index.html").read_text()
+    assert "Was Qwen/Qwen3-8B." in (site / "rewritten" / "index.html").read_text()
+
+
 def test_published_data(demo_site):
     data = json.loads((demo_site / "parity.json").read_text())
     assert data["summary"]["pairs"] == len(data["pairs"]) >= 6
