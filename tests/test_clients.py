@@ -242,6 +242,25 @@ def test_missing_parameter_names_a_similar_option_elixir_reads(models):
     assert "similar option, `:coupon` (in `handle_call/3`, lib/shop/cart_client.ex:109)" in row.findings[0].message
 
 
+def test_a_renamed_parameter_is_matched_by_method_aliases(models):
+    py, ex = models
+    (client,) = py.clients
+    renamed = [
+        dataclasses.replace(f, params=[dataclasses.replace(p, name="wait_seconds") if p.name == "timeout" else p
+                                       for p in f.params])
+        if f.name == "checkout" else f
+        for f in client.functions
+    ]
+    model = dataclasses.replace(py, clients=[dataclasses.replace(client, functions=renamed)])
+    unaliased = param(op(compare_clients(model, ex, settings())[0], "checkout"), "wait_seconds")
+    assert "missing_in_elixir" in kinds(unaliased.findings)
+    aliases = {"CartClient": {"empty": "clear", "checkout.wait_seconds": "timeout"}}
+    row = param(op(compare_clients(model, ex, settings(method_aliases=aliases))[0], "checkout"), "wait_seconds")
+    assert row.how == "alias" and row.elixir.name == "timeout"
+    assert "missing_in_elixir" not in kinds(row.findings)
+    assert "matched by `method_aliases`" in row.notes[-1]
+
+
 def test_operation_findings(pair):
     assert kinds(op(pair, "share_link").findings) == ["missing_in_elixir"]
     assert kinds(op(pair, "merge").findings) == ["missing_in_python"]

@@ -433,7 +433,8 @@ def compare_clients(python: SdkModel, elixir: SdkModel, settings: Settings) -> l
                 continue
             module = candidates[0]
         unbound = {
-            f.name for f in client.functions
+            f.name
+            for f in client.functions
             if _python_decorators(python.source.root, f, sources) & {"staticmethod", "classmethod"}
         }
         pairs.append(_compare(client, module, settings, scanner.index(module), unbound))
@@ -572,10 +573,19 @@ class _ElixirScanner:
                 mod = owner[id(clause)]
                 default = fx.default(read.default, mod, clause.node.start_byte) if read.default is not None else None
                 scan = result.setdefault(mod.name, _ModuleScan())
-                scan.reads.setdefault(read.key, []).append(IndirectRead(
-                    read.key, mod.name, rel, clause.name, clause.arity, clause.keyword, read.line, default,
-                    read.function,
-                ))
+                scan.reads.setdefault(read.key, []).append(
+                    IndirectRead(
+                        read.key,
+                        mod.name,
+                        rel,
+                        clause.name,
+                        clause.arity,
+                        clause.keyword,
+                        read.line,
+                        default,
+                        read.function,
+                    )
+                )
             for mod in modules:
                 for clause in mod.clauses:
                     scan = result.setdefault(mod.name, _ModuleScan())
@@ -751,9 +761,7 @@ def _match_ops(py_ops: list[_PyOp], ex_ops: list[_ExOp], aliases: dict[str, str]
     return matched
 
 
-def _compare(
-    client: TypeDef, module: TypeDef, settings: Settings, scan: _OptionIndex, unbound: set[str]
-) -> ClientPair:
+def _compare(client: TypeDef, module: TypeDef, settings: Settings, scan: _OptionIndex, unbound: set[str]) -> ClientPair:
     py_ops = _python_ops(client, unbound)
     ex_ops = _elixir_ops(module)
     aliases = _aliases_for(client, settings.method_aliases)
@@ -762,7 +770,8 @@ def _compare(
     matched_ex = {id(ex) for _, ex, _ in matched}
     defined = {f.name for f in module.functions} | set(scan.hidden)
     unknown_aliases = {
-        name: target for name, target in aliases.items()
+        name: target
+        for name, target in aliases.items()
         if any(name in op.names for op in py_ops) and target not in defined and target.rstrip("!?") not in defined
     }
     py_only_names = [op.name for op in py_ops if id(op) not in by_py]
@@ -774,7 +783,7 @@ def _compare(
         if found is None:
             rows.append(_python_only(client, module, py, ex_only=ex_only, scan=scan, unknown_aliases=unknown_aliases))
         else:
-            rows.append(_both(client, module, py, found[0], how=found[1], scan=scan))
+            rows.append(_both(client, module, py, found[0], how=found[1], scan=scan, aliases=aliases))
     rows.extend(_elixir_only(client, module, ex, py_only_names) for ex in ex_only)  # in Elixir source order
     pair = ClientPair(client, module, rows, type_doc_findings(client, module), python_doc=parse_python_doc(client.doc))
     for name, target in unknown_aliases.items():
@@ -833,20 +842,28 @@ def _python_only(
     message = f"Python `{client.name}.{py.name}`{twin} has no counterpart in Elixir `{module.path}`."
     hint = _rename_hint(py.name, [op.name for op in ex_only if op.name not in PLUMBING])
     if hint:
-        message += f" Elixir has `{hint}`: if that is the same operation renamed, add `{py.name}: {hint}` to " \
-                   f"`method_aliases` for `{client.name}`."
+        message += (
+            f" Elixir has `{hint}`: if that is the same operation renamed, add `{py.name}: {hint}` to "
+            f"`method_aliases` for `{client.name}`."
+        )
     elif py.name in unknown_aliases:
         message += f" (`method_aliases` maps it to `{unknown_aliases[py.name]}`, which is not defined.)"
-    row.findings.append(Finding(
-        FindingKind.MISSING_IN_ELIXIR, message, python=_py_loc(client, py.main), elixir=module.location,
-        subject=_subject(client, module, py.name, None),
-    ))
+    row.findings.append(
+        Finding(
+            FindingKind.MISSING_IN_ELIXIR,
+            message,
+            python=_py_loc(client, py.main),
+            elixir=module.location,
+            subject=_subject(client, module, py.name, None),
+        )
+    )
     return row
 
 
 def _elixir_only(client: TypeDef, module: TypeDef, ex: _ExOp, py_only: list[str]) -> MethodRow:
-    row = MethodRow(None, None, ex.main, elixir_async=ex.twin, elixir_arities=ex.arities,
-                    elixir_variants=list(ex.variants))
+    row = MethodRow(
+        None, None, ex.main, elixir_async=ex.twin, elixir_arities=ex.arities, elixir_variants=list(ex.variants)
+    )
     row.params = [ParamRow(None, p, "") for p in ex.main.params]
     signature = f"{ex.name}/{','.join(str(a) for a in ex.arities)}"
     if ex.name in PLUMBING:
@@ -858,12 +875,19 @@ def _elixir_only(client: TypeDef, module: TypeDef, ex: _ExOp, py_only: list[str]
     message = f"Elixir `{module.path}.{signature}` has no counterpart in Python `{client.name}`."
     hint = _rename_hint(ex.name, py_only)
     if hint:
-        message += f" Python has `{hint}`: if that is the same operation renamed, add `{hint}: {ex.name}` to " \
-                   f"`method_aliases` for `{client.name}`."
-    row.findings.append(Finding(
-        FindingKind.MISSING_IN_PYTHON, message, python=client.location, elixir=_ex_loc(module, ex.main),
-        subject=_subject(client, module, None, ex.name),
-    ))
+        message += (
+            f" Python has `{hint}`: if that is the same operation renamed, add `{hint}: {ex.name}` to "
+            f"`method_aliases` for `{client.name}`."
+        )
+    row.findings.append(
+        Finding(
+            FindingKind.MISSING_IN_PYTHON,
+            message,
+            python=client.location,
+            elixir=_ex_loc(module, ex.main),
+            subject=_subject(client, module, None, ex.name),
+        )
+    )
     return row
 
 
@@ -880,10 +904,18 @@ def _doc_of(main: FunctionDef, twin: FunctionDef | None) -> str | None:
     return main.doc or (twin.doc if twin else None)
 
 
-def _both(client: TypeDef, module: TypeDef, py: _PyOp, ex: _ExOp, *, how: str, scan: _OptionIndex) -> MethodRow:
+def _both(
+    client: TypeDef, module: TypeDef, py: _PyOp, ex: _ExOp, *, how: str, scan: _OptionIndex, aliases: Mapping[str, str]
+) -> MethodRow:
     row = MethodRow(
-        py.main, py.twin, ex.main, how=how, elixir_async=ex.twin, elixir_arities=ex.arities,
-        elixir_variants=list(ex.variants), python_doc=parse_python_doc(_doc_of(py.main, py.twin)),
+        py.main,
+        py.twin,
+        ex.main,
+        how=how,
+        elixir_async=ex.twin,
+        elixir_arities=ex.arities,
+        elixir_variants=list(ex.variants),
+        python_doc=parse_python_doc(_doc_of(py.main, py.twin)),
     )
     ex_name = ex.name
     subject = _subject(client, module, py.name, ex_name)
@@ -903,19 +935,27 @@ def _both(client: TypeDef, module: TypeDef, py: _PyOp, ex: _ExOp, *, how: str, s
     py_doc = _doc_of(py.main, py.twin)
     ex_doc = _doc_of(ex.main, ex.twin)
     if py_doc and not ex_doc:
-        row.findings.append(Finding(
-            FindingKind.DOC_MISSING_IN_ELIXIR,
-            f"`{py.name}` is documented in Python (\u201c{_first_line(py_doc)}\u201d) but "
-            f"`{module.path}.{ex_name}` has no `@doc`.",
-            python=py_loc, elixir=ex_loc, subject=subject,
-        ))
+        row.findings.append(
+            Finding(
+                FindingKind.DOC_MISSING_IN_ELIXIR,
+                f"`{py.name}` is documented in Python (\u201c{_first_line(py_doc)}\u201d) but "
+                f"`{module.path}.{ex_name}` has no `@doc`.",
+                python=py_loc,
+                elixir=ex_loc,
+                subject=subject,
+            )
+        )
     elif ex_doc and not py_doc:
-        row.findings.append(Finding(
-            FindingKind.DOC_MISSING_IN_PYTHON,
-            f"`{module.path}.{ex_name}` has a `@doc` but Python `{client.name}.{py.name}` has no docstring.",
-            python=py_loc, elixir=ex_loc, subject=subject,
-        ))
-    row.params = _compare_params(client, module, py, ex, scan=scan, doc=row.python_doc)
+        row.findings.append(
+            Finding(
+                FindingKind.DOC_MISSING_IN_PYTHON,
+                f"`{module.path}.{ex_name}` has a `@doc` but Python `{client.name}.{py.name}` has no docstring.",
+                python=py_loc,
+                elixir=ex_loc,
+                subject=subject,
+            )
+        )
+    row.params = _compare_params(client, module, py, ex, scan=scan, doc=row.python_doc, aliases=aliases)
     return row
 
 
@@ -951,8 +991,16 @@ def _is_positional(p: ParamDef) -> bool:
 
 
 def _compare_params(
-    client: TypeDef, module: TypeDef, py: _PyOp, ex: _ExOp, *, scan: _OptionIndex, doc: DocParts
+    client: TypeDef,
+    module: TypeDef,
+    py: _PyOp,
+    ex: _ExOp,
+    *,
+    scan: _OptionIndex,
+    doc: DocParts,
+    aliases: Mapping[str, str] | None = None,
 ) -> list[ParamRow]:
+    """Parameters by name, then by `method_aliases` entries `"method.param": elixir_name`, then by position."""
     # copies: the docs Griffe finds are filled in here, the extracted model stays as it was
     all_py = [_copy_param(p) for p in py.main.params]
     for p in all_py:
@@ -983,10 +1031,13 @@ def _compare_params(
     py_left: list[ParamDef] = []
     matched_py: dict[int, tuple[ParamDef, str]] = {}
     for p in py_params:
-        e = ex_by_name.get(p.name)
+        e, how = ex_by_name.get(p.name), "name"
+        renamed = (aliases or {}).get(f"{py.name}.{p.name}")
+        if (e is None or id(e) in used) and renamed:
+            e, how = ex_by_name.get(renamed), "alias"
         if e is not None and id(e) not in used:
             used.add(id(e))
-            matched_py[id(p)] = (e, "name")
+            matched_py[id(p)] = (e, how)
         else:
             py_left.append(p)
     ex_pos_left = [e for e in ex_positional if id(e) not in used]
@@ -996,16 +1047,26 @@ def _compare_params(
 
     rows: list[ParamRow] = []
     if receiver is not None:
-        rows.append(ParamRow(None, receiver, "receiver", notes=[
-            f"`{receiver.name}`: the process or struct the Elixir function acts on (Python's `self`)."
-        ]))
+        rows.append(
+            ParamRow(
+                None,
+                receiver,
+                "receiver",
+                notes=[f"`{receiver.name}`: the process or struct the Elixir function acts on (Python's `self`)."],
+            )
+        )
     ex_fn = f"{ex.name}/{ex.main.arity}"
     py_loc, ex_loc = _py_loc(client, py.main), _ex_loc(module, ex.main)
     for p in all_py:
         if _is_variadic(p):
-            rows.append(ParamRow(p, None, "variadic", notes=[
-                f"`{'*' if p.kind == 'var_positional' else '**'}{p.name}` accepts anything; not compared."
-            ]))
+            rows.append(
+                ParamRow(
+                    p,
+                    None,
+                    "variadic",
+                    notes=[f"`{'*' if p.kind == 'var_positional' else '**'}{p.name}` accepts anything; not compared."],
+                )
+            )
             continue
         found = matched_py.get(id(p))
         if found is not None:
@@ -1013,21 +1074,25 @@ def _compare_params(
             row = ParamRow(p, e, how)
             if how == "position":
                 row.notes.append(f"Named `{e.name}` in Elixir; matched by position.")
+            elif how == "alias":
+                row.notes.append(f"Named `{e.name}` in Elixir; matched by `method_aliases`.")
             row.findings = _param_findings(
                 client, module, p, e, ops=(py.name, ex.name), indirect=[], locs=(py_loc, ex_loc)
             )
             rows.append(row)
             continue
-        tier, indirect = scan.lookup(p.name) if opts_param is not None else ("", [])
+        key = (aliases or {}).get(f"{py.name}.{p.name}") or p.name  # a renamed option is read under its new name
+        tier, indirect = scan.lookup(key) if opts_param is not None else ("", [])
         if indirect:
-            e = ParamDef(name=p.name, kind="option", required=False, default=_common_default(indirect),
-                         doc=option_docs.get(p.name))
+            e = ParamDef(
+                name=key, kind="option", required=False, default=_common_default(indirect), doc=option_docs.get(key)
+            )
             row = ParamRow(p, e, "indirect", indirect=list(indirect))
-            places = ", ".join(
-                f"`{_short_function(r, module)}` ({r.file}:{r.line})" for r in indirect[:3]
-            ) + (f" and {len(indirect) - 3} more" if len(indirect) > 3 else "")
+            places = ", ".join(f"`{_short_function(r, module)}` ({r.file}:{r.line})" for r in indirect[:3]) + (
+                f" and {len(indirect) - 3} more" if len(indirect) > 3 else ""
+            )
             row.notes.append(
-                f"`{ex_fn}` does not read `:{p.name}` itself; {_TIER_TEXT[tier]} it from options in {places}. "
+                f"`{ex_fn}` does not read `:{key}` itself; {_TIER_TEXT[tier]} it from options in {places}. "
                 "Matched on the assumption that the function hands its `opts` on there."
             )
             row.findings = _param_findings(
@@ -1036,21 +1101,36 @@ def _compare_params(
             rows.append(row)
             continue
         if opts_param is not None:
-            where = (f"`{ex_fn}` does not read `:{p.name}` from `{opts_param.name}`, and neither does any function "
-                     "of the module, its submodules or the modules it refers to")
+            where = (
+                f"`{ex_fn}` does not read `:{p.name}` from `{opts_param.name}`, and neither does any function "
+                "of the module, its submodules or the modules it refers to"
+            )
             similar = _similar_option(p.name, [e.name for e in ex_options if id(e) not in used], scan, py_names)
             if similar is not None:
                 key, read = similar
                 at = f" (in `{_short_function(read, module)}`, {read.file}:{read.line})" if read else ""
-                where += (f". Elixir does read a similar option, `:{key}`{at}: if it is the same option under "
-                          "another name, only the name differs")
+                where += (
+                    f". Elixir does read a similar option, `:{key}`{at}: if it is the same option under "
+                    "another name, only the name differs"
+                )
         else:
             where = f"`{ex_fn}` has no such parameter and takes no options"
-        rows.append(ParamRow(p, None, "", findings=[Finding(
-            FindingKind.MISSING_IN_ELIXIR,
-            f"Parameter `{p.name}` of Python `{client.name}.{py.name}` is missing in Elixir: {where}.",
-            python=py_loc, elixir=ex_loc, subject=_subject(client, module, py.name, ex.name, p.name),
-        )]))
+        rows.append(
+            ParamRow(
+                p,
+                None,
+                "",
+                findings=[
+                    Finding(
+                        FindingKind.MISSING_IN_ELIXIR,
+                        f"Parameter `{p.name}` of Python `{client.name}.{py.name}` is missing in Elixir: {where}.",
+                        python=py_loc,
+                        elixir=ex_loc,
+                        subject=_subject(client, module, py.name, ex.name, p.name),
+                    )
+                ],
+            )
+        )
     accepts_kwargs = any(p.kind == "var_keyword" for p in py.main.params)
     for e in [*ex_positional, *ex_options]:
         if id(e) in used:
@@ -1059,15 +1139,31 @@ def _compare_params(
             rows.append(ParamRow(None, e, "", notes=[f"Python takes `**kwargs`, which may carry `{e.name}`."]))
             continue
         what = "option" if e.kind == "option" else "parameter"
-        rows.append(ParamRow(None, e, "", findings=[Finding(
-            FindingKind.MISSING_IN_PYTHON,
-            f"Elixir `{ex_fn}` {what} `{e.name}` has no counterpart in Python `{client.name}.{py.name}`.",
-            python=py_loc, elixir=ex_loc, subject=_subject(client, module, py.name, ex.name, e.name),
-        )]))
+        rows.append(
+            ParamRow(
+                None,
+                e,
+                "",
+                findings=[
+                    Finding(
+                        FindingKind.MISSING_IN_PYTHON,
+                        f"Elixir `{ex_fn}` {what} `{e.name}` has no counterpart in Python `{client.name}.{py.name}`.",
+                        python=py_loc,
+                        elixir=ex_loc,
+                        subject=_subject(client, module, py.name, ex.name, e.name),
+                    )
+                ],
+            )
+        )
     if opts_param is not None:
-        rows.append(ParamRow(None, opts_param, "opts", notes=[
-            f"`{opts_param.name}`: the keyword list the options above are read from."
-        ]))
+        rows.append(
+            ParamRow(
+                None,
+                opts_param,
+                "opts",
+                notes=[f"`{opts_param.name}`: the keyword list the options above are read from."],
+            )
+        )
     return rows
 
 
@@ -1135,51 +1231,65 @@ def _param_findings(
 ) -> list[Finding]:
     py_op, ex_op = ops
     py_loc, ex_loc = locs
+
     def finding(kind: FindingKind, message: str) -> Finding:
-        return Finding(kind, message, python=py_loc, elixir=ex_loc,
-                       subject=_subject(client, module, py_op, ex_op, p.name))
+        return Finding(
+            kind, message, python=py_loc, elixir=ex_loc, subject=_subject(client, module, py_op, ex_op, p.name)
+        )
 
     label = f"`{p.name}` of `{client.name}.{py_op}`"
     if p.required and not e.required:
-        return [finding(
-            FindingKind.OPTIONALITY_MISMATCH,
-            f"{label} is required in Python; in Elixir it is {_describe_elixir(e, indirect)}.",
-        )]
+        return [
+            finding(
+                FindingKind.OPTIONALITY_MISMATCH,
+                f"{label} is required in Python; in Elixir it is {_describe_elixir(e, indirect)}.",
+            )
+        ]
     if not p.required and e.required:
         shown = f" (default `{p.default.expr}`)" if p.default else ""
-        return [finding(
-            FindingKind.OPTIONALITY_MISMATCH,
-            f"{label} is optional in Python{shown}; in Elixir it is {_describe_elixir(e, indirect)}.",
-        )]
+        return [
+            finding(
+                FindingKind.OPTIONALITY_MISMATCH,
+                f"{label} is optional in Python{shown}; in Elixir it is {_describe_elixir(e, indirect)}.",
+            )
+        ]
     if p.required or p.default is None:
         return []
     py_default = p.default
     if e.default is None:
         if indirect and len({r.default.expr if r.default else None for r in indirect}) > 1:
             exprs = ", ".join(sorted({f"`{r.default.expr}`" if r.default else "none" for r in indirect}))
-            return [finding(
-                FindingKind.DEFAULT_UNRESOLVED,
-                f"Default of {label} cannot be compared statically: Python `{py_default.expr}`; Elixir reads "
-                f"`:{p.name}` in several places with different defaults ({exprs}).",
-            )]
+            return [
+                finding(
+                    FindingKind.DEFAULT_UNRESOLVED,
+                    f"Default of {label} cannot be compared statically: Python `{py_default.expr}`; Elixir reads "
+                    f"`:{p.name}` in several places with different defaults ({exprs}).",
+                )
+            ]
         if py_default.resolved and py_default.value is None:
             return []  # both nil when absent
-        return [finding(
-            FindingKind.DEFAULT_UNRESOLVED,
-            f"Default of {label} cannot be compared statically: Python defaults to `{py_default.expr}`; Elixir "
-            f"reads `:{p.name}` with no default (nil when absent, unless filled in later).",
-        )]
+        return [
+            finding(
+                FindingKind.DEFAULT_UNRESOLVED,
+                f"Default of {label} cannot be compared statically: Python defaults to `{py_default.expr}`; Elixir "
+                f"reads `:{e.name}` with no default (nil when absent, unless filled in later).",
+            )
+        ]
     if not py_default.resolved or not e.default.resolved:
         side = " and ".join(s for s, d in (("Python", py_default), ("Elixir", e.default)) if not d.resolved)
-        return [finding(
-            FindingKind.DEFAULT_UNRESOLVED,
-            f"Default of {label} cannot be compared statically ({side} side): Python `{py_default.expr}`, "
-            f"Elixir `{e.default.expr}`.",
-        )]
+        return [
+            finding(
+                FindingKind.DEFAULT_UNRESOLVED,
+                f"Default of {label} cannot be compared statically ({side} side): Python `{py_default.expr}`, "
+                f"Elixir `{e.default.expr}`.",
+            )
+        ]
     if values_equal(py_default.value, e.default.value):
         return []
     shown_ex = e.default.expr if e.default.expr.startswith(":") else ex_value(e.default.value)
-    return [finding(
-        FindingKind.DEFAULT_MISMATCH,
-        f"{label} defaults to {py_value(py_default.value)} in Python; Elixir `{e.name}` defaults to {shown_ex}.",
-    )]
+    return [
+        finding(
+            FindingKind.DEFAULT_MISMATCH,
+            f"{label} defaults to {py_value(py_default.value)} in Python; Elixir `{e.name}` defaults to {shown_ex}.",
+        )
+    ]

@@ -48,6 +48,8 @@ TINKER_PROFILE: dict[str, Any] = {
             "delete_checkpoint_from_tinker_path": "delete_checkpoint_by_tinker_path",
             "get_checkpoint_archive_url_from_tinker_path": "get_checkpoint_archive_url_by_tinker_path",
         },
+        # "method.parameter": Elixir option, for a parameter the port renamed
+        "SamplingClient": {"sample.include_prompt_logprobs": "prompt_logprobs"},
     },
     "model_names": {"Qwen/Qwen2.5-7B": "Qwen/Qwen3-8B"},
     "notes": None,
