@@ -227,16 +227,20 @@ def test_missing_parameters_on_each_side(pair):
     assert kinds(priority.findings) == ["missing_in_python"] and priority.elixir.kind == "option"
 
 
-def test_missing_parameter_names_a_similar_option_elixir_reads(models):
-    py, ex = models
+def _rename_parameter(py: SdkModel, method: str, old: str, new: str) -> SdkModel:
+    """A copy of the Python model whose client method `method` calls its parameter `old` `new` instead."""
     (client,) = py.clients
-    renamed = [
-        dataclasses.replace(f, params=[dataclasses.replace(p, name="coupon_code") if p.name == "coupon" else p
-                                       for p in f.params])
-        if f.name == "checkout" else f
+    functions = [
+        dataclasses.replace(f, params=[dataclasses.replace(p, name=new) if p.name == old else p for p in f.params])
+        if f.name == method else f
         for f in client.functions
     ]
-    model = dataclasses.replace(py, clients=[dataclasses.replace(client, functions=renamed)])
+    return dataclasses.replace(py, clients=[dataclasses.replace(client, functions=functions)])
+
+
+def test_missing_parameter_names_a_similar_option_elixir_reads(models):
+    py, ex = models
+    model = _rename_parameter(py, "checkout", "coupon", "coupon_code")
     row = param(op(compare_clients(model, ex, settings())[0], "checkout"), "coupon_code")
     assert kinds(row.findings) == ["missing_in_elixir"]
     assert "similar option, `:coupon` (in `handle_call/3`, lib/shop/cart_client.ex:109)" in row.findings[0].message
@@ -244,14 +248,7 @@ def test_missing_parameter_names_a_similar_option_elixir_reads(models):
 
 def test_a_renamed_parameter_is_matched_by_method_aliases(models):
     py, ex = models
-    (client,) = py.clients
-    renamed = [
-        dataclasses.replace(f, params=[dataclasses.replace(p, name="wait_seconds") if p.name == "timeout" else p
-                                       for p in f.params])
-        if f.name == "checkout" else f
-        for f in client.functions
-    ]
-    model = dataclasses.replace(py, clients=[dataclasses.replace(client, functions=renamed)])
+    model = _rename_parameter(py, "checkout", "timeout", "wait_seconds")
     unaliased = param(op(compare_clients(model, ex, settings())[0], "checkout"), "wait_seconds")
     assert "missing_in_elixir" in kinds(unaliased.findings)
     aliases = {"CartClient": {"empty": "clear", "checkout.wait_seconds": "timeout"}}

@@ -776,14 +776,17 @@ class _Extractor:
         if self.loader is None or not path:
             return None
         parts = path.split(".")
-        obj: Any = self.loader.modules_collection.members.get(parts[0])
-        for part in parts[1:]:
+        return self._descend(self.loader.modules_collection.members.get(parts[0]), parts[1:])
+
+    def _descend(self, obj: Any, names: list[str]) -> Any:
+        """Follow member names down from `obj`, resolving aliases at each step; None when any step is missing."""
+        for part in names:
             obj = self.final(obj)
             if obj is None:
                 return None
             try:
                 obj = obj.members.get(part)
-            except Exception:
+            except Exception:  # an alias that cannot be resolved
                 return None
             if obj is None:
                 return None
@@ -863,18 +866,7 @@ class _Extractor:
         top = self.top(parts[0])
         if top is None:
             return None
-        obj: Any = top
-        for part in parts[1:]:
-            obj = self.final(obj)
-            if obj is None:
-                return None
-            try:
-                obj = obj.members.get(part)
-            except Exception:
-                return None
-            if obj is None:
-                return None
-        return self.final(obj)
+        return self._descend(top, parts[1:])
 
     def _not_found_location(self, spec: str) -> str:
         parts = spec.split(".")
