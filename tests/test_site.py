@@ -38,12 +38,13 @@ def test_pair_page_has_both_sides_fields_and_findings(demo_site):
     # links to both sources, HexDocs, and the Python API page
     assert "https://github.com/example/orbit-python/blob/main/src/orbit/types/submit_job_request.py#L" in html
     assert "https://hexdocs.pm/orbit/Orbit.Types.SubmitJobRequest.html" in html
-    assert 'href="../../api/orbit.types.SubmitJobRequest/"' in html
+    # cross-linked with autorefs: to the object's anchor on the API page, and back to the pair page's anchor
+    assert 'href="../../api/orbit.types.SubmitJobRequest/#orbit.types.SubmitJobRequest"' in html
 
 
 def test_python_api_page_links_back(demo_site):
     html = article((demo_site / "api" / "orbit.types.SubmitJobRequest" / "index.html").read_text())
-    assert 'href="../../types/SubmitJobRequest/"' in html
+    assert 'href="../../types/SubmitJobRequest/#parity-orbit.types.SubmitJobRequest"' in html
     assert "Project the job is billed to." in html  # rendered by mkdocstrings
 
 

@@ -97,6 +97,11 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             config.extra_css.append(CSS_URI)
         if self.settings.python_api:
             self._configure_mkdocstrings(config)
+            if "autorefs" not in config.plugins:
+                logger.warning(
+                    "python_api is on but the autorefs plugin is not enabled: the parity and Python API pages "
+                    "cannot link to each other; add 'autorefs' to plugins in mkdocs.yml"
+                )
         return config
 
     # After MkDocs collected the docs dir, before the nav is built from `config.nav`.
