@@ -83,7 +83,7 @@ def write_configs(base: Path, py: Path, ex: Path, modules: list[str], prefixes: 
     (base / "full").mkdir()
     (base / "full" / "docs").mkdir()
     (base / "full" / "mkdocs.yml").write_text(
-        "site_name: bench\n" + common + "plugins:\n  - search\n  - paritydocs:\n"
+        "site_name: bench\n" + common + "plugins:\n  - search\n  - autorefs\n  - paritydocs:\n"
         f"      python: {py}\n      elixir: {ex}\n"
         f"      python_modules: {json.dumps(modules)}\n      python_clients: []\n"
         f"      type_prefixes: {json.dumps(prefixes)}\n"
@@ -99,7 +99,7 @@ def write_configs(base: Path, py: Path, ex: Path, modules: list[str], prefixes: 
     for ident in api_idents:
         (api / "docs" / f"{ident}.md").write_text(f"# {ident.rsplit('.', 1)[-1]}\n\n::: {ident}\n")
     (api / "mkdocs.yml").write_text(
-        "site_name: bench-api\n" + common + "plugins:\n  - search\n  - mkdocstrings:\n      handlers:\n"
+        "site_name: bench-api\n" + common + "plugins:\n  - search\n  - autorefs\n  - mkdocstrings:\n      handlers:\n"
         f"        python:\n          paths: [{src}]\n"
         # the same Griffe extension the plugin adds, so namespace subpackages (tinker/lib) load here too
         "          options: {show_source: false, extensions: [paritydocs.griffe_ext:NamespaceSubpackages]}\n"

@@ -165,3 +165,14 @@ def test_every_internal_link_and_anchor_resolves(demo_site):
         assert len(linkcheck.check(demo_site)) == 2
     finally:
         (demo_site / "broken.html").unlink()
+
+
+def test_without_autorefs_pages_link_by_relative_path(tmp_path):
+    demo = copy_demo(tmp_path)
+    config = demo / "mkdocs.yml"
+    config.write_text("\n".join(line for line in config.read_text().splitlines() if "- autorefs" not in line))
+    site = build_site(config, tmp_path / "site")  # strict: no unresolved cross-reference
+    pair = article((site / "types" / "SubmitJobRequest" / "index.html").read_text())
+    assert 'href="../../api/orbit.types.SubmitJobRequest/"' in pair
+    api = article((site / "api" / "orbit.types.SubmitJobRequest" / "index.html").read_text())
+    assert 'href="../../types/SubmitJobRequest/"' in api

@@ -70,6 +70,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.caches: Caches | None = None
         self.updates: tuple[ModelNameUpdate, ...] = ()
         self.keep_names: set[str] = set()
+        self.autorefs = False
         self.watch_paths: list[str] = []
         self.timings: dict[str, float] = {}
 
@@ -97,11 +98,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             config.extra_css.append(CSS_URI)
         if self.settings.python_api:
             self._configure_mkdocstrings(config)
-            if "autorefs" not in config.plugins:
-                logger.warning(
-                    "python_api is on but the autorefs plugin is not enabled: the parity and Python API pages "
-                    "cannot link to each other; add 'autorefs' to plugins in mkdocs.yml"
-                )
+        # Checked before mkdocstrings adds its own limited autorefs instance, which resolves only its own anchors.
+        self.autorefs = "autorefs" in config.plugins
         return config
 
     # After MkDocs collected the docs dir, before the nav is built from `config.nav`.
@@ -113,7 +111,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
 
         started = time.perf_counter()
         try:
-            site = build_site(self.settings, caches=self.caches)
+            site = build_site(self.settings, caches=self.caches, autorefs=self.autorefs)
         except SourceError as err:
             logger.error("%s", err)
             site = None

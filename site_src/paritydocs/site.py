@@ -93,7 +93,8 @@ def python_search_path(root: str) -> str:
     return str(src if src.is_dir() else Path(root))
 
 
-def build_site(settings: Settings, *, caches: Caches | None = None) -> SiteBuild:
+def build_site(settings: Settings, *, caches: Caches | None = None, autorefs: bool = False) -> SiteBuild:
+    """Run the pipeline and render every page. `autorefs`: the MkDocs build has the autorefs plugin."""
     errors: list[str] = []
     try:
         python = load_python(settings, caches=caches)
@@ -106,7 +107,7 @@ def build_site(settings: Settings, *, caches: Caches | None = None) -> SiteBuild
         errors.append(str(err))
         elixir = _empty_model(settings.elixir, Language.ELIXIR, err)
     report = build_report(settings, python=python, elixir=elixir, complete=not errors)
-    renderer = Renderer(settings)
+    renderer = Renderer(settings, autorefs=autorefs)
     extra_pages, extra_outputs = _sync_pages(settings, report, renderer, caches)
     pages = renderer.pages(report, extra_pages=extra_pages)
     if not settings.python_api or not python.source.root:

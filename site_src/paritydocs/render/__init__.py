@@ -118,8 +118,10 @@ def _unique_slugs(names: list[tuple[str, str]]) -> dict[str, str]:
 class Renderer:
     """Turns a `ParityReport` into `Page`s. One instance per build; templates are compiled once."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, autorefs: bool = False) -> None:
         self.settings = settings
+        self.autorefs = autorefs
+        """Whether the autorefs plugin resolves `[text][identifier]` links; else pages link by relative path."""
         self.env = make_environment(settings.custom_templates)
         self.updates = compile_updates(settings.model_names)
         self.prefix = f"{settings.output_dir}/" if settings.output_dir else ""
@@ -138,6 +140,7 @@ class Renderer:
             "severities": [s.value for s in Severity],
             "kind_severity": {kind.value: level.value for kind, level in SEVERITY.items()},
             "relpath": _relpath_factory(extra.get("page_path", "")),
+            "autorefs": self.autorefs,
             **extra,
         }
 
