@@ -115,7 +115,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             message = f.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
             print(f"::{level} {where}title=parity {f.kind.value}::{message}")
     else:
-        _print_table(report, findings, baseline)
+        _print_table(findings, baseline)
     summary = report.summary()
     print(
         f"{summary['pairs']} pairs, {summary['findings']} findings "
@@ -125,7 +125,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else 0
 
 
-def _print_table(report: Any, findings: list[Any], baseline: set[str]) -> None:
+def _print_table(findings: list[Any], baseline: set[str]) -> None:
     rows = []
     for f in sorted(findings, key=lambda f: (-f.level.rank, f.kind.value, f.subject)):
         status = "waived" if f.waived else ("baseline" if f.key in baseline else "")

@@ -72,7 +72,6 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.keep_names: set[str] = set()
         self.autorefs = False
         self.watch_paths: list[str] = []
-        self.timings: dict[str, float] = {}
 
     # Defining on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds, and with it the caches.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -117,7 +116,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             site = None
         except ParitydocsError as err:
             raise PluginError(str(err)) from err
-        self.timings["pipeline"] = time.perf_counter() - started
+        logger.debug("paritydocs: sources, extraction, parity and pages took %.2f s", time.perf_counter() - started)
         if site is None:
             return files
         for error in site.errors:
