@@ -43,18 +43,27 @@ def load_python(settings: Settings, spec: str | None = None, *, caches: Caches |
     return model
 
 
-def python_fingerprint(root: Path) -> str:
-    """Size and mtime of every `.py` file: cheap, and changes whenever an editor saves."""
+def tree_fingerprint(root: Path, pattern: str = "*") -> str:
+    """Size and mtime of every file matching `pattern` under `root` (virtualenvs, `.git`, build output
+    skipped): cheap, and changes whenever an editor saves."""
     import hashlib
 
+    from paritydocs.modelnames import SKIPPED_DIRS
+
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted(root.rglob(pattern)):
+        if SKIPPED_DIRS.intersection(path.relative_to(root).parts):
+            continue
         try:
             stat = path.stat()
         except OSError:
             continue
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+def python_fingerprint(root: Path) -> str:
+    return tree_fingerprint(root, "*.py")
 
 
 def load_elixir(settings: Settings, spec: str | None = None, *, caches: Caches | None = None) -> SdkModel:

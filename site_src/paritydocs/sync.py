@@ -25,7 +25,6 @@ from __future__ import annotations
 import ast
 import dataclasses
 import difflib
-import hashlib
 import json
 import re
 from collections import OrderedDict
@@ -1229,14 +1228,9 @@ def _fingerprint(rev: Revision, root: Path) -> str:
     """Resolved git/PyPI/Hex trees never change; a local tree is fingerprinted by its files' sizes and times."""
     if rev.kind in ("git", "pypi", "hex"):
         return f"{rev.kind}:{root}"
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if any(part in SKIPPED_DIRS for part in path.relative_to(root).parts):
-            continue
-        with suppress(OSError):
-            stat = path.stat()
-            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+    from paritydocs.pipeline import tree_fingerprint
+
+    return tree_fingerprint(root)
 
 
 def _load_tree(settings: Settings, rev: Revision, root: Path) -> _Tree:
