@@ -25,6 +25,7 @@ from typing import Any
 from paritydocs.config import Settings
 from paritydocs.log import logger
 from paritydocs.model import Default, FunctionDef, Location, ParamDef, SdkModel, TypeDef
+from paritydocs.parity import Row
 from paritydocs.parity.findings import Finding, FindingKind
 from paritydocs.parity.rules import ex_value, py_value, type_doc_findings, values_equal
 
@@ -224,30 +225,14 @@ class IndirectRead:
 
 
 @dataclass(slots=True)
-class ParamRow:
-    """One parameter, on either side or both."""
+class ParamRow(Row[ParamDef]):
+    """One parameter, on either side or both. `how`: `name`, `alias`, `position`, `indirect` (an option the
+    module reads elsewhere), `receiver`, `opts`, `variadic`, or ``."""
 
-    python: ParamDef | None
-    elixir: ParamDef | None
-    how: str
-    """`name`, `position`, `indirect` (an option the module reads elsewhere), `receiver`, `opts`, `variadic`, or ``."""
-    findings: list[Finding] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
     indirect: list[IndirectRead] = field(default_factory=list)
 
-    @property
-    def name(self) -> str:
-        return (self.python or self.elixir).name  # type: ignore[union-attr]
-
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "python": self.python.to_json() if self.python else None,
-            "elixir": self.elixir.to_json() if self.elixir else None,
-            "match": self.how or None,
-            "findings": [f.to_json() for f in self.findings],
-        }
-        if self.notes:
-            data["notes"] = list(self.notes)
+        data = Row.to_json(self)  # zero-argument super() does not work in slotted dataclasses
         if self.indirect:
             data["read_in"] = [r.to_json() for r in self.indirect]
         return data

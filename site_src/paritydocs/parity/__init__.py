@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from paritydocs.config import Settings
-from paritydocs.model import FieldDef, SdkModel, TypeDef, TypeKind
+from paritydocs.model import FieldDef, ParamDef, SdkModel, TypeDef, TypeKind
 from paritydocs.parity.annotations import PyContext
 from paritydocs.parity.findings import SEVERITY, Finding, FindingKind, Severity
 from paritydocs.parity.matching import ALIAS_KINDS, field_aliases_for, match_fields, match_types
@@ -20,16 +20,22 @@ __all__ = [
     "FindingKind",
     "PairReport",
     "ParityReport",
+    "Row",
     "Severity",
     "apply_notes",
     "run_parity",
 ]
 
 
+Side = TypeVar("Side", FieldDef, ParamDef)
+
+
 @dataclass(slots=True)
-class FieldRow:
-    python: FieldDef | None
-    elixir: FieldDef | None
+class Row(Generic[Side]):
+    """One row of a side-by-side table: a field (or enum member), or a client method's parameter."""
+
+    python: Side | None
+    elixir: Side | None
     how: str
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -48,6 +54,11 @@ class FieldRow:
         if self.notes:
             data["notes"] = list(self.notes)
         return data
+
+
+@dataclass(slots=True)
+class FieldRow(Row[FieldDef]):
+    """A field (or enum member) of a type pair."""
 
 
 @dataclass(slots=True)
