@@ -376,19 +376,34 @@ class _LinkCollector(HTMLParser):
             self._href = None
 
 
+def _registry_entry(
+    spec: str, cache: Path, kind: str, *, name: str, version: str, registry: str, default_registry: str
+) -> tuple[Path, str, ResolvedSource | None]:
+    """The cache folder and key of a registry download, and the resolved source when it is already complete.
+
+    The key names the package and version, plus a digest of the registry when it is not the default one.
+    """
+    key = f"{name}-{_safe_name(version)}"
+    if registry != default_registry:
+        key += f"-{_short_digest(registry)}"
+    kind_dir = cache / kind
+    if _is_complete(kind_dir / key):
+        logger.debug("%s: cached at %s", spec, kind_dir / key)
+        return kind_dir, key, ResolvedSource(spec=spec, kind=kind, root=kind_dir / key, version=version, ref=None)
+    return kind_dir, key, None
+
+
 def _resolve_pypi(spec: str, rest: str, cache: Path) -> ResolvedSource:
     name, version = _split_pin(spec, rest, "pypi")
     if not _PYPI_NAME_RE.fullmatch(name):
         raise SourceError(spec, f"'{name}' is not a valid PyPI project name", "expected pypi:NAME==VERSION")
     project = _normalize_project(name)
     index = (os.environ.get("PARITYDOCS_PYPI_INDEX") or DEFAULT_PYPI_INDEX).rstrip("/")
-    key = f"{project}-{_safe_name(version)}"
-    if index != DEFAULT_PYPI_INDEX:
-        key += f"-{_short_digest(index)}"
-    kind_dir = cache / "pypi"
-    if _is_complete(kind_dir / key):
-        logger.debug("%s: cached at %s", spec, kind_dir / key)
-        return ResolvedSource(spec=spec, kind="pypi", root=kind_dir / key, version=version, ref=None)
+    kind_dir, key, cached = _registry_entry(
+        spec, cache, "pypi", name=project, version=version, registry=index, default_registry=DEFAULT_PYPI_INDEX
+    )
+    if cached is not None:
+        return cached
 
     fix = f"point at a local checkout instead: --python /path/to/{project} or PARITYDOCS_PYTHON=/path/to/{project}"
     page_url = f"{index}/{project}/"
@@ -559,13 +574,11 @@ def _resolve_hex(spec: str, rest: str, cache: Path) -> ResolvedSource:
     if not _HEX_NAME_RE.fullmatch(name):
         raise SourceError(spec, f"'{name}' is not a valid Hex package name", "expected hex:NAME==VERSION")
     mirror = (os.environ.get("HEX_MIRROR") or DEFAULT_HEX_MIRROR).rstrip("/")
-    key = f"{name}-{_safe_name(version)}"
-    if mirror != DEFAULT_HEX_MIRROR:
-        key += f"-{_short_digest(mirror)}"
-    kind_dir = cache / "hex"
-    if _is_complete(kind_dir / key):
-        logger.debug("%s: cached at %s", spec, kind_dir / key)
-        return ResolvedSource(spec=spec, kind="hex", root=kind_dir / key, version=version, ref=None)
+    kind_dir, key, cached = _registry_entry(
+        spec, cache, "hex", name=name, version=version, registry=mirror, default_registry=DEFAULT_HEX_MIRROR
+    )
+    if cached is not None:
+        return cached
 
     fix = f"point at a local checkout instead: --elixir /path/to/{name} or PARITYDOCS_ELIXIR=/path/to/{name}"
     url = f"{mirror}/tarballs/{name}-{version}.tar"
