@@ -533,22 +533,13 @@ class _ElixirScanner:
         result: dict[str, _ModuleScan] = {}
         try:
             fx = ex._FileExtractor(rel, data, [])
-            _tree, matches = fx.parse()
-            module_nodes: list[tuple[Any, Any]] = []
-            read_caps: list[dict[str, list[Any]]] = []
-            fallbacks: dict[int, Any] = {}
-            for _pattern, caps in matches:
-                if "module" in caps:
-                    module_nodes.append((caps["module"][0], caps["module.name"][0]))
-                elif "read" in caps:
-                    read_caps.append(caps)
-                elif "or" in caps:
-                    fallbacks[caps["or.left"][0].id] = caps["or.default"][0]
-            modules = fx.modules(module_nodes)
+            found = fx.captures()
+            fallbacks = found.fallbacks
+            modules = fx.modules(found.module_nodes)
             clauses = sorted((c for m in modules for c in m.clauses), key=lambda c: c.node.start_byte)
             starts = [c.node.start_byte for c in clauses]
             owner = {id(c): m for m in modules for c in m.clauses}
-            for caps in read_caps:
+            for caps in found.read_caps:
                 clause = ex._containing(clauses, starts, caps["read"][0])
                 if clause is None or clause.name in _INDIRECT_EXCLUDED:
                     continue

@@ -339,6 +339,17 @@ class _Module:
     derives: list[Any] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class _Captures:
+    """The query's captures in one file, by kind."""
+
+    module_nodes: list[tuple[Any, Any]] = field(default_factory=list)
+    read_caps: list[dict[str, list[Any]]] = field(default_factory=list)
+    fallbacks: dict[int, Any] = field(default_factory=dict)
+    """Node id of `x` in `x || default` → `default`."""
+    refs: list[Any] = field(default_factory=list)
+
+
 class _FileExtractor:
     def __init__(self, rel: str, data: bytes, warnings: list[ExtractionWarning]) -> None:
         self.rel = rel
@@ -404,21 +415,24 @@ class _FileExtractor:
 
     # -- run -------------------------------------------------------------------------------
 
-    def run(self) -> _FileResult:
+    def captures(self) -> _Captures:
+        """Parse the file and sort the query's captures by what they are."""
         _tree, matches = self.parse()
-        module_nodes: list[tuple[Any, Any]] = []
-        read_caps: list[dict[str, list[Any]]] = []
-        fallbacks: dict[int, Any] = {}  # node id of `x` in `x || default` -> `default`
-        refs: list[Any] = []
+        found = _Captures()
         for _pattern, caps in matches:
             if "module" in caps:
-                module_nodes.append((caps["module"][0], caps["module.name"][0]))
+                found.module_nodes.append((caps["module"][0], caps["module.name"][0]))
             elif "read" in caps:
-                read_caps.append(caps)
+                found.read_caps.append(caps)
             elif "or" in caps:
-                fallbacks[caps["or.left"][0].id] = caps["or.default"][0]
+                found.fallbacks[caps["or.left"][0].id] = caps["or.default"][0]
             elif "attribute_ref" in caps:
-                refs.append(caps["attribute_ref"][0])
+                found.refs.append(caps["attribute_ref"][0])
+        return found
+
+    def run(self) -> _FileResult:
+        found = self.captures()
+        module_nodes, read_caps, fallbacks, refs = found.module_nodes, found.read_caps, found.fallbacks, found.refs
         reads = [(caps["read"][0], self.option_read(caps, fallbacks)) for caps in read_caps]
 
         modules = self.modules(module_nodes)
