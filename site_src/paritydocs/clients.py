@@ -1033,6 +1033,15 @@ def _compare_params(
         )
     ex_fn = f"{ex.name}/{ex.main.arity}"
     py_loc, ex_loc = _py_loc(client, py.main), _ex_loc(module, ex.main)
+
+    def one_sided(kind: FindingKind, python: ParamDef | None, elixir: ParamDef | None, message: str) -> ParamRow:
+        """A parameter found on one side only, with its one finding."""
+        name = (python or elixir).name  # type: ignore[union-attr]
+        subject = _subject(client, module, py.name, ex.name, name)
+        return ParamRow(
+            python, elixir, "", findings=[Finding(kind, message, python=py_loc, elixir=ex_loc, subject=subject)]
+        )
+
     for p in all_py:
         if _is_variadic(p):
             rows.append(
@@ -1092,19 +1101,11 @@ def _compare_params(
         else:
             where = f"`{ex_fn}` has no such parameter and takes no options"
         rows.append(
-            ParamRow(
+            one_sided(
+                FindingKind.MISSING_IN_ELIXIR,
                 p,
                 None,
-                "",
-                findings=[
-                    Finding(
-                        FindingKind.MISSING_IN_ELIXIR,
-                        f"Parameter `{p.name}` of Python `{client.name}.{py.name}` is missing in Elixir: {where}.",
-                        python=py_loc,
-                        elixir=ex_loc,
-                        subject=_subject(client, module, py.name, ex.name, p.name),
-                    )
-                ],
+                f"Parameter `{p.name}` of Python `{client.name}.{py.name}` is missing in Elixir: {where}.",
             )
         )
     accepts_kwargs = any(p.kind == "var_keyword" for p in py.main.params)
@@ -1116,19 +1117,11 @@ def _compare_params(
             continue
         what = "option" if e.kind == "option" else "parameter"
         rows.append(
-            ParamRow(
+            one_sided(
+                FindingKind.MISSING_IN_PYTHON,
                 None,
                 e,
-                "",
-                findings=[
-                    Finding(
-                        FindingKind.MISSING_IN_PYTHON,
-                        f"Elixir `{ex_fn}` {what} `{e.name}` has no counterpart in Python `{client.name}.{py.name}`.",
-                        python=py_loc,
-                        elixir=ex_loc,
-                        subject=_subject(client, module, py.name, ex.name, e.name),
-                    )
-                ],
+                f"Elixir `{ex_fn}` {what} `{e.name}` has no counterpart in Python `{client.name}.{py.name}`.",
             )
         )
     if opts_param is not None:
