@@ -39,9 +39,17 @@ def driver():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -72,7 +80,9 @@ def test_search_finds_a_field_name(driver, served):
 
     driver.set_window_size(1280, 900)
     driver.get(f"{served}/")
-    WebDriverWait(driver, 10).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "label.md-search__icon, .md-search__input")))
+    WebDriverWait(driver, 10).until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, "label.md-search__icon, .md-search__input"))
+    )
     driver.execute_script("document.querySelector('.md-search__input').focus()")
     box = driver.find_element(By.CSS_SELECTOR, ".md-search__input")
     box.send_keys("max_runtime_ms")

@@ -36,8 +36,9 @@ def test_extract_python_and_elixir_validate_against_their_schemas(tmp_path, caps
 def test_check_exit_codes_follow_fail_on_and_baseline(tmp_path, capsys):
     code, out, _ = run(capsys, "check", "--config", CONFIG, "--json", str(tmp_path / "parity.json"))
     assert code == 1 and "default_mismatch" in out
-    jsonschema.validate(json.loads((tmp_path / "parity.json").read_text()),
-                        json.loads((SCHEMAS / "parity.schema.json").read_text()))
+    jsonschema.validate(
+        json.loads((tmp_path / "parity.json").read_text()), json.loads((SCHEMAS / "parity.schema.json").read_text())
+    )
     baseline = tmp_path / "baseline.json"
     code, _, _ = run(capsys, "check", "--config", CONFIG, "--write-baseline", str(baseline))
     assert code == 1
@@ -56,21 +57,32 @@ def test_check_github_annotations(capsys):
 
 def test_waived_findings_do_not_fail(tmp_path, capsys):
     demo = copy_demo(tmp_path)
-    types = ["SubmitJobRequest", "ResourceSpec", "JobInfo", "NodeInfo", "JobState", "Priority", "RetryPolicy",
-             "JobsClient"]
+    types = [
+        "SubmitJobRequest",
+        "ResourceSpec",
+        "JobInfo",
+        "NodeInfo",
+        "JobState",
+        "Priority",
+        "RetryPolicy",
+        "JobsClient",
+    ]
     (demo / "notes.yml").write_text("".join(f"- python: {t}\n  note: Reviewed.\n  waive: [all]\n" for t in types))
     code, out, _ = run(capsys, "check", "--config", str(demo / "mkdocs.yml"), "--fail-on", "medium")
     assert code == 0, out
     assert "waived" in out and "0 at or above 'medium'" in out
 
 
-@pytest.mark.parametrize(("argv", "needle"), [
-    (["extract", "--python", "/no/such/dir", "--json", "-"], "/no/such/dir: no such directory"),
-    (["check", "--config", "/no/such/mkdocs.yml"], "/no/such/mkdocs.yml: no such file"),
-    (["check", "--config", CONFIG, "--elixir", "hex:orbit==1.0.0"], "hex:orbit==1.0.0"),
-    (["check", "--config", CONFIG, "--baseline", "/no/such/baseline.json"], "baseline /no/such/baseline.json"),
-    (["extract", "--config", CONFIG, "--python", "nope:thing", "--json", "-"], "nope:thing"),
-])
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["extract", "--python", "/no/such/dir", "--json", "-"], "/no/such/dir: no such directory"),
+        (["check", "--config", "/no/such/mkdocs.yml"], "/no/such/mkdocs.yml: no such file"),
+        (["check", "--config", CONFIG, "--elixir", "hex:orbit==1.0.0"], "hex:orbit==1.0.0"),
+        (["check", "--config", CONFIG, "--baseline", "/no/such/baseline.json"], "baseline /no/such/baseline.json"),
+        (["extract", "--config", CONFIG, "--python", "nope:thing", "--json", "-"], "nope:thing"),
+    ],
+)
 def test_user_errors_are_one_line_and_exit_2(capsys, monkeypatch, argv, needle):
     monkeypatch.setenv("HEX_MIRROR", "http://127.0.0.1:9")  # a closed port: unreachable, offline
     code, _, err = run(capsys, *argv)

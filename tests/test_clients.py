@@ -232,7 +232,8 @@ def _rename_parameter(py: SdkModel, method: str, old: str, new: str) -> SdkModel
     (client,) = py.clients
     functions = [
         dataclasses.replace(f, params=[dataclasses.replace(p, name=new) if p.name == old else p for p in f.params])
-        if f.name == method else f
+        if f.name == method
+        else f
         for f in client.functions
     ]
     return dataclasses.replace(py, clients=[dataclasses.replace(client, functions=functions)])
@@ -269,18 +270,20 @@ def test_operation_findings(pair):
 
 def test_every_finding_of_the_fixture(pair):
     assert pair.findings == []  # both sides document the client
-    assert kinds(pair.all_findings()) == sorted([
-        "default_unresolved",  # add_item gift_wrap
-        "missing_in_python",  # add_item :priority
-        "missing_in_elixir",  # remove_item reason
-        "default_mismatch",  # checkout currency
-        "optionality_mismatch",  # reserve hold_minutes
-        "optionality_mismatch",  # apply_coupon stackable
-        "doc_missing_in_elixir",  # total
-        "doc_missing_in_python",  # item_count
-        "missing_in_elixir",  # share_link
-        "missing_in_python",  # merge
-    ])
+    assert kinds(pair.all_findings()) == sorted(
+        [
+            "default_unresolved",  # add_item gift_wrap
+            "missing_in_python",  # add_item :priority
+            "missing_in_elixir",  # remove_item reason
+            "default_mismatch",  # checkout currency
+            "optionality_mismatch",  # reserve hold_minutes
+            "optionality_mismatch",  # apply_coupon stackable
+            "doc_missing_in_elixir",  # total
+            "doc_missing_in_python",  # item_count
+            "missing_in_elixir",  # share_link
+            "missing_in_python",  # merge
+        ]
+    )
     for finding in pair.all_findings():
         assert finding.python is not None and finding.elixir is not None
         assert finding.subject.startswith(CLIENT) and "|Shop.CartClient." in finding.subject
@@ -437,9 +440,15 @@ def test_hostile_sdk_text_stays_inert(models):
     py, ex = models
     evil = "<script>alert(1)</script> [x](javascript:alert(1)) {{ 7*7 }}"
     hostile = dataclasses.replace(
-        ex, types=[dataclasses.replace(t, doc=evil, functions=[
-            dataclasses.replace(f, doc=evil, spec=(f.spec or "") + " <b>") for f in t.functions
-        ]) for t in ex.types],
+        ex,
+        types=[
+            dataclasses.replace(
+                t,
+                doc=evil,
+                functions=[dataclasses.replace(f, doc=evil, spec=(f.spec or "") + " <b>") for f in t.functions],
+            )
+            for t in ex.types
+        ],
     )
     result = run_parity(py, hostile, settings())
     result.client_pairs = compare_clients(py, hostile, settings())

@@ -30,7 +30,9 @@ def test_huge_lines_and_control_characters_build_inert(tmp_path):
 def test_broken_sdk_files_warn_with_file_and_line_and_the_rest_builds(tmp_path, caplog):
     demo = copy_demo(tmp_path)
     (demo / "python" / "src" / "orbit" / "types" / "broken.py").write_text("class Broken(:\n    pass\n")
-    (demo / "elixir" / "lib" / "orbit" / "broken.ex").write_bytes(b'defmodule Orbit.Broken do\n  @moduledoc """\n  \xff\xfe never closed\n')
+    (demo / "elixir" / "lib" / "orbit" / "broken.ex").write_bytes(
+        b'defmodule Orbit.Broken do\n  @moduledoc """\n  \xff\xfe never closed\n'
+    )
     (demo / "elixir" / "lib" / "orbit" / "loop").symlink_to(demo / "elixir" / "lib")
     site = build_site(demo / "mkdocs.yml", tmp_path / "site", strict=False)
     messages = [r.getMessage() for r in caplog.records]
@@ -46,9 +48,22 @@ def test_two_builds_at_once_on_one_cache(tmp_path):
     env.pop("PARITYDOCS_ELIXIR", None)
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(demo / "mkdocs.yml"),
-             "-d", str(tmp_path / f"site{i}")],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "-q",
+                "-f",
+                str(demo / "mkdocs.yml"),
+                "-d",
+                str(tmp_path / f"site{i}"),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for i in range(2)
     ]

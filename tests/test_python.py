@@ -872,7 +872,12 @@ def test_evaluator_never_disagrees_with_python(exprs: list[str]) -> None:
         numeric = expected is None or isinstance(expected, (bool, int, float))
         # a sequence inside (`not (0 * 's')`) may make the whole unresolved even when the result is a number
         has_sequence = any(seq in expr for seq in ("'s'", "''", "(1, 2)", "[]"))
-        if numeric and not has_sequence and "**" not in expr and not (isinstance(expected, int) and abs(expected) > 2**200):
+        if (
+            numeric
+            and not has_sequence
+            and "**" not in expr
+            and not (isinstance(expected, int) and abs(expected) > 2**200)
+        ):
             raise AssertionError(f"{expr} = {expected!r} was left unresolved")
 
 

@@ -40,7 +40,7 @@ def _wait_for(url: str, needle: str, timeout: float = 60) -> str:
     raise AssertionError(f"{needle!r} never appeared at {url}")
 
 
-@pytest.fixture(params=["full", "dirty"])
+@pytest.fixture(params=["incremental", "full"])
 def served_demo(tmp_path: Path, request):
     demo = copy_demo(tmp_path)
     (demo / "overrides").mkdir()
@@ -64,7 +64,7 @@ def served_demo(tmp_path: Path, request):
             str(demo / "mkdocs.yml"),
             "--dev-addr",
             f"127.0.0.1:{port}",
-            *(["--dirty"] if request.param == "dirty" else []),
+            *(["--full"] if request.param == "full" else []),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -23,16 +23,34 @@ def demo_site(tmp_path_factory) -> Path:
 
 
 def test_demo_builds_strictly_with_every_section(demo_site):
-    for page in ("index.html", "types/SubmitJobRequest/index.html", "checklist/index.html", "unmatched/index.html",
-                 "model-names/index.html", "api/orbit.types.SubmitJobRequest/index.html", "about/index.html",
-                 "parity.json", "llms.txt", "assets/paritydocs.css"):
+    for page in (
+        "index.html",
+        "types/SubmitJobRequest/index.html",
+        "checklist/index.html",
+        "unmatched/index.html",
+        "model-names/index.html",
+        "api/orbit.types.SubmitJobRequest/index.html",
+        "about/index.html",
+        "parity.json",
+        "llms.txt",
+        "assets/paritydocs.css",
+    ):
         assert (demo_site / page).is_file(), page
 
 
 def test_pair_page_has_both_sides_fields_and_findings(demo_site):
     html = article((demo_site / "types" / "SubmitJobRequest" / "index.html").read_text())
-    for text in ("project_id", "max_runtime", "max_runtime_ms", "String.t()", "Optional[ResourceSpec]",
-                 "1_800_000", "default_mismatch", "Waived", "The port sends a default ResourceSpec on purpose"):
+    for text in (
+        "project_id",
+        "max_runtime",
+        "max_runtime_ms",
+        "String.t()",
+        "Optional[ResourceSpec]",
+        "1_800_000",
+        "default_mismatch",
+        "Waived",
+        "The port sends a default ResourceSpec on purpose",
+    ):
         assert text in html, text
     assert 'class="pd-columns"' in html and html.count('class="pd-col"') == 2
     # links to both sources, HexDocs, and the Python API page
@@ -59,7 +77,9 @@ def test_model_names_are_current_everywhere_but_the_report(demo_site):
 
 def test_a_page_can_keep_old_model_names_on_purpose(tmp_path):
     demo = copy_demo(tmp_path)
-    (demo / "docs" / "kept.md").write_text("---\nparitydocs_keep_model_names: true\n---\n\n# Kept\n\nWas Qwen/Qwen2.5-7B.\n")
+    (demo / "docs" / "kept.md").write_text(
+        "---\nparitydocs_keep_model_names: true\n---\n\n# Kept\n\nWas Qwen/Qwen2.5-7B.\n"
+    )
     (demo / "docs" / "rewritten.md").write_text("# Rewritten\n\nWas Qwen/Qwen2.5-7B.\n")
     site = build_site(demo / "mkdocs.yml", tmp_path / "site")
     assert "Was Qwen/Qwen2.5-7B." in (site / "kept" / "index.html").read_text()
@@ -78,7 +98,7 @@ def test_no_third_party_requests_from_generated_pages(demo_site):
         text = html.read_text()
         assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text
         assert 'data-md-component="source"' not in text  # Material would ask api.github.com for repo facts
-        for tag in ("<script src=\"http", "<link href=\"http", "<img src=\"http"):
+        for tag in ('<script src="http', '<link href="http', '<img src="http'):
             assert tag not in text, html
 
 
@@ -129,7 +149,9 @@ def test_rebuild_after_one_changed_elixir_file_reparses_one_file(tmp_path):
 def test_bad_plugin_option_is_one_clear_error(tmp_path, caplog):
     demo = copy_demo(tmp_path)
     config = demo / "mkdocs.yml"
-    config.write_text(config.read_text().replace("nav_title: Orbit parity", "nav_title: Orbit parity\n      fail_on: never"))
+    config.write_text(
+        config.read_text().replace("nav_title: Orbit parity", "nav_title: Orbit parity\n      fail_on: never")
+    )
     with caplog.at_level(logging.ERROR), pytest.raises((PluginError, Abort)):
         build_site(config, tmp_path / "site")
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]

@@ -403,7 +403,9 @@ def test_pypi_unreachable_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         resolve("pypi:tinker==0.8.0", cache_dir=tmp_path)
     message = one_line(err)
     assert message.startswith(f"pypi:tinker==0.8.0: cannot reach {index} (")
-    assert message.endswith("(point at a local checkout instead: --python /path/to/tinker or PARITYDOCS_PYTHON=/path/to/tinker)")
+    assert message.endswith(
+        "(point at a local checkout instead: --python /path/to/tinker or PARITYDOCS_PYTHON=/path/to/tinker)"
+    )
     assert err.value.__cause__ is not None
 
 

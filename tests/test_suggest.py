@@ -255,7 +255,11 @@ PLUGIN_OPTIONS = {
 def git(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "core.autocrlf=false", *args],
-        cwd=cwd, input=stdin, capture_output=True, text=True, check=False,
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -270,8 +274,9 @@ def sdks(tmp_path: Path) -> tuple[Path, Path, Settings]:
     assert git(ex_root, "init", "-q").returncode == 0
     assert git(ex_root, "add", "-A").returncode == 0
     assert git(ex_root, "commit", "-qm", "base").returncode == 0
-    settings = load_settings({"python": str(py_root), "elixir": str(ex_root), **PLUGIN_OPTIONS},
-                             base_dir=tmp_path, environ={})
+    settings = load_settings(
+        {"python": str(py_root), "elixir": str(ex_root), **PLUGIN_OPTIONS}, base_dir=tmp_path, environ={}
+    )
     return py_root, ex_root, settings
 
 
@@ -326,9 +331,14 @@ def test_patch_applies_ports_docs_and_is_idempotent(sdks):
     changed = set(git(ex_root, "diff", "--name-only").stdout.split())
     assert changed == set(result.files)
     assert changed == {
-        "README.md", "lib/acme/models.ex", "lib/acme/types/bare.ex",
-        "lib/acme/types/gadget.ex", "lib/acme/types/line.ex", "lib/acme/types/raw.ex",
-        "lib/acme/types/two.ex", "lib/acme/types/widget.ex",
+        "README.md",
+        "lib/acme/models.ex",
+        "lib/acme/types/bare.ex",
+        "lib/acme/types/gadget.ex",
+        "lib/acme/types/line.ex",
+        "lib/acme/types/raw.ex",
+        "lib/acme/types/two.ex",
+        "lib/acme/types/widget.ex",
     }
     assert (ex_root / "test/acme/models_test.exs").read_text() == TEST_EXS
     assert (ex_root / "lib/acme/types/hidden.ex").read_text() == HIDDEN_EX
@@ -339,14 +349,20 @@ def test_patch_applies_ports_docs_and_is_idempotent(sdks):
     remaining = field_findings(after, FindingKind.DOC_MISSING_IN_ELIXIR)
     assert remaining == {"acme.types.others.Hidden.secret|Acme.Types.Hidden.secret"}
     assert field_findings(after, FindingKind.DOC_MISSING_IN_PYTHON) == field_findings(
-        before, FindingKind.DOC_MISSING_IN_PYTHON)
+        before, FindingKind.DOC_MISSING_IN_PYTHON
+    )
     for pair in after.pairs:
         names = bullet_names(pair.elixir.doc)
         assert not [n for n, k in Counter(names).items() if k > 1], (pair.elixir.path, names)
         for row in pair.rows:
-            if row.python is not None and row.python.doc and row.elixir is not None and pair.elixir.path != \
-                    "Acme.Types.Hidden":
+            if (
+                row.python is not None
+                and row.python.doc
+                and row.elixir is not None
+                and pair.elixir.path != "Acme.Types.Hidden"
+            ):
                 assert row.elixir.doc, (pair.elixir.path, row.elixir.name)
+
     def elixir_model_names(report: ParityReport) -> list[str]:
         return [f.elixir.file for f in report.all_findings() if f.kind is FindingKind.OUTDATED_MODEL_NAME and f.elixir]
 
@@ -356,8 +372,13 @@ def test_patch_applies_ports_docs_and_is_idempotent(sdks):
     summary = result.summary
     assert summary.files_changed == 8
     assert summary.bullets == {
-        "Acme.Types.Bare": 2, "Acme.Types.First": 1, "Acme.Types.Gadget": 1,
-        "Acme.Types.Line": 1, "Acme.Types.Raw": 1, "Acme.Types.Second": 1, "Acme.Types.Widget": 4,
+        "Acme.Types.Bare": 2,
+        "Acme.Types.First": 1,
+        "Acme.Types.Gadget": 1,
+        "Acme.Types.Line": 1,
+        "Acme.Types.Raw": 1,
+        "Acme.Types.Second": 1,
+        "Acme.Types.Widget": 4,
     }
     assert summary.moduledocs_created == ["Acme.Types.Bare"]
     assert summary.model_names == 3
@@ -371,8 +392,12 @@ def test_patch_applies_ports_docs_and_is_idempotent(sdks):
 def test_ported_text_escaping_units_and_wrapping(sdks):
     _py_root, ex_root, settings = sdks
     report = build_report(settings)
-    py_docs = {(p.elixir.path, r.elixir.name): r.python.doc for p in report.pairs for r in p.rows
-               if r.python is not None and r.elixir is not None}
+    py_docs = {
+        (p.elixir.path, r.elixir.name): r.python.doc
+        for p in report.pairs
+        for r in p.rows
+        if r.python is not None and r.elixir is not None
+    }
     apply_patch(ex_root, build_patch(report, settings).patch)
     types = elixir_types(ex_root)
 
@@ -389,18 +414,21 @@ def test_ported_text_escaping_units_and_wrapping(sdks):
     assert docs["notes"] == (None, None) and docs["extra"] == (None, None)
 
     text = (ex_root / "lib/acme/types/widget.ex").read_text()
-    assert '\\#{name}' in text and "C:\\\\temp" in text
+    assert "\\#{name}" in text and "C:\\\\temp" in text
     assert "  ## Fields\n\n    * `:name` - Display name" in text
     name_lines = text.split("    * `:name` - ")[1].split("\n    * ")[0].split("\n")
     assert len(name_lines) > 1
     assert all(len(line) <= WRAP_COLUMN for line in text.split("\n"))
-    assert all(line.startswith(" " * len("    * `:name` - ")) and line[len("    * `:name` - ")] != " "
-               for line in name_lines[1:])
-    assert text.endswith('    * `:base_delay_ms` - First retry delay in seconds. In milliseconds here (Python `retry_base`\n'
-                         '                         is in seconds).\n  """\n\n'
-                         '  defstruct [:name, :template, :timeout_ms, :base_delay_ms, :notes, :extra]\n'
-                         + WIDGET_EX.split("defstruct [:name, :template, :timeout_ms, :base_delay_ms, :notes, "
-                                           ":extra]\n")[1])
+    assert all(
+        line.startswith(" " * len("    * `:name` - ")) and line[len("    * `:name` - ")] != " "
+        for line in name_lines[1:]
+    )
+    assert text.endswith(
+        "    * `:base_delay_ms` - First retry delay in seconds. In milliseconds here (Python `retry_base`\n"
+        '                         is in seconds).\n  """\n\n'
+        "  defstruct [:name, :template, :timeout_ms, :base_delay_ms, :notes, :extra]\n"
+        + WIDGET_EX.split("defstruct [:name, :template, :timeout_ms, :base_delay_ms, :notes, :extra]\n")[1]
+    )
 
     # ~S: inserted literally (no escaping), read back as the Python text.
     raw = (ex_root / "lib/acme/types/raw.ex").read_text()
@@ -433,7 +461,8 @@ def test_ported_text_escaping_units_and_wrapping(sdks):
     # Model names: only the listed id, only in user-facing files; `-Instruct` is another model.
     models = (ex_root / "lib/acme/models.ex").read_text()
     assert models == MODELS_EX.replace('"Qwen/Qwen2.5-7B"', '"Qwen/Qwen3-8B"').replace(
-        "`Qwen/Qwen2.5-7B`", "`Qwen/Qwen3-8B`")
+        "`Qwen/Qwen2.5-7B`", "`Qwen/Qwen3-8B`"
+    )
     assert "Qwen/Qwen2.5-7B-Instruct" in models
     assert (ex_root / "README.md").read_text() == README.replace("Qwen/Qwen2.5-7B", "Qwen/Qwen3-8B")
 
@@ -555,8 +584,21 @@ def test_cli_suggest_writes_the_patch(sdks, tmp_path, capsys, monkeypatch):
         monkeypatch.delenv(var, raising=False)
     config = _mkdocs_yml(tmp_path, py_root, ex_root)
     out = tmp_path / "out" / "suggest.patch"
-    code = main(["suggest", "--config", str(config), "--out", str(out), "--only", "docs",
-                 "--module", "Acme.Types.Gadget", "--module", "Acme.Types.Hidden"])
+    code = main(
+        [
+            "suggest",
+            "--config",
+            str(config),
+            "--out",
+            str(out),
+            "--only",
+            "docs",
+            "--module",
+            "Acme.Types.Gadget",
+            "--module",
+            "Acme.Types.Hidden",
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert "1 files changed: 1 field docs added (Acme.Types.Gadget 1)" in captured.out

@@ -76,14 +76,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import Abort, ConfigurationError
 
     _mkdocs_env(args)
+    dirty = not args.full  # the plugin's serve session keeps a dirty rebuild's nav, links and search right
     try:
         serve(
             config_file=_config_file(args),
             dev_addr=args.dev_addr,
             livereload=True,
-            build_type="dirty" if args.dirty else None,
-            # MkDocs warns on every dirty build; in a strict config that warning alone would stop the preview
-            strict=False if args.dirty else None,
+            build_type="dirty" if dirty else None,
         )
     except (Abort, ConfigurationError) as err:
         raise ParitydocsError(f"mkdocs serve failed: {err}") from err
@@ -105,9 +104,12 @@ def register(sub: Any, common: Any) -> None:
     p = sub.add_parser("serve", help="preview the site with live reload (same as `mkdocs serve`)")
     common(p)
     p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
-    p.add_argument(
-        "--dirty",
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--full",
         action="store_true",
-        help="rebuild only the pages whose content changed (fast previews; MkDocs' --dirty caveats apply)",
+        help="render every page on each rebuild, as `mkdocs serve` does (default: only the pages that changed, "
+        "and all of them when the navigation or configuration changed)",
     )
+    mode.add_argument("--dirty", action="store_true", help="the default: render only the pages that changed")
     p.set_defaults(func=cmd_serve)

@@ -48,11 +48,15 @@ def register(sub: Any, common: Any) -> None:
     common(p)
     p.add_argument("--out", required=True, metavar="FILE.patch", help="where to write the patch ('-': stdout)")
     p.add_argument(
-        "--module", dest="modules", action="append", metavar="MODULE",
+        "--module",
+        dest="modules",
+        action="append",
+        metavar="MODULE",
         help="only this Elixir module (and its file); repeatable",
     )
     p.add_argument(
-        "--only", choices=("docs", "model-names"),
+        "--only",
+        choices=("docs", "model-names"),
         help="only port field docs, or only update model names (default: both)",
     )
     p.set_defaults(func=cmd_suggest)

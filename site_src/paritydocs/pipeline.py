@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from paritydocs.config import Settings
 from paritydocs.model import Language, SdkModel
 from paritydocs.parity import ParityReport, run_parity
@@ -22,6 +24,8 @@ class Caches:
     """An `elixir.ParseCache`: unchanged `.ex` files are not parsed again."""
     python: dict[tuple[str, str], SdkModel] = field(default_factory=dict)
     """Python models keyed by (root, fingerprint of the files read)."""
+    templates: jinja2.BytecodeCache | None = None
+    """Compiled paritydocs templates."""
 
 
 def load_python(settings: Settings, spec: str | None = None, *, caches: Caches | None = None) -> SdkModel:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ from paritydocs.errors import ConfigError, ParitydocsError, SourceError
 from paritydocs.log import logger
 from paritydocs.modelnames import ModelNameUpdate, apply_updates, compile_updates
 from paritydocs.pipeline import Caches
+from paritydocs.session import ServeSession, quiet_dirty_warning
 
 CSS_URI = "assets/paritydocs.css"
 NAMESPACE_EXTENSION = "paritydocs.griffe_ext:NamespaceSubpackages"
@@ -72,17 +74,26 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.keep_names: set[str] = set()
         self.autorefs = False
         self.watch_paths: list[str] = []
+        self.session: ServeSession | None = None
 
     # Defining on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds, and with it the caches.
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        # Only `serve` builds again: there, keep the extracted SDKs between builds; a one-off build holds nothing.
+        # Only `serve` builds again: there, keep the extracted SDKs, compiled templates and what a dirty
+        # rebuild needs between builds; a one-off build holds nothing.
+        self.session = ServeSession(dirty=dirty) if command == "serve" else None
+        if self.session is not None and dirty:
+            quiet_dirty_warning()
         self.caches = Caches() if command == "serve" else None
+        if self.caches is not None and self.session is not None:
+            self.caches.templates = self.session.bytecode_cache("paritydocs")
 
     # Before mkdocstrings (priority 0): its Python handler is created in its own on_config and reads `paths` then.
     @event_priority(100)
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
             return config
+        if self.session is not None:
+            self.session.begin()
         raw = {k: v for k, v in self.config.items() if k != "enabled" and v is not None}
         base_dir = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         try:
@@ -150,7 +161,63 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             files.append(File.generated(config, CSS_URI, abs_src_path=str(css), inclusion=InclusionLevel.NOT_IN_NAV))
         if config.nav is None:
             config.nav = site.nav(user_pages)
+        if self.session is not None:
+            self._keep_between_builds(config, site.python_fingerprint)
         return files
+
+    def _keep_between_builds(self, config: Any, python_fingerprint: str) -> None:
+        """serve: hand mkdocstrings the SDK and templates it had."""
+        assert self.session is not None
+        mkdocstrings = config.plugins.get("mkdocstrings")
+        if mkdocstrings is None or not python_fingerprint or not self.settings or not self.settings.python_api:
+            return
+        try:
+            handler = mkdocstrings.handlers.get_handler("python")
+        except Exception as err:  # mkdocstrings reports its own configuration errors when it renders
+            logger.debug("paritydocs: mkdocstrings' Python handler is unavailable: %s", err)
+            return
+        key = python_fingerprint + repr(sorted(mkdocstrings.config.items(), key=str))
+        self.session.share_griffe(handler, key)
+        env = getattr(handler, "env", None)
+        if env is not None:
+            env.bytecode_cache = self.session.bytecode_cache("mkdocstrings")
+
+    # Last, once every plugin changed the nav: a dirty rebuild renders every page again if the nav changed,
+    # else it gives autorefs the URLs of the pages it will not render.
+    @event_priority(-100)
+    def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
+        if self.session is not None:
+            self.session.check_site_shape(config, files)
+            self.session.restore_pages(nav.pages)
+            if "autorefs" in config.plugins:
+                self.session.restore_urls(config.plugins["autorefs"])
+        return nav
+
+    # After mkdocstrings rendered every page, before it writes objects.inv (priority -20).
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        if self.session is not None:
+            env.bytecode_cache = self.session.bytecode_cache("theme")
+            mkdocstrings = config.plugins.get("mkdocstrings")
+            if mkdocstrings is not None:
+                with contextlib.suppress(Exception):  # mkdocstrings not configured: nothing was rendered
+                    self.session.merge_inventory(mkdocstrings.handlers.inventory)
+        return env
+
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        if self.session is not None:
+            self.session.page_rendered(page)
+        return html
+
+    # Before Material's search (priority 0) writes its index.
+    @event_priority(10)
+    def on_post_build(self, *, config: Any) -> None:
+        if self.session is None:
+            return
+        for plugin in config.plugins.values():
+            if type(plugin).__module__.startswith("material.plugins.search"):
+                self.session.merge_search_index(plugin)
+        if "autorefs" in config.plugins:
+            self.session.remember_urls(config.plugins["autorefs"])
 
     def _page_file(self, config: Any, path: str, content: str) -> File:
         """A generated file backed by a file that is rewritten only when its content changes.

@@ -33,6 +33,8 @@ class SiteBuild:
     errors: list[str] = field(default_factory=list)
     watch_paths: list[str] = field(default_factory=list)
     api_paths: list[str] = field(default_factory=list)
+    python_fingerprint: str = ""
+    """Size and mtime of the Python SDK's files ("" when it could not be read)."""
 
     def nav(self, user_pages: list[str]) -> list[Any]:
         """A navigation for a `mkdocs.yml` without `nav`: generated sections first, then the user's pages."""
@@ -107,7 +109,7 @@ def build_site(settings: Settings, *, caches: Caches | None = None, autorefs: bo
         errors.append(str(err))
         elixir = _empty_model(settings.elixir, Language.ELIXIR, err)
     report = build_report(settings, python=python, elixir=elixir, complete=not errors)
-    renderer = Renderer(settings, autorefs=autorefs)
+    renderer = Renderer(settings, autorefs=autorefs, bytecode_cache=caches.templates if caches else None)
     extra_pages, extra_outputs = _sync_pages(settings, report, renderer, caches)
     pages = renderer.pages(report, extra_pages=extra_pages)
     if not settings.python_api or not python.source.root:
@@ -120,7 +122,7 @@ def build_site(settings: Settings, *, caches: Caches | None = None, autorefs: bo
         if page.section == "Python API":
             # mkdocstrings reads the SDK itself: the page must change when the sources do (serve --dirty)
             page.content += f"\n<!-- python sources {fingerprint[:16]} -->\n"
-    site = SiteBuild(settings, report, pages, errors=errors)
+    site = SiteBuild(settings, report, pages, errors=errors, python_fingerprint=fingerprint)
     site.warnings = [str(w) for w in (*python.warnings, *elixir.warnings)] + list(report.warnings)
     site.outputs = {"parity.json": json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", **extra_outputs}
     site.outputs["llms.txt"] = _llms_txt(settings, pages)

@@ -397,7 +397,7 @@ def _one_line_edits(
     """`@moduledoc "Text."` becomes a heredoc with a `## Fields` section (the text between the quotes kept)."""
     start, end = value
     if b"\n" in src[start.end_byte : end.start_byte]:
-        raise _Skip("@moduledoc is a multi-line \"...\" string; not edited")
+        raise _Skip('@moduledoc is a multi-line "..." string; not edited')
     indent = _indent_at(src, stmt.start_byte)
     opening = f'"""{nl}{indent}'.encode()
     section = ["", "", f"{indent}## Fields", "", *_section_lines(docs, indent, _Style(), raw), f'{indent}"""']
@@ -534,8 +534,11 @@ def build_patch(
                 continue
             order = {f.name: i for i, f in enumerate(pair.elixir.fields)}  # struct order, as Elixir readers expect
             ported = sorted(
-                ((row.elixir.name, text) for row in pair.rows
-                 if row.elixir is not None and (text := field_doc_text(row, updates)) is not None),
+                (
+                    (row.elixir.name, text)
+                    for row in pair.rows
+                    if row.elixir is not None and (text := field_doc_text(row, updates)) is not None
+                ),
                 key=lambda item: order.get(item[0], len(order)),
             )
             if ported:

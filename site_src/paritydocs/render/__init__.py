@@ -41,7 +41,9 @@ def builtin_templates() -> Path:
     return Path(str(resources.files("paritydocs") / "templates"))
 
 
-def make_environment(custom: Path | None = None) -> jinja2.Environment:
+def make_environment(
+    custom: Path | None = None, *, bytecode_cache: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if custom is not None:
         loaders.append(jinja2.FileSystemLoader(str(custom)))
@@ -58,6 +60,7 @@ def make_environment(custom: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=bytecode_cache,  # `serve` keeps compiled templates between builds
     )
     env.filters.update(FILTERS)
     return env
@@ -118,11 +121,13 @@ def _unique_slugs(names: list[tuple[str, str]]) -> dict[str, str]:
 class Renderer:
     """Turns a `ParityReport` into `Page`s. One instance per build; templates are compiled once."""
 
-    def __init__(self, settings: Settings, *, autorefs: bool = False) -> None:
+    def __init__(
+        self, settings: Settings, *, autorefs: bool = False, bytecode_cache: jinja2.BytecodeCache | None = None
+    ) -> None:
         self.settings = settings
         self.autorefs = autorefs
         """Whether the autorefs plugin resolves `[text][identifier]` links; else pages link by relative path."""
-        self.env = make_environment(settings.custom_templates)
+        self.env = make_environment(settings.custom_templates, bytecode_cache=bytecode_cache)
         self.updates = compile_updates(settings.model_names)
         self.prefix = f"{settings.output_dir}/" if settings.output_dir else ""
 

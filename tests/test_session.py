@@ -1,0 +1,214 @@
+"""A `serve` session: a dirty rebuild gives the same site as a full build, and a rebuild reuses what it can."""
+
+from __future__ import annotations
+
+import filecmp
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import griffe
+import jinja2
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from paritydocs.session import DirtyWarningFilter, MemoryBytecodeCache, merge_by_page
+from site_helpers import copy_demo
+
+SERVE_URL = "http://127.0.0.1:8000/"
+
+
+# ---------------------------------------------------------------- pieces
+
+
+def test_merge_by_page_replaces_rendered_pages_in_place():
+    old = ["a/", "a/#x", "b/", "b/#y", "c/"]
+    new = ["b/", "b/#z", "d/"]
+    merged = merge_by_page(old, new, {"b/", "d/"}, location=lambda loc: loc)
+    # b's old entries are replaced where they were; a and c are kept; the new page d comes last
+    assert merged == ["a/", "a/#x", "b/", "b/#z", "c/", "d/"]
+
+
+def test_merge_by_page_drops_a_rendered_page_that_has_no_entries_left():
+    merged = merge_by_page(["a/", "b/#y"], [], {"b/"}, location=lambda loc: loc)
+    assert merged == ["a/"]
+
+
+def test_memory_bytecode_cache_skips_compiling_until_the_source_changes(tmp_path):
+    (tmp_path / "page.jinja").write_text("Hello {{ name }}")
+    cache = MemoryBytecodeCache()
+    compiled: list[str] = []
+
+    def environment() -> jinja2.Environment:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=cache)
+        original = env.compile
+
+        def counting(source, name=None, filename=None, raw=False, defer_init=False):
+            compiled.append(name)
+            return original(source, name, filename, raw, defer_init)
+
+        env.compile = counting  # type: ignore[method-assign]
+        return env
+
+    assert environment().get_template("page.jinja").render(name="a") == "Hello a"
+    assert environment().get_template("page.jinja").render(name="b") == "Hello b"
+    assert compiled == ["page.jinja"]  # the second environment (the next rebuild) loaded the bytecode
+    (tmp_path / "page.jinja").write_text("Bye {{ name }}")
+    assert environment().get_template("page.jinja").render(name="c") == "Bye c"
+    assert compiled == ["page.jinja", "page.jinja"]
+
+
+def test_the_dirty_build_warning_is_dropped_and_nothing_else():
+    drop = DirtyWarningFilter()
+
+    def record(message: str) -> logging.LogRecord:
+        return logging.LogRecord("mkdocs.commands.build", logging.WARNING, __file__, 1, message, None, None)
+
+    assert not drop.filter(record("A 'dirty' build is being performed, this will likely lead to ..."))
+    assert drop.filter(record("Doc file 'x.md' contains a link to 'y.md', which is not found"))
+
+
+# ---------------------------------------------------------------- a serve session on the demo
+
+
+class Session:
+    """One `serve` session on a copy of the demo, as MkDocs runs it: plugins with on_startup are kept."""
+
+    def __init__(self, demo: Path, site: Path, *, dirty: bool) -> None:
+        self.demo, self.site, self.dirty = demo, site, dirty
+        self.config = self._load()
+        self.config.plugins.on_startup(command="serve", dirty=dirty)
+        build(self.config, serve_url=SERVE_URL, dirty=dirty)
+        self.plugin = self.config.plugins["paritydocs"]
+
+    def _load(self):
+        return load_config(config_file=str(self.demo / "mkdocs.yml"), site_dir=str(self.site))
+
+    def rebuild(self) -> None:
+        config = self._load()
+        assert config.plugins["paritydocs"] is self.plugin
+        build(config, serve_url=SERVE_URL, dirty=self.dirty)
+        self.config = config
+
+
+def _differences(expected: Path, actual: Path) -> list[str]:
+    found = []
+    for root, _, names in os.walk(expected):
+        for name in names:
+            path = Path(root) / name
+            rel = path.relative_to(expected)
+            other = actual / rel
+            if not other.is_file() or not filecmp.cmp(path, other, shallow=False):
+                found.append(str(rel))
+    for root, _, names in os.walk(actual):
+        for name in names:
+            rel = (Path(root) / name).relative_to(actual)
+            if not (expected / rel).exists():
+                found.append(f"{rel} (only in the dirty build)")
+    return sorted(found)
+
+
+FULL_BUILD = """
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+config = load_config(config_file=sys.argv[1], site_dir=sys.argv[2])
+config.plugins.on_startup(command="build", dirty=False)
+build(config, serve_url=sys.argv[3])
+"""
+
+
+def _full_build(demo: Path, site: Path) -> Path:
+    """A one-off build served at the same URL as the session's (serve rewrites `site_url`), in its own
+    process: MkDocs keeps plugins that define on_startup (search's index among them) for the whole process."""
+    subprocess.run(
+        [sys.executable, "-c", FULL_BUILD, str(demo / "mkdocs.yml"), str(site), SERVE_URL],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    return site
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+EDITS = {
+    "elixir moduledoc": ("elixir/lib/orbit/types/node_info.ex", "A machine a job runs on.", "A host that runs jobs."),
+    "python docstring": (
+        "python/src/orbit/types/job_info.py",
+        '"""The node\'s host name."""',
+        '"""The host_name of the node."""',
+    ),
+    "elixir module renamed (a page goes)": (
+        "elixir/lib/orbit/types/node_info.ex",
+        "defmodule Orbit.Types.NodeInfo do",
+        "defmodule Orbit.Types.NodeDetails do",
+    ),
+    "notes": ("notes.yml", "", "- python: NodeInfo\n  note: Checked by the session test.\n"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_a_dirty_rebuild_gives_the_site_a_full_build_gives(tmp_path, monkeypatch, edit):
+    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
+    demo = copy_demo(tmp_path)
+    session = Session(demo, tmp_path / "served", dirty=True)
+    file, old, new = EDITS[edit]
+    if old:
+        _edit(demo / file, old, new)
+    else:
+        with (demo / file).open("a") as notes:
+            notes.write(new)
+    session.rebuild()
+    full = _full_build(demo, tmp_path / "full")
+    assert _differences(full, tmp_path / "served") == []
+
+
+def test_a_dirty_rebuild_renders_only_the_pages_that_changed(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
+    demo = copy_demo(tmp_path)
+    session = Session(demo, tmp_path / "served", dirty=True)
+    every_page = set(session.plugin.session.rendered)
+    parses = session.plugin.caches.elixir.parses
+    _edit(demo / EDITS["elixir moduledoc"][0], *EDITS["elixir moduledoc"][1:])
+    session.rebuild()
+    rendered = session.plugin.session.rendered
+    assert "types/NodeInfo/" in rendered
+    assert not any(url.startswith("api/") for url in rendered)  # the Python side did not change
+    assert len(rendered) < len(every_page) / 2
+    assert session.plugin.caches.elixir.parses == parses + 1  # one .ex file parsed again
+
+
+def test_a_full_rebuild_reuses_the_python_sdk_mkdocstrings_loaded_until_it_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
+    loads: list[str] = []
+    original = griffe.GriffeLoader.load
+
+    def counting(self, objspec, *args, **kwargs):
+        loads.append(str(objspec))
+        return original(self, objspec, *args, **kwargs)
+
+    monkeypatch.setattr(griffe.GriffeLoader, "load", counting)
+    demo = copy_demo(tmp_path)
+    session = Session(demo, tmp_path / "served", dirty=False)
+    assert loads  # paritydocs' extraction, then mkdocstrings
+    loads.clear()
+
+    _edit(demo / EDITS["elixir moduledoc"][0], *EDITS["elixir moduledoc"][1:])
+    session.rebuild()
+    assert loads == []  # neither paritydocs nor mkdocstrings read the unchanged Python SDK again
+    page = (tmp_path / "served" / "api" / "orbit.types.NodeInfo" / "index.html").read_text()
+    assert "The node&#39;s host name." in page or "The node's host name." in page
+
+    _edit(demo / EDITS["python docstring"][0], *EDITS["python docstring"][1:])
+    session.rebuild()
+    assert "orbit" in loads
+    page = (tmp_path / "served" / "api" / "orbit.types.NodeInfo" / "index.html").read_text()
+    assert "The host_name of the node." in page
