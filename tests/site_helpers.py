@@ -12,6 +12,21 @@ from mkdocs.config import load_config
 DEMO = Path(__file__).parents[1] / "examples" / "demo"
 
 
+def count_griffe_loads(monkeypatch) -> list[str]:
+    """The packages every Griffe loader is asked to load from now on, in order."""
+    import griffe
+
+    loads: list[str] = []
+    original = griffe.GriffeLoader.load
+
+    def counting(self, objspec, *args, **kwargs):
+        loads.append(str(objspec))
+        return original(self, objspec, *args, **kwargs)
+
+    monkeypatch.setattr(griffe.GriffeLoader, "load", counting)
+    return loads
+
+
 def copy_demo(tmp_path: Path) -> Path:
     target = tmp_path / "demo"
     shutil.copytree(DEMO, target, ignore=shutil.ignore_patterns("site", "__pycache__"))

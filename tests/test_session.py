@@ -9,14 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import griffe
 import jinja2
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from paritydocs.session import DirtyWarningFilter, MemoryBytecodeCache, merge_by_page
-from site_helpers import copy_demo
+from site_helpers import copy_demo, count_griffe_loads
 
 SERVE_URL = "http://127.0.0.1:8000/"
 
@@ -188,14 +187,7 @@ def test_a_dirty_rebuild_renders_only_the_pages_that_changed(tmp_path, monkeypat
 
 def test_a_full_rebuild_reuses_the_python_sdk_mkdocstrings_loaded_until_it_changes(tmp_path, monkeypatch):
     monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
-    loads: list[str] = []
-    original = griffe.GriffeLoader.load
-
-    def counting(self, objspec, *args, **kwargs):
-        loads.append(str(objspec))
-        return original(self, objspec, *args, **kwargs)
-
-    monkeypatch.setattr(griffe.GriffeLoader, "load", counting)
+    loads = count_griffe_loads(monkeypatch)
     demo = copy_demo(tmp_path)
     session = Session(demo, tmp_path / "served", dirty=False)
     assert loads  # paritydocs' extraction, then mkdocstrings

@@ -117,4 +117,37 @@ class SdkDocstrings(griffe.Extension):
 
         docstring = obj.docstring
         if docstring is not None and docstring.value:
+            # the extraction reads the docstring as written when it shares this tree (`mkdocstrings_packages`)
+            obj.extra["paritydocs"]["raw_docstring"] = docstring.value
             docstring.value = sanitize_markdown(apply_updates(docstring.value, self.updates))
+
+
+def mkdocstrings_packages(handler: Any) -> Callable[[str], griffe.Module | None] | None:
+    """Top-level packages loaded through mkdocstrings' Python handler, for the extraction: the site then reads
+    the SDK with Griffe once, not once for the parity pages and again for the Python API pages.
+
+    None when mkdocstrings' options would make its tree differ from a static load of the SDK alone (it may
+    import modules, or load other packages into the tree). A package mkdocstrings cannot load is None too; the
+    extraction then loads it itself and reports the problem (and it checks the package comes from its tree).
+    """
+    try:
+        options = handler.get_options({})
+    except Exception:  # mkdocstrings reports its own configuration errors when it renders
+        return None
+    config = getattr(handler, "config", None)
+    if (
+        getattr(options, "allow_inspection", True)
+        or getattr(options, "force_inspection", True)
+        or getattr(options, "preload_modules", None)
+        or getattr(config, "load_external_modules", None)
+    ):
+        return None
+
+    def load(name: str) -> griffe.Module | None:
+        try:
+            module = handler.collect(name, options)
+        except Exception:  # CollectionError, or a Griffe error: the extraction's own load says what is wrong
+            return None
+        return module if isinstance(module, griffe.Module) else None
+
+    return load

@@ -5,8 +5,10 @@ The plugin and every CLI command go through here, so both read the SDKs the same
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -28,7 +30,14 @@ class Caches:
     """Compiled paritydocs templates."""
 
 
-def load_python(settings: Settings, spec: str | None = None, *, caches: Caches | None = None) -> SdkModel:
+def load_python(
+    settings: Settings,
+    spec: str | None = None,
+    *,
+    caches: Caches | None = None,
+    packages: Callable[[str], Any] | None = None,
+) -> SdkModel:
+    """The Python model; `packages` hands the extraction top-level packages already loaded (see `extract_python`)."""
     from paritydocs.python import extract_python
     from paritydocs.sources import resolve, source_info
 
@@ -40,7 +49,9 @@ def load_python(settings: Settings, spec: str | None = None, *, caches: Caches |
             cached = caches.python[key]
             cached.source = info
             return cached
-    model = extract_python(resolved.root, modules=settings.python_modules, source=info, clients=settings.python_clients)
+    model = extract_python(
+        resolved.root, modules=settings.python_modules, source=info, clients=settings.python_clients, packages=packages
+    )
     if caches is not None:
         caches.python.clear()  # one entry: the previous tree is never read again
         caches.python[key] = model

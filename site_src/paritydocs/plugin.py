@@ -121,7 +121,9 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
 
         started = time.perf_counter()
         try:
-            site = build_site(self.settings, caches=self.caches, autorefs=self.autorefs)
+            site = build_site(
+                self.settings, caches=self.caches, autorefs=self.autorefs, packages=self._mkdocstrings_packages(config)
+            )
         except SourceError as err:
             logger.error("%s", err)
             site = None
@@ -243,6 +245,20 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             return File.generated(config, path, content=content)  # a read-only cache: build from memory
         return File.generated(config, path, abs_src_path=str(target))
 
+    def _mkdocstrings_packages(self, config: Any) -> Any:
+        """The SDK's packages as mkdocstrings' Python handler loads them, so the build reads them once."""
+        from paritydocs.griffe_ext import mkdocstrings_packages
+
+        assert self.settings is not None
+        mkdocstrings = config.plugins.get("mkdocstrings")
+        if not self.settings.python_api or mkdocstrings is None:
+            return None
+        try:
+            handler = mkdocstrings.handlers.get_handler("python")
+        except Exception:  # a broken mkdocstrings setup is reported by mkdocstrings when it renders
+            return None
+        return mkdocstrings_packages(handler)
+
     def _configure_mkdocstrings(self, config: Any) -> None:
         """Point mkdocstrings' Python handler at the resolved Python tree, so `:::` blocks find the SDK."""
         from paritydocs.site import python_search_path
@@ -266,7 +282,10 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         path = python_search_path(str(root))
         if path not in paths:
             paths.insert(0, path)
-        extensions = handler.setdefault("options", {}).setdefault("extensions", [])
+        options = handler.setdefault("options", {})
+        # static, like the extraction: never import the SDK (and so both can share one Griffe load)
+        options.setdefault("allow_inspection", False)
+        extensions = options.setdefault("extensions", [])
         if NAMESPACE_EXTENSION not in extensions:
             extensions.append(NAMESPACE_EXTENSION)
         extensions[:] = [e for e in extensions if not (isinstance(e, dict) and DOCSTRING_EXTENSION in e)]

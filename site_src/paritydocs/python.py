@@ -25,7 +25,7 @@ import math
 import os
 import re
 import tokenize
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +54,7 @@ def extract_python(
     modules: Sequence[str],
     source: SourceInfo,
     clients: Sequence[str] = (),
+    packages: Callable[[str], griffe.Module | None] | None = None,
 ) -> SdkModel:
     """Extract the types of a Python SDK statically.
 
@@ -64,16 +65,29 @@ def extract_python(
             objects (`pkg.lib.retry.RetryConfig`).
         source: Where the tree came from; copied into the result.
         clients: Dotted paths of client classes whose public methods are extracted.
+        packages: Where to take a top-level package already loaded statically from the same tree (the
+            site build's mkdocstrings handler, so the SDK is read once); None, or a call returning None,
+            loads it here.
 
     Returns:
         The types sorted by file and line, the clients in the order given, and every
         recoverable problem as an `ExtractionWarning` (nothing is logged here).
     """
-    extractor = _Extractor(Path(root))
+    tops = {spec.strip().split(".")[0] for spec in (*modules, *clients) if spec.strip()}
+    # one tree per extraction: with several top-level packages, each is loaded here
+    extractor = _Extractor(Path(root), packages=packages if len(tops) == 1 else None)
     with griffe_silenced():
         types = extractor.extract_types(modules)
         client_defs = extractor.extract_clients(clients)
     return SdkModel(source=source, types=types, warnings=extractor.sorted_warnings(), clients=client_defs)
+
+
+def _docstring(obj: griffe.Object) -> str | None:
+    """The docstring as written: the `SdkDocstrings` extension rewrites it for mkdocstrings, keeping the original."""
+    raw = obj.extra.get("paritydocs", {}).get("raw_docstring")
+    if isinstance(raw, str):
+        return raw
+    return obj.docstring.value if obj.docstring else None
 
 
 def find_search_path(root: Path, top: str) -> Path | None:
@@ -549,7 +563,8 @@ _PARAM_KINDS = {
 
 
 class _Extractor:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, packages: Callable[[str], griffe.Module | None] | None = None) -> None:
+        self.packages = packages
         self.root = root.absolute()
         self.root_resolved = root.resolve()
         self.loader: griffe.GriffeLoader | None = None
@@ -609,8 +624,23 @@ class _Extractor:
         search_path = self._search_path(name)
         if search_path is None:
             return None
-        loader = self._get_loader(search_path)
         pkg_dir = (search_path / name).resolve()
+        shared = self._shared_package(name, search_path)
+        if shared is not None:
+            # loaded, with exports and wildcards expanded, by the other loader: only fill what it left out
+            self.loader = griffe.GriffeLoader(
+                search_paths=[search_path],
+                allow_inspection=False,
+                force_inspection=False,
+                store_source=True,
+                modules_collection=shared.modules_collection,
+                lines_collection=shared.lines_collection,
+            )
+            if pkg_dir.is_dir():
+                self._fill_gaps(shared, pkg_dir, {pkg_dir})
+            self._tops[name] = shared
+            return shared
+        loader = self._get_loader(search_path)
         module: griffe.Module | None = None
         try:
             loaded = loader.load(name, submodules=True, try_relative_path=False)
@@ -638,6 +668,23 @@ class _Extractor:
                 loader.expand_exports(module)
                 loader.expand_wildcards(module, external=False)
         self._tops[name] = module
+        return module
+
+    def _shared_package(self, name: str, search_path: Path) -> griffe.Module | None:
+        """The package `name` from `self.packages`, if it was loaded from `search_path` and nothing else is."""
+        if self.packages is None:
+            return None
+        module = self.packages(name)
+        if not isinstance(module, griffe.Module):
+            return None
+        files = module.filepath if isinstance(module.filepath, list) else [module.filepath]
+        expected = (search_path / name).resolve()
+        for file in files:
+            if file is None:
+                return None
+            path = Path(file).resolve()
+            if expected not in (path, path.parent) and path != expected.with_suffix(".py"):
+                return None
         return module
 
     def _warn_unloadable(self, file: Path, error: BaseException) -> None:
@@ -969,7 +1016,7 @@ class _Extractor:
         kind = self.kind(cls)
         src, node = self.class_node(cls)
         fp = cls.filepath if isinstance(cls.filepath, Path) else None
-        doc = _clean_doc(cls.docstring.value) if cls.docstring else None
+        doc = _clean_doc(_docstring(cls))
         if node is not None and src is not None:
             bases = [_text(src, b) for b in node.bases]
             bases += [_text(src, k) for k in node.keywords if k.arg is None]
@@ -1664,7 +1711,7 @@ class _Extractor:
                 path=str(obj.path),
                 name=obj.name,
                 kind=TypeKind.CLASS,
-                doc=_clean_doc(obj.docstring.value) if obj.docstring else None,
+                doc=_clean_doc(_docstring(obj)),
                 file=self.rel(obj.filepath if isinstance(obj.filepath, Path) else None),
                 line=node.lineno if node is not None else obj.lineno,
                 bases=[_text(src, b) for b in node.bases] if src and node else [str(b) for b in obj.bases],

@@ -7,6 +7,7 @@ pages to a directory for other builders.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,11 +96,18 @@ def python_search_path(root: str) -> str:
     return str(src if src.is_dir() else Path(root))
 
 
-def build_site(settings: Settings, *, caches: Caches | None = None, autorefs: bool = False) -> SiteBuild:
-    """Run the pipeline and render every page. `autorefs`: the MkDocs build has the autorefs plugin."""
+def build_site(
+    settings: Settings,
+    *,
+    caches: Caches | None = None,
+    autorefs: bool = False,
+    packages: Callable[[str], Any] | None = None,
+) -> SiteBuild:
+    """Run the pipeline and render every page. `autorefs`: the MkDocs build has the autorefs plugin;
+    `packages`: Python packages already loaded by mkdocstrings (see `extract_python`)."""
     errors: list[str] = []
     try:
-        python = load_python(settings, caches=caches)
+        python = load_python(settings, caches=caches, packages=packages)
     except SourceError as err:
         errors.append(str(err))
         python = _empty_model(settings.python, Language.PYTHON, err)
