@@ -999,3 +999,43 @@ def test_keyword_do_module_body(tmp_path: Path) -> None:
     block = module(model, "Acme.Block")
     assert (block.doc, field(block, "b").default.value) == ("Block.", 2)
     assert model.warnings == []
+
+
+def test_option_reads_hidden_functions_and_references_cover_private_clauses(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        """
+        defmodule Acme.Client do
+          alias Acme.{Transport, Retry}
+
+          def run(client, opts \\\\ []), do: do_run(client, opts)
+
+          @doc false
+          def init(state), do: {:ok, state}
+
+          defp do_run(client, opts) do
+            timeout = Keyword.get(opts, :timeout_ms, 5_000)
+            Transport.send(client, opts[:path], timeout)
+          end
+
+          def handle_call({:go, call_opts}, _from, state) do
+            {:reply, Keyword.fetch!(call_opts, :id), state}
+          end
+        end
+        """,
+    )
+    client = module(model, "Acme.Client")
+    reads = [(r.key, r.var, f"{r.function}/{r.arity}", r.keyword, r.how) for r in client.option_reads]
+    assert reads == [
+        ("timeout_ms", "opts", "do_run/2", "defp", "get"),
+        ("path", "opts", "do_run/2", "defp", "access"),
+        ("id", "call_opts", "handle_call/3", "def", "fetch!"),
+    ]
+    assert client.option_reads[0].default == Default("5_000", 5000, True)
+    assert [f.name for f in client.functions] == ["run", "run", "handle_call"]  # run/1 and run/2
+    assert [(f.name, f.arity, [p.name for p in f.params]) for f in client.hidden_functions] == [("init", 1, ["state"])]
+    assert client.references == ["Acme.Client", "Acme.Retry", "Acme.Transport"]
+    data = client.to_json(with_functions=True)
+    assert data["option_reads"][0]["function"] == "do_run/2"
+    assert data["hidden_functions"][0]["name"] == "init"
+    jsonschema.Draft202012Validator(_schema()).validate(model.to_json())

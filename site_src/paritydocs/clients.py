@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from paritydocs.config import Settings
+from paritydocs.elixir import OPTS_PARAM
 from paritydocs.log import logger
 from paritydocs.model import Default, FunctionDef, Location, ParamDef, SdkModel, TypeDef
 from paritydocs.parity import Row
@@ -32,7 +33,6 @@ from paritydocs.parity.rules import ex_value, py_value, type_doc_findings, value
 __all__ = ["ClientPair", "DocParts", "MethodRow", "ParamRow", "compare_clients", "parse_python_doc"]
 
 ASYNC_SUFFIX = "_async"
-OPTS_PARAM = re.compile(r"^_?(?:opts|options|\w+_opts|\w+_options|opts_\w+)$")
 """An Elixir parameter that carries keyword options (the same convention the extractor reads options from)."""
 RECEIVER_PARAM = re.compile(r"^_?(?:client|\w+_client|pid|server|conn|state|struct|self|session|arg1|t)$")
 """Names an Elixir client function's leading parameter (the process or struct it acts on) usually has."""
@@ -460,8 +460,6 @@ _TIER_TEXT = {
     "submodules": "its submodules read",
     "referenced": "modules it refers to read",
 }
-_MODULE_REF = re.compile(r"\b[A-Z]\w*(?:\.[A-Z]\w*)+\b")
-_MULTI_ALIAS = re.compile(r"\b([A-Z]\w*(?:\.[A-Z]\w*)*)\.\{([^}]*)\}")
 
 
 @dataclass(slots=True)
@@ -480,24 +478,41 @@ class _OptionIndex:
 
 
 class _ElixirScanner:
-    """Re-reads Elixir files for what the public functions do not show: options read in `defp` helpers and
+    """What the public functions do not show, from the Elixir model: options read in `defp` helpers and
     GenServer callbacks (where a client function's `opts` usually end up), and functions left out of the docs."""
 
     def __init__(self, model: SdkModel) -> None:
-        self.root = model.source.root
         self.modules = {t.path: t for t in model.types}
-        self._files: dict[str, dict[str, _ModuleScan]] = {}
+        self._scans: dict[str, _ModuleScan] = {}
 
     def scan(self, module: TypeDef) -> _ModuleScan:
-        if module.file not in self._files:
-            self._files[module.file] = self._scan_file(module.file)
-        return self._files[module.file].get(module.path) or _ModuleScan()
+        if module.path not in self._scans:
+            scan = _ModuleScan()
+            for read in module.option_reads:
+                if read.function in _INDIRECT_EXCLUDED or not OPTS_PARAM.match(read.var):
+                    continue
+                scan.reads.setdefault(read.key, []).append(
+                    IndirectRead(
+                        read.key,
+                        module.path,
+                        module.file,
+                        read.function,
+                        read.arity,
+                        read.keyword,
+                        read.line,
+                        read.default,
+                        read.how,
+                    )
+                )
+            scan.hidden = {f.name: f for f in module.hidden_functions}
+            self._scans[module.path] = scan
+        return self._scans[module.path]
 
     def index(self, module: TypeDef) -> _OptionIndex:
         own = self.scan(module)
         family = [t for path, t in sorted(self.modules.items()) if path.startswith(module.path + ".")]
         near = {module.path, *(t.path for t in family)}
-        named = self._references(module)
+        named = {name for name in module.references if name in self.modules}
         # a named module's submodules implement it (`Tinkex.TrainingClient` → `Tinkex.TrainingClient.Operations`)
         reached = named | {p for p in self.modules for n in named if p.startswith(n + ".")}
         referenced = [self.modules[path] for path in sorted(reached) if path not in near]
@@ -509,71 +524,6 @@ class _ElixirScanner:
             ],
             hidden=own.hidden,
         )
-
-    def _references(self, module: TypeDef) -> set[str]:
-        """Modules the module's file names in full or through a multi-alias (`alias Tinkex.{A, B}`)."""
-        try:
-            text = (Path(self.root) / module.file).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return set()
-        names = set(_MODULE_REF.findall(text))
-        for head, tail in _MULTI_ALIAS.findall(text):
-            names.update(f"{head}.{part.strip()}" for part in tail.split(",") if part.strip())
-        return {n for n in names if n in self.modules}
-
-    def _scan_file(self, rel: str) -> dict[str, _ModuleScan]:
-        from paritydocs import elixir as ex
-
-        if not self.root or not rel:
-            return {}
-        try:
-            data = (Path(self.root) / rel).read_bytes()
-        except OSError:
-            return {}
-        result: dict[str, _ModuleScan] = {}
-        try:
-            fx = ex._FileExtractor(rel, data, [])
-            found = fx.captures()
-            fallbacks = found.fallbacks
-            modules = fx.modules(found.module_nodes)
-            clauses = sorted((c for m in modules for c in m.clauses), key=lambda c: c.node.start_byte)
-            starts = [c.node.start_byte for c in clauses]
-            owner = {id(c): m for m in modules for c in m.clauses}
-            for caps in found.read_caps:
-                clause = ex._containing(clauses, starts, caps["read"][0])
-                if clause is None or clause.name in _INDIRECT_EXCLUDED:
-                    continue
-                read = fx.option_read(caps, fallbacks)
-                if not OPTS_PARAM.match(read.var):
-                    continue
-                mod = owner[id(clause)]
-                default = fx.default(read.default, mod, clause.node.start_byte) if read.default is not None else None
-                scan = result.setdefault(mod.name, _ModuleScan())
-                scan.reads.setdefault(read.key, []).append(
-                    IndirectRead(
-                        read.key,
-                        mod.name,
-                        rel,
-                        clause.name,
-                        clause.arity,
-                        clause.keyword,
-                        read.line,
-                        default,
-                        read.function,
-                    )
-                )
-            for mod in modules:
-                for clause in mod.clauses:
-                    scan = result.setdefault(mod.name, _ModuleScan())
-                    if clause.keyword in ("def", "defdelegate") and clause.hidden and clause.name not in scan.hidden:
-                        params = [ParamDef(name or f"arg{i + 1}") for i, (name, _) in enumerate(clause.params)]
-                        scan.hidden[clause.name] = FunctionDef(
-                            clause.name, clause.arity, line=clause.line, params=params, file=rel
-                        )
-        except Exception:  # the extractor already reported what is wrong with this file
-            logger.debug("paritydocs: could not scan %s for option reads", rel, exc_info=True)
-            return {}
-        return result
 
 
 def _merge_reads(scans: Iterable[_ModuleScan]) -> dict[str, list[IndirectRead]]:

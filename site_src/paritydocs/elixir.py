@@ -32,6 +32,7 @@ from paritydocs.model import (
     ExtractionWarning,
     FieldDef,
     FunctionDef,
+    OptionRead,
     ParamDef,
     SdkModel,
     SourceInfo,
@@ -68,8 +69,11 @@ _TYPE_ATTRIBUTES = frozenset({"type", "typep", "opaque"})
 _ENCODERS = frozenset({"Jason.Encoder", "JSON.Encoder", "Poison.Encoder"})
 _OPENERS = {"do": "end", "fn": "end", "(": ")", "[": "]", "{": "}", "<<": ">>"}
 _CLOSERS = frozenset(_OPENERS.values())
-_OPTS_PARAM = re.compile(r"^_?(?:opts|options|\w+_opts|\w+_options|opts_\w+)$")
+OPTS_PARAM = re.compile(r"^_?(?:opts|options|\w+_opts|\w+_options|opts_\w+)$")
+"""Names of an opts-like parameter: the keyword options read from it are listed as the function's options."""
 _NEWLINE_INDENT = re.compile(r"[ \t]*\r?\n[ \t]*")
+_MODULE_REF = re.compile(r"\b[A-Z]\w*(?:\.[A-Z]\w*)+\b")
+_MULTI_ALIAS = re.compile(r"\b([A-Z]\w*(?:\.[A-Z]\w*)*)\.\{([^}]*)\}")
 
 # --------------------------------------------------------------------------------------------
 # tree-sitter
@@ -447,7 +451,19 @@ class _FileExtractor:
             if clause is not None:
                 operand = node.child_by_field_name("operand")
                 clause.attribute_refs.append((self.text(operand), node))
-        return _FileResult([self.typedef(m) for m in modules], self.warnings)
+        typedefs = [self.typedef(m) for m in modules]
+        references = self.references()
+        for typedef in typedefs:
+            typedef.references = references
+        return _FileResult(typedefs, self.warnings)
+
+    def references(self) -> list[str]:
+        """Module names the file mentions in full (`Tinkex.Foo`) or through a multi-alias (`alias Tinkex.{A, B}`)."""
+        text = self.src.decode("utf-8", errors="replace")
+        names = set(_MODULE_REF.findall(text))
+        for head, tail in _MULTI_ALIAS.findall(text):
+            names.update(f"{head}.{part.strip()}" for part in tail.split(",") if part.strip())
+        return sorted(names)
 
     # -- modules ---------------------------------------------------------------------------
 
@@ -939,7 +955,37 @@ class _FileExtractor:
         if module.struct is not None:
             typedef.fields = self.fields(module)
         typedef.functions = self.functions(module)
+        typedef.hidden_functions = self.hidden_functions(module)
+        typedef.option_reads = self.option_reads(module)
         return typedef
+
+    def option_reads(self, module: _Module) -> list[OptionRead]:
+        return [
+            OptionRead(
+                key=read.key,
+                var=read.var,
+                function=clause.name,
+                arity=clause.arity,
+                keyword=clause.keyword,
+                line=read.line,
+                how=read.function,
+                default=self.default(read.default, module, clause.node.start_byte)
+                if read.default is not None
+                else None,
+            )
+            for clause in module.clauses
+            for read in clause.reads
+        ]
+
+    def hidden_functions(self, module: _Module) -> list[FunctionDef]:
+        found: dict[str, FunctionDef] = {}
+        for clause in module.clauses:
+            if clause.keyword in ("def", "defdelegate") and clause.hidden and clause.name not in found:
+                params = [ParamDef(name or f"arg{i + 1}") for i, (name, _) in enumerate(clause.params)]
+                found[clause.name] = FunctionDef(
+                    clause.name, clause.arity, line=clause.line, params=params, file=self.rel
+                )
+        return list(found.values())
 
     def union_members(self, node: Any) -> list[Any]:
         """Members of `:a | :b | :c` or `"x" | "y"` (at least two, all atoms or all strings); else []."""
@@ -1202,12 +1248,12 @@ class _FileExtractor:
             if p.required or optional_slots > 0:
                 chosen.append(ParamDef(name=p.name, kind=p.kind, required=p.required, default=p.default))
                 optional_slots -= 0 if p.required else 1
-        opts_names = {p.name for p in chosen if _OPTS_PARAM.match(p.name)}
+        opts_names = {p.name for p in chosen if OPTS_PARAM.match(p.name)}
         if not opts_names:
             return chosen
         options: dict[str, ParamDef] = {}
         for clause in clauses:
-            clause_opts = {name for name, _ in clause.params if name and _OPTS_PARAM.match(name)}
+            clause_opts = {name for name, _ in clause.params if name and OPTS_PARAM.match(name)}
             clause_opts |= {name.lstrip("_") for name in clause_opts}
             for read in clause.reads:
                 if read.var not in clause_opts:

@@ -154,6 +154,36 @@ class FunctionDef:
 
 
 @dataclass(slots=True)
+class OptionRead:
+    """Elixir: one read of a keyword option in a clause of a module, public or private
+    (`Keyword.get(opts, :key, default)`, `opts[:key]`, `Keyword.fetch!(opts, :key)`)."""
+
+    key: str
+    var: str
+    """The variable read from (`opts`)."""
+    function: str
+    """Name of the clause that reads it (`new`, a `defp` helper, `handle_call`)."""
+    arity: int
+    keyword: str
+    """`def`, `defp`, `defmacro`, …"""
+    line: int
+    how: str
+    """`get`, `fetch`, `fetch!` or `access`."""
+    default: Default | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "var": self.var,
+            "function": f"{self.function}/{self.arity}",
+            "keyword": self.keyword,
+            "line": self.line,
+            "how": self.how,
+            "default": self.default.to_json() if self.default else None,
+        }
+
+
+@dataclass(slots=True)
 class TypeDef:
     """A Python class/alias or an Elixir module."""
 
@@ -175,6 +205,12 @@ class TypeDef:
     functions: list[FunctionDef] = field(default_factory=list)
     public_path: str | None = None
     """Python: the path users import it from (`tinker.types.ModelData`), when re-exported."""
+    option_reads: list[OptionRead] = field(default_factory=list)
+    """Elixir: every keyword option any clause of the module reads, in source order."""
+    hidden_functions: list[FunctionDef] = field(default_factory=list)
+    """Elixir: public functions left out of the docs (`@doc false`, `@impl`), one per name."""
+    references: list[str] = field(default_factory=list)
+    """Elixir: module names the module's file mentions in full or through `alias A.{B, C}`, sorted."""
 
     def field_named(self, name: str) -> FieldDef | None:
         for f in self.fields:
@@ -208,6 +244,12 @@ class TypeDef:
             data["public_path"] = self.public_path
         if with_functions:
             data["functions"] = [f.to_json() for f in self.functions]
+            if self.hidden_functions:
+                data["hidden_functions"] = [f.to_json() for f in self.hidden_functions]
+            if self.option_reads:
+                data["option_reads"] = [r.to_json() for r in self.option_reads]
+            if self.references:
+                data["references"] = list(self.references)
         return data
 
 
