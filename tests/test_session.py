@@ -151,6 +151,8 @@ EDITS = {
         "defmodule Orbit.Types.NodeDetails do",
     ),
     "notes": ("notes.yml", "", "- python: NodeInfo\n  note: Checked by the session test.\n"),
+    "title of a hand-written page": ("docs/about.md", "# About this demo", "# About the Orbit demo"),
+    "body of a hand-written page": ("docs/about.md", "Both are made up", "Both are invented"),
 }
 
 
@@ -168,6 +170,21 @@ def test_a_dirty_rebuild_gives_the_site_a_full_build_gives(tmp_path, monkeypatch
     session.rebuild()
     full = _full_build(demo, tmp_path / "full")
     assert _differences(full, tmp_path / "served") == []
+
+
+def test_a_new_title_renders_every_page_and_a_new_body_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
+    demo = copy_demo(tmp_path)
+    session = Session(demo, tmp_path / "served", dirty=True)
+    every_page = set(session.plugin.session.rendered)
+    _edit(demo / "docs" / "about.md", "Both are made up", "Both are invented")
+    session.rebuild()
+    assert session.plugin.session.rendered == {"about/"}
+    _edit(demo / "docs" / "about.md", "# About this demo", "# About the Orbit demo")
+    session.rebuild()
+    assert session.plugin.session.rendered == every_page  # every page's nav shows the new title
+    nav = (tmp_path / "served" / "types" / "NodeInfo" / "index.html").read_text()
+    assert "About the Orbit demo" in nav
 
 
 def test_a_dirty_rebuild_renders_only_the_pages_that_changed(tmp_path, monkeypatch):

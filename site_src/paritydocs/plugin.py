@@ -189,8 +189,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
     @event_priority(-100)
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         if self.session is not None:
-            self.session.check_site_shape(config, files)
-            self.session.restore_pages(nav.pages)
+            self.session.check_site_shape(config, files, nav.pages)
             if "autorefs" in config.plugins:
                 self.session.restore_urls(config.plugins["autorefs"])
         return nav

@@ -8,8 +8,8 @@ Every rebuild (`mkdocs serve`, `paritydocs serve --full`):
 
 A *dirty* rebuild (`paritydocs serve`, `mkdocs serve --dirty`) renders only the pages whose Markdown changed.
 MkDocs warns that this leaves the rest of the site inaccurate; the session keeps it accurate instead:
-- when the navigation, the configuration file or the theme's `custom_dir` changed, every page is rendered again,
-  and the pages of removed files are deleted;
+- when the navigation, the configuration file, the theme's `custom_dir` or the heading a page is titled by
+  changed, every page is rendered again, and the pages of removed files are deleted;
 - the pages MkDocs skips keep their titles and metadata in the nav of the pages it renders (it does not read
   them, so their title would be "None");
 - cross-references into pages that were not rendered again still resolve (autorefs only knows the anchors of
@@ -91,6 +91,8 @@ class ServeSession:
         """URLs of the pages rendered in the current build."""
         self.pages: dict[str, tuple[str | None, dict]] = {}
         """Docs-relative path → (title, metadata) of every page as last rendered."""
+        self.title_sources: dict[str, str] = {}
+        """Docs-relative path → the lines a page's title comes from, for pages the nav does not title."""
         self.everything = False
         """Every page is rendered in the current build: the previous search index and inventory are obsolete."""
         self.inventory: dict[str, Any] = {}
@@ -125,16 +127,22 @@ class ServeSession:
 
     # ---------------------------------------------------------------- dirty builds
 
-    def check_site_shape(self, config: Any, files: Any) -> None:
-        """Before pages are rendered: if the nav, config file or theme overrides changed, render them all."""
+    def check_site_shape(self, config: Any, files: Any, pages: list[Any]) -> None:
+        """Before pages are rendered: if the nav, config file, theme overrides or the title of a page changed,
+        render them all; else give the pages MkDocs will skip their last title and metadata."""
         signature = site_signature(config, files)
         changed = self.signature is not None and signature != self.signature
         self.signature = signature
         previous, self.outputs = self.outputs, {f.abs_dest_path for f in files.documentation_pages()}
-        if not (self.dirty and changed):
+        if not self.dirty:
+            return
+        retitled = [p.file.src_uri for p in pages if self._title_may_change(p)]
+        if not (changed or retitled):
+            self._restore_pages(pages)
             return
         self.everything = True
-        logger.info("paritydocs: the navigation or configuration changed: rendering every page again")
+        what = f"the title of {retitled[0]}" if retitled and not changed else "the navigation or configuration"
+        logger.info("paritydocs: %s changed: rendering every page again", what)
         for gone in sorted(previous - self.outputs):  # a dirty build leaves the pages of removed files behind
             with contextlib.suppress(OSError):
                 os.remove(gone)
@@ -147,15 +155,21 @@ class ServeSession:
     def page_rendered(self, page: Any) -> None:
         self.rendered.add(page.url)
         self.pages[page.file.src_uri] = (page.title, dict(page.meta))
+        if self.dirty and "title" not in vars(page):  # titled by its source, not by the nav
+            self.title_sources[page.file.src_uri] = title_source(page.file)
 
-    def restore_pages(self, pages: list[Any]) -> None:
-        """Before a dirty build renders: the title and metadata of each page it will skip, as last rendered.
+    def _title_may_change(self, page: Any) -> bool:
+        """A page about to be rendered again whose title comes from its source, and whose heading or `title`
+        metadata changed: every other page's nav shows that title."""
+        before = self.title_sources.get(page.file.src_uri)
+        return before is not None and page.file.is_modified() and title_source(page.file) != before
+
+    def _restore_pages(self, pages: list[Any]) -> None:
+        """The title and metadata of each page MkDocs will skip, as last rendered.
 
         MkDocs does not read a page it skips, so the nav of every page it does render would title that page
         "None" (and lose its metadata, which Material reads for nav icons and status).
         """
-        if not self.dirty or self.everything:
-            return
         for page in pages:
             remembered = self.pages.get(page.file.src_uri)
             if remembered is None or page.markdown is not None or page.file.is_modified():
@@ -259,6 +273,24 @@ def _str_map(value: Any, *, first: bool = False) -> list[tuple[str, str]]:
         if isinstance(key, str) and isinstance(item, str):
             pairs.append((key, item))
     return pairs
+
+
+def title_source(file: Any) -> str:
+    """What a page's title is taken from: its `title` metadata and its level-1 headings (`# …`, or a line
+    underlined with `===`). Code comments that look like headings count too: a change there only costs a full
+    render."""
+    from mkdocs.utils import meta
+
+    try:
+        markdown, data = meta.get_data(file.content_string)
+    except (OSError, ValueError):
+        return ""
+    lines = markdown.splitlines()
+    headings = [line.strip() for line in lines if line.startswith("# ")]
+    headings += [
+        lines[i - 1].strip() for i, line in enumerate(lines) if i and line.strip() and set(line.strip()) == {"="}
+    ]
+    return json.dumps([data.get("title"), headings], default=str)
 
 
 def site_signature(config: Any, files: Any) -> str:
