@@ -13,7 +13,7 @@ from paritydocs.errors import ConfigError, ParitydocsError
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from paritydocs.cli import _settings, _warn
-    from paritydocs.site import build_site
+    from paritydocs.site import JsonOutput, build_site
 
     settings = _settings(args)
     site = build_site(settings)
@@ -28,7 +28,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(page.content, encoding="utf-8")
         for rel, content in site.outputs.items():
-            (out / rel).write_text(content, encoding="utf-8")
+            if isinstance(content, JsonOutput):
+                content.write(out / rel)
+            else:
+                (out / rel).write_text(content, encoding="utf-8")
         css = Path(__file__).parent / "assets" / "paritydocs.css"
         (out / "assets").mkdir(exist_ok=True)
         shutil.copyfile(css, out / "assets" / "paritydocs.css")

@@ -6,7 +6,7 @@ import contextlib
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
@@ -20,6 +20,9 @@ from paritydocs.log import logger
 from paritydocs.modelnames import ModelNameUpdate, apply_updates, compile_updates
 from paritydocs.pipeline import Caches
 from paritydocs.session import ServeSession, quiet_dirty_warning
+
+if TYPE_CHECKING:
+    from paritydocs.site import JsonOutput
 
 CSS_URI = "assets/paritydocs.css"
 NAMESPACE_EXTENSION = "paritydocs.griffe_ext:NamespaceSubpackages"
@@ -220,28 +223,35 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         if "autorefs" in config.plugins:
             self.session.remember_urls(config.plugins["autorefs"])
 
-    def _page_file(self, config: Any, path: str, content: str) -> File:
+    def _page_file(self, config: Any, path: str, content: str | JsonOutput) -> File:
         """A generated file backed by a file that is rewritten only when its content changes.
 
-        `mkdocs serve --dirty` then re-renders only the pages whose content changed (its mtime moved), so a
-        rebuild after one edited `.ex` file renders that type's page and not the whole site.
+        A dirty rebuild (`paritydocs serve`) then renders again only the pages whose content changed (their
+        mtime moved), so a rebuild after one edited `.ex` file renders that type's page and not the whole site.
         """
+        import filecmp
         import hashlib
 
+        from paritydocs.site import JsonOutput
         from paritydocs.sources import default_cache_dir
 
         assert self.settings is not None
         key = hashlib.sha256(str(config.config_file_path or config.docs_dir).encode()).hexdigest()[:16]
         target = (self.settings.cache_dir or default_cache_dir()) / "pages" / key / path
-        data = content.encode("utf-8")
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            if not target.is_file() or target.read_bytes() != data:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-                temporary.write_bytes(data)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, JsonOutput):
+                content.write(temporary)
+            else:
+                temporary.write_bytes(content.encode("utf-8"))
+            if target.is_file() and filecmp.cmp(temporary, target, shallow=False):
+                temporary.unlink()
+            else:
                 os.replace(temporary, target)
-        except OSError:
-            return File.generated(config, path, content=content)  # a read-only cache: build from memory
+        except OSError:  # a read-only cache: build from memory
+            text = content.text() if isinstance(content, JsonOutput) else content
+            return File.generated(config, path, content=text)
         return File.generated(config, path, abs_src_path=str(target))
 
     def _mkdocstrings_packages(self, config: Any) -> Any:

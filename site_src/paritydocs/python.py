@@ -25,6 +25,7 @@ import math
 import os
 import re
 import tokenize
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -562,6 +563,10 @@ _PARAM_KINDS = {
 }
 
 
+_SOURCES_KEPT = 256
+"""Parsed files the extractor keeps (least recently used dropped): memory stays flat on large SDKs."""
+
+
 class _Extractor:
     def __init__(self, root: Path, *, packages: Callable[[str], griffe.Module | None] | None = None) -> None:
         self.packages = packages
@@ -572,7 +577,7 @@ class _Extractor:
         self._warning_keys: set[tuple[str, int | None, str]] = set()
         self._tops: dict[str, griffe.Module | None] = {}
         self._failed_modules: set[str] = set()
-        self._sources: dict[Path, _Source | None] = {}
+        self._sources: OrderedDict[Path, _Source | None] = OrderedDict()
         self._kinds: dict[str, TypeKind] = {}
         self._mros: dict[str, list[griffe.Class]] = {}
         self._enum_cache: dict[str, list[tuple[str, Any, bool]]] = {}
@@ -795,6 +800,7 @@ class _Extractor:
         if path is None or isinstance(path, list):
             return None
         if path in self._sources:
+            self._sources.move_to_end(path)
             return self._sources[path]
         result: _Source | None = None
         try:
@@ -804,6 +810,9 @@ class _Extractor:
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
             result = None
         self._sources[path] = result
+        if len(self._sources) > _SOURCES_KEPT:
+            # parsed files are read module by module: keep the recent ones, not the whole SDK's syntax trees
+            self._sources.popitem(last=False)
         return result
 
     # ---------------------------------------------------------------- griffe lookups

@@ -24,11 +24,28 @@ ALPHABETICAL_SECTIONS = ("Types", "Clients", "Python API")
 
 
 @dataclass(slots=True)
+class JsonOutput:
+    """A JSON data file written to disk as it is encoded, never held as one string: `parity.json` of a large
+    SDK is tens of megabytes, and encoding it indented in memory took four times that."""
+
+    build: Callable[[], Any]
+    """Makes the JSON value, when the file is written (so it is not kept either)."""
+
+    def write(self, path: Path) -> None:
+        with path.open("w", encoding="utf-8") as fp:
+            json.dump(self.build(), fp, indent=2, ensure_ascii=False)
+            fp.write("\n")
+
+    def text(self) -> str:
+        return json.dumps(self.build(), indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass(slots=True)
 class SiteBuild:
     settings: Settings
     report: Any
     pages: list[Page]
-    outputs: dict[str, str] = field(default_factory=dict)
+    outputs: dict[str, str | JsonOutput] = field(default_factory=dict)
     """Extra files for the built site (relative path → text): parity.json, llms.txt, sync-*.json."""
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -132,7 +149,7 @@ def build_site(
             page.content += f"\n<!-- python sources {fingerprint[:16]} -->\n"
     site = SiteBuild(settings, report, pages, errors=errors, python_fingerprint=fingerprint)
     site.warnings = [str(w) for w in (*python.warnings, *elixir.warnings)] + list(report.warnings)
-    site.outputs = {"parity.json": json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", **extra_outputs}
+    site.outputs = {"parity.json": JsonOutput(report.to_json), **extra_outputs}
     site.outputs["llms.txt"] = _llms_txt(settings, pages)
     for model in (python, elixir):
         root = model.source.root
