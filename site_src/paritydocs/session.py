@@ -80,9 +80,9 @@ class ServeSession:
         self.bytecode: dict[str, MemoryBytecodeCache] = {}
         """One in-memory bytecode cache per Jinja environment: theme, mkdocstrings, paritydocs."""
         self.signature: str | None = None
+        """Navigation, configuration file and theme overrides of the previous build."""
         self.outputs: set[str] = set()
         """The HTML files of the previous build's pages."""
-        """Navigation, configuration file and theme overrides of the previous build."""
         self.urls: dict[str, str] = {}
         """autorefs identifier → site-relative URL, as of the end of the previous build."""
         self.titles: dict[str, str] = {}
