@@ -9,6 +9,7 @@ import griffe
 import pytest
 
 from helpers import python_source_info
+from paritydocs.griffe_ext import SharedPackages
 from paritydocs.python import extract_python
 from site_helpers import build_site, copy_demo, count_griffe_loads
 
@@ -17,13 +18,16 @@ MODULES = ["acme.types", "acme.lib.backoff.BackoffConfig"]
 CLIENTS = ["acme.lib.public.client.WidgetClient"]
 
 
+EXTENSIONS = (
+    "paritydocs.griffe_ext:NamespaceSubpackages",
+    {"paritydocs.griffe_ext:SdkDocstrings": {"model_names": {"catalogue": "CATALOG"}}},
+)
+
+
 def _mkdocstrings_like_tree(src: Path) -> griffe.ModulesCollection:
     """What mkdocstrings' handler loads with the extensions the plugin gives it: docstrings rewritten."""
     loader = griffe.GriffeLoader(
-        extensions=griffe.load_extensions(
-            "paritydocs.griffe_ext:NamespaceSubpackages",
-            {"paritydocs.griffe_ext:SdkDocstrings": {"model_names": {"catalogue": "CATALOG"}}},
-        ),
+        extensions=griffe.load_extensions(*EXTENSIONS),
         search_paths=[src],
         docstring_parser=griffe.Parser.google,
         allow_inspection=False,
@@ -31,6 +35,10 @@ def _mkdocstrings_like_tree(src: Path) -> griffe.ModulesCollection:
     loader.load("acme")
     loader.resolve_aliases(implicit=False)
     return loader.modules_collection
+
+
+def _shared(load) -> SharedPackages:
+    return SharedPackages(load, griffe.load_extensions(*EXTENSIONS), griffe.Parser.google)
 
 
 def _extract(root: Path, packages=None):
@@ -47,7 +55,7 @@ def test_extraction_from_the_shared_tree_equals_its_own_load_docstrings_as_writt
         asked.append(name)
         return tree.get_member(name)
 
-    shared = _extract(FIXTURE, packages)
+    shared = _extract(FIXTURE, _shared(packages))
     assert asked == ["acme"]
     assert shared.to_json() == _extract(FIXTURE).to_json()
     assert shared.type_named("acme.types.gadget.Gadget").doc == "A gadget as the catalogue service describes it."
@@ -57,7 +65,7 @@ def test_a_package_loaded_from_another_tree_is_not_used(tmp_path):
     other = tmp_path / "copy"
     shutil.copytree(FIXTURE, other)
     tree = _mkdocstrings_like_tree(other / "src")
-    model = _extract(FIXTURE, tree.get_member)
+    model = _extract(FIXTURE, _shared(tree.get_member))
     assert model.to_json() == _extract(FIXTURE).to_json()  # loaded from FIXTURE itself: paths under it
 
 
@@ -67,7 +75,7 @@ def test_several_top_level_packages_are_each_loaded_by_the_extraction():
         FIXTURE,
         modules=[*MODULES, "othertop.types"],
         source=python_source_info(FIXTURE),
-        packages=asked.append,
+        packages=_shared(asked.append),
     )
     assert asked == []
     assert model.type_named("acme.types.gadget.Gadget") is not None
@@ -97,3 +105,27 @@ def test_options_that_would_change_the_tree_keep_two_loads(tmp_path, monkeypatch
     )
     build_site(config, tmp_path / "site")
     assert loads.count("orbit") >= 2  # the extraction's own, static load, then mkdocstrings' (preloads add one)
+
+
+def test_modules_the_extraction_adds_to_the_shared_tree_go_through_its_extensions(tmp_path):
+    """A package whose `__init__` does not parse: the other loader skips it (here without the namespace
+    extension that would fill it), the extraction visits its modules into the shared tree, with the shared
+    extensions, so the API pages render them sanitised like the rest."""
+    sdk = tmp_path / "sdk"
+    shutil.copytree(FIXTURE, sdk)
+    (sdk / "src/acme/types/__init__.py").write_text("this is not python (\n")
+    gadget = sdk / "src/acme/types/gadget.py"
+    hostile = "A gadget as the catalogue service describes it. <script>alert(1)</script>"
+    gadget.write_text(gadget.read_text().replace("A gadget as the catalogue service describes it.", hostile))
+    sanitising = {"paritydocs.griffe_ext:SdkDocstrings": {"model_names": {}}}
+    loader = griffe.GriffeLoader(
+        extensions=griffe.load_extensions(sanitising), search_paths=[sdk / "src"], allow_inspection=False
+    )
+    loader.load("acme")
+    assert "acme.types.gadget" not in loader.modules_collection  # skipped with its package
+    shared = SharedPackages(loader.modules_collection.get_member, griffe.load_extensions(sanitising))
+
+    model = _extract(sdk, shared)
+    added = loader.modules_collection["acme.types.gadget.Gadget"]
+    assert "<script>" not in added.docstring.value  # what mkdocstrings renders
+    assert model.type_named("acme.types.gadget.Gadget").doc == hostile  # the data, as written

@@ -7,7 +7,9 @@ mkdocstrings Python handler so the Python API section can document those types t
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +124,20 @@ class SdkDocstrings(griffe.Extension):
             docstring.value = sanitize_markdown(apply_updates(docstring.value, self.updates))
 
 
-def mkdocstrings_packages(handler: Any) -> Callable[[str], griffe.Module | None] | None:
+@dataclass(frozen=True, slots=True)
+class SharedPackages:
+    """Top-level packages another Griffe loader loads (mkdocstrings' Python handler), and how it loads modules:
+    what the extraction adds to that tree itself (a folder the loader skipped) goes through the same
+    extensions, so the Python API pages render it sanitised like the rest."""
+
+    load: Callable[[str], griffe.Module | None]
+    extensions: griffe.Extensions
+    docstring_parser: griffe.Parser | None = None
+    docstring_options: Any = None
+    """Options for `docstring_parser`, those the parser accepts."""
+
+
+def mkdocstrings_packages(handler: Any) -> SharedPackages | None:
     """Top-level packages loaded through mkdocstrings' Python handler, for the extraction: the site then reads
     the SDK with Griffe once, not once for the parity pages and again for the Python API pages.
 
@@ -132,6 +147,7 @@ def mkdocstrings_packages(handler: Any) -> Callable[[str], griffe.Module | None]
     """
     try:
         options = handler.get_options({})
+        extensions = griffe.load_extensions(*handler.normalize_extension_paths(options.extensions))
     except Exception:  # mkdocstrings reports its own configuration errors when it renders
         return None
     config = getattr(handler, "config", None)
@@ -142,6 +158,12 @@ def mkdocstrings_packages(handler: Any) -> Callable[[str], griffe.Module | None]
         or getattr(config, "load_external_modules", None)
     ):
         return None
+    style = getattr(options, "docstring_style", None)
+    parser = griffe.Parser(style) if style else None
+    parser_options = None
+    if parser is not None and getattr(options, "docstring_options", None) is not None:
+        accepted = set(inspect.signature(griffe.parsers[parser]).parameters) - {"docstring"}
+        parser_options = {k: v for k, v in asdict(options.docstring_options).items() if k in accepted}
 
     def load(name: str) -> griffe.Module | None:
         try:
@@ -150,4 +172,4 @@ def mkdocstrings_packages(handler: Any) -> Callable[[str], griffe.Module | None]
             return None
         return module if isinstance(module, griffe.Module) else None
 
-    return load
+    return SharedPackages(load, extensions, parser, parser_options)

@@ -5,14 +5,13 @@ The plugin and every CLI command go through here, so both read the SDKs the same
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
 from paritydocs.config import Settings
+from paritydocs.griffe_ext import SharedPackages
 from paritydocs.model import Language, SdkModel
 from paritydocs.parity import ParityReport, run_parity
 from paritydocs.parity.notes import load_notes
@@ -35,7 +34,7 @@ def load_python(
     spec: str | None = None,
     *,
     caches: Caches | None = None,
-    packages: Callable[[str], Any] | None = None,
+    packages: SharedPackages | None = None,
 ) -> SdkModel:
     """The Python model; `packages` hands the extraction top-level packages already loaded (see `extract_python`)."""
     from paritydocs.python import extract_python

@@ -26,7 +26,7 @@ import os
 import re
 import tokenize
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +34,7 @@ from typing import Any
 
 import griffe
 
+from paritydocs.griffe_ext import SharedPackages
 from paritydocs.model import (
     Default,
     ExtractionWarning,
@@ -55,7 +56,7 @@ def extract_python(
     modules: Sequence[str],
     source: SourceInfo,
     clients: Sequence[str] = (),
-    packages: Callable[[str], griffe.Module | None] | None = None,
+    packages: SharedPackages | None = None,
 ) -> SdkModel:
     """Extract the types of a Python SDK statically.
 
@@ -66,9 +67,8 @@ def extract_python(
             objects (`pkg.lib.retry.RetryConfig`).
         source: Where the tree came from; copied into the result.
         clients: Dotted paths of client classes whose public methods are extracted.
-        packages: Where to take a top-level package already loaded statically from the same tree (the
-            site build's mkdocstrings handler, so the SDK is read once); None, or a call returning None,
-            loads it here.
+        packages: Top-level packages already loaded statically from the same tree (by the site build's
+            mkdocstrings handler, so the SDK is read once); None, or a package it cannot give, is loaded here.
 
     Returns:
         The types sorted by file and line, the clients in the order given, and every
@@ -568,7 +568,7 @@ _SOURCES_KEPT = 256
 
 
 class _Extractor:
-    def __init__(self, root: Path, *, packages: Callable[[str], griffe.Module | None] | None = None) -> None:
+    def __init__(self, root: Path, *, packages: SharedPackages | None = None) -> None:
         self.packages = packages
         self.root = root.absolute()
         self.root_resolved = root.resolve()
@@ -632,9 +632,14 @@ class _Extractor:
         pkg_dir = (search_path / name).resolve()
         shared = self._shared_package(name, search_path)
         if shared is not None:
-            # loaded, with exports and wildcards expanded, by the other loader: only fill what it left out
+            # loaded, with exports and wildcards expanded, by the other loader: only fill what it left out, the
+            # way that loader would (its extensions sanitise what the Python API pages render)
+            assert self.packages is not None
             self.loader = griffe.GriffeLoader(
                 search_paths=[search_path],
+                extensions=self.packages.extensions,
+                docstring_parser=self.packages.docstring_parser,
+                docstring_options=self.packages.docstring_options,
                 allow_inspection=False,
                 force_inspection=False,
                 store_source=True,
@@ -679,7 +684,7 @@ class _Extractor:
         """The package `name` from `self.packages`, if it was loaded from `search_path` and nothing else is."""
         if self.packages is None:
             return None
-        module = self.packages(name)
+        module = self.packages.load(name)
         if not isinstance(module, griffe.Module):
             return None
         files = module.filepath if isinstance(module.filepath, list) else [module.filepath]

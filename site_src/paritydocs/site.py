@@ -14,6 +14,7 @@ from typing import Any
 
 from paritydocs.config import Settings
 from paritydocs.errors import SourceError
+from paritydocs.griffe_ext import SharedPackages
 from paritydocs.model import ExtractionWarning, Language, SdkModel, SourceInfo
 from paritydocs.modelnames import apply_updates, compile_updates
 from paritydocs.pipeline import Caches, build_report, load_elixir, load_python, python_fingerprint
@@ -118,7 +119,7 @@ def build_site(
     *,
     caches: Caches | None = None,
     autorefs: bool = False,
-    packages: Callable[[str], Any] | None = None,
+    packages: SharedPackages | None = None,
 ) -> SiteBuild:
     """Run the pipeline and render every page. `autorefs`: the MkDocs build has the autorefs plugin;
     `packages`: Python packages already loaded by mkdocstrings (see `extract_python`)."""
