@@ -38,7 +38,7 @@ import griffe
 
 from paritydocs.config import RepoLink, Settings, SyncRange
 from paritydocs.errors import SourceError
-from paritydocs.griffe_ext import fill_namespace_subpackages
+from paritydocs.griffe_ext import SharedPackages, fill_namespace_subpackages
 from paritydocs.model import Default, FieldDef, Language, SdkModel, SourceInfo, TypeDef, TypeKind
 from paritydocs.modelnames import (
     SKIPPED_DIRS,
@@ -1250,7 +1250,11 @@ def _load_tree(settings: Settings, rev: Revision, root: Path) -> _Tree:
             "point at the SDK's repository, wheel or sdist (the package directory or src/ layout must be there)",
         )
     info = SourceInfo(spec=rev.spec, root=str(root), language=Language.PYTHON, version=rev.version, ref=rev.ref)
-    model = extract_python(root, modules=settings.python_modules, source=info, clients=settings.python_clients)
+    # the extraction reads the trees just loaded for the API comparison, instead of loading the revision again
+    shared = SharedPackages(tops.get, griffe.load_extensions())
+    model = extract_python(
+        root, modules=settings.python_modules, source=info, clients=settings.python_clients, packages=shared
+    )
     warnings.extend(f"{rev.spec}: {w}" for w in model.warnings)
     return _Tree(rev.spec, root, tops, model, warnings)
 
