@@ -126,9 +126,9 @@ class SdkDocstrings(griffe.Extension):
 
 @dataclass(frozen=True, slots=True)
 class SharedPackages:
-    """Top-level packages another Griffe loader loads (mkdocstrings' Python handler), and how it loads modules:
-    what the extraction adds to that tree itself (a folder the loader skipped) goes through the same
-    extensions, so the Python API pages render it sanitised like the rest."""
+    """Top-level packages another Griffe loader loads (mkdocstrings' Python handler, a sync report's API
+    comparison), and how it loads modules: what the extraction adds to that tree itself (a folder the loader
+    skipped) goes through the same extensions, so the Python API pages render it sanitised like the rest."""
 
     load: Callable[[str], griffe.Module | None]
     extensions: griffe.Extensions

@@ -68,7 +68,8 @@ def extract_python(
         source: Where the tree came from; copied into the result.
         clients: Dotted paths of client classes whose public methods are extracted.
         packages: Top-level packages already loaded statically from the same tree (by the site build's
-            mkdocstrings handler, so the SDK is read once); None, or a package it cannot give, is loaded here.
+            mkdocstrings handler, or for a sync report's API comparison), so the SDK is read once; None, or a
+            package it cannot give, is loaded here.
 
     Returns:
         The types sorted by file and line, the clients in the order given, and every
@@ -681,7 +682,8 @@ class _Extractor:
         return module
 
     def _shared_package(self, name: str, search_path: Path) -> griffe.Module | None:
-        """The package `name` from `self.packages`, if it was loaded from `search_path` and nothing else is."""
+        """The package `name` from `self.packages`, if that loader read it from `search_path` (not from another
+        copy of the package)."""
         if self.packages is None:
             return None
         module = self.packages.load(name)
