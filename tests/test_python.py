@@ -335,6 +335,14 @@ def test_client_method_signature(client: TypeDef) -> None:
     assert (spread.default.expr, spread.default.value, spread.default.resolved) == ("BASE_DELAY * 2", 0.5, True)
 
 
+def test_client_method_decorators_by_name_in_source_order(client: TypeDef) -> None:
+    assert get_method(client, "from_env").decorators == ["classmethod"]
+    assert get_method(client, "version").decorators == ["staticmethod"]
+    assert get_method(client, "sample").decorators == []
+    assert get_method(client, "version").to_json()["decorators"] == ["staticmethod"]
+    assert "decorators" not in get_method(client, "sample").to_json()
+
+
 def test_client_param_docs_from_google_args_section(client: TypeDef) -> None:
     sample = get_method(client, "sample")
     assert {p.name: p.doc for p in sample.params} == {

@@ -19,7 +19,6 @@ import re
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from paritydocs.config import Settings
@@ -390,7 +389,6 @@ def compare_clients(python: SdkModel, elixir: SdkModel, settings: Settings) -> l
     for t in elixir.types:
         by_short.setdefault(t.path.rsplit(".", 1)[-1], []).append(t)
     scanner = _ElixirScanner(elixir)
-    sources: dict[str, list[str]] = {}
     pairs: list[ClientPair] = []
     for client in python.clients:
         target = _mapped_module(client, settings.client_map)
@@ -417,11 +415,7 @@ def compare_clients(python: SdkModel, elixir: SdkModel, settings: Settings) -> l
                 )
                 continue
             module = candidates[0]
-        unbound = {
-            f.name
-            for f in client.functions
-            if _python_decorators(python.source.root, f, sources) & {"staticmethod", "classmethod"}
-        }
+        unbound = {f.name for f in client.functions if {"staticmethod", "classmethod"} & set(f.decorators)}
         pairs.append(_compare(client, module, settings, scanner.index(module), unbound))
     return pairs
 
@@ -532,24 +526,6 @@ def _merge_reads(scans: Iterable[_ModuleScan]) -> dict[str, list[IndirectRead]]:
         for key, reads in scan.reads.items():
             merged.setdefault(key, []).extend(reads)
     return merged
-
-
-def _python_decorators(root: str, fn: FunctionDef, cache: dict[str, list[str]]) -> set[str]:
-    """Names of the decorators written above a Python method (`staticmethod`, `classmethod`, …)."""
-    if not root or not fn.file or not fn.line:
-        return set()
-    if fn.file not in cache:
-        try:
-            cache[fn.file] = (Path(root) / fn.file).read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            cache[fn.file] = []
-    lines = cache[fn.file]
-    found: set[str] = set()
-    i = fn.line - 2
-    while 0 <= i < len(lines) and lines[i].strip().startswith("@"):
-        found.add(re.split(r"[(\s]", lines[i].strip()[1:], maxsplit=1)[0].rsplit(".", 1)[-1])
-        i -= 1
-    return found
 
 
 # --------------------------------------------------------------------------------------------

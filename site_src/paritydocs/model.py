@@ -135,6 +135,9 @@ class FunctionDef:
     returns: str | None = None
     is_async: bool = False
     file: str | None = None
+    decorators: list[str] = field(default_factory=list)
+    """Python: the decorators above the method, by name (`staticmethod`, `classmethod`, `wraps` for
+    `@functools.wraps(...)`), in source order."""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -150,6 +153,8 @@ class FunctionDef:
             data["returns"] = self.returns
         if self.is_async:
             data["is_async"] = True
+        if self.decorators:
+            data["decorators"] = list(self.decorators)
         return data
 
 

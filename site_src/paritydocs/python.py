@@ -1844,7 +1844,19 @@ class _Extractor:
             returns=returns,
             is_async=isinstance(node, ast.AsyncFunctionDef) or "async" in labels,
             file=self.rel(src.path),
+            decorators=[name for name in map(_decorator_name, node.decorator_list) if name],
         )
+
+
+def _decorator_name(node: ast.expr) -> str | None:
+    """`staticmethod` for `@staticmethod`, `wraps` for `@functools.wraps(f)`."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return None
 
 
 def _describe(error: BaseException) -> str:
