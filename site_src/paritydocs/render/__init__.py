@@ -286,34 +286,21 @@ class ChecklistItem:
 def checklist_groups(report: ParityReport, links: Links) -> list[tuple[str, list[ChecklistItem]]]:
     """Unwaived findings grouped High / Medium / Low (info is not work to do), like the seed's checklist."""
     groups: dict[str, list[ChecklistItem]] = {"high": [], "medium": [], "low": []}
-    for pair in report.pairs:
-        page = links.pair_pages.get(pair.python.path)
-        for finding in pair.all_findings():
+
+    def add(findings: list[Finding], page: str | None, subject: str) -> None:
+        for finding in findings:
             if finding.waived or finding.level.value not in groups:
                 continue
             loc = finding.elixir or finding.python
             url = links.elixir(finding.elixir) if finding.elixir else links.python(finding.python)
-            groups[finding.level.value].append(
-                ChecklistItem(finding, page, pair.python.name, loc.file if loc else None, url)
-            )
-    for finding in report.extra_findings:
-        if finding.waived or finding.level.value not in groups:
-            continue
-        loc = finding.elixir or finding.python
-        url = links.elixir(finding.elixir) if finding.elixir else links.python(finding.python)
-        groups[finding.level.value].append(ChecklistItem(finding, None, "", loc.file if loc else None, url))
+            groups[finding.level.value].append(ChecklistItem(finding, page, subject, loc.file if loc else None, url))
+
+    for pair in report.pairs:
+        add(pair.all_findings(), links.pair_pages.get(pair.python.path), pair.python.name)
+    add(report.extra_findings, None, "")
     # clients side by side: items link to the client page
     for cp in getattr(report, "client_pairs", []):
-        for finding in cp.all_findings():
-            if finding.waived or finding.level.value not in groups:
-                continue
-            loc = finding.elixir or finding.python
-            url = links.elixir(finding.elixir) if finding.elixir else links.python(finding.python)
-            groups[finding.level.value].append(
-                ChecklistItem(
-                    finding, links.client_pages.get(cp.python.path), cp.python.name, loc.file if loc else None, url
-                )
-            )
+        add(cp.all_findings(), links.client_pages.get(cp.python.path), cp.python.name)
     return [(level, items) for level, items in groups.items()]
 
 
