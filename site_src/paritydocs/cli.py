@@ -16,6 +16,7 @@ from typing import Any
 from paritydocs import __version__
 from paritydocs.config import FINDING_LEVELS, Settings, load_settings, read_mkdocs_plugin_options
 from paritydocs.errors import ConfigError, ParitydocsError
+from paritydocs.jsonfile import JsonOutput
 
 EXIT_FINDINGS = 1
 EXIT_USER_ERROR = 2
@@ -33,18 +34,25 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def write_json(data: Any, out: str) -> None:
-    write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", out)
+    """Indented JSON, encoded as it is written (a large report's `parity.json` is never one string)."""
+    write_text(JsonOutput(lambda: data), out)
 
 
-def write_text(text: str, out: str) -> None:
+def write_text(text: str | JsonOutput, out: str) -> None:
     """Write to a file (its folder made), or to stdout for `-`; an unwritable path is one line."""
     if out == "-":
-        sys.stdout.write(text)
+        if isinstance(text, JsonOutput):
+            text.dump(sys.stdout)
+        else:
+            sys.stdout.write(text)
         return
     path = Path(out)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if isinstance(text, JsonOutput):
+            text.write(path)
+        else:
+            path.write_text(text, encoding="utf-8")
     except OSError as err:
         raise ParitydocsError(f"{out}: cannot write it ({err.strerror})") from err
 

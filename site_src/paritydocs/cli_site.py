@@ -13,7 +13,8 @@ from paritydocs.errors import ConfigError, ParitydocsError
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from paritydocs.cli import _settings, _warn
-    from paritydocs.site import JsonOutput, build_site
+    from paritydocs.jsonfile import JsonOutput
+    from paritydocs.site import build_site
 
     settings = _settings(args)
     site = build_site(settings)

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from paritydocs.config import Settings
-from paritydocs.griffe_ext import SharedPackages
 from paritydocs.model import Language, SdkModel
 from paritydocs.parity import ParityReport, run_parity
 from paritydocs.parity.notes import load_notes
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from paritydocs.griffe_ext import SharedPackages
 
 
 @dataclass(slots=True)

@@ -6,7 +6,7 @@ import contextlib
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
@@ -16,13 +16,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from paritydocs.config import Settings, load_settings
 from paritydocs.errors import ConfigError, ParitydocsError, SourceError
+from paritydocs.jsonfile import JsonOutput
 from paritydocs.log import logger
 from paritydocs.modelnames import ModelNameUpdate, apply_updates, compile_updates
 from paritydocs.pipeline import Caches
 from paritydocs.session import ServeSession, quiet_dirty_warning
-
-if TYPE_CHECKING:
-    from paritydocs.site import JsonOutput
 
 CSS_URI = "assets/paritydocs.css"
 NAMESPACE_EXTENSION = "paritydocs.griffe_ext:NamespaceSubpackages"
@@ -232,7 +230,6 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         import filecmp
         import hashlib
 
-        from paritydocs.site import JsonOutput
         from paritydocs.sources import default_cache_dir
 
         assert self.settings is not None

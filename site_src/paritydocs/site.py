@@ -6,39 +6,23 @@ pages to a directory for other builders.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from paritydocs.config import Settings
 from paritydocs.errors import SourceError
-from paritydocs.griffe_ext import SharedPackages
+from paritydocs.jsonfile import JsonOutput
 from paritydocs.model import ExtractionWarning, Language, SdkModel, SourceInfo
 from paritydocs.modelnames import apply_updates, compile_updates
 from paritydocs.pipeline import Caches, build_report, load_elixir, load_python, python_fingerprint
 from paritydocs.render import Page, Renderer
 
+if TYPE_CHECKING:
+    from paritydocs.griffe_ext import SharedPackages
+
 SECTION_ORDER = ("", "Types", "Clients", "Reports", "Sync reports", "Python API")
 ALPHABETICAL_SECTIONS = ("Types", "Clients", "Python API")
-
-
-@dataclass(slots=True)
-class JsonOutput:
-    """A JSON data file written to disk as it is encoded, never held as one string: `parity.json` of a large
-    SDK is tens of megabytes, and encoding it indented in memory took four times that."""
-
-    build: Callable[[], Any]
-    """Makes the JSON value, when the file is written (so it is not kept either)."""
-
-    def write(self, path: Path) -> None:
-        with path.open("w", encoding="utf-8") as fp:
-            json.dump(self.build(), fp, indent=2, ensure_ascii=False)
-            fp.write("\n")
-
-    def text(self) -> str:
-        return json.dumps(self.build(), indent=2, ensure_ascii=False) + "\n"
 
 
 @dataclass(slots=True)
