@@ -237,15 +237,19 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         target = (self.settings.cache_dir or default_cache_dir()) / "pages" / key / path
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, JsonOutput):
+            if isinstance(content, JsonOutput):  # encoded to disk first: compared there, never held as a string
+                target.parent.mkdir(parents=True, exist_ok=True)
                 content.write(temporary)
+                if target.is_file() and filecmp.cmp(temporary, target, shallow=False):
+                    temporary.unlink()
+                else:
+                    os.replace(temporary, target)
             else:
-                temporary.write_bytes(content.encode("utf-8"))
-            if target.is_file() and filecmp.cmp(temporary, target, shallow=False):
-                temporary.unlink()
-            else:
-                os.replace(temporary, target)
+                data = content.encode("utf-8")
+                if not target.is_file() or target.read_bytes() != data:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    temporary.write_bytes(data)
+                    os.replace(temporary, target)
         except OSError:  # a read-only cache: build from memory
             text = content.text() if isinstance(content, JsonOutput) else content
             return File.generated(config, path, content=text)
