@@ -171,15 +171,10 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
     def _keep_between_builds(self, config: Any, python_fingerprint: str) -> None:
         """serve: hand mkdocstrings the SDK and templates it had."""
         assert self.session is not None
-        mkdocstrings = config.plugins.get("mkdocstrings")
-        if mkdocstrings is None or not python_fingerprint or not self.settings or not self.settings.python_api:
+        handler = self._python_handler(config)
+        if handler is None or not python_fingerprint:
             return
-        try:
-            handler = mkdocstrings.handlers.get_handler("python")
-        except Exception as err:  # mkdocstrings reports its own configuration errors when it renders
-            logger.debug("paritydocs: mkdocstrings' Python handler is unavailable: %s", err)
-            return
-        key = python_fingerprint + repr(sorted(mkdocstrings.config.items(), key=str))
+        key = python_fingerprint + repr(sorted(config.plugins["mkdocstrings"].config.items(), key=str))
         self.session.share_griffe(handler, key)
         env = getattr(handler, "env", None)
         if env is not None:
@@ -255,19 +250,23 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             return File.generated(config, path, content=text)
         return File.generated(config, path, abs_src_path=str(target))
 
+    def _python_handler(self, config: Any) -> Any:
+        """mkdocstrings' Python handler, when the Python API section is on; else None."""
+        mkdocstrings = config.plugins.get("mkdocstrings")
+        if mkdocstrings is None or self.settings is None or not self.settings.python_api:
+            return None
+        try:
+            return mkdocstrings.handlers.get_handler("python")
+        except Exception as err:  # mkdocstrings reports its own configuration errors when it renders
+            logger.debug("paritydocs: mkdocstrings' Python handler is unavailable: %s", err)
+            return None
+
     def _mkdocstrings_packages(self, config: Any) -> Any:
         """The SDK's packages as mkdocstrings' Python handler loads them, so the build reads them once."""
         from paritydocs.griffe_ext import mkdocstrings_packages
 
-        assert self.settings is not None
-        mkdocstrings = config.plugins.get("mkdocstrings")
-        if not self.settings.python_api or mkdocstrings is None:
-            return None
-        try:
-            handler = mkdocstrings.handlers.get_handler("python")
-        except Exception:  # a broken mkdocstrings setup is reported by mkdocstrings when it renders
-            return None
-        return mkdocstrings_packages(handler)
+        handler = self._python_handler(config)
+        return mkdocstrings_packages(handler) if handler is not None else None
 
     def _configure_mkdocstrings(self, config: Any) -> None:
         """Point mkdocstrings' Python handler at the resolved Python tree, so `:::` blocks find the SDK."""
