@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
+
 import markdown
 import pytest
 
@@ -166,3 +169,37 @@ def test_broken_custom_template_is_one_line_error(tmp_path):
     with pytest.raises(ConfigError) as err:
         Renderer(settings).pages(report)
     assert "checklist.md.jinja:1" in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "[x](onmouseover=alert(1)//) tail",
+        "`a` *b* _c_ [y](#z) ![i](https://t.example/p.png) \"q\" 's' | p <b>x</b> {{ 7*7 }} a\\*b",
+        "<https://auto.example> x=y ~~s~~ ^^i^^",
+    ],
+)
+def test_badge_tooltips_stay_plain_text(doc):
+    settings, report = _report(doc)
+    page = next(p for p in Renderer(settings).pages(report) if p.path == "types/Thing.md").content
+    out = html(page)
+    assert live_markup(out) == []
+
+    class Titles(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.titles: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                if name == "title" and value and "documented in Python" in value:
+                    self.titles.append(value)
+            if tag == "span" and dict(attrs).get("class", "").startswith("pd-badge"):
+                assert set(dict(attrs)) == {"class", "title"}, attrs
+
+    titles = Titles()
+    titles.feed(out)
+    # the whole message, as plain text: the quoted docstring survives with its punctuation, no markup
+    (message,) = [f.message for f in report.all_findings() if f.kind.value == "doc_missing_in_elixir"]
+    assert message.startswith("`size` is documented in Python (“") and len(message) > 60
+    assert titles.titles == [re.sub(r"`([^`]*)`", r"\1", message)]

@@ -110,8 +110,8 @@ def test_two_builds_are_byte_identical(tmp_path, demo_site):
 
 
 HOSTILE = (
-    '<script>alert(1)</script> <img src=x onerror="alert(2)"> [x](javascript:alert(3)) {{ 7*7 }} '
-    "| pipe `tick` ![t](https://tracker.example/p.png) \u202eoverride"
+    '[hover](onmouseover=alert(4)//) <script>alert(1)</script> <img src=x onerror="alert(2)"> '
+    "[x](javascript:alert(3)) {{ 7*7 }} | pipe `tick` ![t](https://tracker.example/p.png) \u202eoverride"
 )
 
 

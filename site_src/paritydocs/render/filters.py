@@ -158,6 +158,24 @@ def do_text(text: Any) -> Markup:
     return Markup(_escape_inline(strip_controls(" ".join(str(text).split()))).replace("|", "&#124;"))
 
 
+# characters Python-Markdown's inline patterns act on, even inside a raw HTML tag's attribute value
+_ATTR_ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'`*_[]()!\\{}|~=^:"}
+
+
+def do_attr(text: Any) -> Markup:
+    """Plain text for an HTML attribute value (a tooltip) inside a Markdown page.
+
+    Markdown's inline patterns run over raw HTML too: a code span, emphasis or link in a message would turn
+    into tags inside the attribute, and the quotes of a generated `<a href="…">` would end it early. So code
+    spans lose their backticks and every character an inline pattern could act on is written as an entity.
+    """
+    if text is None:
+        return Markup("")
+    value = strip_controls(" ".join(str(text).split()))
+    value = _INLINE_CODE.sub(lambda m: m.group(2).strip(), value)
+    return Markup("".join(_ATTR_ENTITIES.get(c, c) for c in value))
+
+
 def do_message(text: str, updates: Iterable[ModelNameUpdate] = ()) -> Markup:
     """A finding message: keeps its backtick code spans, escapes the rest."""
     return do_cell(text, ())
@@ -203,6 +221,7 @@ FILTERS = {
     "code": do_code,
     "text": do_text,
     "message": do_message,
+    "attr": do_attr,
     "value": do_default,
     "first_line": do_first_line,
     "pct": do_pct,
