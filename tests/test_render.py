@@ -11,10 +11,10 @@ import pytest
 from html_checks import live_markup
 from paritydocs.config import load_settings
 from paritydocs.errors import ConfigError
-from paritydocs.model import Default, FieldDef, Language, SdkModel, SourceInfo, TypeDef, TypeKind
+from paritydocs.model import Default, FieldDef, Language, Location, SdkModel, SourceInfo, TypeDef, TypeKind
 from paritydocs.modelnames import compile_updates
 from paritydocs.parity import run_parity
-from paritydocs.render import Renderer
+from paritydocs.render import Links, Renderer
 from paritydocs.render.filters import do_cell, do_code, do_doc, do_fence, sanitize_markdown
 
 EXTENSIONS = ["tables", "admonition", "md_in_html", "attr_list", "pymdownx.details", "pymdownx.superfences"]
@@ -203,3 +203,23 @@ def test_badge_tooltips_stay_plain_text(doc):
     (message,) = [f.message for f in report.all_findings() if f.kind.value == "doc_missing_in_elixir"]
     assert message.startswith("`size` is documented in Python (“") and len(message) > 60
     assert titles.titles == [re.sub(r"`([^`]*)`", r"\1", message)]
+
+
+def test_source_links_survive_odd_file_names():
+    settings = load_settings(
+        {
+            "python": "p",
+            "elixir": "e",
+            "python_api": False,
+            "elixir_repo": {"url": "https://github.com/acme/port", "ref": "v1.0"},
+            "hexdocs": "port",
+        },
+        environ={},
+    )
+    links = Links(settings)
+    url = links.elixir(Location("lib/odd dir/thing (copy).ex", 3))
+    assert url == "https://github.com/acme/port/blob/v1.0/lib/odd%20dir/thing%20%28copy%29.ex#L3"
+    out = html(f"[x]({url})")
+    assert f'href="{url}"' in out
+    assert links.hexdocs("Acme.Thing", "new/1") == "https://hexdocs.pm/port/Acme.Thing.html#new/1"
+    assert links.hexdocs("Acme.Thing", "valid?/1").endswith("#valid?/1")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
@@ -95,7 +96,8 @@ class Links:
         file = loc.file if loc.file.startswith(repo.prefix) else repo.prefix + loc.file
         base = repo.url.rstrip("/")
         anchor = f"#L{loc.line}" if loc.line else ""
-        return f"{base}/blob/{ref or repo.ref}/{file}{anchor}"
+        # a path is SDK data: a space or parenthesis in a file name must not end the Markdown link
+        return f"{base}/blob/{quote(ref or repo.ref, safe='')}/{quote(file)}{anchor}"
 
     def python(self, loc: Location | None) -> str | None:
         return self._blob(self.settings.python_repo, self.python_ref, loc)
@@ -107,7 +109,7 @@ class Links:
         if not self.settings.hexdocs:
             return None
         anchor = f"#{function}" if function else ""
-        return f"https://hexdocs.pm/{self.settings.hexdocs}/{module}.html{anchor}"
+        return f"https://hexdocs.pm/{quote(self.settings.hexdocs)}/{quote(module)}.html{quote(anchor, safe='#/?!')}"
 
 
 def _unique_slugs(names: list[tuple[str, str]]) -> dict[str, str]:
