@@ -158,8 +158,9 @@ def do_text(text: Any) -> Markup:
     return Markup(_escape_inline(strip_controls(" ".join(str(text).split()))).replace("|", "&#124;"))
 
 
-# characters Python-Markdown's inline patterns act on, even inside a raw HTML tag's attribute value
-_ATTR_ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'`*_[]()!\\{}|~=^:"}
+# what may stay as written in an attribute value: Python-Markdown's inline patterns, and those of any
+# extension a site enables (keys `++`, emoji `:`, magiclink `@`, critic `{`), act on the rest
+_ATTR_PLAIN = re.compile(r"[\w .,;?/-]|[^\x00-\x7f]")
 
 
 def do_attr(text: Any) -> Markup:
@@ -167,13 +168,14 @@ def do_attr(text: Any) -> Markup:
 
     Markdown's inline patterns run over raw HTML too: a code span, emphasis or link in a message would turn
     into tags inside the attribute, and the quotes of a generated `<a href="…">` would end it early. So code
-    spans lose their backticks and every character an inline pattern could act on is written as an entity.
+    spans lose their backticks and every ASCII character but letters, digits, space and `.,;?/-` is written as
+    an entity (`_` included: an extension could treat it as emphasis before the tag is set aside).
     """
     if text is None:
         return Markup("")
     value = strip_controls(" ".join(str(text).split()))
     value = _INLINE_CODE.sub(lambda m: m.group(2).strip(), value)
-    return Markup("".join(_ATTR_ENTITIES.get(c, c) for c in value))
+    return Markup("".join(c if c != "_" and _ATTR_PLAIN.match(c) else f"&#{ord(c)};" for c in value))
 
 
 def do_message(text: str, updates: Iterable[ModelNameUpdate] = ()) -> Markup:
