@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import markdown
@@ -15,7 +16,7 @@ from paritydocs.model import Default, FieldDef, Language, Location, SdkModel, So
 from paritydocs.modelnames import compile_updates
 from paritydocs.parity import run_parity
 from paritydocs.render import Links, Renderer
-from paritydocs.render.filters import do_cell, do_code, do_doc, do_fence, sanitize_markdown
+from paritydocs.render.filters import do_cell, do_code, do_doc, do_fence, do_text, sanitize_markdown
 
 EXTENSIONS = ["tables", "admonition", "md_in_html", "attr_list", "pymdownx.details", "pymdownx.superfences"]
 # inline extensions a Material site often adds: each acts on more characters
@@ -236,3 +237,20 @@ def test_source_links_survive_odd_file_names():
     assert f'href="{url}"' in out
     assert links.hexdocs("Acme.Thing", "new/1") == "https://hexdocs.pm/port/Acme.Thing.html#new/1"
     assert links.hexdocs("Acme.Thing", "valid?/1").endswith("#valid?/1")
+
+
+def test_extension_block_syntax_in_docstrings_stays_text(tmp_path):
+    """Block syntax of extensions a site may enable: include a file, add a tag, collect an object."""
+    (tmp_path / "secret.txt").write_text("SECRET=hunter2\n")
+    doc = (
+        "::: orbit.nothing_here\n\n/// html | script\nalert(1)\n///\n\n*[HTML]: Hyper\n\nHTML here.\n\n"
+        '    --8<-- "secret.txt"\n\n```\n--8<-- "secret.txt"\n```\n\n--8<--\nsecret.txt\n--8<--\n'
+    )
+    extensions = ["abbr", "pymdownx.blocks.html", "pymdownx.snippets", "pymdownx.superfences"]
+    config = {"pymdownx.snippets": {"base_path": [str(tmp_path)]}}
+    for source in (str(do_doc(doc)), str(do_fence('--8<-- "secret.txt"')), "- " + str(do_text("/// html | b"))):
+        assert not [line for line in source.split("\n") if line.lstrip("- ").startswith((":::", "///", "*["))]
+        out = markdown.markdown(source, extensions=extensions, extension_configs=config)
+        assert "hunter2" not in out and "<script" not in out and "<abbr" not in out and "<b>" not in out, out
+    shown = unescape(markdown.markdown(str(do_doc(doc)), extensions=extensions, extension_configs=config))
+    assert "::: orbit.nothing_here" in shown and '--8<-- "secret.txt"' in shown and "/// html | script" in shown

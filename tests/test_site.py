@@ -118,12 +118,20 @@ HOSTILE = (
 def test_hostile_sdk_text_comes_out_inert(tmp_path):
     demo = copy_demo(tmp_path)
     model = demo / "python" / "src" / "orbit" / "types" / "job_info.py"
-    model.write_text(model.read_text().replace('"""Unique identifier of the job."""', repr(HOSTILE)))
+    model.write_text(
+        model.read_text()
+        .replace('"""Unique identifier of the job."""', repr(HOSTILE))
+        # mkdocstrings' block syntax in a class docstring: collecting a missing object would abort the build
+        .replace(
+            '"""Status of a submitted job."""', '"""Status of a submitted job.\n\n    ::: orbit.nothing_here\n    """'
+        )
+    )
     module = demo / "elixir" / "lib" / "orbit" / "types" / "node_info.ex"
     module.write_text(module.read_text().replace("A machine a job runs on.", HOSTILE.replace('"', "'")))
     site = build_site(demo / "mkdocs.yml", tmp_path / "site")
     shown = unescape(article((site / "types/JobInfo/index.html").read_text()))
     assert "{{ 7*7 }} | pipe" in shown and "<script>alert(1)</script>" in shown  # as text
+    assert "::: orbit.nothing_here" in shown
     for page in ("types/JobInfo", "types/NodeInfo", "checklist", "unmatched", "api/orbit.types.JobInfo"):
         html = article((site / page / "index.html").read_text()) if page != "index" else ""
         assert live_markup(html) == [], page

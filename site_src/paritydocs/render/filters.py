@@ -5,6 +5,8 @@ template expression (`{`, `}`) is written as an entity; link targets with a sche
 mailto are dropped; images become links (viewing a page loads nothing from a host the SDK names); headings
 are demoted to bold lines so a docstring cannot restructure the page.
 Code spans and fenced/indented code blocks are left as written: Markdown already shows them literally.
+Block syntax of extensions a site may enable is broken where a line starts: mkdocstrings' `::: path`,
+pymdownx.blocks' `///`, abbreviation definitions, and pymdownx.snippets' `--8<--`, which acts even in code.
 """
 
 from __future__ import annotations
@@ -25,6 +27,13 @@ _LINK_TARGET = re.compile(r"(\]\()\s*<?([^)\s>]*)>?((?:\s+\"[^\"]*\")?\))")
 _REF_DEF = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)(\S+)(.*)$")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-{2,})\s*$")
+# block syntax of extensions a site may enable, where a line (or list item) starts: mkdocstrings' `::: path`
+# (renders, or fails to collect, any object: the build aborts), pymdownx.blocks' `/// html | script`,
+# abbreviation definitions `*[X]: …` (rewrite the whole page)
+_BLOCK_MARKER = re.compile(r"(^|[ \t])(?:(:)(?=::)|(/)(?=//)|(\*)(?=\[[^\]]*\]:))", re.M)
+# pymdownx.snippets' `--8<-- "file"` includes a file from the build machine; it acts before code blocks are
+# set aside, so in code a marker line gets a trailing space, which its pattern does not accept
+_SNIPPET = re.compile(r"^[ \t]*;*-+8<-+")
 
 
 def strip_controls(text: str) -> str:
@@ -47,6 +56,7 @@ def _escape_prose(text: str) -> str:
     """Escape one run of prose (no code inside)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("{", "&#123;").replace("}", "&#125;")
+    text = _BLOCK_MARKER.sub(lambda m: m.group(1) + f"&#{ord(m.group(0)[len(m.group(1))])};", text)
     # an image would load from wherever the SDK text points when the page is viewed: show it as a link
     text = text.replace("![", "[")
     text = _LINK_TARGET.sub(lambda m: m.group(1) + _safe_url(m.group(2)) + m.group(3), text)
@@ -65,6 +75,11 @@ def _escape_inline(text: str) -> str:
     return "".join(out)
 
 
+def _code_line(line: str) -> str:
+    """A line of a code block, as written, unless it is a snippet marker (see `_SNIPPET`)."""
+    return line + " " if _SNIPPET.match(line) else line
+
+
 def sanitize_markdown(text: str | None) -> str:
     """Docstring/moduledoc Markdown made inert: no raw HTML, no unsafe links, no headings, no attr lists."""
     if not text:
@@ -75,7 +90,7 @@ def sanitize_markdown(text: str | None) -> str:
     previous_blank = True
     for line in lines:
         if fence is not None:
-            out.append(line)
+            out.append(_code_line(line))
             if line.strip().startswith(fence):
                 fence = None
             continue
@@ -87,7 +102,7 @@ def sanitize_markdown(text: str | None) -> str:
             out.append(f"{opening.group(1)}{fence}{info}")
             continue
         if line.startswith(("    ", "\t")) and (previous_blank or (out and out[-1].startswith(("    ", "\t")))):
-            out.append(line)  # indented code block (iex> examples)
+            out.append(_code_line(line))  # indented code block (iex> examples)
             previous_blank = False
             continue
         heading = _HEADING.match(line)
@@ -234,7 +249,7 @@ FILTERS = {
 
 def do_fence(text: str, language: str = "") -> Markup:
     """A fenced code block whose fence is longer than any backtick run inside."""
-    body = strip_controls(text)
+    body = "\n".join(_code_line(line) for line in strip_controls(text).split("\n"))
     longest = max((len(m) for m in re.findall(r"`{3,}", body)), default=0)
     fence = "`" * max(3, longest + 1)
     info = re.sub(r"[^\w+-]", "", language)
