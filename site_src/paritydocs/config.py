@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from paritydocs.errors import ConfigError
 
@@ -79,9 +80,13 @@ class RepoLink:
     ref: str
     prefix: str = ""
 
-    def blob(self, file: str, line: int | None = None) -> str:
+    def blob(self, file: str, line: int | None = None, *, ref: str | None = None, prefixed: bool = True) -> str:
+        """The URL of `file` (relative to the SDK's root, or to the repository when not `prefixed`) at `ref`
+        (default: the configured one). Quoted: a space or parenthesis in a path must not end a Markdown link."""
+        if prefixed and not file.startswith(self.prefix):
+            file = self.prefix + file
         anchor = f"#L{line}" if line else ""
-        return f"{self.url.rstrip('/')}/blob/{self.ref}/{self.prefix}{file}{anchor}"
+        return f"{self.url.rstrip('/')}/blob/{quote(ref or self.ref)}/{quote(file)}{anchor}"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -507,10 +507,7 @@ class SyncLinks:
     def _blob(repo: RepoLink | None, ref: str | None, file: str | None, line: int | None, prefix: bool) -> str | None:
         if repo is None or ref is None or not file:
             return None
-        if prefix and repo.prefix and not file.startswith(repo.prefix):
-            file = repo.prefix + file
-        anchor = f"#L{line}" if line else ""
-        return f"{repo.url.rstrip('/')}/blob/{ref}/{file}{anchor}"
+        return repo.blob(file, line, ref=ref, prefixed=prefix)
 
     def python_old(self, file: str | None, line: int | None = None) -> str | None:
         return self._blob(self.python_repo, self.old_ref, file, line, self.old_prefix)

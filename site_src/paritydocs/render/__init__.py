@@ -93,11 +93,7 @@ class Links:
     def _blob(self, repo: RepoLink | None, ref: str | None, loc: Location | None) -> str | None:
         if repo is None or loc is None or not loc.file:
             return None
-        file = loc.file if loc.file.startswith(repo.prefix) else repo.prefix + loc.file
-        base = repo.url.rstrip("/")
-        anchor = f"#L{loc.line}" if loc.line else ""
-        # a path is SDK data: a space or parenthesis in a file name must not end the Markdown link
-        return f"{base}/blob/{quote(ref or repo.ref, safe='')}/{quote(file)}{anchor}"
+        return repo.blob(loc.file, loc.line, ref=ref)
 
     def python(self, loc: Location | None) -> str | None:
         return self._blob(self.settings.python_repo, self.python_ref, loc)
