@@ -73,3 +73,64 @@ def test_two_builds_at_once_on_one_cache(tmp_path):
         assert (tmp_path / "site0" / page).read_bytes() == (tmp_path / "site1" / page).read_bytes()
     leftovers = [p for p in Path(tmp_path / "cache").rglob("*.tmp")]
     assert leftovers == []
+
+
+# Text the Markdown filters read differently from Python-Markdown: an escaped backtick, a code span that wraps,
+# a loose closing fence, an image behind "!!", a link whose title is in single quotes. The HTML of every
+# generated page is cleaned after Markdown (htmlsafe), so none of it may come out live.
+PARSER_DIFFERENTIALS = [
+    "Escaped \\\\`<img src=x onerror=alert(1)>\\\\` tick.",
+    "Wrapped `span\\ncontinues` <img src=x onerror=alert(2)> `end`.",
+    "~~~\\n<img src=x onerror=alert(3)>\\n~~~ x",
+    "Double !![i](https://tracker.example/p.png) bang.",
+    "Titled [t](javascript:alert(4) 'x') link.",
+    "- item\\n\\n    <svg onload=alert(5)></svg>",
+]
+
+
+def test_markdown_parser_differentials_come_out_inert(tmp_path):
+    demo = copy_demo(tmp_path)
+    model = demo / "python" / "src" / "orbit" / "types" / "job_info.py"
+    text = model.read_text()
+    for doc in ('"""Unique identifier of the job."""', '"""Where the job is in its life cycle."""'):
+        assert doc in text
+    text = text.replace('"""Unique identifier of the job."""', '"""' + " ".join(PARSER_DIFFERENTIALS[:3]) + '"""')
+    text = text.replace('"""Status of a submitted job."""', '"""' + "\\n\\n".join(PARSER_DIFFERENTIALS) + '"""')
+    model.write_text(text)
+    module = demo / "elixir" / "lib" / "orbit" / "types" / "node_info.ex"
+    module.write_text(module.read_text().replace("A machine a job runs on.", "\n\n".join(PARSER_DIFFERENTIALS)))
+    site = build_site(demo / "mkdocs.yml", tmp_path / "site")
+    for page in ("types/JobInfo", "types/NodeInfo", "checklist", "api/orbit.types.JobInfo"):
+        html = article((site / page / "index.html").read_text())
+        assert live_markup(html) == [], page
+        assert "<img" not in html and "<svg" not in html and "tracker.example/p.png" not in html.split("href=")[0]
+        # assert "alert(2)" in html  # shown as text, not dropped
+
+
+def test_clean_html_keeps_what_markdown_and_the_plugins_write():
+    from paritydocs.htmlsafe import clean_html
+
+    kept = [
+        '<h2 id="fields">Fields<a class="headerlink" href="#fields" title="Permanent link">¶</a></h2>',
+        '<autoref identifier="orbit.types.JobInfo" optional hover>JobInfo</autoref>',
+        '<label class="task-list-control"><input type="checkbox" disabled checked>',
+        '<th style="text-align: left;">Python field</th>',
+        '<span class="pd-bar" role="img" aria-label="40%"><span style="width: 40%"></span></span>',
+        '<div class="language-elixir highlight"><pre><span></span><code><span class="kd">defmodule</span>',
+        '<details class="warning"><summary>x</summary><p>y</p></details>',
+        '<a href="https://github.com/acme/port/blob/v1/lib/x.ex#L3">x.ex</a> <a href="../x/#f-a">a</a>',
+    ]
+    cleaned = clean_html("<table><thead><tr>" + "".join(kept) + "</tr></thead></table>")
+    for fragment in ("identifier=", "optional", 'type="checkbox"', "checked", "text-align", "width:", "kd"):
+        assert fragment in cleaned, fragment
+    for fragment in ('class="headerlink"', 'id="fields"', "<details", "<summary>", "blob/v1/lib/x.ex#L3", "../x/#f-a"):
+        assert fragment in cleaned, fragment
+    dropped = clean_html(
+        '<img src="https://t.example/p.png"><a href="javascript:alert(1)">j</a><span onclick="x()">s</span>'
+        '<input type="text"><svg onload="x()"></svg><script>alert(1)</script><iframe src="https://e.example"></iframe>'
+        '<span style="background: url(https://t.example/x)">b</span><form action="https://e.example"></form>'
+    )
+    assert live_markup(dropped) == []
+    for fragment in ("<img", "javascript:", "onclick", 'type="text"', "<svg", "<script", "alert(1)", "<iframe"):
+        assert fragment not in dropped, fragment
+    assert "background" not in dropped and "<form" not in dropped

@@ -73,6 +73,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.caches: Caches | None = None
         self.updates: tuple[ModelNameUpdate, ...] = ()
         self.keep_names: set[str] = set()
+        self.generated: set[str] = set()
+        """Pages this build generated: their HTML is cleaned (`htmlsafe`)."""
         self.autorefs = False
         self.watch_paths: list[str] = []
         self.session: ServeSession | None = None
@@ -140,6 +142,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
                 logger.warning("%s", warning)
         self.watch_paths = site.watch_paths
         self.keep_names = set()
+        self.generated = set()
         user_pages = [f.src_uri for f in files.documentation_pages()]
         for page in site.pages:
             existing = files.get_file_from_path(page.path)
@@ -153,6 +156,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(self._page_file(config, page.path, page.content))
+            self.generated.add(page.path)
             if page.keep_model_names:
                 self.keep_names.add(page.path)
         # parity.json, llms.txt, sync-*.json: files MkDocs copies, so no copy of them is held through the build
@@ -201,6 +205,10 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         return env
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        if page.file.src_uri in self.generated:
+            from paritydocs.htmlsafe import clean_html
+
+            html = clean_html(html)
         if self.session is not None:
             self.session.page_rendered(page)
         return html
