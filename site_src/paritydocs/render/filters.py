@@ -1,12 +1,18 @@
 """Jinja filters: pure functions from SDK data to safe Markdown. Registered in one place (`FILTERS`).
 
-SDK text is data. Outside code, every character that could start HTML (`<`, `&`), an attribute list or a
-template expression (`{`, `}`) is written as an entity; link targets with a scheme other than http(s) or
-mailto are dropped; images become links (viewing a page loads nothing from a host the SDK names); headings
-are demoted to bold lines so a docstring cannot restructure the page.
-Code spans and fenced/indented code blocks are left as written: Markdown already shows them literally.
-Block syntax of extensions a site may enable is broken where a line starts: mkdocstrings' `::: path`,
-pymdownx.blocks' `///`, abbreviation definitions, and pymdownx.snippets' `--8<--`, which acts even in code.
+SDK text is data. A filter does not leave SDK text for Markdown to interpret where Markdown could read it
+differently from the filter: it decides the structure itself and writes it so that there is one reading.
+- Code blocks (fenced or indented) are written again as fences of our own, at the start of a line, longer than
+  any backtick run inside; a code span is kept as backticks when its text is plain, else written as `<code>`
+  with its text as entities.
+- Links to http(s), mailto or an anchor are written as `<a href>` (images too: viewing a page loads nothing from a
+  host the SDK names); every other bracket is an entity, so no other link, reference or image can form.
+- Outside code, `<`, `&`, `>`, `{`, `}`, stray backticks and brackets are entities: no raw HTML, attribute list
+  or template expression. Headings are demoted to bold lines so a docstring cannot restructure the page.
+- Block syntax of extensions a site may enable is broken where a line starts: mkdocstrings' `::: path`,
+  pymdownx.blocks' `///`, and pymdownx.snippets' `--8<--`, which acts even in code.
+Emphasis and lists are left to Markdown: they only ever produce tags without attributes.
+In a MkDocs build the plugin also cleans the HTML of every generated page (`htmlsafe`), whatever Markdown made.
 """
 
 from __future__ import annotations
@@ -19,21 +25,31 @@ from markupsafe import Markup
 
 from paritydocs.modelnames import ModelNameUpdate, apply_updates
 
-_SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_FENCE = re.compile(r"^(\s{0,3})(`{3,}|~{3,})")
+_FENCE_OPEN = re.compile(r"^([ \t]*)(`{3,}|~{3,})(.*)$")
 _INLINE_CODE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
-_LINK_TARGET = re.compile(r"(\]\()\s*<?([^)\s>]*)>?((?:\s+\"[^\"]*\")?\))")
-_REF_DEF = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)(\S+)(.*)$")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-{2,})\s*$")
+_INDENTED = re.compile(r"^(?: {4}|\t)")
+# a link or image whose target is safe and plain; anything else in brackets stays text
+_LINK = re.compile(
+    r"!?\[([^\[\]\n]{1,1000})\]\(\s*<?((?:https?://|mailto:|#)[^\s<>()\"'`\\\[\]{}|]*)>?"
+    r"(?:\s+\"[^\"\n]*\")?\s*\)",
+    re.I,
+)
 # block syntax of extensions a site may enable, where a line (or list item) starts: mkdocstrings' `::: path`
-# (renders, or fails to collect, any object: the build aborts), pymdownx.blocks' `/// html | script`,
-# abbreviation definitions `*[X]: …` (rewrite the whole page)
-_BLOCK_MARKER = re.compile(r"(^|[ \t])(?:(:)(?=::)|(/)(?=//)|(\*)(?=\[[^\]]*\]:))", re.M)
+# (renders, or fails to collect, any object: the build aborts), pymdownx.blocks' `/// html | script`
+_BLOCK_MARKER = re.compile(r"(^|[ \t])(?:(:)(?=::)|(/)(?=//))", re.M)
 # pymdownx.snippets' `--8<-- "file"` includes a file from the build machine; it acts before code blocks are
 # set aside, so in code a marker line gets a trailing space, which its pattern does not accept
 _SNIPPET = re.compile(r"^[ \t]*;*-+8<-+")
+# a code span's text that Markdown shows as written even if it paired the backticks differently
+_PLAIN_CODE = re.compile(r"[^<>&`\\|\[\]{}\n]*")
+# what stays as written in text that must be inert wherever it lands (code as entities, attribute values)
+_ATTR_PLAIN = re.compile(r"[\w .,;?/-]|[^\x00-\x7f]")
+_PROSE_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "`": "&#96;", "[": "&#91;", "]": "&#93;",
+                                  "{": "&#123;", "}": "&#125;"})  # fmt: skip
+_HOLD = re.compile("\x02(\\d+)\x03")
 
 
 def strip_controls(text: str) -> str:
@@ -41,38 +57,69 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def _safe_url(url: str) -> str:
-    lowered = url.strip().lower()
-    if not lowered or lowered.startswith(_SAFE_SCHEMES) or lowered.startswith("#"):
-        return url
-    if re.match(r"^[a-z][a-z0-9+.\-]*:", lowered):
-        return "#"  # javascript:, data:, vbscript: …
-    if lowered.startswith("//"):
-        return "#"  # protocol-relative: a third-party host
-    return url
+def _entities(text: str) -> str:
+    """Every ASCII character but letters, digits, space and `.,;?/-` as an entity: inert in any Markdown context."""
+    return "".join(c if c != "_" and _ATTR_PLAIN.match(c) else f"&#{ord(c)};" for c in text)
 
 
-def _escape_prose(text: str) -> str:
-    """Escape one run of prose (no code inside)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("{", "&#123;").replace("}", "&#125;")
-    text = _BLOCK_MARKER.sub(lambda m: m.group(1) + f"&#{ord(m.group(0)[len(m.group(1))])};", text)
-    # an image would load from wherever the SDK text points when the page is viewed: show it as a link
-    text = text.replace("![", "[")
-    text = _LINK_TARGET.sub(lambda m: m.group(1) + _safe_url(m.group(2)) + m.group(3), text)
-    return text
+def _code_span(code: str, cell: bool) -> str:
+    code = " ".join(code.split())
+    if not code:
+        return ""
+    if _PLAIN_CODE.fullmatch(code):
+        return f"`{code}`"
+    return f"<code>{_entities(code)}</code>"
 
 
-def _escape_inline(text: str) -> str:
-    """Escape a line of prose, keeping inline code spans as they are."""
+def _code_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, code) of each code span: backtick runs of equal length, the opening one not escaped."""
+    spans: list[tuple[int, int, str]] = []
+    pos = 0
+    while (start := text.find("`", pos)) != -1:
+        run = len(text[start:]) - len(text[start:].lstrip("`"))
+        backslashes = len(text[:start]) - len(text[:start].rstrip("\\"))
+        if backslashes % 2:  # an escaped backtick: a literal one
+            pos = start + 1
+            continue
+        close = re.compile(r"(?<!`)" + "`" * run + r"(?!`)").search(text, start + run)
+        if close is None:
+            pos = start + run
+            continue
+        spans.append((start, close.end(), text[start + run : close.start()]))
+        pos = close.end()
+    return spans
+
+
+def _inline(text: str, *, cell: bool = False) -> str:
+    """One paragraph (or cell, or name) of SDK prose as inert Markdown: see the module docstring."""
+    held: list[str] = []
+
+    def hold(markup: str) -> str:
+        held.append(markup)
+        return f"\x02{len(held) - 1}\x03"
+
     out: list[str] = []
     pos = 0
-    for match in _INLINE_CODE.finditer(text):
-        out.append(_escape_prose(text[pos : match.start()]))
-        out.append(match.group(0))
-        pos = match.end()
-    out.append(_escape_prose(text[pos:]))
-    return "".join(out)
+    for start, end, code in _code_spans(text):
+        out.append(text[pos:start])
+        out.append(hold(_code_span(code, cell)))
+        pos = end
+    out.append(text[pos:])
+    text = "".join(out)
+
+    def link(match: re.Match[str]) -> str:
+        label = _HOLD.sub(lambda m: held[int(m.group(1))], match.group(1).translate(_PROSE_ENTITIES))
+        url = match.group(2).replace("&", "&amp;").replace('"', "&quot;")
+        return hold(f'<a href="{url}">{label.strip() or url}</a>')
+
+    text = _LINK.sub(link, text)
+    text = text.translate(_PROSE_ENTITIES)
+    if cell:
+        text = text.replace("|", "&#124;")
+    text = _BLOCK_MARKER.sub(lambda m: m.group(1) + f"&#{ord(m.group(0)[len(m.group(1))])};", text)
+    # a backslash before a held span would escape its first character
+    text = re.sub(r"\\(?=\x02)", "&#92;", text)
+    return _HOLD.sub(lambda m: held[int(m.group(1))], text)
 
 
 def _code_line(line: str) -> str:
@@ -80,50 +127,91 @@ def _code_line(line: str) -> str:
     return line + " " if _SNIPPET.match(line) else line
 
 
+def _dedent(lines: list[str], width: int) -> list[str]:
+    return [line[width:] if line[:width].strip() == "" else line.lstrip() for line in lines]
+
+
+def _blocks(text: str) -> list[tuple[str, list[str], str]]:
+    """(kind, lines, info) of a docstring: `code` (a fenced or indented block), `heading`, `prose` (a run of
+    lines between blank lines) and `blank`."""
+    lines = strip_controls(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks: list[tuple[str, list[str], str]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        opening = _FENCE_OPEN.match(line)
+        if opening:
+            indent, fence, info = len(opening.group(1)), opening.group(2), opening.group(3)
+            closing = re.compile(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
+            j = i + 1
+            while j < len(lines) and not closing.match(lines[j]):
+                j += 1
+            blocks.append(("code", _dedent(lines[i + 1 : j], indent), info))
+            i = j + 1
+            continue
+        if _INDENTED.match(line) and (not blocks or blocks[-1][0] in ("blank", "code", "heading")):
+            j = i
+            while j < len(lines) and (_INDENTED.match(lines[j]) or not lines[j].strip()):
+                j += 1
+            body = lines[i:j]
+            while body and not body[-1].strip():
+                body.pop()
+            blocks.append(("code", _dedent(body, 4 if body[0].startswith(" ") else 1), ""))
+            i += len(body)
+            continue
+        if not line.strip():
+            if not blocks or blocks[-1][0] != "blank":
+                blocks.append(("blank", [], ""))
+            i += 1
+            continue
+        if _HEADING.match(line):
+            blocks.append(("heading", [line], ""))
+            i += 1
+            continue
+        if _SETEXT.match(line) and blocks and blocks[-1][0] == "prose":
+            last = blocks[-1][1].pop()
+            if not blocks[-1][1]:
+                blocks.pop()
+            blocks.append(("heading", [last], ""))
+            i += 1
+            continue
+        if blocks and blocks[-1][0] == "prose":
+            blocks[-1][1].append(line)
+        else:
+            blocks.append(("prose", [line], ""))
+        i += 1
+    return blocks
+
+
+def do_fence(text: str, language: str = "") -> Markup:
+    """A fenced code block whose fence is longer than any backtick run inside."""
+    body = "\n".join(_code_line(line) for line in strip_controls(text).split("\n"))
+    longest = max((len(m) for m in re.findall(r"`{3,}", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    info = re.sub(r"[^\w+-]", "", language)
+    return Markup(f"{fence}{info}\n{body}\n{fence}")
+
+
 def sanitize_markdown(text: str | None) -> str:
-    """Docstring/moduledoc Markdown made inert: no raw HTML, no unsafe links, no headings, no attr lists."""
+    """Docstring/moduledoc Markdown made inert: see the module docstring."""
     if not text:
         return ""
-    lines = strip_controls(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out: list[str] = []
-    fence: str | None = None
-    previous_blank = True
-    for line in lines:
-        if fence is not None:
-            out.append(_code_line(line))
-            if line.strip().startswith(fence):
-                fence = None
-            continue
-        opening = _FENCE.match(line)
-        if opening:
-            fence = opening.group(2)[0] * len(opening.group(2))
-            # keep the info string harmless: it becomes a class name
-            info = re.sub(r"[^\w+\-.]", "", line.strip()[len(fence) :])
-            out.append(f"{opening.group(1)}{fence}{info}")
-            continue
-        if line.startswith(("    ", "\t")) and (previous_blank or (out and out[-1].startswith(("    ", "\t")))):
-            out.append(_code_line(line))  # indented code block (iex> examples)
-            previous_blank = False
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            out.append(f"**{_escape_inline(heading.group(2))}**")
+    for kind, lines, info in _blocks(text):
+        if kind == "blank":
             out.append("")
-            previous_blank = True
-            continue
-        if _SETEXT.match(line) and out and out[-1].strip():
-            out[-1] = f"**{out[-1]}**"
-            continue
-        ref = _REF_DEF.match(line)
-        if ref:
-            out.append(_escape_prose(ref.group(1)) + _safe_url(ref.group(2)) + _escape_prose(ref.group(3)))
-            previous_blank = False
-            continue
-        out.append(_escape_inline(line))
-        previous_blank = not line.strip()
-    if fence is not None:
-        out.append(fence)  # close an unterminated fence so the rest of the page is not swallowed
-    return "\n".join(out).strip("\n")
+        elif kind == "code":
+            language = re.sub(r"[^\w+-]", "", info.strip().split(" ")[0]) if info.strip() else ""
+            # a fence of our own, on its own lines: Markdown reads it as code, whatever came before
+            out.extend(["", str(do_fence("\n".join(lines), language)), ""])
+        elif kind == "heading":
+            heading = _HEADING.match(lines[0])
+            title = heading.group(2) if heading else lines[0].strip()
+            out.extend(["", f"**{_inline(title)}**", ""])
+        else:
+            out.extend(_inline("\n".join(lines)).split("\n"))
+    # at most one blank line in a row, none at the ends
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n")
 
 
 def do_doc(text: str | None, updates: Iterable[ModelNameUpdate] = ()) -> Markup:
@@ -132,27 +220,20 @@ def do_doc(text: str | None, updates: Iterable[ModelNameUpdate] = ()) -> Markup:
 
 
 def do_cell(text: str | None, updates: Iterable[ModelNameUpdate] = ()) -> Markup:
-    """Text for one table cell: one line, pipes and newlines survive, sanitised."""
+    """Text for one table cell: one line, pipes and newlines survive, sanitised. Code blocks become lines of
+    `<code>`, paragraphs and headings lines of text."""
     if not text:
         return Markup("")
-    body = sanitize_markdown(apply_updates(text, updates))
-    # fenced code in a cell cannot work: show its content as plain lines
-    body = re.sub(r"^\s*(`{3,}|~{3,}).*$", "", body, flags=re.M)
-    parts = [p.strip() for p in body.split("\n")]
-    joined = "<br>".join(p for p in parts if p) if len(parts) > 1 else parts[0]
-    # pipes inside code spans are safe in tables; elsewhere write them as an entity
-    return Markup(_outside_code(joined, lambda s: s.replace("|", "&#124;")))
-
-
-def _outside_code(text: str, fn: Any) -> str:
-    out: list[str] = []
-    pos = 0
-    for match in _INLINE_CODE.finditer(text):
-        out.append(fn(text[pos : match.start()]))
-        out.append(match.group(0))
-        pos = match.end()
-    out.append(fn(text[pos:]))
-    return "".join(out)
+    parts: list[str] = []
+    for kind, lines, _ in _blocks(apply_updates(text, updates)):
+        if kind == "code":
+            parts.extend(f"<code>{_entities(line.rstrip())}</code>" for line in lines if line.strip())
+        elif kind == "heading":
+            heading = _HEADING.match(lines[0])
+            parts.append(_inline(heading.group(2) if heading else lines[0].strip(), cell=True))
+        elif kind == "prose":
+            parts.extend(p.strip() for p in _inline("\n".join(lines), cell=True).split("\n") if p.strip())
+    return Markup("<br>".join(parts))
 
 
 def do_code(text: Any) -> Markup:
@@ -167,15 +248,11 @@ def do_code(text: Any) -> Markup:
 
 
 def do_text(text: Any) -> Markup:
-    """Plain text on one line (names, messages): escaped, pipes as entities."""
+    """Plain text on one line (names, messages, paths): escaped, pipes as entities; code spans and safe links
+    kept."""
     if text is None:
         return Markup("")
-    return Markup(_escape_inline(strip_controls(" ".join(str(text).split()))).replace("|", "&#124;"))
-
-
-# what may stay as written in an attribute value: Python-Markdown's inline patterns, and those of any
-# extension a site enables (keys `++`, emoji `:`, magiclink `@`, critic `{`), act on the rest
-_ATTR_PLAIN = re.compile(r"[\w .,;?/-]|[^\x00-\x7f]")
+    return Markup(_inline(strip_controls(" ".join(str(text).split())), cell=True))
 
 
 def do_attr(text: Any) -> Markup:
@@ -190,7 +267,7 @@ def do_attr(text: Any) -> Markup:
         return Markup("")
     value = strip_controls(" ".join(str(text).split()))
     value = _INLINE_CODE.sub(lambda m: m.group(2).strip(), value)
-    return Markup("".join(c if c != "_" and _ATTR_PLAIN.match(c) else f"&#{ord(c)};" for c in value))
+    return Markup(_entities(value))
 
 
 def do_message(text: str, updates: Iterable[ModelNameUpdate] = ()) -> Markup:
@@ -244,16 +321,5 @@ FILTERS = {
     "pct": do_pct,
     "anchor": do_anchor,
     "slug": do_slug,
+    "fence": do_fence,
 }
-
-
-def do_fence(text: str, language: str = "") -> Markup:
-    """A fenced code block whose fence is longer than any backtick run inside."""
-    body = "\n".join(_code_line(line) for line in strip_controls(text).split("\n"))
-    longest = max((len(m) for m in re.findall(r"`{3,}", body)), default=0)
-    fence = "`" * max(3, longest + 1)
-    info = re.sub(r"[^\w+-]", "", language)
-    return Markup(f"{fence}{info}\n{body}\n{fence}")
-
-
-FILTERS["fence"] = do_fence
