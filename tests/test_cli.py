@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from paritydocs.cli import main
+from paritydocs.cli import _annotation_property, _terminal_text, main
 from site_helpers import DEMO, copy_demo
 
 SCHEMAS = Path(__file__).parents[1] / "site_src" / "paritydocs" / "schemas"
@@ -98,3 +98,30 @@ def test_generate_writes_the_same_pages_without_mkdocs(tmp_path, capsys):
     page = (tmp_path / "out" / "types" / "SubmitJobRequest.md").read_text()
     assert page.startswith("---\nhide:\n  - toc\n---\n# SubmitJobRequest") and "| Python field |" in page
     assert (tmp_path / "out" / "parity.json").is_file() and (tmp_path / "out" / "llms.txt").is_file()
+
+
+def test_check_output_has_no_terminal_control_characters(tmp_path, capsys):
+    """SDK text (here a Python docstring quoted in a finding) cannot send ESC/BEL/CSI sequences to the terminal."""
+    demo = copy_demo(tmp_path)
+    source = demo / "python" / "src" / "orbit" / "types" / "job_info.py"
+    text = source.read_text()
+    assert '"""Unique identifier of the job."""' in text
+    hostile = "Unique \\x1b[31mred\\x1b]0;title\\x07 id \\x9b2J of the job.\\r\\nMore."
+    source.write_text(text.replace('"""Unique identifier of the job."""', f'"""{hostile}"""'))
+    config = str(demo / "mkdocs.yml")
+    shown = "Unique [31mred]0;title id 2J of the job."  # the controls dropped
+
+    code, out, err = run(capsys, "check", "--config", config)
+    assert code == 1
+    assert any("`job_id` is documented in Python" in line and shown in line for line in out.splitlines())
+    code, annotations, _ = run(capsys, "check", "--config", config, "--format", "github")
+    assert code == 1 and shown in annotations
+    for output in (out, err, annotations):
+        assert not any(c in output for c in "\x1b\x07\x9b\t\r"), repr(output)
+
+    json_out = tmp_path / "parity.json"
+    run(capsys, "check", "--config", config, "--json", str(json_out))
+    assert "Unique \\u001b[31mred\\u001b]0;title\\u0007 id " in json_out.read_text()  # JSON escapes them
+
+    assert _terminal_text("a\nb\tc\r\x1b[0m\u202e") == "a b c [0m"  # a table cell is one line
+    assert _annotation_property("lib/a,line=9:\x07x.ex") == "lib/a%2Cline=9%3Ax.ex"
