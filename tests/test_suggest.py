@@ -536,6 +536,95 @@ def test_edit_the_extractor_cannot_read_back_is_dropped(sdks, monkeypatch):
     assert any("does not read the new docs of Acme.Types.Gadget (color)" in w for w in result.warnings)
 
 
+# ---- SDK text that would end the heredoc -----------------------------------------------------------
+
+
+def rewrite(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def line_start_filler(head: str) -> str:
+    """Words that fill a bullet's first line (after `head`) so that the next word starts the second line."""
+    return "x" * (WRAP_COLUMN - len(head) - 2)
+
+
+PAYLOAD = ' ; File.touch("/tmp/p") ; @moduledoc '
+
+
+@pytest.mark.parametrize("terminator", ['"""', "'''"])
+def test_terminator_in_a_python_doc_for_a_raw_heredoc_skips_the_module(sdks, terminator):
+    py_root, ex_root, settings = sdks
+    doc = f"{line_start_filler('    * `:pattern` - ')} {terminator}{PAYLOAD}{terminator}"
+    rewrite(py_root, "acme/types/others.py", '"""Matches `#{x}` and \\\\d+ digits."""', repr(doc))
+    if terminator == "'''":
+        rewrite(ex_root, "lib/acme/types/raw.ex", '~S"""', "~S'''")
+        rewrite(ex_root, "lib/acme/types/raw.ex", '  """\n', "  '''\n")
+    raw_before = (ex_root / "lib/acme/types/raw.ex").read_text()
+
+    result = build_patch(build_report(settings), settings)
+    assert "lib/acme/types/raw.ex" not in result.files
+    assert "File.touch" not in result.patch
+    skipped = [w for w in result.warnings if w.startswith("Acme.Types.Raw (lib/acme/types/raw.ex): ")]
+    assert len(skipped) == 1, result.warnings
+    assert f"Python doc of `:pattern` contains {terminator}" in skipped[0] and "by hand" in skipped[0]
+    # the other modules are still patched
+    assert {"lib/acme/types/widget.ex", "lib/acme/types/gadget.ex", "lib/acme/types/two.ex"} <= set(result.files)
+    assert "Acme.Types.Raw" not in result.summary.bullets and result.summary.bullets["Acme.Types.Widget"] == 4
+    apply_patch(ex_root, result.patch)
+    assert (ex_root / "lib/acme/types/raw.ex").read_text() == raw_before
+
+
+def test_terminators_and_interpolation_in_a_normal_heredoc_are_escaped_and_read_back(sdks):
+    py_root, ex_root, settings = sdks
+    head = "    * `:a` - "
+    # wrapped, `'''` starts the second line of the bullet and `\"""` (`"""` escaped) the third
+    doc = (
+        f"{line_start_filler(head)} ''' {'y' * (WRAP_COLUMN - len(head) - 6)} "
+        '""" ; File.touch("/tmp/p") ; #{x} in C:\\temp'
+    )
+    rewrite(py_root, "acme/types/others.py", '"""The a."""', repr(doc))
+    rewrite(py_root, "acme/types/others.py", '"""The b."""', repr(doc))
+    rewrite(
+        ex_root, "lib/acme/types/two.ex", '  @moduledoc """\n  Second.\n  """', "  @moduledoc ~s'''\n  Second.\n  '''"
+    )
+
+    result = build_patch(build_report(settings), settings)
+    assert not result.warnings, result.warnings
+    assert result.summary.bullets["Acme.Types.First"] == 1 and result.summary.bullets["Acme.Types.Second"] == 1
+    apply_patch(ex_root, result.patch)
+    types = elixir_types(ex_root)
+    assert types["Acme.Types.First"].field_named("a").doc == doc
+    assert types["Acme.Types.Second"].field_named("b").doc == doc
+
+    first, second = (ex_root / "lib/acme/types/two.ex").read_text().split("defmodule Acme.Types.Second")
+
+    def starts(text: str, prefix: str) -> bool:
+        return any(line.strip().startswith(prefix + " ") for line in text.splitlines())
+
+    assert starts(first, "'''") and starts(first, '\\"""') and "\\#{x}" in first and "C:\\\\temp" in first
+    assert starts(second, "\\'''") and starts(second, '"""') and "\\#{x}" in second
+    # each module is still its `@moduledoc` and `defstruct`: nothing became code
+    assert first.count("@moduledoc") == 1 and second.count("@moduledoc") == 1
+
+
+def test_edit_that_would_end_the_moduledoc_early_is_dropped(sdks, monkeypatch):
+    """Defence in depth: were the escaping wrong, the re-parsed module would show it; the module is skipped."""
+    py_root, _ex_root, settings = sdks
+    doc = f'{line_start_filler("    * `:a` - ")} """{PAYLOAD}"""'
+    rewrite(py_root, "acme/types/others.py", '"""The a."""', repr(doc))
+    monkeypatch.setattr(suggest, "_escape", lambda text, quoting: text)
+
+    result = build_patch(build_report(settings), settings)
+    assert "File.touch" not in result.patch
+    skipped = [w for w in result.warnings if w.startswith("Acme.Types.First (lib/acme/types/two.ex): ")]
+    assert len(skipped) == 1 and "would end the @moduledoc early" in skipped[0], result.warnings
+    assert "lib/acme/types/two.ex" in result.files  # Acme.Types.Second, in the same file, is still edited
+    assert "Acme.Types.First" not in result.summary.bullets and result.summary.bullets["Acme.Types.Second"] == 1
+
+
 # ---- pieces ----------------------------------------------------------------------------------------
 
 
@@ -553,6 +642,10 @@ def test_field_bullet_and_the_render_snippet_agree():
         rows = [row]
 
     assert _fields_snippet(Pair(), updates) == "  ## Fields\n\n  " + bullet  # type: ignore[arg-type]
+    # pasted into a \"\"\" heredoc, SDK text must not interpolate, unescape or end it
+    Pair.rows = [FieldRow(FieldDef("a", doc='Use #{x}, \\d and """.'), FieldDef("a"), "name")]
+    snippet = _fields_snippet(Pair(), updates)  # type: ignore[arg-type]
+    assert snippet == '  ## Fields\n\n  * `:a` - Use \\#{x}, \\\\d and \\""".'
 
 
 def test_unified_diff_marks_a_missing_final_newline(tmp_path):

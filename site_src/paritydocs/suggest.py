@@ -9,7 +9,10 @@
 
 Edits are byte ranges of the tree-sitter syntax tree (`elixir.parse_elixir`); everything else in a file stays
 byte-identical. Each patched `.ex` file is parsed again: an edit that adds syntax errors, adds extraction
-warnings, or does not make the extractor read the new bullets is dropped with a warning.
+warnings, or does not make the extractor read the new bullets is dropped with a warning. SDK text never ends
+a `@moduledoc`: it is escaped for the heredoc, a `~S` heredoc (no escapes) whose terminator the text contains
+is not edited, and each module's edit is parsed again on its own: its do-block must keep its statements and
+its `@moduledoc` one string ending where the edit puts its closing quotes (`_verify_module`).
 """
 
 from __future__ import annotations
@@ -270,18 +273,36 @@ class _Style:
     colon: bool = True
 
 
-def _escape(text: str, raw: bool) -> str:
-    """Text as it must be written inside a heredoc: `~S` takes it literally, `\"\"\"` strings unescape."""
-    if raw:
+@dataclass(frozen=True, slots=True)
+class _Quoting:
+    """The heredoc text is written into: its closing quotes, and whether it is a `~S` sigil (no escapes)."""
+
+    terminator: str = '"""'
+    raw: bool = False
+
+
+def _escape(text: str, quoting: _Quoting) -> str:
+    """Text as it must be written inside a heredoc: `~S` takes it literally, other heredocs unescape.
+
+    `~S` text must not contain the terminator (`_section_lines` skips the module): nothing can escape it there.
+    """
+    if quoting.raw:
         return text
-    return text.replace("\\", "\\\\").replace("#{", "\\#{").replace('"""', '\\"""')
+    escaped = text.replace("\\", "\\\\").replace("#{", "\\#{")
+    return escaped.replace(quoting.terminator, "\\" + quoting.terminator)
 
 
-def _bullet_lines(name: str, text: str, content_indent: str, style: _Style, raw: bool) -> list[str]:
+def heredoc_text(text: str) -> str:
+    """`text` escaped for a `\"\"\"` heredoc, the usual `@moduledoc`: `\\`, `#{` and `\"\"\"` written as
+    Elixir reads them."""
+    return _escape(text, _Quoting())
+
+
+def _bullet_lines(name: str, text: str, content_indent: str, style: _Style, quoting: _Quoting) -> list[str]:
     label = f"`:{name}`" if style.colon else f"`{name}`"
     head = f"{style.indent}{style.marker} {label} - "
     lines = textwrap.wrap(
-        _escape(text, raw),
+        _escape(text, quoting),
         width=max(WRAP_COLUMN, len(content_indent + head) + 20),
         initial_indent=content_indent + head,
         subsequent_indent=content_indent + " " * len(head),
@@ -291,8 +312,21 @@ def _bullet_lines(name: str, text: str, content_indent: str, style: _Style, raw:
     return lines or [content_indent + head.rstrip()]
 
 
-def _section_lines(docs: _ModuleDocs, content_indent: str, style: _Style, raw: bool) -> list[str]:
-    return [line for name, text in docs.fields for line in _bullet_lines(name, text, content_indent, style, raw)]
+def _section_lines(docs: _ModuleDocs, content_indent: str, style: _Style, quoting: _Quoting) -> list[str]:
+    """The bullets of `docs`. Raises `_Skip` when a `~S` heredoc would get its own terminator (it would close
+    there, and what follows would be Elixir code): nothing can be escaped in a `~S` sigil."""
+    lines = [line for name, text in docs.fields for line in _bullet_lines(name, text, content_indent, style, quoting)]
+    if quoting.raw:
+        # the text, and the wrapped lines too (a line that, stripped, starts with the terminator closes the heredoc)
+        ported = [name for name, text in docs.fields if quoting.terminator in text]
+        if ported or any(quoting.terminator in line for line in lines):
+            which = f" of {', '.join(f'`:{n}`' for n in ported)}" if ported else ""
+            raise _Skip(
+                f"the Python doc{which} contains {quoting.terminator}, the terminator of this ~S heredoc, which "
+                "~S cannot escape (it would end the @moduledoc and the rest would run as Elixir code); "
+                "port it by hand; not edited"
+            )
+    return lines
 
 
 def _style_of(line: str) -> _Style:
@@ -339,13 +373,13 @@ def _docs_edits(src: bytes, module_node: Any, docs: _ModuleDocs, nl: str) -> tup
         raise _Skip("@moduledoc string is not terminated; not edited")
     delimiter = src[start.start_byte : start.end_byte]
     if delimiter in (b'"""', b"'''"):
-        return [_heredoc_edit(src, start, end, docs, nl=nl, raw=raw)], False
+        return [_heredoc_edit(src, start, end, docs, nl=nl, quoting=_Quoting(delimiter.decode(), raw))], False
     if delimiter == b'"':
-        return _one_line_edits(src, stmt, (start, end), docs, nl=nl, raw=raw), False
+        return _one_line_edits(src, stmt, (start, end), docs, nl=nl, quoting=_Quoting('"""', raw)), False
     raise _Skip(f"@moduledoc uses the {delimiter.decode(errors='replace')} delimiter; not edited")
 
 
-def _heredoc_edit(src: bytes, start: Any, end: Any, docs: _ModuleDocs, *, nl: str, raw: bool) -> _Edit:
+def _heredoc_edit(src: bytes, start: Any, end: Any, docs: _ModuleDocs, *, nl: str, quoting: _Quoting) -> _Edit:
     closing = _line_start(src, end.start_byte)
     indent = src[closing : end.start_byte].decode("utf-8", "replace")
     if indent.strip(" \t") or closing <= start.end_byte:
@@ -364,7 +398,7 @@ def _heredoc_edit(src: bytes, start: Any, end: Any, docs: _ModuleDocs, *, nl: st
 
     heading = next((i for i, (_, line) in enumerate(lines) if _FIELDS_HEADING.match(line)), None)
     if heading is None:
-        section = [f"{indent}## Fields", "", *_section_lines(docs, indent, _Style(), raw)]
+        section = [f"{indent}## Fields", "", *_section_lines(docs, indent, _Style(), quoting)]
         last = next((i for i in range(len(lines) - 1, -1, -1) if lines[i][1].strip()), None)
         if last is None:  # an empty moduledoc
             return _Edit(closing, closing, nl.join([*section, ""]).encode(), "docs")
@@ -386,13 +420,13 @@ def _heredoc_edit(src: bytes, start: Any, end: Any, docs: _ModuleDocs, *, nl: st
             break
         last = i
     style = _style_of(first_bullet) if first_bullet else _Style()
-    bullets = _section_lines(docs, indent, style, raw)
+    bullets = _section_lines(docs, indent, style, quoting)
     lead = ["", ""] if last == heading else [""]
     return _Edit(lines[last][0], lines[last][0], nl.join([*lead, *bullets]).encode(), "docs")
 
 
 def _one_line_edits(
-    src: bytes, stmt: Any, value: tuple[Any, Any], docs: _ModuleDocs, *, nl: str, raw: bool
+    src: bytes, stmt: Any, value: tuple[Any, Any], docs: _ModuleDocs, *, nl: str, quoting: _Quoting
 ) -> list[_Edit]:
     """`@moduledoc "Text."` becomes a heredoc with a `## Fields` section (the text between the quotes kept)."""
     start, end = value
@@ -400,7 +434,7 @@ def _one_line_edits(
         raise _Skip('@moduledoc is a multi-line "..." string; not edited')
     indent = _indent_at(src, stmt.start_byte)
     opening = f'"""{nl}{indent}'.encode()
-    section = ["", "", f"{indent}## Fields", "", *_section_lines(docs, indent, _Style(), raw), f'{indent}"""']
+    section = ["", "", f"{indent}## Fields", "", *_section_lines(docs, indent, _Style(), quoting), f'{indent}"""']
     return [
         _Edit(start.start_byte, start.end_byte, opening, "docs"),
         _Edit(end.start_byte, end.end_byte, nl.join(section).encode(), "docs"),
@@ -422,9 +456,9 @@ def _new_moduledoc(src: bytes, block: Any, docs: _ModuleDocs, nl: str) -> _Edit:
     indent = _indent_at(src, first) if first is not None else _indent_at(src, block.start_byte) + "  "
     lines = [f'{indent}@moduledoc """']
     if docs.type_doc:
-        lines += [f"{indent}{line}" if line.strip() else "" for line in _escape(docs.type_doc, False).split("\n")]
+        lines += [f"{indent}{line}" if line.strip() else "" for line in _escape(docs.type_doc, _Quoting()).split("\n")]
         lines.append("")
-    lines += [f"{indent}## Fields", "", *_section_lines(docs, indent, _Style(), False), f'{indent}"""']
+    lines += [f"{indent}## Fields", "", *_section_lines(docs, indent, _Style(), _Quoting()), f'{indent}"""']
     after = newline + 1
     next_end = src.find(b"\n", after)
     next_line = src[after : next_end if next_end >= 0 else len(src)]
@@ -507,6 +541,78 @@ def _verify(rel: str, old: bytes, new: bytes, planned: list[_ModuleDocs]) -> str
     return None
 
 
+def _statement_kind(stmt: Any, src: bytes) -> str:
+    """`@name` for a module attribute, the node type for anything else."""
+    if stmt.type == "unary_operator":
+        op, operand = stmt.child_by_field_name("operator"), stmt.child_by_field_name("operand")
+        if op is not None and op.type == "@" and operand is not None:
+            name = operand.child_by_field_name("target") if operand.type == "call" else operand
+            if name is not None:
+                return "@" + src[name.start_byte : name.end_byte].decode("utf-8", "replace")
+    return str(stmt.type)
+
+
+def _module_shape(tree: Any, src: bytes, module: str) -> tuple[list[str], Any] | None:
+    """The statement kinds of a module's do-block and its last `@moduledoc` value node (or None)."""
+    node = _find_modules(tree, src).get(module)
+    block = _child(node, "do_block") if node is not None else None
+    if block is None:
+        return None
+    kinds = [_statement_kind(s, src) for s in block.named_children if s.type != "comment"]
+    found = _moduledoc_value(block, src)
+    return kinds, found[1] if found is not None else None
+
+
+def _interpolations(value: Any) -> int:
+    return sum(1 for child in value.children if child.type == "interpolation")
+
+
+def _verify_module(src: bytes, tree: Any, module: str, edits: Sequence[_Edit], *, created: bool) -> str | None:
+    """Why one module's docs edits, applied alone and parsed again, change more than its `@moduledoc` text, or None.
+
+    Defence in depth against inserted text that ends the `@moduledoc` early (what follows would be Elixir
+    code, run at compile time): the do-block must hold the same statements (plus the `@moduledoc` created),
+    and its `@moduledoc` must still be one string, starting and ending where the edited one does, with no
+    new interpolation. A patched file with more syntax errors is left to the whole file's check.
+    """
+    new = apply_edits(src, edits)
+    new_tree = parse_elixir(new)
+    if _error_count(new_tree) > _error_count(tree):
+        return None
+    problem = (
+        "the inserted text would end the @moduledoc early or change the code of the module "
+        "(re-parsed, its do-block no longer matches); port the docs by hand; not edited"
+    )
+    before, after = _module_shape(tree, src, module), _module_shape(new_tree, new, module)
+    if before is None:
+        return None  # not edited: `_docs_edits` found no do-block
+    if after is None:
+        return problem
+    kinds, value = before
+    if created:
+        (edit,) = edits
+        opening = edit.text.index(b'@moduledoc """') + len("@moduledoc ")
+        span = (edit.start + opening, edit.start + edit.text.rindex(b'"""') + 3)
+        kinds, kind, interpolations = ["@moduledoc", *kinds], "string", 0
+    else:
+
+        def shifted(pos: int) -> int:
+            return pos + sum(len(e.text) - (e.end - e.start) for e in edits if e.end <= pos)
+
+        span = (shifted(value.start_byte), shifted(value.end_byte))
+        kind, interpolations = value.type, _interpolations(value)
+    new_kinds, new_value = after
+    if (
+        new_kinds != kinds
+        or new_value is None
+        or new_value.type != kind
+        or (new_value.start_byte, new_value.end_byte) != span
+        or _interpolations(new_value) != interpolations
+    ):
+        return problem
+    return None
+
+
 def build_patch(
     report: ParityReport,
     settings: Settings,
@@ -584,6 +690,9 @@ def build_patch(
                     continue
                 try:
                     edits, new_doc = _docs_edits(data, node, docs, nl)
+                    unsafe = _verify_module(data, tree, docs.module, edits, created=new_doc)
+                    if unsafe is not None:
+                        raise _Skip(unsafe)
                 except _Skip as skip:
                     (notes if skip.note else warnings).append(f"{docs.module} ({rel}): {skip}")
                     continue

@@ -303,12 +303,13 @@ def checklist_groups(report: ParityReport, links: Links) -> list[tuple[str, list
 
 
 def _fields_snippet(pair: PairReport, updates: Any) -> str | None:
-    """A ready-to-paste `## Fields` section for the Elixir `@moduledoc`, from the Python field docstrings."""
-    from paritydocs.suggest import field_bullet
+    """A ready-to-paste `## Fields` section for the Elixir `@moduledoc`, from the Python field docstrings,
+    escaped for a `\"\"\"` heredoc (a `#{` in a docstring must not become interpolation once pasted)."""
+    from paritydocs.suggest import field_bullet, heredoc_text
 
     if pair.is_enum:
         return None
-    lines = [f"  {bullet}" for row in pair.rows if (bullet := field_bullet(row, updates)) is not None]
+    lines = [f"  {heredoc_text(bullet)}" for row in pair.rows if (bullet := field_bullet(row, updates)) is not None]
     if not lines:
         return None
     return "  ## Fields\n\n" + "\n".join(lines)
