@@ -3,12 +3,14 @@
 SDK text is data. A filter does not leave SDK text for Markdown to interpret where Markdown could read it
 differently from the filter: it decides the structure itself and writes it so that there is one reading.
 - Code blocks (fenced or indented) are written again as fences of our own, at the start of a line, longer than
-  any backtick run inside; a code span is kept as backticks when its text is plain, else written as `<code>`
-  with its text as entities.
+  any backtick run inside; a code span is kept as single backticks (the only backticks left, so Markdown pairs
+  them as we did), or written as `<code>` with its text as entities when it holds a backtick, or a pipe in a
+  table cell.
 - Links to http(s), mailto or an anchor are written as `<a href>` (images too: viewing a page loads nothing from a
-  host the SDK names); every other bracket is an entity, so no other link, reference or image can form.
-- Outside code, `<`, `&`, `>`, `{`, `}`, stray backticks and brackets are entities: no raw HTML, attribute list
-  or template expression. Headings are demoted to bold lines so a docstring cannot restructure the page.
+  host the SDK names); any other closing bracket that could end a link, reference or definition (`](`, `][`,
+  `]:`, `]]`) is an entity, so no other link, reference or image can form, and `list[int]` reads as written.
+- Outside code, `<`, `&`, `>`, `{`, `}` and stray backticks are entities: no raw HTML, attribute list or
+  template expression. Headings are demoted to bold lines so a docstring cannot restructure the page.
 - Block syntax of extensions a site may enable is broken where a line starts: mkdocstrings' `::: path`,
   pymdownx.blocks' `///`, and pymdownx.snippets' `--8<--`, which acts even in code.
 Emphasis and lists are left to Markdown: they only ever produce tags without attributes.
@@ -43,12 +45,14 @@ _BLOCK_MARKER = re.compile(r"(^|[ \t])(?:(:)(?=::)|(/)(?=//))", re.M)
 # pymdownx.snippets' `--8<-- "file"` includes a file from the build machine; it acts before code blocks are
 # set aside, so in code a marker line gets a trailing space, which its pattern does not accept
 _SNIPPET = re.compile(r"^[ \t]*;*-+8<-+")
-# a code span's text that Markdown shows as written even if it paired the backticks differently
-_PLAIN_CODE = re.compile(r"[^<>&`\\|\[\]{}\n]*")
+# a code span Markdown pairs as we do: one line, no backtick inside, none outside (they are entities), no
+# backslash before it (see `_inline`); in a table cell no pipe either (the row would split there)
+_PLAIN_CODE = re.compile(r"[^`\n]*")
 # what stays as written in text that must be inert wherever it lands (code as entities, attribute values)
 _ATTR_PLAIN = re.compile(r"[\w .,;?/-]|[^\x00-\x7f]")
-_PROSE_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "`": "&#96;", "[": "&#91;", "]": "&#93;",
-                                  "{": "&#123;", "}": "&#125;"})  # fmt: skip
+_PROSE_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "`": "&#96;", "{": "&#123;", "}": "&#125;"})
+# a closing bracket that could end a link, reference, definition or wiki link: `](`, `][`, `] [`, `]:`, `]]`
+_LINK_BRACKET = re.compile(r"\](?=\s?[\[(\]]|:)")
 _HOLD = re.compile("\x02(\\d+)\x03")
 
 
@@ -66,7 +70,7 @@ def _code_span(code: str, cell: bool) -> str:
     code = " ".join(code.split())
     if not code:
         return ""
-    if _PLAIN_CODE.fullmatch(code):
+    if _PLAIN_CODE.fullmatch(code) and not (cell and "|" in code):
         return f"`{code}`"
     return f"<code>{_entities(code)}</code>"
 
@@ -109,11 +113,12 @@ def _inline(text: str, *, cell: bool = False) -> str:
 
     def link(match: re.Match[str]) -> str:
         label = _HOLD.sub(lambda m: held[int(m.group(1))], match.group(1).translate(_PROSE_ENTITIES))
+        label = label.replace("[", "&#91;").replace("]", "&#93;")
         url = match.group(2).replace("&", "&amp;").replace('"', "&quot;")
         return hold(f'<a href="{url}">{label.strip() or url}</a>')
 
     text = _LINK.sub(link, text)
-    text = text.translate(_PROSE_ENTITIES)
+    text = _LINK_BRACKET.sub("&#93;", text.translate(_PROSE_ENTITIES))
     if cell:
         text = text.replace("|", "&#124;")
     text = _BLOCK_MARKER.sub(lambda m: m.group(1) + f"&#{ord(m.group(0)[len(m.group(1))])};", text)
