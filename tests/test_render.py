@@ -297,3 +297,46 @@ def test_parser_differentials_stay_inert_in_markdown(text, extensions):
         assert "alert(" in unescape(block)  # shown as text
     if "Still shown" in text:
         assert "Still shown" in block
+
+
+# A second audit, against the filters that decide the structure themselves.
+SECOND_PASS = [
+    "[x]` `(javascript:alert(1)) and ![t]` `(https://tracker.example/p.png)",  # an empty code span joined `](`
+    "[r]` `: javascript:alert(2)\n\n[r]",
+    "` `::: orbit.nothing_here\n` `# Heading",
+    "#::: orbit.nothing_here",
+    "#Title without a space\n\nTitle\n-",
+    "Smile :smile: and :x:",
+]
+
+
+@pytest.mark.parametrize("text", SECOND_PASS)
+@pytest.mark.parametrize("extensions", [EXTENSIONS, EXTENSIONS + MORE_EXTENSIONS], ids=["basic", "pymdownx"])
+def test_second_audit_stays_inert(text, extensions):
+    for source in (str(do_doc(text)), "- " + str(do_text(text)), f"| a |\n|---|\n| {do_cell(text)} |"):
+        out = markdown.markdown(source, extensions=extensions)
+        assert live_markup(out) == [] and "<img" not in out and "<h1" not in out and "<h2" not in out, out
+        assert "javascript:" not in "".join(re.findall(r'href="[^"]*"', out)), out
+        assert not [line for line in source.split("\n") if re.match(r"^[-| ]*#*\s*:::", line)], source
+
+
+@pytest.mark.parametrize("text", ["Summary.\n\n        \n    More.", "\t", "    ", "\n    \n\t\n"])
+def test_whitespace_only_lines_do_not_crash(text):
+    assert live_markup(html(str(do_doc(text)))) == []
+    assert "More." in str(do_doc(text)) or "More" not in text
+    do_cell(text)
+
+
+def test_snippet_section_markers_in_code_keep_the_line(tmp_path):
+    """pymdownx.snippets drops a line holding `--8<-- [start:name]` anywhere: a changed line must not vanish."""
+    diff = "- old()\n+ evil()  # --8<-- [start:a]\n+ more()"
+    extensions = ["pymdownx.snippets", "pymdownx.superfences", "md_in_html"]
+    config = {"pymdownx.snippets": {"base_path": [str(tmp_path)]}}
+    for source in (
+        f"<div markdown>\n\n{do_fence(diff, 'diff')}\n\n</div>",
+        str(do_doc(f"Doc.\n\n```\n{diff}\n```\n\nUse `x --8<-- [end:a]` here.")),
+        f"| a |\n|---|\n| {do_code('v --8<-- [start:q]')} |",
+    ):
+        out = unescape(markdown.markdown(source, extensions=extensions, extension_configs=config))
+        assert "--8<-- [" in out, out
+        assert "evil()" in out or "evil" not in source

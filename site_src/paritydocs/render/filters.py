@@ -11,8 +11,8 @@ differently from the filter: it decides the structure itself and writes it so th
   `]:`, `]]`) is an entity, so no other link, reference or image can form, and `list[int]` reads as written.
 - Outside code, `<`, `&`, `>`, `{`, `}` and stray backticks are entities: no raw HTML, attribute list or
   template expression. Headings are demoted to bold lines so a docstring cannot restructure the page.
-- Block syntax of extensions a site may enable is broken where a line starts: mkdocstrings' `::: path`,
-  pymdownx.blocks' `///`, and pymdownx.snippets' `--8<--`, which acts even in code.
+- Syntax of extensions a site may enable is broken: mkdocstrings' `::: path`, pymdownx.blocks' `///`, emoji's
+  `:name:`; code holding pymdownx.snippets' `--8<--` (which acts even in code) is written as HTML.
 Emphasis and lists are left to Markdown: they only ever produce tags without attributes.
 In a MkDocs build the plugin also cleans the HTML of every generated page (`htmlsafe`), whatever Markdown made.
 """
@@ -30,8 +30,9 @@ from paritydocs.modelnames import ModelNameUpdate, apply_updates
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _FENCE_OPEN = re.compile(r"^([ \t]*)(`{3,}|~{3,})(.*)$")
 _INLINE_CODE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_SETEXT = re.compile(r"^\s{0,3}(=+|-{2,})\s*$")
+# as Python-Markdown reads them: `#Title` without a space, and a setext underline of one `-`, are headings too
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
 # a link or image whose target is safe and plain; anything else in brackets stays text
 _LINK = re.compile(
@@ -39,12 +40,14 @@ _LINK = re.compile(
     r"(?:\s+\"[^\"\n]*\")?\s*\)",
     re.I,
 )
-# block syntax of extensions a site may enable, where a line (or list item) starts: mkdocstrings' `::: path`
-# (renders, or fails to collect, any object: the build aborts), pymdownx.blocks' `/// html | script`
-_BLOCK_MARKER = re.compile(r"(^|[ \t])(?:(:)(?=::)|(/)(?=//))", re.M)
-# pymdownx.snippets' `--8<-- "file"` includes a file from the build machine; it acts before code blocks are
-# set aside, so in code a marker line gets a trailing space, which its pattern does not accept
-_SNIPPET = re.compile(r"^[ \t]*;*-+8<-+")
+# syntax of extensions a site may enable, broken wherever it appears in prose: mkdocstrings' `::: path` (renders,
+# or fails to collect, any object: the build aborts; `#::: path` too), pymdownx.blocks' `/// html | script`,
+# pymdownx.emoji's `:name:` (an image from a CDN with its default index)
+_EXTENSION_SYNTAX = re.compile(r":(?=::)|/(?=//)|:(?=[\w+-]+:)")
+# pymdownx.snippets' marker `--8<--` includes a file from the build machine (or drops a line, as a section
+# marker) wherever a line holds it, before code blocks are set aside: code holding it is written as HTML, where
+# its `<` is an entity
+_SNIPPET = re.compile(r"-+8<-+")
 # a code span Markdown pairs as we do: one line, no backtick inside, none outside (they are entities), no
 # backslash before it (see `_inline`); in a table cell no pipe either (the row would split there)
 _PLAIN_CODE = re.compile(r"[^`\n]*")
@@ -68,11 +71,9 @@ def _entities(text: str) -> str:
 
 def _code_span(code: str, cell: bool) -> str:
     code = " ".join(code.split())
-    if not code:
-        return ""
-    if _PLAIN_CODE.fullmatch(code) and not (cell and "|" in code):
+    if _PLAIN_CODE.fullmatch(code) and code and not (cell and "|" in code) and not _SNIPPET.search(code):
         return f"`{code}`"
-    return f"<code>{_entities(code)}</code>"
+    return f"<code>{_entities(code)}</code>"  # never empty: the text around it must not join up
 
 
 def _code_spans(text: str) -> list[tuple[int, int, str]]:
@@ -121,15 +122,12 @@ def _inline(text: str, *, cell: bool = False) -> str:
     text = _LINK_BRACKET.sub("&#93;", text.translate(_PROSE_ENTITIES))
     if cell:
         text = text.replace("|", "&#124;")
-    text = _BLOCK_MARKER.sub(lambda m: m.group(1) + f"&#{ord(m.group(0)[len(m.group(1))])};", text)
+    text = _EXTENSION_SYNTAX.sub(lambda m: f"&#{ord(m.group(0))};", text)
+    # a `#` starting a line (or a list item the text is put in) would make a heading
+    text = re.sub(r"(?m)^(\s*)#", r"\1&#35;", text)
     # a backslash before a held span would escape its first character
     text = re.sub(r"\\(?=\x02)", "&#92;", text)
     return _HOLD.sub(lambda m: held[int(m.group(1))], text)
-
-
-def _code_line(line: str) -> str:
-    """A line of a code block, as written, unless it is a snippet marker (see `_SNIPPET`)."""
-    return line + " " if _SNIPPET.match(line) else line
 
 
 def _dedent(lines: list[str], width: int) -> list[str]:
@@ -161,6 +159,9 @@ def _blocks(text: str) -> list[tuple[str, list[str], str]]:
             body = lines[i:j]
             while body and not body[-1].strip():
                 body.pop()
+            if not body:  # only spaces: a blank line
+                lines[i] = ""
+                continue
             blocks.append(("code", _dedent(body, 4 if body[0].startswith(" ") else 1), ""))
             i += len(body)
             continue
@@ -189,8 +190,13 @@ def _blocks(text: str) -> list[tuple[str, list[str], str]]:
 
 
 def do_fence(text: str, language: str = "") -> Markup:
-    """A fenced code block whose fence is longer than any backtick run inside."""
-    body = "\n".join(_code_line(line) for line in strip_controls(text).split("\n"))
+    """A fenced code block whose fence is longer than any backtick run inside; code holding a snippets marker as
+    a `<pre>` block of HTML (see `_SNIPPET`)."""
+    body = strip_controls(text)
+    if _SNIPPET.search(body):
+        # entities throughout: inert even where Markdown would not take the block as raw HTML
+        escaped = "\n".join(_entities(line) for line in body.split("\n"))
+        return Markup(f'<pre class="pd-code"><code>{escaped}</code></pre>')
     longest = max((len(m) for m in re.findall(r"`{3,}", body)), default=0)
     fence = "`" * max(3, longest + 1)
     info = re.sub(r"[^\w+-]", "", language)
@@ -246,6 +252,8 @@ def do_code(text: Any) -> Markup:
     if text is None or text == "":
         return Markup("")
     value = strip_controls(" ".join(str(text).split()))
+    if _SNIPPET.search(value):
+        return Markup(f"<code>{_entities(value)}</code>")
     longest = max((len(m) for m in re.findall(r"`+", value)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if value.startswith("`") or value.endswith("`") or longest else ""
