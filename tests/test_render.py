@@ -282,25 +282,8 @@ DIFFERENTIALS = [
 ]
 
 
-@pytest.mark.parametrize("text", DIFFERENTIALS)
-@pytest.mark.parametrize("extensions", [EXTENSIONS, EXTENSIONS + MORE_EXTENSIONS], ids=["basic", "pymdownx"])
-def test_parser_differentials_stay_inert_in_markdown(text, extensions):
-    block = markdown.markdown(str(do_doc(text)), extensions=extensions)
-    row = markdown.markdown(f"| a | b |\n|---|---|\n| {do_cell(text)} | end |", extensions=extensions)
-    line = markdown.markdown(f"- {do_text(text)}", extensions=extensions)
-    for out in (block, row, line):
-        assert live_markup(out) == [], out
-        assert "<img" not in out and "<svg" not in out and "javascript:" not in out.split("href=")[-1][:12], out
-        assert not re.search(r'href="\s*javascript', out), out
-    assert row.count("<td>") == 2 and "<td>end</td>" in row  # the cell's row did not split
-    if "alert(" in text:
-        assert "alert(" in unescape(block)  # shown as text
-    if "Still shown" in text:
-        assert "Still shown" in block
-
-
 # A second audit, against the filters that decide the structure themselves.
-SECOND_PASS = [
+DIFFERENTIALS += [
     "[x]` `(javascript:alert(1)) and ![t]` `(https://tracker.example/p.png)",  # an empty code span joined `](`
     "[r]` `: javascript:alert(2)\n\n[r]",
     "` `::: orbit.nothing_here\n` `# Heading",
@@ -310,14 +293,22 @@ SECOND_PASS = [
 ]
 
 
-@pytest.mark.parametrize("text", SECOND_PASS)
+@pytest.mark.parametrize("text", DIFFERENTIALS)
 @pytest.mark.parametrize("extensions", [EXTENSIONS, EXTENSIONS + MORE_EXTENSIONS], ids=["basic", "pymdownx"])
-def test_second_audit_stays_inert(text, extensions):
-    for source in (str(do_doc(text)), "- " + str(do_text(text)), f"| a |\n|---|\n| {do_cell(text)} |"):
-        out = markdown.markdown(source, extensions=extensions)
-        assert live_markup(out) == [] and "<img" not in out and "<h1" not in out and "<h2" not in out, out
+def test_parser_differentials_stay_inert_in_markdown(text, extensions):
+    sources = (str(do_doc(text)), f"| a | b |\n|---|---|\n| {do_cell(text)} | end |", f"- {do_text(text)}")
+    block, row, line = (markdown.markdown(source, extensions=extensions) for source in sources)
+    for out in (block, row, line):
+        assert live_markup(out) == [], out
+        assert "<img" not in out and "<svg" not in out and "<h1" not in out and "<h2" not in out, out
         assert "javascript:" not in "".join(re.findall(r'href="[^"]*"', out)), out
-        assert not [line for line in source.split("\n") if re.match(r"^[-| ]*#*\s*:::", line)], source
+    # no line starts mkdocstrings' block syntax
+    assert not [x for s in sources for x in s.split("\n") if re.match(r"^[-| ]*#*\s*:::", x)], sources
+    assert row.count("<td>") == 2 and "<td>end</td>" in row  # the cell's row did not split
+    if "alert(" in text:
+        assert "alert(" in unescape(block)  # shown as text
+    if "Still shown" in text:
+        assert "Still shown" in block
 
 
 @pytest.mark.parametrize("text", ["Summary.\n\n        \n    More.", "\t", "    ", "\n    \n\t\n"])
