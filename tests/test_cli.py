@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from paritydocs.cli import _annotation_property, _terminal_text, main
+from paritydocs.cli import _annotation_property, main
+from paritydocs.log import logger, terminal_text
 from site_helpers import DEMO, copy_demo
 
 SCHEMAS = Path(__file__).parents[1] / "site_src" / "paritydocs" / "schemas"
@@ -123,5 +125,12 @@ def test_check_output_has_no_terminal_control_characters(tmp_path, capsys):
     run(capsys, "check", "--config", config, "--json", str(json_out))
     assert "Unique \\u001b[31mred\\u001b]0;title\\u0007 id " in json_out.read_text()  # JSON escapes them
 
-    assert _terminal_text("a\nb\tc\r\x1b[0m\u202e") == "a b c [0m"  # a table cell is one line
+    assert terminal_text("a\nb\tc\r\x1b[0m\u202e") == "a b c [0m"  # a table cell is one line
     assert _annotation_property("lib/a,line=9:\x07x.ex") == "lib/a%2Cline=9%3Ax.ex"
+
+
+def test_every_paritydocs_log_message_is_terminal_text(caplog):
+    """`mkdocs build` logs warnings quoting SDK file and type names: one line each, no escape sequences."""
+    with caplog.at_level(logging.WARNING, logger=logger.name):
+        logger.warning("%s: %s", "lib/x\n::error title=forged::owned\x1b]0;t\x07.ex", "bad")
+    assert [r.getMessage() for r in caplog.records] == ["lib/x ::error title=forged::owned]0;t.ex: bad"]

@@ -136,3 +136,13 @@ def test_clean_html_keeps_what_markdown_and_the_plugins_write():
     for fragment in ("<img", "javascript:", "onclick", 'type="text"', "<svg", "<script", "alert(1)", "<iframe"):
         assert fragment not in dropped, fragment
     assert "background" not in dropped and "<form" not in dropped
+
+
+def test_python_file_that_is_not_a_module_name_is_skipped_with_a_warning(tmp_path, caplog):
+    demo = copy_demo(tmp_path)
+    types = demo / "python" / "src" / "orbit" / "types"
+    (types / "g&h.py").write_text('from .._models import BaseModel\n\n\nclass Odd(BaseModel):\n    """Odd."""\n')
+    site = build_site(demo / "mkdocs.yml", tmp_path / "site", strict=False)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("g&h" in m and "not a Python module name" in m for m in messages), messages
+    assert not list(site.glob("api/*g&*")) and (site / "api" / "orbit.types.JobInfo" / "index.html").is_file()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +17,7 @@ from paritydocs import __version__
 from paritydocs.config import FINDING_LEVELS, Settings, load_settings, read_mkdocs_plugin_options
 from paritydocs.errors import ConfigError, ParitydocsError
 from paritydocs.jsonfile import JsonOutput
+from paritydocs.log import terminal_text
 
 EXIT_FINDINGS = 1
 EXIT_USER_ERROR = 2
@@ -60,27 +60,12 @@ def write_text(text: str | JsonOutput, out: str) -> None:
 
 def _warn(messages: Sequence[object]) -> None:
     for message in messages:
-        print(f"paritydocs: warning: {_terminal_text(message)}", file=sys.stderr)
-
-
-_LINE_BREAKS = re.compile(r"[\t\n\r]")
-_C1_CONTROLS = re.compile(r"[\x80-\x9f]")
-
-
-def _terminal_text(text: object, *, one_line: bool = True) -> str:
-    """SDK text as it may reach a terminal or a CI log: no control characters (ESC, BEL, C1 such as CSI) or
-    bidirectional overrides; with `one_line`, tabs and line breaks are spaces too."""
-    from paritydocs.render.filters import strip_controls
-
-    value = str(text)
-    if one_line:
-        value = _LINE_BREAKS.sub(" ", value)
-    return _C1_CONTROLS.sub("", strip_controls(value))
+        print(f"paritydocs: warning: {terminal_text(message)}", file=sys.stderr)
 
 
 def _annotation_property(text: str) -> str:
     """A value of a GitHub workflow-command property (`file=...`), escaped as the runner reads it."""
-    escaped = _terminal_text(text, one_line=False).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    escaped = terminal_text(text, one_line=False).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return escaped.replace(":", "%3A").replace(",", "%2C")
 
 
@@ -142,7 +127,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             loc = f.elixir or f.python
             level = "error" if f in failing else ("warning" if f.level.rank >= 2 else "notice")
             where = f"file={_annotation_property(loc.file)},line={loc.line or 1}," if loc else ""
-            message = _terminal_text(f.message, one_line=False)
+            message = terminal_text(f.message, one_line=False)
             message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
             print(f"::{level} {where}title=parity {f.kind.value}::{message}")
     else:
@@ -163,7 +148,7 @@ def _print_table(findings: list[Any], baseline: set[str]) -> None:
         loc = f.elixir or f.python
         where = f"{loc.file}:{loc.line}" if loc and loc.line else (loc.file if loc else "")
         cells = (f.level.value, f.kind.value, status, where, f.message)
-        rows.append(tuple(_terminal_text(cell) for cell in cells))
+        rows.append(tuple(terminal_text(cell) for cell in cells))
     if not rows:
         print("No findings.")
         return

@@ -995,6 +995,14 @@ class _Extractor:
             yield typedef
         for name, member in list(module.members.items()):
             if isinstance(member, griffe.Module):
+                if not name.isidentifier():  # `g&h.py`: no import can name it, and its path would break pages
+                    filepath = getattr(member, "filepath", None)
+                    self.warn(
+                        self.rel(filepath if isinstance(filepath, Path) else None),
+                        None,
+                        f"'{name}' is not a Python module name (it cannot be imported); its types are skipped",
+                    )
+                    continue
                 yield from self._module_types(member, package, private or name.startswith("_"))
 
     def _public_path(self, path: str, package: griffe.Module) -> str | None:
