@@ -461,3 +461,17 @@ def test_build_report_includes_clients():
     report = build_report(settings())
     assert [cp.python.name for cp in report.client_pairs] == ["CartClient"]
     assert report.summary()["findings"] >= 10
+
+
+def test_two_clients_of_one_name_get_two_pages(report, pair):
+    """`jobs_client.JobsClient` and `v2.jobs_client.JobsClient`: one page would have held only the second."""
+    other = dataclasses.replace(pair, python=dataclasses.replace(pair.python, path="shop.v2.cart_client.CartClient"))
+    report.client_pairs = [pair, other]
+    try:
+        pages = [p for p in Renderer(settings()).pages(report) if p.section == "Clients"]
+    finally:
+        report.client_pairs = [pair]
+    paths = sorted(p.path for p in pages)
+    assert paths == ["clients/shop-lib-public-cart_client-CartClient.md", "clients/shop-v2-cart_client-CartClient.md"]
+    dashboard = next(p for p in Renderer(settings()).pages(report) if p.path == "index.md").content
+    assert "clients/CartClient.md" in dashboard  # one client of that name keeps its short page name

@@ -331,3 +331,11 @@ def test_snippet_section_markers_in_code_keep_the_line(tmp_path):
         out = unescape(markdown.markdown(source, extensions=extensions, extension_configs=config))
         assert "--8<-- [" in out, out
         assert "evil()" in out or "evil" not in source
+
+
+def test_anchors_of_names_that_differ_only_in_punctuation_differ():
+    from paritydocs.render.filters import do_anchor
+
+    assert do_anchor("max_delay_ms") == "f-max_delay_ms"
+    assert len({do_anchor("op-valid?"), do_anchor("op-valid!"), do_anchor("op-valid")}) == 3
+    assert re.fullmatch(r"[\w-]+", do_anchor("op-a?b!c.d"))

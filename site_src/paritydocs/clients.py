@@ -355,10 +355,6 @@ class ClientPair:
     notes: list[str] = field(default_factory=list)
     python_doc: DocParts = field(default_factory=DocParts)
 
-    @property
-    def slug(self) -> str:
-        return self.python.name
-
     def all_findings(self) -> list[Finding]:
         return [*self.findings, *(f for row in self.rows for f in row.all_findings())]
 

@@ -178,8 +178,9 @@ class Renderer:
         for pair in report.pairs:
             links.pair_pages[pair.python.path] = self.path(f"types/{slugs[pair.python.path]}.md")
         client_pairs = getattr(report, "client_pairs", [])
+        client_slugs = _unique_slugs([(cp.python.path, cp.python.name) for cp in client_pairs])
         for cp in client_pairs:
-            links.client_pages[cp.python.path] = self.path(f"clients/{cp.python.name}.md")
+            links.client_pages[cp.python.path] = self.path(f"clients/{client_slugs[cp.python.path]}.md")
         pages: list[Page] = []
 
         def add(path: str, title: str, section: str, template: str, *, keep: bool = False, **ctx: Any) -> None:
@@ -198,7 +199,7 @@ class Renderer:
                 snippet=_fields_snippet(pair, self.updates),
             )
         for cp in client_pairs:
-            add(f"clients/{cp.python.name}.md", cp.python.name, "Clients", "client", pair=cp)
+            add(f"clients/{client_slugs[cp.python.path]}.md", cp.python.name, "Clients", "client", pair=cp)
         add("checklist.md", "Parity checklist", "Reports", "checklist", groups=checklist_groups(report, links))
         add("unmatched.md", "Unmatched types", "Reports", "unmatched")
         add(

@@ -314,8 +314,9 @@ def do_pct(part: int, whole: int) -> str:
 
 
 def do_anchor(name: str) -> str:
-    """An HTML id from a field or method name (`max_delay_ms` → `f-max_delay_ms`)."""
-    return "f-" + re.sub(r"[^\w\-]", "-", name)
+    """An HTML id from a field or method name (`max_delay_ms` → `f-max_delay_ms`); other characters by their code,
+    so `valid?` and `valid!` get two ids (`f-valid-3f`, `f-valid-21`)."""
+    return "f-" + re.sub(r"[^\w\-]", lambda m: f"-{ord(m.group(0)):x}", name)
 
 
 def do_slug(text: str) -> str:
