@@ -167,7 +167,10 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         if files.get_file_from_path(CSS_URI) is None:
             files.append(File.generated(config, CSS_URI, abs_src_path=str(css), inclusion=InclusionLevel.NOT_IN_NAV))
         if config.nav is None:
-            config.nav = site.nav(user_pages)
+            features = set(config.theme.get("features") or [])
+            config.nav = site.nav(
+                user_pages, expanded_second_level={"navigation.tabs", "navigation.sections"} <= features
+            )
         if self.session is not None:
             self._keep_between_builds(config, site.python_fingerprint)
         return files

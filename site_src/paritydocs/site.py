@@ -39,8 +39,11 @@ class SiteBuild:
     python_fingerprint: str = ""
     """Size and mtime of the Python SDK's files ("" when it could not be read)."""
 
-    def nav(self, user_pages: list[str]) -> list[Any]:
-        """A navigation for a `mkdocs.yml` without `nav`: generated sections first, then the user's pages."""
+    def nav(self, user_pages: list[str], *, expanded_second_level: bool = False) -> list[Any]:
+        """A navigation for a `mkdocs.yml` without `nav`: generated sections first, then the user's pages.
+
+        `expanded_second_level`: the theme shows the nav's second level expanded on every page (Material's
+        `navigation.tabs` with `navigation.sections`), so long sections are grouped one level deeper."""
         sections: dict[str, list[Any]] = {}
         for page in self.pages:
             sections.setdefault(page.section, []).append({page.title: page.path})
@@ -50,8 +53,8 @@ class SiteBuild:
         nav: list[Any] = list(sections.pop("", []))
         for name in SECTION_ORDER[1:]:
             if name in sections:
-                nav.append({name: _chunked(sections.pop(name))})
-        nav.extend({name: _chunked(items)} for name, items in sections.items())
+                nav.append({name: _chunked(name, sections.pop(name), expanded_second_level)})
+        nav.extend({name: _chunked(name, items, expanded_second_level)} for name, items in sections.items())
         generated = {p.path for p in self.pages}
         groups: dict[str, list[Any]] = {}
         for uri in sorted(user_pages):
@@ -70,11 +73,13 @@ NAV_SECTION_LIMIT = 100
 NAV_CHUNK = 50
 
 
-def _chunked(items: list[dict[str, str]]) -> list[Any]:
+def _chunked(name: str, items: list[dict[str, str]], expanded_second_level: bool = False) -> list[Any]:
     """Split a long nav section into groups of NAV_CHUNK ("AdamParams to Datum").
 
     Material renders the open section of the nav on every page of it, so one flat section of N pages costs
-    N² to build; groups keep that near N·NAV_CHUNK.
+    N² to build; groups keep that near N·NAV_CHUNK, with `navigation.prune` rendering only the open group.
+    Where the theme expands the second level (tabs with sections), the groups would all be open: they go one
+    level deeper, under a section of the same name.
     """
     if len(items) <= NAV_SECTION_LIMIT:
         return items
@@ -83,7 +88,7 @@ def _chunked(items: list[dict[str, str]]) -> list[Any]:
         chunk = items[start : start + NAV_CHUNK]
         first, last = next(iter(chunk[0])), next(iter(chunk[-1]))
         groups.append({f"{first} to {last}": chunk})
-    return groups
+    return [{name: groups}] if expanded_second_level else groups
 
 
 def _empty_model(spec: str, language: Language, err: SourceError) -> SdkModel:
