@@ -226,3 +226,33 @@ def test_long_nav_sections_are_grouped_where_the_theme_can_fold_them(expanded):
     assert all(len(next(iter(group.values()))) <= NAV_CHUNK for group in types)
     short = SiteBuild(settings, None, pages[:3]).nav([], expanded_second_level=expanded)
     assert short == [{"Types": [{"T0000": "types/T0000.md"}, {"T0001": "types/T0001.md"}, {"T0002": "types/T0002.md"}]}]
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("output_dir", "../outside"),
+        ("output_dir", "a/../../b"),
+        ("sync_ranges", [{"from": "a", "to": "b", "slug": "../../escaped"}]),
+        ("sync_ranges", [{"from": "a", "to": "b", "slug": "a/b"}]),
+    ],
+)
+def test_configured_paths_stay_inside_their_folder(option, value):
+    from paritydocs.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        load_settings({"python": "p", "elixir": "e", option: value}, environ={})
+    assert option in str(err.value) and "\n" not in str(err.value)
+
+
+def test_configured_paths_that_stay_inside_are_accepted():
+    settings = load_settings(
+        {
+            "python": "p",
+            "elixir": "e",
+            "output_dir": "parity/",
+            "sync_ranges": [{"from": "a", "to": "b", "slug": "v0.8"}],
+        },
+        environ={},
+    )
+    assert settings.output_dir == "parity" and settings.sync_ranges[0].slug == "v0.8"

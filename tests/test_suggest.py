@@ -717,3 +717,15 @@ def test_fields_section_regexes_still_read_what_suggest_writes():
     """The bullets suggest writes are what the extractor's `## Fields` reader expects."""
     doc = "Intro.\n\n## Fields\n\n  * `:a` - First line\n    continued.\n  * `:b` - B.\n\n## Next\n"
     assert _fields_section(doc) == {"a": "First line continued.", "b": "B."}
+
+
+def test_file_whose_path_a_patch_header_cannot_hold_is_left_out(sdks):
+    _py_root, ex_root, settings = sdks
+    odd = ex_root / "lib/acme/types/x\n+++ b/lib/evil.ex"
+    odd.mkdir(parents=True)
+    (ex_root / "lib/acme/types/gadget.ex").rename(odd / "gadget.ex")
+    result = build_patch(build_report(settings), settings)
+    assert any("gadget.ex" in w and "control character" in w for w in result.warnings), result.warnings
+    assert "+++ b/lib/evil.ex" not in result.patch and not [f for f in result.files if "gadget" in f]
+    assert "lib/acme/types/widget.ex" in result.files
+    apply_patch(ex_root, result.patch)

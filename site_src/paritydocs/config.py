@@ -8,6 +8,7 @@ Defaults are the Tinker/Tinkex profile.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -206,10 +207,18 @@ def _sync_ranges(value: Any, errors: list[str]) -> tuple[SyncRange, ...]:
         ):
             errors.append(f"'sync_ranges[{i}]' needs string 'from' and 'to' source specs, got {item!r}")
             continue
-        ranges.append(
-            SyncRange(from_spec=item["from"], to_spec=item["to"], title=item.get("title"), slug=item.get("slug"))
-        )
+        slug = item.get("slug")
+        if slug is not None and (not isinstance(slug, str) or not re.fullmatch(r"[\w][\w.-]*", slug) or ".." in slug):
+            errors.append(f"'sync_ranges[{i}].slug' must be a file name (letters, digits, '.', '-', '_'), got {slug!r}")
+            continue
+        ranges.append(SyncRange(from_spec=item["from"], to_spec=item["to"], title=item.get("title"), slug=slug))
     return tuple(ranges)
+
+
+def _inside(rel: str) -> bool:
+    """A relative folder that stays under its root: no `..`, no absolute path, no drive."""
+    parts = rel.replace("\\", "/").split("/")
+    return not rel.startswith(("/", "\\")) and ".." not in parts and ":" not in rel
 
 
 def _path(name: str, value: Any, base: Path, errors: list[str]) -> Path | None:
@@ -252,7 +261,7 @@ def load_settings(
         errors.append(f"unknown option '{key}' (known: {', '.join(sorted(TINKER_PROFILE))})")
     merged = {**TINKER_PROFILE, **{k: v for k, v in raw.items() if k in TINKER_PROFILE}}
 
-    if not isinstance(merged["output_dir"], str):
+    if not isinstance(merged["output_dir"], str) or not _inside(merged["output_dir"].strip("/")):
         errors.append(
             f"'output_dir' must be a folder under docs_dir (or \"\" for its root), got {merged['output_dir']!r}"
         )

@@ -495,6 +495,9 @@ def _split_lines(text: str) -> list[str]:
     return re.findall(r"[^\n]*\n|[^\n]+\Z", text)
 
 
+_UNPATCHABLE_PATH = re.compile(r'[\x00-\x1f\x7f"\\]')
+
+
 def unified_diff(rel: str, old: str, new: str, context: int = 3) -> str:
     """One file's diff in git format (`diff --git`, `--- a/`, `+++ b/`, hunks), `\\ No newline` marked."""
     body = list(difflib.unified_diff(_split_lines(old), _split_lines(new), f"a/{rel}", f"b/{rel}", n=context))
@@ -663,6 +666,10 @@ def build_patch(
     files: dict[str, str] = {}
     diffs: list[str] = []
     for rel in sorted(set(planned) | name_files):
+        if _UNPATCHABLE_PATH.search(rel):
+            # git would quote it, a patch header would break on it: a newline can forge a `+++ b/...` line
+            warnings.append(f"{rel!r}: a path with a control character, quote or backslash; not edited")
+            continue
         path = root / rel
         try:
             data = path.read_bytes()
