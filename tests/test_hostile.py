@@ -121,9 +121,13 @@ def test_clean_html_keeps_what_markdown_and_the_plugins_write():
         '<div class="language-elixir highlight"><pre><span></span><code><span class="kd">defmodule</span>',
         '<details class="warning"><summary>x</summary><p>y</p></details>',
         '<a href="https://github.com/acme/port/blob/v1/lib/x.ex#L3">x.ex</a> <a href="../x/#f-a">a</a>',
+        '<input checked id="__tabbed_1_1" name="__tabbed_1" type="radio"><label for="__tabbed_1_1">A</label>',
+        '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup> <abbr title="Hyper">HTML</abbr>',
     ]
     cleaned = clean_html("<table><thead><tr>" + "".join(kept) + "</tr></thead></table>")
     for fragment in ("identifier=", "optional", 'type="checkbox"', "checked", "text-align", "width:", "kd"):
+        assert fragment in cleaned, fragment
+    for fragment in ('type="radio"', 'for="__tabbed_1_1"', 'href="#fn:1"', 'id="fnref:1"', 'title="Hyper"'):
         assert fragment in cleaned, fragment
     for fragment in ('class="headerlink"', 'id="fields"', "<details", "<summary>", "blob/v1/lib/x.ex#L3", "../x/#f-a"):
         assert fragment in cleaned, fragment

@@ -21,7 +21,7 @@ _TAGS = {
     *("dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i"),
     *("ins", "kbd", "label", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong"),
     *("sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var", "wbr"),
-    "input",  # pymdownx.tasklist's checkbox; its attributes are restricted below
+    "input",  # pymdownx.tasklist's checkbox, pymdownx.tabbed's radio; their attributes are restricted below
     "autoref",  # mkdocs-autorefs' cross-reference, resolved after every page is rendered
 }
 _GENERIC = {"class", "id", "title", "role", "lang", "dir", "tabindex", "name"}
@@ -37,6 +37,7 @@ _ATTRIBUTES = {
     "colgroup": {"span"},
     "details": {"open"},
     "input": {"checked", "disabled"},
+    "label": {"for"},
     "ol": {"start", "reversed", "type"},
     "td": {"colspan", "rowspan", "align", "style"},
     "th": {"colspan", "rowspan", "align", "scope", "style"},
@@ -53,7 +54,7 @@ def _cleaner() -> nh3.Cleaner:
         tags=_TAGS,
         clean_content_tags={"script", "style"},
         attributes=_ATTRIBUTES,
-        tag_attribute_values={"input": {"type": {"checkbox"}}},
+        tag_attribute_values={"input": {"type": {"checkbox", "radio"}}},
         generic_attribute_prefixes={"data-", "aria-"},
         strip_comments=False,
         link_rel=None,
