@@ -290,6 +290,7 @@ DIFFERENTIALS += [
     "#::: orbit.nothing_here",
     "#Title without a space\n\nTitle\n-",
     "Smile :smile: and :x:",
+    "A link [a|b :smile: `c|d`](https://x.example) in a cell.",
 ]
 
 

@@ -95,6 +95,15 @@ def _code_spans(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
+def _prose(text: str, cell: bool) -> str:
+    """Prose (code spans and links held apart) with what could start markup as entities: see the module
+    docstring."""
+    text = _LINK_BRACKET.sub("&#93;", text.translate(_PROSE_ENTITIES))
+    if cell:
+        text = text.replace("|", "&#124;")
+    return _EXTENSION_SYNTAX.sub(lambda m: f"&#{ord(m.group(0))};", text)
+
+
 def _inline(text: str, *, cell: bool = False) -> str:
     """One paragraph (or cell, or name) of SDK prose as inert Markdown: see the module docstring."""
     held: list[str] = []
@@ -113,16 +122,11 @@ def _inline(text: str, *, cell: bool = False) -> str:
     text = "".join(out)
 
     def link(match: re.Match[str]) -> str:
-        label = _HOLD.sub(lambda m: held[int(m.group(1))], match.group(1).translate(_PROSE_ENTITIES))
-        label = label.replace("[", "&#91;").replace("]", "&#93;")
+        label = _prose(match.group(1), cell).replace("[", "&#91;").replace("]", "&#93;").strip()
         url = match.group(2).replace("&", "&amp;").replace('"', "&quot;")
-        return hold(f'<a href="{url}">{label.strip() or url}</a>')
+        return hold(f'<a href="{url}">{_HOLD.sub(lambda m: held[int(m.group(1))], label) or url}</a>')
 
-    text = _LINK.sub(link, text)
-    text = _LINK_BRACKET.sub("&#93;", text.translate(_PROSE_ENTITIES))
-    if cell:
-        text = text.replace("|", "&#124;")
-    text = _EXTENSION_SYNTAX.sub(lambda m: f"&#{ord(m.group(0))};", text)
+    text = _prose(_LINK.sub(link, text), cell)
     # a `#` starting a line (or a list item the text is put in) would make a heading
     text = re.sub(r"(?m)^(\s*)#", r"\1&#35;", text)
     # a backslash before a held span would escape its first character
