@@ -546,22 +546,29 @@ def test_hostile_sdist_is_refused(case: str, sources_registry: FakeRegistry, tmp
         ({"tinker/ok.py": b"", "tinker\\..\\..\\evil": b"x"}, {}),
         ({"tinker/ok.py": b""}, {"tinker/link": "../../outside"}),
         ({"tinker/ok.py": b""}, {"tinker/link": "/etc"}),
+        # each link alone points inside; chained, the last one's folder would be made outside
+        ({"tinker/ok.py": b""}, {"a": ".", "a/" * 40 + "b": "../" * 40, "a/" * 40 + "b/OUTSIDE/made/link": "x"}),
+        ({"tinker/ok.py": b""}, {"tinker/alias.py": "ok.py"}),
     ],
-    ids=["dotdot", "absolute", "backslashes", "symlink-out", "symlink-absolute"],
+    ids=["dotdot", "absolute", "backslashes", "symlink-out", "symlink-absolute", "symlink-chain", "any-symlink"],
 )
 def test_hostile_wheel_is_refused(
     files: dict[str, bytes], symlinks: dict[str, str], sources_registry: FakeRegistry, tmp_path: Path
 ) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
+    # the chain climbs to / and comes back down into `outside`
+    symlinks = {k.replace("OUTSIDE", str(outside).lstrip("/")): v for k, v in symlinks.items()}
     sources_registry.add_pep691_project(
         "tinker", [("tinker-0.9.0-py3-none-any.whl", zip_bytes(files, symlinks=symlinks))]
     )
     with pytest.raises(SourceError) as err:
         resolve("pypi:tinker==0.9.0", cache_dir=tmp_path / "cache")
-    assert "escapes the tree (the archive is unsafe; refusing to extract it)" in one_line(err)
+    message = one_line(err)
+    assert "escapes the tree" in message or "is a symbolic link" in message
+    assert "(the archive is unsafe; refusing to extract it)" in message
     assert_nothing_escaped(tmp_path, outside, tmp_path / "cache" / "pypi")
-    assert not Path("/ABS").exists()
+    assert not Path("/ABS").exists() and not Path("/tmp/link").exists()
 
 
 def test_hostile_hex_contents_are_refused(sources_registry: FakeRegistry, tmp_path: Path) -> None:

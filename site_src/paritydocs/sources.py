@@ -930,8 +930,13 @@ def _extract_zip(spec: str, archive: Path, dest: Path, *, strip_top: bool) -> No
             members = []
             for info in zf.infolist():
                 kind = _zip_kind(info)
-                link = zf.read(info).decode("utf-8", "replace") if kind == "symlink" else None
-                members.append(_Member(info.filename, kind, link, info))
+                if kind == "symlink":
+                    # a wheel has no links, and links extracted one by one could chain (`a -> .`, then
+                    # `a/a/b -> ../..`) until a later member's folder is made outside the tree
+                    raise SourceError(
+                        spec, f"archive member '{_one_line(info.filename)}' is a symbolic link", _UNSAFE_FIX
+                    )
+                members.append(_Member(info.filename, kind, None, info))
             for member in _plan(spec, members, strip_top=strip_top):
                 target = dest.joinpath(*member.path.parts)
                 if member.kind == "dir":
