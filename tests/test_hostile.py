@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from html_checks import live_markup
 from site_helpers import article, build_site, copy_demo
@@ -150,3 +153,40 @@ def test_python_file_that_is_not_a_module_name_is_skipped_with_a_warning(tmp_pat
     messages = [r.getMessage() for r in caplog.records]
     assert any("g&h" in m and "not a Python module name" in m for m in messages), messages
     assert not list(site.glob("api/*g&*")) and (site / "api" / "orbit.types.JobInfo" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("side", ["python", "elixir"])
+@pytest.mark.parametrize("hazard", ["outside-file", "outside-folder", "loop", "fifo"])
+def test_sdk_tree_that_reaches_outside_or_never_ends_is_refused_in_one_line(tmp_path, caplog, side, hazard):
+    """An upstream tree is not trusted: a link to the build machine's files would publish them, a folder link
+    loop made Griffe walk without end, a fifo never ends when read."""
+    demo = copy_demo(tmp_path)
+    outside = tmp_path / "outside"
+    (outside / "pkg").mkdir(parents=True)
+    secret = "SECRET=hunter2"
+    (outside / "thing.py").write_text(f'class Thing:\n    """{secret}"""\n')
+    (outside / "thing.ex").write_text(f'defmodule Orbit.Types.Thing do\n  @moduledoc "{secret}"\nend\n')
+    where = demo / "python" / "src" / "orbit" / "types" if side == "python" else demo / "elixir" / "lib" / "orbit"
+    suffix = ".py" if side == "python" else ".ex"
+    if hazard == "outside-file":
+        (where / f"thing{suffix}").symlink_to(outside / f"thing{suffix}")
+    elif hazard == "outside-folder":
+        (where / "ext").symlink_to(outside)
+    elif hazard == "loop":
+        (where / "loop").symlink_to(where)
+        (where / "up").symlink_to(where.parent)
+    else:
+        os.mkfifo(where / f"fifo{suffix}")
+    with caplog.at_level(logging.WARNING):
+        site = build_site(demo / "mkdocs.yml", tmp_path / "site", strict=False)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    if side == "elixir" and hazard == "loop":
+        assert errors == []  # the Elixir extractor notices loops itself
+    else:
+        assert len(errors) == 1 and "remove it from the tree" in errors[0], errors
+        assert (
+            "links outside the tree" if hazard.startswith("outside") else "loop" if hazard == "loop" else "fifo"
+        ) in (errors[0])
+    assert (site / "index.html").is_file()
+    published = [p for p in site.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
+    assert published == []

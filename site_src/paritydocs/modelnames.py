@@ -96,6 +96,7 @@ INTERNAL_PATTERNS = (
     ".github/*",
     "*.lock",
 )
+MAX_SCANNED_BYTES = 8 << 20
 SKIPPED_DIRS = {".git", "_build", "deps", "node_modules", "__pycache__", ".venv", "site", ".elixir_ls"}
 
 
@@ -168,6 +169,11 @@ def scan_tree(root: Path, side: str, updates: tuple[ModelNameUpdate, ...]) -> li
     root = root.resolve()
     for path in _walk(root):
         try:
+            # a regular file inside the tree, of a size a source file has: not a link to the build machine's
+            # files, not a fifo or /dev/zero, whose reading never ends
+            real = path.resolve()
+            if not real.is_relative_to(root) or not real.is_file() or real.stat().st_size > MAX_SCANNED_BYTES:
+                continue
             raw = path.read_bytes()
         except OSError:
             continue

@@ -44,6 +44,7 @@ def load_python(
     from paritydocs.sources import resolve, source_info
 
     resolved = resolve(spec or settings.python, cache_dir=settings.cache_dir)
+    check_python_tree(resolved.spec, resolved.root, [*settings.python_modules, *settings.python_clients])
     info = source_info(resolved, Language.PYTHON)
     if caches is not None:
         key = (str(resolved.root), python_fingerprint(resolved.root))
@@ -58,6 +59,17 @@ def load_python(
         caches.python.clear()  # one entry: the previous tree is never read again
         caches.python[key] = model
     return model
+
+
+def check_python_tree(spec: str, root: Path, paths: list[str]) -> None:
+    """Refuse a Python tree whose packages hold a link out of the tree, a link loop or a special file
+    (`sources.tree_hazards`): Griffe follows links and walks loops without end."""
+    from paritydocs.python import find_search_path
+    from paritydocs.sources import check_tree
+
+    tops = sorted({path.split(".")[0] for path in paths})
+    found = [(search, top) for top in tops if (search := find_search_path(root, top)) is not None]
+    check_tree(spec, root, [search / top for search, top in found], {"__pycache__"})
 
 
 def tree_fingerprint(root: Path, pattern: str = "*") -> str:
@@ -85,9 +97,12 @@ def python_fingerprint(root: Path) -> str:
 
 def load_elixir(settings: Settings, spec: str | None = None, *, caches: Caches | None = None) -> SdkModel:
     from paritydocs.elixir import ParseCache, extract_elixir
-    from paritydocs.sources import resolve, source_info
+    from paritydocs.modelnames import SKIPPED_DIRS
+    from paritydocs.sources import check_tree, resolve, source_info
 
     resolved = resolve(spec or settings.elixir, cache_dir=settings.cache_dir)
+    dirs = [resolved.root / d for d in settings.elixir_dirs]
+    check_tree(resolved.spec, resolved.root, dirs, SKIPPED_DIRS, loops=False)  # the extractor notices loops
     cache = None
     if caches is not None:
         if caches.elixir is None:

@@ -37,7 +37,7 @@ import urllib.parse
 import urllib.request
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
@@ -953,6 +953,62 @@ def _extract_zip(spec: str, archive: Path, dest: Path, *, strip_top: bool) -> No
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error, ValueError) as err:
         raise SourceError(spec, f"cannot extract {archive.name} ({_one_line(err)})", "the archive is damaged") from err
     _verify_links(spec, dest)
+
+
+# --------------------------------------------------------------------------- the tree that is read
+
+
+def tree_hazards(root: Path, top: Path, skipped: Iterable[str] = (), *, loops: bool = True) -> list[str]:
+    """What in `top` (a folder of the SDK at `root`) the extraction must not read: a symlink leading out of
+    `root` (it would publish a file of the build machine), with `loops` a folder symlink to a folder that holds
+    it (Griffe walks such a loop without end; the Elixir extractor notices it), a device, fifo or socket
+    (reading it never ends). Paths relative to `root`."""
+    skipped = frozenset(skipped)
+    problems: list[str] = []
+    real_root = os.path.realpath(root)
+    stack = [str(top)]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name in skipped:
+                continue
+            rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+                if stat.S_ISLNK(mode):
+                    real = os.path.realpath(entry.path)
+                    if not inside_of(real, real_root):
+                        problems.append(f"{rel} links outside the tree")
+                        continue
+                    if loops and os.path.isdir(real) and inside_of(os.path.realpath(folder), real):
+                        problems.append(f"{rel} links to a folder that holds it (a loop)")
+                        continue
+                    mode = os.stat(real).st_mode
+                if stat.S_ISDIR(mode):
+                    if not entry.is_symlink():
+                        stack.append(entry.path)
+                elif not stat.S_ISREG(mode):
+                    problems.append(f"{rel} is a device, fifo or socket")
+            except OSError:
+                continue
+    return problems
+
+
+def inside_of(path: str, folder: str) -> bool:
+    """Whether `path` is `folder` or under it (both real paths)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def check_tree(spec: str, root: Path, tops: list[Path], skipped: Iterable[str] = (), *, loops: bool = True) -> None:
+    """Refuse a source whose folders `tops` hold a `tree_hazards` entry: one line naming it, and the fix."""
+    problems = [p for top in tops if top.is_dir() for p in tree_hazards(root, top, skipped, loops=loops)]
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise SourceError(spec, f"{problems[0]}{more}", "remove it from the tree, or point at a copy without it")
 
 
 # --------------------------------------------------------------------------- small helpers

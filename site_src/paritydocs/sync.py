@@ -1213,10 +1213,12 @@ def _changed_files(old_root: Path, new_root: Path) -> list[FileStatus]:
 
 
 def _resolve_revision(settings: Settings, spec: str) -> tuple[Revision, Path]:
+    from paritydocs.pipeline import check_python_tree
     from paritydocs.sources import resolve
 
     resolved = resolve(spec, cache_dir=settings.cache_dir)
     root = Path(resolved.root)
+    check_python_tree(spec, root, [*settings.python_modules, *settings.python_clients, *_top_packages(settings)])
     rev = Revision(spec, resolved.version, resolved.ref, str(root), resolved.kind, (root / "docs").is_dir())
     return rev, root
 
