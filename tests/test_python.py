@@ -901,3 +901,16 @@ def test_reference_page_example_matches_the_schema(schema: dict[str, Any]) -> No
     assert blocks
     for block in blocks:
         jsonschema.validate(json.loads(block), schema)
+
+
+def test_module_griffe_cannot_parse_leaves_the_rest_of_the_package(tmp_path: Path) -> None:
+    """A module too deep for Python's parser (RecursionError): before, the fallback met the package Griffe had
+    already registered and crashed with a traceback."""
+    pkg = tmp_path / "src" / "deeppkg"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text('"""Deep."""\n')
+    (pkg / "ok.py").write_text('class Ok:\n    """Fine."""\n\n    x: int = 1\n')
+    (pkg / "deep.py").write_text("X = " + "+".join(["1"] * 200_000) + "\n")
+    model = extract(tmp_path, ["deeppkg"])
+    assert [t.path for t in model.types] == ["deeppkg.ok.Ok"]
+    assert any("deep.py" in str(w) and "could not load" in str(w) for w in model.warnings), model.warnings

@@ -729,3 +729,18 @@ def test_file_whose_path_a_patch_header_cannot_hold_is_left_out(sdks):
     assert "+++ b/lib/evil.ex" not in result.patch and not [f for f in result.files if "gadget" in f]
     assert "lib/acme/types/widget.ex" in result.files
     apply_patch(ex_root, result.patch)
+
+
+def test_file_reached_through_a_symlink_is_left_out(sdks):
+    """git apply refuses a whole patch that edits a file beyond a symbolic link."""
+    _py_root, ex_root, settings = sdks
+    real = ex_root / "lib/zz_real"  # walked after the link, so the extractor knows the file by the linked path
+    real.mkdir(parents=True)
+    (ex_root / "lib/acme/types/gadget.ex").rename(real / "gadget.ex")
+    (ex_root / "lib/acme/types/linked").symlink_to(real)
+    git(ex_root, "add", "-A")
+    git(ex_root, "commit", "-qm", "link")
+    result = build_patch(build_report(settings), settings)
+    assert any("symbolic link" in w for w in result.warnings), result.warnings
+    assert "lib/acme/types/widget.ex" in result.files
+    apply_patch(ex_root, result.patch)

@@ -662,14 +662,19 @@ class _Extractor:
             file = init if init.exists() else search_path / f"{name}.py"
             self._warn_unloadable(file, error)
         if module is None and pkg_dir.is_dir():
-            # The package's __init__ failed: keep its submodules under a bare package.
-            module = griffe.Module(
-                name,
-                filepath=[pkg_dir],
-                lines_collection=loader.lines_collection,
-                modules_collection=loader.modules_collection,
-            )
-            loader.modules_collection.set_member(name, module)
+            # The package's __init__ (or a submodule: Griffe may have registered the package before it failed)
+            # could not be loaded: keep what loaded under the package, else under a bare one.
+            existing = loader.modules_collection.members.get(name)
+            if isinstance(existing, griffe.Module):
+                module = existing
+            else:
+                module = griffe.Module(
+                    name,
+                    filepath=[pkg_dir],
+                    lines_collection=loader.lines_collection,
+                    modules_collection=loader.modules_collection,
+                )
+                loader.modules_collection.set_member(name, module)
             self._failed_modules.add(name)
         if module is None:
             return None

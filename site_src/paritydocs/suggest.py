@@ -671,6 +671,10 @@ def build_patch(
             warnings.append(f"{rel!r}: a path with a control character, quote or backslash; not edited")
             continue
         path = root / rel
+        if any(p.is_symlink() for p in (path, *path.parents) if p != root and root in p.parents):
+            # git apply refuses a patch "beyond a symbolic link", every other edit with it
+            warnings.append(f"{rel}: reached through a symbolic link; not edited")
+            continue
         try:
             data = path.read_bytes()
         except OSError as err:
