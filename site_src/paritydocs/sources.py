@@ -960,15 +960,17 @@ def _extract_zip(spec: str, archive: Path, dest: Path, *, strip_top: bool) -> No
 
 def tree_hazards(root: Path, top: Path, skipped: Iterable[str] = (), *, loops: bool = True) -> list[str]:
     """What in `top` (a folder of the SDK at `root`) the extraction must not read: a symlink leading out of
-    `root` (it would publish a file of the build machine), with `loops` a folder symlink to a folder that holds
-    it (Griffe walks such a loop without end; the Elixir extractor notices it), a device, fifo or socket
-    (reading it never ends). Paths relative to `root`."""
+    `root` (it would publish a file of the build machine), with `loops` a folder symlink that leads back to a
+    folder on its own path (Griffe walks such a loop without end; the Elixir extractor notices it), a device,
+    fifo or socket (reading it never ends). Folder links inside the tree are followed, as the extractors do.
+    Paths relative to `root`."""
     skipped = frozenset(skipped)
     problems: list[str] = []
     real_root = os.path.realpath(root)
-    stack = [str(top)]
+    # (folder as reached, the real folders on the way to it)
+    stack: list[tuple[str, frozenset[str]]] = [(str(top), frozenset({os.path.realpath(top)}))]
     while stack:
-        folder = stack.pop()
+        folder, chain = stack.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
@@ -979,18 +981,20 @@ def tree_hazards(root: Path, top: Path, skipped: Iterable[str] = (), *, loops: b
             rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
             try:
                 mode = entry.stat(follow_symlinks=False).st_mode
+                real = entry.path
                 if stat.S_ISLNK(mode):
                     real = os.path.realpath(entry.path)
                     if not inside_of(real, real_root):
                         problems.append(f"{rel} links outside the tree")
                         continue
-                    if loops and os.path.isdir(real) and inside_of(os.path.realpath(folder), real):
-                        problems.append(f"{rel} links to a folder that holds it (a loop)")
-                        continue
                     mode = os.stat(real).st_mode
                 if stat.S_ISDIR(mode):
-                    if not entry.is_symlink():
-                        stack.append(entry.path)
+                    real = os.path.realpath(real)
+                    if real in chain:
+                        if loops:
+                            problems.append(f"{rel} links back to a folder on its own path (a loop)")
+                        continue
+                    stack.append((entry.path, chain | {real}))
                 elif not stat.S_ISREG(mode):
                     problems.append(f"{rel} is a device, fifo or socket")
             except OSError:
