@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -134,3 +135,12 @@ def test_every_paritydocs_log_message_is_terminal_text(caplog):
     with caplog.at_level(logging.WARNING, logger=logger.name):
         logger.warning("%s: %s", "lib/x\n::error title=forged::owned\x1b]0;t\x07.ex", "bad")
     assert [r.getMessage() for r in caplog.records] == ["lib/x ::error title=forged::owned]0;t.ex: bad"]
+
+
+def test_json_to_a_terminal_escapes_every_control_character(monkeypatch, capsys):
+    from paritydocs.cli import write_json
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    write_json({"doc": "csi\x9b2J bidi\u202e ok é"}, "-")
+    out = capsys.readouterr().out
+    assert "\x9b" not in out and "\u202e" not in out and "\\u009b" in out and json.loads(out)["doc"].endswith("é")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from paritydocs import sources
 from paritydocs.errors import SourceError
 from paritydocs.model import Language
 from paritydocs.sources import MARKER, ResolvedSource, default_cache_dir, resolve, source_info
@@ -785,3 +786,15 @@ def test_real_hex_resolves_or_fails_in_one_line(network_cache: Path) -> None:
         assert "--elixir" in message
     else:
         assert (resolved.root / "mix.exs").is_file()
+
+
+def test_archive_bomb_is_refused_before_anything_is_written(
+    sources_registry: FakeRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sources, "MAX_ARCHIVE_BYTES", 1000)
+    big = ("tinker-0.9.0.tar.gz", tar_bytes([TarEntry("tinker-0.9.0/big.py", b"#" * 5000)], compression="gz"))
+    sources_registry.add_pep691_project("tinker", [big])
+    with pytest.raises(SourceError) as err:
+        resolve("pypi:tinker==0.9.0", cache_dir=tmp_path / "cache")
+    assert "would unpack to 1 files, 0 MB (the archive is unsafe; refusing to extract it)" in one_line(err)
+    assert not list((tmp_path / "cache").rglob("big.py"))

@@ -43,7 +43,7 @@ def write_text(text: str | JsonOutput, out: str) -> None:
     """Write to a file (its folder made), or to stdout for `-`; an unwritable path is one line."""
     if out == "-":
         if isinstance(text, JsonOutput):
-            text.dump(sys.stdout)
+            text.dump(sys.stdout, ascii_only=sys.stdout.isatty())  # SDK text must not drive the terminal
         else:
             sys.stdout.write(text)
         return

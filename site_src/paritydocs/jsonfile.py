@@ -17,8 +17,9 @@ class JsonOutput:
     build: Callable[[], Any]
     """Makes the JSON value, when the file is written (so it is not kept either)."""
 
-    def dump(self, fp: IO[str]) -> None:
-        json.dump(self.build(), fp, indent=2, ensure_ascii=False)
+    def dump(self, fp: IO[str], *, ascii_only: bool = False) -> None:
+        """`ascii_only`: every other character as `\\u` escapes (for a terminal: no C1 or bidi controls)."""
+        json.dump(self.build(), fp, indent=2, ensure_ascii=ascii_only)
         fp.write("\n")
 
     def write(self, path: Path) -> None:

@@ -888,10 +888,26 @@ def _tar_filter(info: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
     return checked
 
 
+# an SDK is megabytes: far more than this is an archive bomb (the sizes are the members' declared ones, which
+# tarfile and zipfile hold the extraction to)
+MAX_ARCHIVE_BYTES = 2 << 30
+MAX_ARCHIVE_MEMBERS = 200_000
+
+
+def _check_size(spec: str, archive: Path, sizes: list[int]) -> None:
+    if len(sizes) > MAX_ARCHIVE_MEMBERS or sum(sizes) > MAX_ARCHIVE_BYTES:
+        raise SourceError(
+            spec,
+            f"{archive.name} would unpack to {len(sizes)} files, {sum(sizes) >> 20} MB",
+            _UNSAFE_FIX,
+        )
+
+
 def _extract_tar(spec: str, archive: Path, dest: Path, *, strip_top: bool) -> None:
     try:
         with tarfile.open(archive, "r:*") as tar:
             infos = tar.getmembers()
+            _check_size(spec, archive, [i.size for i in infos])
             members = [_Member(i.name, _tar_kind(i), i.linkname or None, i) for i in infos]
             ordered = _plan(spec, members, strip_top=strip_top)
             for member in members:  # rename in place, so tarfile's own hardlink lookup agrees
@@ -927,6 +943,7 @@ def _zip_kind(info: zipfile.ZipInfo) -> str:
 def _extract_zip(spec: str, archive: Path, dest: Path, *, strip_top: bool) -> None:
     try:
         with zipfile.ZipFile(archive) as zf:
+            _check_size(spec, archive, [i.file_size for i in zf.infolist()])
             members = []
             for info in zf.infolist():
                 kind = _zip_kind(info)
