@@ -63,10 +63,14 @@ def _warn(messages: Sequence[object]) -> None:
         print(f"paritydocs: warning: {terminal_text(message)}", file=sys.stderr)
 
 
+def _annotation_data(text: str) -> str:
+    """The message of a GitHub workflow command (`::error ...::message`), escaped as the runner reads it."""
+    return terminal_text(text, one_line=False).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
 def _annotation_property(text: str) -> str:
     """A value of a GitHub workflow-command property (`file=...`), escaped as the runner reads it."""
-    escaped = terminal_text(text, one_line=False).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return escaped.replace(":", "%3A").replace(",", "%2C")
+    return _annotation_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 # ---- extract --------------------------------------------------------------------------------------
@@ -127,9 +131,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             loc = f.elixir or f.python
             level = "error" if f in failing else ("warning" if f.level.rank >= 2 else "notice")
             where = f"file={_annotation_property(loc.file)},line={loc.line or 1}," if loc else ""
-            message = terminal_text(f.message, one_line=False)
-            message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            print(f"::{level} {where}title=parity {f.kind.value}::{message}")
+            print(f"::{level} {where}title=parity {f.kind.value}::{_annotation_data(f.message)}")
     else:
         _print_table(findings, baseline)
     summary = report.summary()

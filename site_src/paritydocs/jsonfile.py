@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,4 +28,6 @@ class JsonOutput:
             self.dump(fp)
 
     def text(self) -> str:
-        return json.dumps(self.build(), indent=2, ensure_ascii=False) + "\n"
+        buffer = io.StringIO()
+        self.dump(buffer)
+        return buffer.getvalue()
