@@ -856,7 +856,7 @@ def _verify_links(spec: str, tree: Path) -> None:
             full = os.path.join(dirpath, entry)
             if os.path.islink(full):
                 real = os.path.realpath(full)
-                if real != top and not real.startswith(top + os.sep):
+                if not inside_of(real, top):
                     raise _escapes(spec, os.path.relpath(full, tree).replace(os.sep, "/"))
 
 

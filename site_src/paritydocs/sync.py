@@ -1218,7 +1218,7 @@ def _resolve_revision(settings: Settings, spec: str) -> tuple[Revision, Path]:
 
     resolved = resolve(spec, cache_dir=settings.cache_dir)
     root = Path(resolved.root)
-    check_python_tree(spec, root, [*settings.python_modules, *settings.python_clients, *_top_packages(settings)])
+    check_python_tree(spec, root, _top_packages(settings))
     rev = Revision(spec, resolved.version, resolved.ref, str(root), resolved.kind, (root / "docs").is_dir())
     return rev, root
 
