@@ -232,19 +232,27 @@ def _find_modules(tree: Any, src: bytes) -> dict[str, Any]:
     return found
 
 
+def _attribute(stmt: Any, src: bytes) -> tuple[str, Any] | None:
+    """(name, operand) of a module attribute statement (`@name ...`), or None for any other statement."""
+    if stmt.type != "unary_operator":
+        return None
+    op, operand = stmt.child_by_field_name("operator"), stmt.child_by_field_name("operand")
+    if op is None or op.type != "@" or operand is None:
+        return None
+    name = operand.child_by_field_name("target") if operand.type == "call" else operand
+    if name is None:
+        return None
+    return src[name.start_byte : name.end_byte].decode("utf-8", "replace"), operand
+
+
 def _moduledoc_value(block: Any, src: bytes) -> tuple[Any, Any] | None:
     """(statement, value node) of the last `@moduledoc` directly in a do-block, or None."""
     found = None
     for stmt in block.named_children:
-        if stmt.type != "unary_operator":
+        attribute = _attribute(stmt, src)
+        if attribute is None or attribute[0] != "moduledoc" or attribute[1].type != "call":
             continue
-        op, operand = stmt.child_by_field_name("operator"), stmt.child_by_field_name("operand")
-        if op is None or op.type != "@" or operand is None or operand.type != "call":
-            continue
-        target = operand.child_by_field_name("target")
-        if target is None or src[target.start_byte : target.end_byte] != b"moduledoc":
-            continue
-        args = _child(operand, "arguments")
+        args = _child(attribute[1], "arguments")
         value = _first_named(args) if args is not None else None
         if value is not None:
             found = (stmt, value)
@@ -546,13 +554,8 @@ def _verify(rel: str, old: bytes, new: bytes, planned: list[_ModuleDocs]) -> str
 
 def _statement_kind(stmt: Any, src: bytes) -> str:
     """`@name` for a module attribute, the node type for anything else."""
-    if stmt.type == "unary_operator":
-        op, operand = stmt.child_by_field_name("operator"), stmt.child_by_field_name("operand")
-        if op is not None and op.type == "@" and operand is not None:
-            name = operand.child_by_field_name("target") if operand.type == "call" else operand
-            if name is not None:
-                return "@" + src[name.start_byte : name.end_byte].decode("utf-8", "replace")
-    return str(stmt.type)
+    attribute = _attribute(stmt, src)
+    return "@" + attribute[0] if attribute is not None else str(stmt.type)
 
 
 def _module_shape(tree: Any, src: bytes, module: str) -> tuple[list[str], Any] | None:
