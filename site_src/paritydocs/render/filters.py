@@ -29,7 +29,6 @@ from paritydocs.modelnames import ModelNameUpdate, apply_updates
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _FENCE_OPEN = re.compile(r"^([ \t]*)(`{3,}|~{3,})(.*)$")
-_INLINE_CODE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
 # as Python-Markdown reads them: `#Title` without a space, and a setext underline of one `-`, are headings too
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
@@ -283,8 +282,13 @@ def do_attr(text: Any) -> Markup:
     if text is None:
         return Markup("")
     value = strip_controls(" ".join(str(text).split()))
-    value = _INLINE_CODE.sub(lambda m: m.group(2).strip(), value)
-    return Markup(_entities(value))
+    plain: list[str] = []
+    pos = 0
+    for start, end, code in _code_spans(value):
+        plain += [value[pos:start], code.strip()]
+        pos = end
+    plain.append(value[pos:])
+    return Markup(_entities("".join(plain)))
 
 
 def do_message(text: str, updates: Iterable[ModelNameUpdate] = ()) -> Markup:
