@@ -102,7 +102,7 @@ def write_configs(base: Path, py: Path, ex: Path, modules: list[str], prefixes: 
         "site_name: bench-api\n" + common + "plugins:\n  - search\n  - autorefs\n  - mkdocstrings:\n      handlers:\n"
         f"        python:\n          paths: [{src}]\n"
         # the same Griffe extension the plugin adds, so namespace subpackages (tinker/lib) load here too
-        "          options: {show_source: false, extensions: [paritydocs.griffe_ext:NamespaceSubpackages]}\n"
+        "          options: {show_source: false, extensions: [paritydocs.site.mkdocstrings:NamespaceSubpackages]}\n"
     )
 
 
@@ -120,8 +120,8 @@ def measure_pipeline(py: Path, ex: Path, modules: list[str], prefixes: dict) -> 
     from paritydocs.config import load_settings
     from paritydocs.elixir import extract_elixir
     from paritydocs.model import Language, SourceInfo
-    from paritydocs.modelnames import add_model_name_findings
     from paritydocs.parity import run_parity
+    from paritydocs.parity.model_names import add_model_name_findings
     from paritydocs.python import extract_python
     from paritydocs.render import Renderer
 

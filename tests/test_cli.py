@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from paritydocs.cli import _annotation_property, main
-from paritydocs.log import logger, terminal_text
+from paritydocs.textsafe import logger, terminal_text
 from site_helpers import DEMO, copy_demo
 
 SCHEMAS = Path(__file__).parents[1] / "site_src" / "paritydocs" / "schemas"

@@ -17,13 +17,15 @@ import markdown
 import pytest
 
 from html_checks import live_markup
-from paritydocs.clients import ClientPair, MethodRow, compare_clients, elixir_option_docs, parse_python_doc
 from paritydocs.config import load_settings
 from paritydocs.elixir import extract_elixir
+from paritydocs.elixir.docs import elixir_option_docs
 from paritydocs.model import Language, SdkModel, SourceInfo, TypeDef, TypeKind
 from paritydocs.parity import run_parity
+from paritydocs.parity.clients import ClientPair, MethodRow, compare_clients
 from paritydocs.pipeline import build_report
 from paritydocs.python import extract_python
+from paritydocs.python.docstrings import parse_python_doc
 from paritydocs.render import Links, Renderer, checklist_groups
 
 FIXTURE = Path(__file__).parent / "fixtures" / "clients"

@@ -36,7 +36,7 @@ def test_parse_elixir_returns_a_tree() -> None:
 
 
 def test_queries_are_package_data_and_compile_once(tmp_path: Path) -> None:
-    folder = resources.files("paritydocs").joinpath("queries")
+    folder = resources.files("paritydocs.elixir").joinpath("queries")
     for name in elixir.QUERY_FILES:
         assert name.endswith(".scm")
         assert folder.joinpath(name).read_text(encoding="utf-8").strip()

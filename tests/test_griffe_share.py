@@ -9,8 +9,8 @@ import griffe
 import pytest
 
 from helpers import python_source_info
-from paritydocs.griffe_ext import SharedPackages
 from paritydocs.python import extract_python
+from paritydocs.python.loader import SharedPackages
 from site_helpers import build_site, copy_demo, count_griffe_loads
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pysdk"
@@ -19,8 +19,8 @@ CLIENTS = ["acme.lib.public.client.WidgetClient"]
 
 
 EXTENSIONS = (
-    "paritydocs.griffe_ext:NamespaceSubpackages",
-    {"paritydocs.griffe_ext:SdkDocstrings": {"model_names": {"catalogue": "CATALOG"}}},
+    "paritydocs.site.mkdocstrings:NamespaceSubpackages",
+    {"paritydocs.site.mkdocstrings:SdkDocstrings": {"model_names": {"catalogue": "CATALOG"}}},
 )
 
 
@@ -117,7 +117,7 @@ def test_modules_the_extraction_adds_to_the_shared_tree_go_through_its_extension
     gadget = sdk / "src/acme/types/gadget.py"
     hostile = "A gadget as the catalogue service describes it. <script>alert(1)</script>"
     gadget.write_text(gadget.read_text().replace("A gadget as the catalogue service describes it.", hostile))
-    sanitising = {"paritydocs.griffe_ext:SdkDocstrings": {"model_names": {}}}
+    sanitising = {"paritydocs.site.mkdocstrings:SdkDocstrings": {"model_names": {}}}
     loader = griffe.GriffeLoader(
         extensions=griffe.load_extensions(sanitising), search_paths=[sdk / "src"], allow_inspection=False
     )

@@ -113,7 +113,7 @@ def test_markdown_parser_differentials_come_out_inert(tmp_path):
 
 
 def test_clean_html_keeps_what_markdown_and_the_plugins_write():
-    from paritydocs.htmlsafe import clean_html
+    from paritydocs.site.htmlsafe import clean_html
 
     kept = [
         '<h2 id="fields">Fields<a class="headerlink" href="#fields" title="Permanent link">¶</a></h2>',

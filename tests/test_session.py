@@ -14,7 +14,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from paritydocs.session import DirtyWarningFilter, MemoryBytecodeCache, merge_by_page
+from paritydocs.site.session import DirtyWarningFilter, MemoryBytecodeCache, merge_by_page
 from site_helpers import copy_demo, count_griffe_loads
 
 SERVE_URL = "http://127.0.0.1:8000/"

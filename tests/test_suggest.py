@@ -20,13 +20,14 @@ from paritydocs import suggest
 from paritydocs.cli import main
 from paritydocs.config import Settings, load_settings
 from paritydocs.elixir import _fields_section, extract_elixir
+from paritydocs.elixir.docs import field_bullet
 from paritydocs.errors import ConfigError
 from paritydocs.model import FieldDef, Language, SourceInfo
 from paritydocs.modelnames import compile_updates
 from paritydocs.parity import FieldRow, FindingKind, ParityReport
 from paritydocs.pipeline import build_report
 from paritydocs.render import _fields_snippet
-from paritydocs.suggest import WRAP_COLUMN, build_patch, field_bullet, unified_diff
+from paritydocs.suggest import WRAP_COLUMN, build_patch, unified_diff
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 

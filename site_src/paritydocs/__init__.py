@@ -6,7 +6,7 @@ The pipeline, one module a stage:
 - `paritydocs.python` / `paritydocs.elixir`: static extraction into `paritydocs.model`.
 - `paritydocs.parity`: matching and findings.
 - `paritydocs.render`: Jinja templates to Markdown pages.
-- `paritydocs.plugin` / `paritydocs.cli`: MkDocs plugin and the `paritydocs` command.
+- `paritydocs.site.plugin` / `paritydocs.cli`: MkDocs plugin and the `paritydocs` command.
 """
 
 from __future__ import annotations

@@ -13,11 +13,12 @@ from paritydocs.config import Settings
 from paritydocs.model import Language, SdkModel
 from paritydocs.parity import ParityReport, run_parity
 from paritydocs.parity.notes import load_notes
+from paritydocs.sources.trees import python_fingerprint
 
 if TYPE_CHECKING:
     import jinja2
 
-    from paritydocs.griffe_ext import SharedPackages
+    from paritydocs.python.loader import SharedPackages
 
 
 @dataclass(slots=True)
@@ -64,41 +65,18 @@ def load_python(
 def check_python_tree(spec: str, root: Path, paths: list[str]) -> None:
     """Refuse a Python tree whose packages hold a link out of the tree, a link loop or a special file
     (`sources.tree_hazards`): Griffe follows links and walks loops without end."""
-    from paritydocs.python import find_search_path
-    from paritydocs.sources import check_tree
+    from paritydocs.python.loader import find_search_path
+    from paritydocs.sources.trees import check_tree
 
     tops = sorted({path.split(".")[0] for path in paths})
     found = [(search, top) for top in tops if (search := find_search_path(root, top)) is not None]
     check_tree(spec, root, [search / top for search, top in found], {"__pycache__"})
 
 
-def tree_fingerprint(root: Path, pattern: str = "*") -> str:
-    """Size and mtime of every file matching `pattern` under `root` (virtualenvs, `.git`, build output
-    skipped): cheap, and changes whenever an editor saves."""
-    import hashlib
-
-    from paritydocs.modelnames import SKIPPED_DIRS
-
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob(pattern)):
-        if SKIPPED_DIRS.intersection(path.relative_to(root).parts):
-            continue
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
-
-
-def python_fingerprint(root: Path) -> str:
-    return tree_fingerprint(root, "*.py")
-
-
 def load_elixir(settings: Settings, spec: str | None = None, *, caches: Caches | None = None) -> SdkModel:
     from paritydocs.elixir import ParseCache, extract_elixir
-    from paritydocs.modelnames import SKIPPED_DIRS
-    from paritydocs.sources import check_tree, resolve, source_info
+    from paritydocs.sources import resolve, source_info
+    from paritydocs.sources.trees import SKIPPED_DIRS, check_tree
 
     resolved = resolve(spec or settings.elixir, cache_dir=settings.cache_dir)
     dirs = [resolved.root / d for d in settings.elixir_dirs]
@@ -128,9 +106,9 @@ def build_report(
 
     `complete=False` (a side could not be read) keeps notes that match nothing quiet: they cannot be checked.
     """
-    from paritydocs.clients import compare_clients
-    from paritydocs.modelnames import add_model_name_findings
     from paritydocs.parity import apply_notes
+    from paritydocs.parity.clients import compare_clients
+    from paritydocs.parity.model_names import add_model_name_findings
 
     python = python or load_python(settings, caches=caches)
     elixir = elixir or load_elixir(settings, caches=caches)

@@ -38,8 +38,8 @@ PAGE_TEMPLATES = {
 
 
 def builtin_templates() -> Path:
-    """The packaged templates (a link to the repository's `templates/` in a source checkout)."""
-    return Path(str(resources.files("paritydocs") / "templates"))
+    """The built-in templates: the data package `paritydocs.templates`, which is the repository's `templates/`."""
+    return Path(str(resources.files("paritydocs.templates")))
 
 
 def make_environment(
@@ -306,7 +306,7 @@ def checklist_groups(report: ParityReport, links: Links) -> list[tuple[str, list
 def _fields_snippet(pair: PairReport, updates: Any) -> str | None:
     """A ready-to-paste `## Fields` section for the Elixir `@moduledoc`, from the Python field docstrings,
     escaped for a `\"\"\"` heredoc (a `#{` in a docstring must not become interpolation once pasted)."""
-    from paritydocs.suggest import field_bullet, heredoc_text
+    from paritydocs.elixir.docs import field_bullet, heredoc_text
 
     if pair.is_enum:
         return None

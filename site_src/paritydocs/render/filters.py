@@ -26,8 +26,8 @@ from typing import Any
 from markupsafe import Markup
 
 from paritydocs.modelnames import ModelNameUpdate, apply_updates
+from paritydocs.textsafe import strip_controls
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _FENCE_OPEN = re.compile(r"^([ \t]*)(`{3,}|~{3,})(.*)$")
 # as Python-Markdown reads them: `#Title` without a space, and a setext underline of one `-`, are headings too
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
@@ -56,11 +56,6 @@ _PROSE_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "`": "&
 # a closing bracket that could end a link, reference, definition or wiki link: `](`, `][`, `] [`, `]:`, `]]`
 _LINK_BRACKET = re.compile(r"\](?=\s?[\[(\]]|:)")
 _HOLD = re.compile("\x02(\\d+)\x03")
-
-
-def strip_controls(text: str) -> str:
-    """Drop control characters and bidirectional overrides, which can disguise text."""
-    return _CONTROL.sub("", text)
 
 
 def _entities(text: str) -> str:

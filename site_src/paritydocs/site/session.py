@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 import jinja2
 
-from paritydocs.log import logger
+from paritydocs.textsafe import logger
 
 T = TypeVar("T")
 
@@ -304,7 +304,7 @@ def site_signature(config: Any, files: Any) -> str:
             digest.update(Path(path).read_bytes())
     custom_dir = getattr(config.theme, "custom_dir", None)
     if custom_dir and Path(custom_dir).is_dir():
-        from paritydocs.pipeline import tree_fingerprint
+        from paritydocs.sources.trees import tree_fingerprint
 
         digest.update(tree_fingerprint(Path(custom_dir)).encode())
     return digest.hexdigest()

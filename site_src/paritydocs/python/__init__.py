@@ -17,10 +17,8 @@ Public API: `extract_python`.
 from __future__ import annotations
 
 import ast
-import contextlib
 import inspect
 import io
-import logging
 import math
 import os
 import re
@@ -34,7 +32,6 @@ from typing import Any
 
 import griffe
 
-from paritydocs.griffe_ext import SharedPackages
 from paritydocs.model import (
     Default,
     ExtractionWarning,
@@ -46,6 +43,7 @@ from paritydocs.model import (
     TypeDef,
     TypeKind,
 )
+from paritydocs.python.loader import SharedPackages, _describe, find_search_path, griffe_silenced
 
 __all__ = ["extract_python"]
 
@@ -90,47 +88,6 @@ def _docstring(obj: griffe.Object) -> str | None:
     if isinstance(raw, str):
         return raw
     return obj.docstring.value if obj.docstring else None
-
-
-def find_search_path(root: Path, top: str) -> Path | None:
-    """Where the package `top` is importable from under `root`: `src/` layout, flat layout or unpacked wheel,
-    the package directory itself, or one directory further down (an unpacked sdist)."""
-    candidates = [root / "src", root]
-    if root.name == top:
-        candidates.append(root.parent)
-    with suppress(OSError):
-        if root.is_dir():
-            for sub in sorted(root.iterdir()):
-                if sub.is_dir() and not sub.name.startswith(".") and sub.name != top:
-                    candidates += [sub / "src", sub]
-    for cand in candidates:
-        if (cand / top / "__init__.py").is_file() or (cand / f"{top}.py").is_file():
-            return cand
-    for cand in candidates:
-        pkg = cand / top
-        if pkg.is_dir() and next(pkg.rglob("*.py"), None) is not None:
-            return cand
-    return None
-
-
-@contextlib.contextmanager
-def griffe_silenced() -> Iterator[None]:
-    """Silence Griffe's logger while we load: its messages become our warnings instead.
-
-    mkdocstrings swaps Griffe's logger for a `LoggerAdapter` (which has no level), so set the level on the
-    logger underneath whichever object is installed.
-    """
-    target = getattr(griffe.logger, "_logger", None)
-    target = getattr(target, "logger", target)
-    if not isinstance(target, logging.Logger):
-        yield
-        return
-    old_level = target.level
-    target.setLevel(logging.CRITICAL + 1)
-    try:
-        yield
-    finally:
-        target.setLevel(old_level)
 
 
 # --------------------------------------------------------------------------------------
@@ -1872,7 +1829,3 @@ def _decorator_name(node: ast.expr) -> str | None:
     return None
 
 
-def _describe(error: BaseException) -> str:
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror
-    return str(error) or type(error).__name__

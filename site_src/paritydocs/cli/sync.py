@@ -6,13 +6,15 @@ import argparse
 import sys
 from typing import Any
 
+from paritydocs.sync import SyncReport
+
 
 def cmd_sync(args: argparse.Namespace) -> int:
     from paritydocs.cli import _settings, _warn, write_json, write_text
     from paritydocs.parity.notes import load_notes
     from paritydocs.pipeline import load_elixir
     from paritydocs.render import Renderer
-    from paritydocs.sync import as_table, build_sync_report, render_markdown
+    from paritydocs.sync import build_sync_report, render_markdown
 
     settings = _settings(args)
     # links to the Elixir repository may use `elixir_repo.ref` only for the configured tree
@@ -61,3 +63,24 @@ def register(sub: Any, common: Any) -> None:
         help="stdout: a table (default), the Markdown report (paste it in an issue), or the JSON report",
     )
     p.set_defaults(func=cmd_sync)
+
+
+def as_table(report: SyncReport) -> str:
+    """Plain text, one change a line: class, kind, Python place, Elixir target, summary."""
+    rows = []
+    for c in report.changes:
+        where = f"{c.python.file}:{c.python.line}" if c.python.file and c.python.line else (c.python.file or "")
+        target = c.elixir.module or "" if c.elixir else ""
+        if c.elixir is not None and c.elixir.field:
+            target += f".{c.elixir.field}"
+        if c.elixir is not None and not c.elixir.present:
+            target += " (missing)"
+        rows.append((c.priority.lower(), c.kind, where, target or "—", c.summary))
+    if not rows:
+        return "No changes.\n"
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(r[i].ljust(widths[i]) for i in range(4)) + "  " + r[4] for r in rows]
+    counts = report.summary()["by_class"]
+    totals = ", ".join(f"{n} {cls}" for cls, n in counts.items())
+    lines.append(f"{totals}; {len(report.other_files)} other files changed.")
+    return "\n".join(lines) + "\n"

@@ -15,11 +15,13 @@ from paritydocs.errors import SourceError
 from paritydocs.jsonfile import JsonOutput
 from paritydocs.model import ExtractionWarning, Language, SdkModel, SourceInfo
 from paritydocs.modelnames import apply_updates, compile_updates
-from paritydocs.pipeline import Caches, build_report, load_elixir, load_python, python_fingerprint
+from paritydocs.pipeline import Caches, build_report, load_elixir, load_python
+from paritydocs.python.loader import python_search_path
 from paritydocs.render import Page, Renderer
+from paritydocs.sources.trees import python_fingerprint
 
 if TYPE_CHECKING:
-    from paritydocs.griffe_ext import SharedPackages
+    from paritydocs.python.loader import SharedPackages
 
 SECTION_ORDER = ("", "Types", "Clients", "Reports", "Sync reports", "Python API")
 ALPHABETICAL_SECTIONS = ("Types", "Clients", "Python API")
@@ -96,11 +98,6 @@ def _empty_model(spec: str, language: Language, err: SourceError) -> SdkModel:
         source=SourceInfo(spec=spec, root="", language=language),
         warnings=[ExtractionWarning(file=spec, line=None, message=f"source unavailable: {err}")],
     )
-
-
-def python_search_path(root: str) -> str:
-    src = Path(root) / "src"
-    return str(src if src.is_dir() else Path(root))
 
 
 def build_site(

@@ -8,87 +8,13 @@ mkdocstrings Python handler so the Python API section can document those types t
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import griffe
 
-
-def fill_namespace_subpackages(
-    module: griffe.Module,
-    directory: Path,
-    loader: griffe.GriffeLoader | None = None,
-    *,
-    on_error: Callable[[Path, Exception], None] | None = None,
-    _depth: int = 0,
-) -> None:
-    """Visit the subfolders of a loaded package that hold modules but no `__init__.py`, recursively.
-
-    `on_error(path, error)` hears about a module that cannot be read or parsed; it is skipped either way.
-    """
-    if _depth > 20:
-        return
-    try:
-        entries = sorted(p for p in directory.iterdir() if p.is_dir() and p.name.isidentifier())
-    except OSError:
-        return
-    for entry in entries:
-        existing = module.members.get(entry.name)
-        if isinstance(existing, griffe.Module):
-            fill_namespace_subpackages(existing, entry, loader, on_error=on_error, _depth=_depth + 1)
-            continue
-        if existing is not None or not any(entry.rglob("*.py")):
-            continue
-        # Griffe left this folder out: a namespace subpackage, or a regular package inside one.
-        init = entry / "__init__.py"
-        sub = _visit(module, init, loader, on_error, name=entry.name) if init.exists() else None
-        if sub is None:
-            sub = griffe.Module(
-                entry.name,
-                filepath=[entry],
-                parent=module,
-                lines_collection=module.lines_collection,
-                modules_collection=module.modules_collection,
-            )
-            module.set_member(entry.name, sub)
-        for file in sorted(entry.glob("*.py")):
-            if file.stem.isidentifier() and file.stem not in sub.members:
-                _visit(sub, file, loader, on_error)
-        fill_namespace_subpackages(sub, entry, loader, on_error=on_error, _depth=_depth + 1)
-
-
-def _visit(
-    parent: griffe.Module,
-    file: Path,
-    loader: griffe.GriffeLoader | None,
-    on_error: Callable[[Path, Exception], None] | None,
-    *,
-    name: str | None = None,
-) -> griffe.Module | None:
-    """Visit one file as the module `name` (default: its stem) under `parent`; None when it cannot be read."""
-    name = name or file.stem
-    try:
-        code = file.read_text(encoding="utf-8-sig")
-        module = griffe.visit(
-            name,
-            file,
-            code,
-            parent=parent,
-            docstring_parser=loader.docstring_parser if loader else None,
-            docstring_options=loader.docstring_options if loader else None,
-            lines_collection=parent.lines_collection,
-            modules_collection=parent.modules_collection,
-            extensions=loader.extensions if loader else None,
-        )
-    except (OSError, UnicodeDecodeError, SyntaxError) as err:
-        if on_error is not None:
-            on_error(file, err)
-        return None
-    parent.lines_collection[file] = code.splitlines()
-    parent.set_member(name, module)
-    return module
+from paritydocs.python.loader import SharedPackages, fill_namespace_subpackages
 
 
 class NamespaceSubpackages(griffe.Extension):
@@ -122,19 +48,6 @@ class SdkDocstrings(griffe.Extension):
             # the extraction reads the docstring as written when it shares this tree (`mkdocstrings_packages`)
             obj.extra["paritydocs"]["raw_docstring"] = docstring.value
             docstring.value = sanitize_markdown(apply_updates(docstring.value, self.updates))
-
-
-@dataclass(frozen=True, slots=True)
-class SharedPackages:
-    """Top-level packages another Griffe loader loads (mkdocstrings' Python handler, a sync report's API
-    comparison), and how it loads modules: what the extraction adds to that tree itself (a folder the loader
-    skipped) goes through the same extensions, so the Python API pages render it sanitised like the rest."""
-
-    load: Callable[[str], griffe.Module | None]
-    extensions: griffe.Extensions
-    docstring_parser: griffe.Parser | None = None
-    docstring_options: Any = None
-    """Options for `docstring_parser`, those the parser accepts."""
 
 
 def mkdocstrings_packages(handler: Any) -> SharedPackages | None:

@@ -26,7 +26,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from paritydocs.log import logger
 from paritydocs.model import (
     Default,
     ExtractionWarning,
@@ -39,6 +38,7 @@ from paritydocs.model import (
     TypeDef,
     TypeKind,
 )
+from paritydocs.textsafe import logger
 
 __all__ = ["ParseCache", "extract_elixir", "parse_elixir"]
 
@@ -99,7 +99,7 @@ def parse_elixir(source: bytes) -> Any:
 
 
 def _query_source() -> str:
-    folder = resources.files("paritydocs").joinpath("queries")
+    folder = resources.files("paritydocs.elixir").joinpath("queries")
     return "\n".join(folder.joinpath(name).read_text(encoding="utf-8") for name in QUERY_FILES)
 
 

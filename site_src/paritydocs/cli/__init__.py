@@ -17,7 +17,7 @@ from paritydocs import __version__
 from paritydocs.config import FINDING_LEVELS, Settings, load_settings, read_mkdocs_plugin_options
 from paritydocs.errors import ConfigError, ParitydocsError
 from paritydocs.jsonfile import JsonOutput
-from paritydocs.log import terminal_text
+from paritydocs.textsafe import terminal_text
 
 EXIT_FINDINGS = 1
 EXIT_USER_ERROR = 2
@@ -199,7 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_site_commands(sub: Any, common: Any) -> None:
     """Commands defined next to the stages they drive (each module imports its stage lazily)."""
-    from paritydocs import cli_site, cli_suggest, cli_sync
+    from paritydocs.cli import site as cli_site
+    from paritydocs.cli import suggest as cli_suggest
+    from paritydocs.cli import sync as cli_sync
 
     for module in (cli_site, cli_suggest, cli_sync):
         module.register(sub, common)

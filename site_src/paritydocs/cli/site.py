@@ -33,7 +33,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
                 content.write(out / rel)
             else:
                 (out / rel).write_text(content, encoding="utf-8")
-        css = Path(__file__).parent / "assets" / "paritydocs.css"
+        css = Path(__file__).parents[1] / "assets" / "paritydocs.css"
         (out / "assets").mkdir(exist_ok=True)
         shutil.copyfile(css, out / "assets" / "paritydocs.css")
     except OSError as err:

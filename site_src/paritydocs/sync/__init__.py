@@ -38,10 +38,8 @@ import griffe
 
 from paritydocs.config import RepoLink, Settings, SyncRange
 from paritydocs.errors import SourceError
-from paritydocs.griffe_ext import SharedPackages, fill_namespace_subpackages
 from paritydocs.model import Default, FieldDef, Language, SdkModel, SourceInfo, TypeDef, TypeKind
 from paritydocs.modelnames import (
-    SKIPPED_DIRS,
     ModelNameUpdate,
     Occurrence,
     apply_updates,
@@ -50,7 +48,9 @@ from paritydocs.modelnames import (
     has_outdated,
     scan_tree,
 )
-from paritydocs.python import find_search_path, griffe_silenced
+from paritydocs.python.loader import _GRIFFE_ERRORS, SharedPackages, _final, _load_package, _walk, griffe_silenced
+from paritydocs.sources.trees import SKIPPED_DIRS
+from paritydocs.textsafe import brief
 
 __all__ = [
     "BREAKING",
@@ -97,7 +97,6 @@ SECTION = "Sync reports"
 DIFF_CONTEXT = 2
 _HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
 _ALIAS_KINDS = {TypeKind.LITERAL_ALIAS, TypeKind.UNION_ALIAS, TypeKind.TYPE_ALIAS, TypeKind.ENUM}
-_GRIFFE_ERRORS = (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -565,50 +564,6 @@ class _Tree:
         return None
 
 
-def _final(obj: Any) -> Any:
-    """An alias' target (None when it cannot be resolved statically)."""
-    seen = 0
-    while obj is not None and getattr(obj, "is_alias", False) and seen < 20:
-        try:
-            obj = obj.target
-        except _GRIFFE_ERRORS:
-            return None
-        seen += 1
-    return obj
-
-
-def _load_package(spec: str, root: Path, top: str, warnings: list[str]) -> griffe.Module | None:
-    search = find_search_path(root, top)
-    if search is None:
-        return None
-    try:
-        loaded = griffe.load(
-            top, search_paths=[search], allow_inspection=False, try_relative_path=False, store_source=True
-        )
-    except Exception as err:  # griffe wraps syntax and OS errors in its own types
-        warnings.append(f"{spec}: griffe cannot load '{top}' ({_one_line(err)}); API changes are not compared")
-        return None
-    if not isinstance(loaded, griffe.Module):
-        return None
-    if (search / top).is_dir():
-        fill_namespace_subpackages(
-            loaded,
-            search / top,
-            on_error=lambda path, err: warnings.append(f"{spec}: {path.name}: not read ({_one_line(err)})"),
-        )
-    return loaded
-
-
-def _walk(obj: Any) -> Iterator[Any]:
-    """An object and everything defined in it (aliases are followed where they are defined, not here)."""
-    yield obj
-    if getattr(obj, "is_module", False) or getattr(obj, "is_class", False):
-        for member in list(obj.members.values()):
-            if member.is_alias:
-                continue
-            yield from _walk(member)
-
-
 # --------------------------------------------------------------------------------------------------
 # Comparing the two revisions (everything that does not depend on the Elixir tree)
 
@@ -808,7 +763,7 @@ class _Differ:
             try:
                 breakages = list(griffe.find_breaking_changes(old_mod, new_mod))
             except Exception as err:  # a griffe bug must not hide the rest of the report
-                self.warnings.append(f"griffe could not compare the APIs of '{top}': {_one_line(err)}")
+                self.warnings.append(f"griffe could not compare the APIs of '{top}': {brief(err)}")
                 continue
             for breakage in breakages:
                 self.breakage(breakage)
@@ -1227,7 +1182,7 @@ def _fingerprint(rev: Revision, root: Path) -> str:
     """Resolved git/PyPI/Hex trees never change; a local tree is fingerprinted by its files' sizes and times."""
     if rev.kind in ("git", "pypi", "hex"):
         return f"{rev.kind}:{root}"
-    from paritydocs.pipeline import tree_fingerprint
+    from paritydocs.sources.trees import tree_fingerprint
 
     return tree_fingerprint(root)
 
@@ -1685,27 +1640,3 @@ def sync_site_pages(settings: Settings, report: Any, renderer: Any, caches: Any)
     return pages, outputs
 
 
-def _one_line(value: object, limit: int = 200) -> str:
-    text = " ".join(str(value).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def as_table(report: SyncReport) -> str:
-    """Plain text, one change a line: class, kind, Python place, Elixir target, summary."""
-    rows = []
-    for c in report.changes:
-        where = f"{c.python.file}:{c.python.line}" if c.python.file and c.python.line else (c.python.file or "")
-        target = c.elixir.module or "" if c.elixir else ""
-        if c.elixir is not None and c.elixir.field:
-            target += f".{c.elixir.field}"
-        if c.elixir is not None and not c.elixir.present:
-            target += " (missing)"
-        rows.append((c.priority.lower(), c.kind, where, target or "—", c.summary))
-    if not rows:
-        return "No changes.\n"
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = ["  ".join(r[i].ljust(widths[i]) for i in range(4)) + "  " + r[4] for r in rows]
-    counts = report.summary()["by_class"]
-    totals = ", ".join(f"{n} {cls}" for cls, n in counts.items())
-    lines.append(f"{totals}; {len(report.other_files)} other files changed.")
-    return "\n".join(lines) + "\n"

@@ -21,16 +21,18 @@ import difflib
 import re
 import textwrap
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from paritydocs.config import Settings
 from paritydocs.elixir import _ANY_BULLET, _BULLET, _FIELDS_HEADING, _HEADING, _extract_file, parse_elixir
+from paritydocs.elixir.docs import _escape, _Quoting, field_doc_text
+from paritydocs.elixir.syntax import _child, _find_modules, _first_named
 from paritydocs.errors import ConfigError
 from paritydocs.modelnames import ModelNameUpdate, apply_updates, compile_updates, scan_tree
-from paritydocs.parity import FieldRow, PairReport, ParityReport
+from paritydocs.parity import PairReport, ParityReport
 
 __all__ = [
     "ONLY_CHOICES",
@@ -51,31 +53,6 @@ _PARSED_SUFFIXES = (".ex", ".exs")
 
 
 # ---- the text of one bullet ----------------------------------------------------------------------
-
-
-def field_doc_text(row: FieldRow, updates: Iterable[ModelNameUpdate]) -> str | None:
-    """The Elixir doc text for a paired field Python documents and Elixir does not; None for any other row.
-
-    The Python docstring on one line, model names updated; a seconds ↔ milliseconds row says so.
-    """
-    py, ex = row.python, row.elixir
-    if py is None or ex is None or not py.doc or ex.doc:
-        return None
-    text = " ".join(apply_updates(py.doc, updates).split())
-    if not text:
-        return None
-    if ex.name.endswith("_ms") and not py.name.endswith("_ms"):
-        text += f" In milliseconds here (Python `{py.name}` is in seconds)."
-    return text
-
-
-def field_bullet(row: FieldRow, updates: Iterable[ModelNameUpdate]) -> str | None:
-    """The ExDoc bullet (`` * `:field` - text ``, unwrapped, unindented) porting a Python field doc, or None."""
-    text = field_doc_text(row, updates)
-    if text is None:
-        return None
-    assert row.elixir is not None
-    return f"* `:{row.elixir.name}` - {text}"
 
 
 # ---- result ----------------------------------------------------------------------------------------
@@ -175,20 +152,6 @@ def _drop_overlaps(edits: list[_Edit], rel: str, warnings: list[str]) -> list[_E
 # ---- tree-sitter helpers ---------------------------------------------------------------------------
 
 
-def _child(node: Any, kind: str) -> Any:
-    for child in node.children:
-        if child.type == kind:
-            return child
-    return None
-
-
-def _first_named(node: Any) -> Any:
-    for child in node.named_children:
-        if child.type != "comment":
-            return child
-    return None
-
-
 def _error_count(tree: Any) -> int:
     """ERROR and MISSING nodes in a tree."""
     count = 0
@@ -202,34 +165,6 @@ def _error_count(tree: Any) -> int:
         while not cursor.goto_next_sibling():
             if not cursor.goto_parent():
                 return count
-
-
-def _module_name(node: Any, enclosing: str | None, src: bytes) -> str | None:
-    if node is None or node.type != "alias":
-        return None
-    name = "".join(src[node.start_byte : node.end_byte].decode("utf-8", "replace").split())
-    if name.startswith("Elixir."):
-        return name.removeprefix("Elixir.")
-    return f"{enclosing}.{name}" if enclosing else name
-
-
-def _find_modules(tree: Any, src: bytes) -> dict[str, Any]:
-    """Full module name → its `defmodule` call node, nested modules included."""
-    found: dict[str, Any] = {}
-    stack: list[tuple[Any, str | None]] = [(tree.root_node, None)]
-    while stack:
-        node, enclosing = stack.pop()
-        inner = enclosing
-        if node.type == "call":
-            target = node.child_by_field_name("target")
-            args = _child(node, "arguments")
-            if target is not None and src[target.start_byte : target.end_byte] == b"defmodule" and args is not None:
-                name = _module_name(_first_named(args), enclosing, src)
-                if name is not None:
-                    found.setdefault(name, node)
-                    inner = name
-        stack.extend((child, inner) for child in reversed(node.children))
-    return found
 
 
 def _attribute(stmt: Any, src: bytes) -> tuple[str, Any] | None:
@@ -279,31 +214,6 @@ class _Style:
     indent: str = "  "
     marker: str = "*"
     colon: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class _Quoting:
-    """The heredoc text is written into: its closing quotes, and whether it is a `~S` sigil (no escapes)."""
-
-    terminator: str = '"""'
-    raw: bool = False
-
-
-def _escape(text: str, quoting: _Quoting) -> str:
-    """Text as it must be written inside a heredoc: `~S` takes it literally, other heredocs unescape.
-
-    `~S` text must not contain the terminator (`_section_lines` skips the module): nothing can escape it there.
-    """
-    if quoting.raw:
-        return text
-    escaped = text.replace("\\", "\\\\").replace("#{", "\\#{")
-    return escaped.replace(quoting.terminator, "\\" + quoting.terminator)
-
-
-def heredoc_text(text: str) -> str:
-    """`text` escaped for a `\"\"\"` heredoc, the usual `@moduledoc`: `\\`, `#{` and `\"\"\"` written as
-    Elixir reads them."""
-    return _escape(text, _Quoting())
 
 
 def _bullet_lines(name: str, text: str, content_indent: str, style: _Style, quoting: _Quoting) -> list[str]:

@@ -17,14 +17,14 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from paritydocs.config import Settings, load_settings
 from paritydocs.errors import ConfigError, ParitydocsError, SourceError
 from paritydocs.jsonfile import JsonOutput
-from paritydocs.log import logger
 from paritydocs.modelnames import ModelNameUpdate, apply_updates, compile_updates
 from paritydocs.pipeline import Caches
-from paritydocs.session import ServeSession, quiet_dirty_warning
+from paritydocs.site.session import ServeSession, quiet_dirty_warning
+from paritydocs.textsafe import logger
 
 CSS_URI = "assets/paritydocs.css"
-NAMESPACE_EXTENSION = "paritydocs.griffe_ext:NamespaceSubpackages"
-DOCSTRING_EXTENSION = "paritydocs.griffe_ext:SdkDocstrings"
+NAMESPACE_EXTENSION = "paritydocs.site.mkdocstrings:NamespaceSubpackages"
+DOCSTRING_EXTENSION = "paritydocs.site.mkdocstrings:SdkDocstrings"
 REQUIRED_EXTENSIONS = (
     "tables",
     "admonition",
@@ -163,7 +163,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         for rel, content in site.outputs.items():
             if files.get_file_from_path(rel) is None:
                 files.append(self._page_file(config, rel, content))
-        css = Path(__file__).parent / "assets" / "paritydocs.css"
+        css = Path(__file__).parents[1] / "assets" / "paritydocs.css"
         if files.get_file_from_path(CSS_URI) is None:
             files.append(File.generated(config, CSS_URI, abs_src_path=str(css), inclusion=InclusionLevel.NOT_IN_NAV))
         if config.nav is None:
@@ -209,7 +209,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
         if page.file.src_uri in self.generated:
-            from paritydocs.htmlsafe import clean_html
+            from paritydocs.site.htmlsafe import clean_html
 
             html = clean_html(html)
         if self.session is not None:
@@ -274,14 +274,14 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
 
     def _mkdocstrings_packages(self, config: Any) -> Any:
         """The SDK's packages as mkdocstrings' Python handler loads them, so the build reads them once."""
-        from paritydocs.griffe_ext import mkdocstrings_packages
+        from paritydocs.site.mkdocstrings import mkdocstrings_packages
 
         handler = self._python_handler(config)
         return mkdocstrings_packages(handler) if handler is not None else None
 
     def _configure_mkdocstrings(self, config: Any) -> None:
         """Point mkdocstrings' Python handler at the resolved Python tree, so `:::` blocks find the SDK."""
-        from paritydocs.site import python_search_path
+        from paritydocs.python.loader import python_search_path
         from paritydocs.sources import resolve
 
         assert self.settings is not None

@@ -37,7 +37,7 @@ import urllib.parse
 import urllib.request
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
@@ -45,8 +45,9 @@ from typing import Any
 
 from paritydocs import __version__
 from paritydocs.errors import SourceError
-from paritydocs.log import logger
 from paritydocs.model import Language, SourceInfo
+from paritydocs.sources.trees import inside_of
+from paritydocs.textsafe import logger, one_line
 
 __all__ = ["ResolvedSource", "default_cache_dir", "resolve", "source_info"]
 
@@ -241,7 +242,7 @@ def _git(
     except subprocess.TimeoutExpired as err:
         raise SourceError(spec, f"git took longer than {timeout:.0f} s", "point at a local checkout") from err
     except (OSError, subprocess.SubprocessError) as err:
-        raise SourceError(spec, f"cannot run git: {_one_line(err)}", "point at a local checkout") from err
+        raise SourceError(spec, f"cannot run git: {one_line(err)}", "point at a local checkout") from err
 
 
 def _local_git_dir(spec: str, repo: str) -> Path:
@@ -339,7 +340,7 @@ def _git_archive(spec: str, git_dir: Path, commit: str, tree: Path, work: Path) 
 def _git_message(stderr: str) -> str:
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     important = [line for line in lines if line.startswith(("fatal:", "error:"))]
-    return _one_line("; ".join(important or lines) or "no message")
+    return one_line("; ".join(important or lines) or "no message")
 
 
 # --------------------------------------------------------------------------- PyPI
@@ -618,7 +619,7 @@ def _verified_hex_contents(spec: str, outer: Path) -> bytes:
                     if handle is not None:
                         parts[member.name] = handle.read()
     except (tarfile.TarError, OSError, EOFError) as err:
-        raise SourceError(spec, f"not a Hex package tarball ({_one_line(err)})", "check HEX_MIRROR") from err
+        raise SourceError(spec, f"not a Hex package tarball ({one_line(err)})", "check HEX_MIRROR") from err
     missing = [name for name in wanted if name not in parts]
     if missing:
         raise SourceError(spec, f"not a Hex package tarball (no {', '.join(missing)})", "check HEX_MIRROR")
@@ -690,10 +691,10 @@ def _reason(err: BaseException) -> str:
         reason: Any = err.reason
         if isinstance(reason, TimeoutError):
             return f"timed out after {HTTP_TIMEOUT:.0f} s"
-        return _one_line(reason)
+        return one_line(reason)
     if isinstance(err, TimeoutError):
         return f"timed out after {HTTP_TIMEOUT:.0f} s"
-    return _one_line(err) or type(err).__name__
+    return one_line(err) or type(err).__name__
 
 
 # --------------------------------------------------------------------------- cache entries
@@ -715,7 +716,7 @@ def _populate(spec: str, kind_dir: Path, key: str, fill: Callable[[Path, Path], 
         _sweep(kind_dir)
         work = Path(tempfile.mkdtemp(prefix=f".tmp-{key}-", dir=kind_dir))
     except OSError as err:
-        raise SourceError(spec, f"cannot write the cache at {kind_dir} ({_one_line(err)})", cache_fix) from err
+        raise SourceError(spec, f"cannot write the cache at {kind_dir} ({one_line(err)})", cache_fix) from err
     try:
         tree = work / "tree"
         tree.mkdir()
@@ -723,7 +724,7 @@ def _populate(spec: str, kind_dir: Path, key: str, fill: Callable[[Path, Path], 
         (tree / MARKER).write_text(json.dumps({"spec": spec, "created": time.time()}) + "\n", encoding="utf-8")
         return _install(tree, target)
     except OSError as err:
-        raise SourceError(spec, f"cannot write the cache entry {target} ({_one_line(err)})", cache_fix) from err
+        raise SourceError(spec, f"cannot write the cache entry {target} ({one_line(err)})", cache_fix) from err
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -794,7 +795,7 @@ _UNSAFE_FIX = "the archive is unsafe; refusing to extract it"
 
 
 def _escapes(spec: str, name: str) -> SourceError:
-    return SourceError(spec, f"archive member '{_one_line(name)}' escapes the tree", _UNSAFE_FIX)
+    return SourceError(spec, f"archive member '{one_line(name)}' escapes the tree", _UNSAFE_FIX)
 
 
 def _relative_path(spec: str, name: str, *, member: str) -> PurePosixPath:
@@ -814,7 +815,7 @@ def _plan(spec: str, members: list[_Member], *, strip_top: bool) -> list[_Member
     """Check every member before anything is written; the order to extract in (links last)."""
     for member in members:
         if member.kind == "special":
-            raise SourceError(spec, f"archive member '{_one_line(member.name)}' is a device or fifo", _UNSAFE_FIX)
+            raise SourceError(spec, f"archive member '{one_line(member.name)}' is a device or fifo", _UNSAFE_FIX)
         member.path = _relative_path(spec, member.name, member=member.name)
         if member.kind == "hardlink":
             member.link_path = _relative_path(spec, member.link or "", member=member.name)
@@ -925,7 +926,7 @@ def _extract_tar(spec: str, archive: Path, dest: Path, *, strip_top: bool) -> No
         info = getattr(err, "tarinfo", None)
         raise _escapes(spec, info.name if info is not None else "?") from err
     except (tarfile.TarError, OSError, EOFError, zlib.error) as err:
-        raise SourceError(spec, f"cannot extract {archive.name} ({_one_line(err)})", "the archive is damaged") from err
+        raise SourceError(spec, f"cannot extract {archive.name} ({one_line(err)})", "the archive is damaged") from err
     _verify_links(spec, dest)
 
 
@@ -951,7 +952,7 @@ def _extract_zip(spec: str, archive: Path, dest: Path, *, strip_top: bool) -> No
                     # a wheel has no links, and links extracted one by one could chain (`a -> .`, then
                     # `a/a/b -> ../..`) until a later member's folder is made outside the tree
                     raise SourceError(
-                        spec, f"archive member '{_one_line(info.filename)}' is a symbolic link", _UNSAFE_FIX
+                        spec, f"archive member '{one_line(info.filename)}' is a symbolic link", _UNSAFE_FIX
                     )
                 members.append(_Member(info.filename, kind, None, info))
             for member in _plan(spec, members, strip_top=strip_top):
@@ -968,76 +969,14 @@ def _extract_zip(spec: str, archive: Path, dest: Path, *, strip_top: bool) -> No
     except SourceError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error, ValueError) as err:
-        raise SourceError(spec, f"cannot extract {archive.name} ({_one_line(err)})", "the archive is damaged") from err
+        raise SourceError(spec, f"cannot extract {archive.name} ({one_line(err)})", "the archive is damaged") from err
     _verify_links(spec, dest)
 
 
 # --------------------------------------------------------------------------- the tree that is read
 
 
-def tree_hazards(root: Path, top: Path, skipped: Iterable[str] = (), *, loops: bool = True) -> list[str]:
-    """What in `top` (a folder of the SDK at `root`) the extraction must not read: a symlink leading out of
-    `root` (it would publish a file of the build machine), with `loops` a folder symlink that leads back to a
-    folder on its own path (Griffe walks such a loop without end; the Elixir extractor notices it), a device,
-    fifo or socket (reading it never ends). Folder links inside the tree are followed, as the extractors do.
-    Paths relative to `root`."""
-    skipped = frozenset(skipped)
-    problems: list[str] = []
-    real_root = os.path.realpath(root)
-    # (folder as reached, the real folders on the way to it)
-    stack: list[tuple[str, frozenset[str]]] = [(str(top), frozenset({os.path.realpath(top)}))]
-    while stack:
-        folder, chain = stack.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name in skipped:
-                continue
-            rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
-            try:
-                mode = entry.stat(follow_symlinks=False).st_mode
-                real = entry.path
-                if stat.S_ISLNK(mode):
-                    real = os.path.realpath(entry.path)
-                    if not inside_of(real, real_root):
-                        problems.append(f"{rel} links outside the tree")
-                        continue
-                    mode = os.stat(real).st_mode
-                if stat.S_ISDIR(mode):
-                    real = os.path.realpath(real)
-                    if real in chain:
-                        if loops:
-                            problems.append(f"{rel} links back to a folder on its own path (a loop)")
-                        continue
-                    stack.append((entry.path, chain | {real}))
-                elif not stat.S_ISREG(mode):
-                    problems.append(f"{rel} is a device, fifo or socket")
-            except OSError:
-                continue
-    return problems
-
-
-def inside_of(path: str, folder: str) -> bool:
-    """Whether `path` is `folder` or under it (both real paths)."""
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
-def check_tree(spec: str, root: Path, tops: list[Path], skipped: Iterable[str] = (), *, loops: bool = True) -> None:
-    """Refuse a source whose folders `tops` hold a `tree_hazards` entry: one line naming it, and the fix."""
-    problems = [p for top in tops if top.is_dir() for p in tree_hazards(root, top, skipped, loops=loops)]
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise SourceError(spec, f"{problems[0]}{more}", "remove it from the tree, or point at a copy without it")
-
-
 # --------------------------------------------------------------------------- small helpers
-
-
-def _one_line(value: object, limit: int = 300) -> str:
-    text = " ".join(str(value).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _redact(url: str) -> str:

@@ -1,0 +1,7 @@
+"""`python -m paritydocs.cli`: the `paritydocs` command."""
+
+import sys
+
+from paritydocs.cli import main
+
+sys.exit(main())

@@ -1,0 +1,91 @@
+"""Checks and fingerprints of a local SDK tree: links out of it, link loops and special files; what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+from paritydocs.errors import SourceError
+
+
+def tree_hazards(root: Path, top: Path, skipped: Iterable[str] = (), *, loops: bool = True) -> list[str]:
+    """What in `top` (a folder of the SDK at `root`) the extraction must not read: a symlink leading out of
+    `root` (it would publish a file of the build machine), with `loops` a folder symlink that leads back to a
+    folder on its own path (Griffe walks such a loop without end; the Elixir extractor notices it), a device,
+    fifo or socket (reading it never ends). Folder links inside the tree are followed, as the extractors do.
+    Paths relative to `root`."""
+    skipped = frozenset(skipped)
+    problems: list[str] = []
+    real_root = os.path.realpath(root)
+    # (folder as reached, the real folders on the way to it)
+    stack: list[tuple[str, frozenset[str]]] = [(str(top), frozenset({os.path.realpath(top)}))]
+    while stack:
+        folder, chain = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name in skipped:
+                continue
+            rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+                real = entry.path
+                if stat.S_ISLNK(mode):
+                    real = os.path.realpath(entry.path)
+                    if not inside_of(real, real_root):
+                        problems.append(f"{rel} links outside the tree")
+                        continue
+                    mode = os.stat(real).st_mode
+                if stat.S_ISDIR(mode):
+                    real = os.path.realpath(real)
+                    if real in chain:
+                        if loops:
+                            problems.append(f"{rel} links back to a folder on its own path (a loop)")
+                        continue
+                    stack.append((entry.path, chain | {real}))
+                elif not stat.S_ISREG(mode):
+                    problems.append(f"{rel} is a device, fifo or socket")
+            except OSError:
+                continue
+    return problems
+
+
+def inside_of(path: str, folder: str) -> bool:
+    """Whether `path` is `folder` or under it (both real paths)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+SKIPPED_DIRS = {".git", "_build", "deps", "node_modules", "__pycache__", ".venv", "site", ".elixir_ls"}
+"""Folders no SDK reading walks into: version control, build output, dependencies, virtualenvs."""
+
+
+def check_tree(spec: str, root: Path, tops: list[Path], skipped: Iterable[str] = (), *, loops: bool = True) -> None:
+    """Refuse a source whose folders `tops` hold a `tree_hazards` entry: one line naming it, and the fix."""
+    problems = [p for top in tops if top.is_dir() for p in tree_hazards(root, top, skipped, loops=loops)]
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise SourceError(spec, f"{problems[0]}{more}", "remove it from the tree, or point at a copy without it")
+
+
+def tree_fingerprint(root: Path, pattern: str = "*") -> str:
+    """Size and mtime of every file matching `pattern` under `root` (virtualenvs, `.git`, build output
+    skipped): cheap, and changes whenever an editor saves."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob(pattern)):
+        if SKIPPED_DIRS.intersection(path.relative_to(root).parts):
+            continue
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def python_fingerprint(root: Path) -> str:
+    return tree_fingerprint(root, "*.py")
