@@ -224,5 +224,3 @@ def _walk(root: Path) -> Iterable[Path]:
                 stack.append(entry)
             elif entry.suffix in SCANNED_SUFFIXES or entry.name.lower().startswith("readme"):
                 yield entry
-
-

@@ -1827,5 +1827,3 @@ def _decorator_name(node: ast.expr) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
     return None
-
-

@@ -1638,5 +1638,3 @@ def sync_site_pages(settings: Settings, report: Any, renderer: Any, caches: Any)
             outputs[f"sync-{slug}.json"] = sync.dumps()
         pages.append(Page(path, title, content, SECTION, keep_model_names=True))
     return pages, outputs
-
-
