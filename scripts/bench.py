@@ -121,7 +121,6 @@ def measure_pipeline(py: Path, ex: Path, modules: list[str], prefixes: dict) -> 
     from paritydocs.elixir import extract_elixir
     from paritydocs.model import Language, SourceInfo
     from paritydocs.parity import run_parity
-    from paritydocs.parity.model_names import add_model_name_findings
     from paritydocs.python import extract_python
     from paritydocs.render import Renderer
 
@@ -144,8 +143,7 @@ def measure_pipeline(py: Path, ex: Path, modules: list[str], prefixes: dict) -> 
     elixir = extract_elixir(ex, source=SourceInfo(str(ex), str(ex), Language.ELIXIR))
     figures["extract_elixir_s"] = _cpu() - t
     t = _cpu()
-    report = run_parity(python, elixir, settings)
-    add_model_name_findings(report, settings)
+    report = run_parity(python, elixir, settings, model_names=True)
     figures["parity_s"] = _cpu() - t
     t = _cpu()
     pages = Renderer(settings).pages(report)

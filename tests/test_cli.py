@@ -10,7 +10,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from paritydocs.cli import _annotation_property, main
+from paritydocs.cli import main
+from paritydocs.cli.check import _annotation_property
 from paritydocs.textsafe import logger, terminal_text
 from site_helpers import DEMO, copy_demo
 
@@ -138,7 +139,7 @@ def test_every_paritydocs_log_message_is_terminal_text(caplog):
 
 
 def test_json_to_a_terminal_escapes_every_control_character(monkeypatch, capsys):
-    from paritydocs.cli import write_json
+    from paritydocs.cli.common import write_json
 
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     write_json({"doc": "csi\x9b2J bidi\u202e ok é"}, "-")

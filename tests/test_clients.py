@@ -26,7 +26,9 @@ from paritydocs.parity.clients import ClientPair, MethodRow, compare_clients
 from paritydocs.pipeline import build_report
 from paritydocs.python import extract_python
 from paritydocs.python.docstrings import parse_python_doc
-from paritydocs.render import Links, Renderer, checklist_groups
+from paritydocs.render import Renderer
+from paritydocs.render.checklist import checklist_groups
+from paritydocs.render.links import Links
 
 FIXTURE = Path(__file__).parent / "fixtures" / "clients"
 PY_ROOT = FIXTURE / "python"
@@ -452,8 +454,7 @@ def test_hostile_sdk_text_stays_inert(models):
             for t in ex.types
         ],
     )
-    result = run_parity(py, hostile, settings())
-    result.client_pairs = compare_clients(py, hostile, settings())
+    result = run_parity(py, hostile, settings(), clients=True)
     page = _client_page(result)
     html = markdown.markdown(page, extensions=["tables", "admonition", "md_in_html", "pymdownx.superfences"])
     assert live_markup(html) == [] and "<script" not in html and "<b>" not in html and "49" not in page
@@ -463,6 +464,17 @@ def test_build_report_includes_clients():
     report = build_report(settings())
     assert [cp.python.name for cp in report.client_pairs] == ["CartClient"]
     assert report.summary()["findings"] >= 10
+
+
+def test_run_parity_assembles_the_whole_report(models, pair):
+    """Types alone by default (sync and the type tests); clients and model names when asked, as `build_report` does."""
+    py, ex = models
+    assert run_parity(py, ex, settings()).client_pairs == []
+    assert run_parity(py, ex, settings()).model_names == []
+    whole = run_parity(py, ex, settings(), clients=True, model_names=True)
+    assert [cp.to_json() for cp in whole.client_pairs] == [pair.to_json()]
+    assert whole.model_names and {o.new for o in whole.model_names} == {"Qwen/Qwen3-8B"}
+    assert whole.to_json()["clients"] == build_report(settings()).to_json()["clients"]
 
 
 def test_two_clients_of_one_name_get_two_pages(report, pair):

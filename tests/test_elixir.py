@@ -21,8 +21,7 @@ from elixir_helpers import (
     signatures,
     write_elixir_module,
 )
-from paritydocs import elixir
-from paritydocs.elixir import ParseCache, parse_elixir
+from paritydocs.elixir import ParseCache, find_modules, parse_elixir, reader, syntax
 from paritydocs.model import Default, TypeKind
 
 # --------------------------------------------------------------------------------------------
@@ -37,13 +36,13 @@ def test_parse_elixir_returns_a_tree() -> None:
 
 def test_queries_are_package_data_and_compile_once(tmp_path: Path) -> None:
     folder = resources.files("paritydocs.elixir").joinpath("queries")
-    for name in elixir.QUERY_FILES:
+    for name in syntax.QUERY_FILES:
         assert name.endswith(".scm")
         assert folder.joinpath(name).read_text(encoding="utf-8").strip()
     extract_text(tmp_path, "defmodule A do\nend\n")
-    query = elixir._TREE_SITTER["query"]
+    query = syntax._TREE_SITTER["query"]
     extract_text(tmp_path, "defmodule B do\nend\n", name="lib/b.ex")
-    assert elixir._TREE_SITTER["query"] is query
+    assert syntax._TREE_SITTER["query"] is query
 
 
 # --------------------------------------------------------------------------------------------
@@ -83,6 +82,26 @@ def test_module_names_files_and_lines(tmp_path: Path) -> None:
     assert (inner.name, inner.file, inner.line, inner.doc) == ("Inner", "lib/acme/outer.ex", 4, "Inner.")
     assert module(model, "Acme.Other").line == 14
     assert model.warnings == []
+
+
+def test_find_modules_names_each_module_as_the_extractor_does(tmp_path: Path) -> None:
+    """The one module finder: `paritydocs.suggest` finds a module under the name the extractor gives it."""
+    source = (
+        "defmodule Acme.Outer do\n"
+        "  defmodule __MODULE__.Sibling do\n"
+        "    defmodule Deep do\n"
+        "    end\n"
+        "  end\n"
+        "  defmodule Elixir.Acme.Top do\n"
+        "  end\n"
+        "end\n"
+    )
+    model = extract_text(tmp_path, source)
+    data = source.encode()
+    found = find_modules(parse_elixir(data), data)
+    assert list(found) == [t.path for t in model.types]
+    assert list(found) == ["Acme.Outer", "Acme.Outer.Sibling", "Acme.Outer.Sibling.Deep", "Acme.Top"]
+    assert [found[t.path].start_point[0] + 1 for t in model.types] == [t.line for t in model.types]
 
 
 def test_files_are_sorted_and_only_ex(tmp_path: Path) -> None:
@@ -867,10 +886,10 @@ def test_an_internal_failure_becomes_a_warning(tmp_path: Path, monkeypatch: pyte
     write_elixir_module(tmp_path, "defmodule Acme.A do\nend\n", "lib/a.ex")
     write_elixir_module(tmp_path, "defmodule Acme.B do\nend\n", "lib/b.ex")
 
-    def boom(self: object, module: object) -> None:
+    def boom(state: object, module: object) -> None:
         raise ValueError("boom")
 
-    monkeypatch.setattr(elixir._FileExtractor, "statements", boom)
+    monkeypatch.setattr(reader, "statements", boom)
     model = extract(tmp_path)
     assert model.types == []
     assert [(w.file, w.message) for w in model.warnings] == [

@@ -284,6 +284,9 @@ def test_notes_attach_waive_and_warn_when_dangling(tmp_path):
     assert report.pairs[0].notes == ["Reviewed."]
     assert report.summary()["waived"] == 1 and report.summary()["findings"] == 0
     assert len(report.warnings) == 1 and "acme.types.Nope.x" in report.warnings[0]
+    # a side that could not be read: the notes still apply, the dangling one stays quiet
+    quiet = run_parity(py, ex, settings(), load_notes(notes_file), warn_unused=False)
+    assert quiet.pairs[0].notes == ["Reviewed."] and quiet.warnings == []
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ import paritydocs
 from helpers import python_source_info, write_python_package
 from paritydocs.model import FunctionDef, SdkModel, TypeDef, TypeKind
 from paritydocs.python import extract_python
+from paritydocs.python.docstrings import parse_python_doc
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pysdk"
 SCHEMA_PATH = Path(paritydocs.__file__).parent / "schemas" / "python-extract.schema.json"
@@ -354,6 +355,24 @@ def test_client_param_docs_from_google_args_section(client: TypeDef) -> None:
     assert twin.is_async is True
     assert twin.returns == "Gadget"
     assert [p.doc for p in twin.params] == ["What the gadget should look like.", "How many gadgets to draw.", None]
+
+
+@pytest.mark.parametrize(
+    ("doc", "lines", "sections"),
+    [
+        ("S.\n\nArgs:\n    x (int): a\n        b\n    y: c\n", {"x": "a b", "y": "c"}, {"x": "a b", "y": "c"}),
+        ("S.\n\nArgs:\n- `x`: the x.\n\nTrailing paragraph.", {"x": "the x."}, {"x": "the x. Trailing paragraph."}),
+        ("S.\n\nArgs:\n    x: one.\n\nArgs:\n    x: two.", {"x": "one."}, {"x": "two."}),
+        ("S.\n\nKeyword Args:\n    x: kw.", {"x": "kw."}, {}),
+        ("S.\n\nArgs:\n    x: a\n    not an entry\n", {"x": "a not an entry"}, {"x": "a"}),
+        ("S.\n\n```\nArgs:\n    x: in fence\n```", {"x": "in fence"}, {}),
+    ],
+)
+def test_param_docs_are_read_line_by_line(doc: str, lines: dict[str, str], sections: dict[str, str]) -> None:
+    """A parameter's `doc` comes from the line reader (`args_from="lines"`); the client pages read `Args:` by
+    sections. The two agree on ordinary docstrings and differ on these edge cases."""
+    assert parse_python_doc(doc, args_from="lines").args == lines
+    assert parse_python_doc(doc).args == sections
 
 
 def test_client_static_class_and_variadic_methods(client: TypeDef) -> None:

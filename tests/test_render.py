@@ -15,8 +15,9 @@ from paritydocs.errors import ConfigError
 from paritydocs.model import Default, FieldDef, Language, Location, SdkModel, SourceInfo, TypeDef, TypeKind
 from paritydocs.modelnames import compile_updates
 from paritydocs.parity import run_parity
-from paritydocs.render import Links, Renderer
+from paritydocs.render import Renderer
 from paritydocs.render.filters import do_cell, do_code, do_doc, do_fence, do_text, sanitize_markdown
+from paritydocs.render.links import Links
 
 EXTENSIONS = ["tables", "admonition", "md_in_html", "attr_list", "pymdownx.details", "pymdownx.superfences"]
 # inline extensions a Material site often adds: each acts on more characters

@@ -213,18 +213,16 @@ def test_long_nav_sections_are_grouped_where_the_theme_can_fold_them(expanded):
     """Material renders every open nav item on every page: a long section's pages go in groups the theme folds
     (with tabs and sections, its second level is always open, so the groups go one level deeper)."""
     from paritydocs.render import Page
-    from paritydocs.site import NAV_CHUNK, NAV_SECTION_LIMIT, SiteBuild
+    from paritydocs.site.nav import NAV_CHUNK, NAV_SECTION_LIMIT, build_nav
 
-    settings = load_settings({"python": "p", "elixir": "e", "python_api": False}, environ={})
     pages = [Page(f"types/T{i:04d}.md", f"T{i:04d}", "", "Types") for i in range(NAV_SECTION_LIMIT + 1)]
-    site = SiteBuild(settings, None, pages)
-    (types,) = [item["Types"] for item in site.nav([], expanded_second_level=expanded) if "Types" in item]
+    (types,) = [item["Types"] for item in build_nav(pages, [], expanded_second_level=expanded) if "Types" in item]
     if expanded:
         ((name, types),) = [next(iter(item.items())) for item in types]
         assert name == "Types"
     assert [next(iter(group)) for group in types][:2] == ["T0000 to T0049", "T0050 to T0099"]
     assert all(len(next(iter(group.values()))) <= NAV_CHUNK for group in types)
-    short = SiteBuild(settings, None, pages[:3]).nav([], expanded_second_level=expanded)
+    short = build_nav(pages[:3], [], expanded_second_level=expanded)
     assert short == [{"Types": [{"T0000": "types/T0000.md"}, {"T0001": "types/T0001.md"}, {"T0002": "types/T0002.md"}]}]
 
 

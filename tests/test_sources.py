@@ -22,10 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from paritydocs import sources
 from paritydocs.errors import SourceError
 from paritydocs.model import Language
-from paritydocs.sources import MARKER, ResolvedSource, default_cache_dir, resolve, source_info
+from paritydocs.sources import MARKER, ResolvedSource, archives, default_cache_dir, resolve, source_info
 from source_helpers import (
     FakeRegistry,
     RegistryServer,
@@ -791,7 +790,7 @@ def test_real_hex_resolves_or_fails_in_one_line(network_cache: Path) -> None:
 def test_archive_bomb_is_refused_before_anything_is_written(
     sources_registry: FakeRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sources, "MAX_ARCHIVE_BYTES", 1000)
+    monkeypatch.setattr(archives, "MAX_ARCHIVE_BYTES", 1000)
     big = ("tinker-0.9.0.tar.gz", tar_bytes([TarEntry("tinker-0.9.0/big.py", b"#" * 5000)], compression="gz"))
     sources_registry.add_pep691_project("tinker", [big])
     with pytest.raises(SourceError) as err:

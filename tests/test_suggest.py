@@ -16,18 +16,18 @@ from pathlib import Path
 import pytest
 
 from helpers import write_python_package
-from paritydocs import suggest
 from paritydocs.cli import main
 from paritydocs.config import Settings, load_settings
-from paritydocs.elixir import _fields_section, extract_elixir
-from paritydocs.elixir.docs import field_bullet
+from paritydocs.elixir import extract_elixir
+from paritydocs.elixir.docs import field_bullet, fields_section
 from paritydocs.errors import ConfigError
 from paritydocs.model import FieldDef, Language, SourceInfo
 from paritydocs.modelnames import compile_updates
 from paritydocs.parity import FieldRow, FindingKind, ParityReport
 from paritydocs.pipeline import build_report
-from paritydocs.render import _fields_snippet
+from paritydocs.render.checklist import fields_snippet as _fields_snippet
 from paritydocs.suggest import WRAP_COLUMN, build_patch, unified_diff
+from paritydocs.suggest import edits as suggest_edits
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -515,13 +515,13 @@ def test_crlf_file_keeps_its_line_endings_or_is_left_out_with_a_warning(sdks):
 def test_edit_that_breaks_the_syntax_is_dropped(sdks, monkeypatch):
     _py_root, _ex_root, settings = sdks
     report = build_report(settings)
-    original = suggest._bullet_lines
+    original = suggest_edits._bullet_lines
 
     def broken(name, text, indent, style, raw):
         lines = original(name, text, indent, style, raw)
         return [*lines, f'{indent}"""', f"{indent}end end ("] if name == "color" else lines
 
-    monkeypatch.setattr(suggest, "_bullet_lines", broken)
+    monkeypatch.setattr(suggest_edits, "_bullet_lines", broken)
     result = build_patch(report, settings)
     assert "lib/acme/types/gadget.ex" not in result.files
     assert any("gadget.ex" in w and "syntax errors" in w for w in result.warnings)
@@ -531,7 +531,7 @@ def test_edit_that_breaks_the_syntax_is_dropped(sdks, monkeypatch):
 def test_edit_the_extractor_cannot_read_back_is_dropped(sdks, monkeypatch):
     _py_root, _ex_root, settings = sdks
     report = build_report(settings)
-    monkeypatch.setattr(suggest, "_bullet_lines", lambda name, text, indent, style, raw: [f"{indent}{text}"])
+    monkeypatch.setattr(suggest_edits, "_bullet_lines", lambda name, text, indent, style, raw: [f"{indent}{text}"])
     result = build_patch(report, settings, modules=["Acme.Types.Gadget", "Acme.Models"], only="docs")
     assert result.files == {}
     assert any("does not read the new docs of Acme.Types.Gadget (color)" in w for w in result.warnings)
@@ -616,7 +616,7 @@ def test_edit_that_would_end_the_moduledoc_early_is_dropped(sdks, monkeypatch):
     py_root, _ex_root, settings = sdks
     doc = f'{line_start_filler("    * `:a` - ")} """{PAYLOAD}"""'
     rewrite(py_root, "acme/types/others.py", '"""The a."""', repr(doc))
-    monkeypatch.setattr(suggest, "_escape", lambda text, quoting: text)
+    monkeypatch.setattr(suggest_edits, "escape", lambda text, quoting: text)
 
     result = build_patch(build_report(settings), settings)
     assert "File.touch" not in result.patch
@@ -717,7 +717,7 @@ def test_cli_suggest_writes_the_patch(sdks, tmp_path, capsys, monkeypatch):
 def test_fields_section_regexes_still_read_what_suggest_writes():
     """The bullets suggest writes are what the extractor's `## Fields` reader expects."""
     doc = "Intro.\n\n## Fields\n\n  * `:a` - First line\n    continued.\n  * `:b` - B.\n\n## Next\n"
-    assert _fields_section(doc) == {"a": "First line continued.", "b": "B."}
+    assert fields_section(doc) == {"a": "First line continued.", "b": "B."}
 
 
 def test_file_whose_path_a_patch_header_cannot_hold_is_left_out(sdks):

@@ -27,6 +27,8 @@ from paritydocs.errors import SourceError
 from paritydocs.parity.notes import load_notes
 from paritydocs.pipeline import load_elixir
 from paritydocs.render import Renderer
+from paritydocs.render.sync import render_markdown
+from paritydocs.site.sync_pages import sync_site_pages
 from paritydocs.sync import (
     BREAKING,
     DOCUMENTATION,
@@ -34,8 +36,6 @@ from paritydocs.sync import (
     Change,
     SyncReport,
     build_sync_report,
-    render_markdown,
-    sync_site_pages,
 )
 from source_helpers import git
 

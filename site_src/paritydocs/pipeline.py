@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 from paritydocs.config import Settings
 from paritydocs.model import Language, SdkModel
-from paritydocs.parity import ParityReport, run_parity
-from paritydocs.parity.notes import load_notes
+from paritydocs.parity import ParityReport, load_notes, run_parity
 from paritydocs.sources.trees import python_fingerprint
 
 if TYPE_CHECKING:
@@ -102,19 +101,12 @@ def build_report(
     caches: Caches | None = None,
     complete: bool = True,
 ) -> ParityReport:
-    """Types, model names and clients compared; review notes applied last, so they reach every finding.
+    """Types, model names and clients compared; review notes applied last, so they reach every finding
+    (`parity.run_parity` assembles the report).
 
     `complete=False` (a side could not be read) keeps notes that match nothing quiet: they cannot be checked.
     """
-    from paritydocs.parity import apply_notes
-    from paritydocs.parity.clients import compare_clients
-    from paritydocs.parity.model_names import add_model_name_findings
-
     python = python or load_python(settings, caches=caches)
     elixir = elixir or load_elixir(settings, caches=caches)
     notes = load_notes(settings.notes)
-    report = run_parity(python, elixir, settings)
-    add_model_name_findings(report, settings)
-    report.client_pairs = compare_clients(python, elixir, settings)
-    apply_notes(report, notes, warn_unused=complete)
-    return report
+    return run_parity(python, elixir, settings, notes, model_names=True, clients=True, warn_unused=complete)

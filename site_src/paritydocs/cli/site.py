@@ -8,17 +8,17 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from paritydocs.cli.common import add_common_options, settings_from_args, warn
 from paritydocs.errors import ConfigError, ParitydocsError
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from paritydocs.cli import _settings, _warn
     from paritydocs.jsonfile import JsonOutput
     from paritydocs.site import build_site
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     site = build_site(settings)
-    _warn(site.warnings)
+    warn(site.warnings)
     for error in site.errors:
         print(f"paritydocs: error: {error}")
     out = Path(args.out)
@@ -93,20 +93,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any, common: Any) -> None:
+def register(sub: Any) -> None:
     p = sub.add_parser("generate", help="write the generated Markdown pages and data files to a directory")
-    common(p)
+    add_common_options(p)
     p.add_argument("--out", required=True, metavar="DIR", help="output directory")
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("build", help="build the site with MkDocs (same as `mkdocs build`)")
-    common(p)
+    add_common_options(p)
     p.add_argument("--strict", action="store_true", help="fail on warnings")
     p.add_argument("--site-dir", help="output directory (default: from mkdocs.yml)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", help="preview the site with live reload (same as `mkdocs serve`)")
-    common(p)
+    add_common_options(p)
     p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument(

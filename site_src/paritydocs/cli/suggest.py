@@ -7,15 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from paritydocs.cli.common import add_common_options, settings_from_args, warn
 from paritydocs.errors import ParitydocsError
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    from paritydocs.cli import _settings, _warn
     from paritydocs.pipeline import build_report
     from paritydocs.suggest import build_patch
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     report = build_report(settings)
     result = build_patch(report, settings, modules=args.modules, only=args.only)
     if args.out == "-":
@@ -29,13 +29,13 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             raise ParitydocsError(f"{args.out}: cannot write the patch ({err.strerror})") from err
     for note in result.notes:
         print(f"paritydocs: note: {note}", file=sys.stderr)
-    _warn(result.warnings)
+    warn(result.warnings)
     where = f" Patch written to {args.out}." if args.out != "-" and result.patch else ""
     print(f"{result.summary}{where}", file=sys.stderr if args.out == "-" else sys.stdout)
     return 0
 
 
-def register(sub: Any, common: Any) -> None:
+def register(sub: Any) -> None:
     p = sub.add_parser(
         "suggest",
         help="write a patch for the Elixir tree: Python field docs as `## Fields`, current model names",
@@ -45,7 +45,7 @@ def register(sub: Any, common: Any) -> None:
             "user-facing files. Apply it with `git apply`."
         ),
     )
-    common(p)
+    add_common_options(p)
     p.add_argument("--out", required=True, metavar="FILE.patch", help="where to write the patch ('-': stdout)")
     p.add_argument(
         "--module",

@@ -6,23 +6,24 @@ import argparse
 import sys
 from typing import Any
 
+from paritydocs.cli.common import add_common_options, settings_from_args, warn, write_json, write_text
 from paritydocs.sync import SyncReport
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from paritydocs.cli import _settings, _warn, write_json, write_text
     from paritydocs.parity.notes import load_notes
     from paritydocs.pipeline import load_elixir
     from paritydocs.render import Renderer
-    from paritydocs.sync import build_sync_report, render_markdown
+    from paritydocs.render.sync import render_markdown
+    from paritydocs.sync import build_sync_report
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     # links to the Elixir repository may use `elixir_repo.ref` only for the configured tree
-    pinned = not args.elixir or args.elixir == _settings(argparse.Namespace(config=args.config)).elixir
+    pinned = not args.elixir or args.elixir == settings_from_args(argparse.Namespace(config=args.config)).elixir
     notes = load_notes(settings.notes)  # a broken notes file is reported before any download
     elixir = load_elixir(settings)
     report = build_sync_report(settings, args.from_spec, args.to_spec, elixir=elixir, notes=notes, title=args.title)
-    _warn(report.warnings)
+    warn(report.warnings)
     markdown: str | None = None
     if args.format == "markdown" or args.out:
         markdown = render_markdown(Renderer(settings), settings, report, title=report.title, elixir_pinned=pinned)
@@ -40,7 +41,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any, common: Any) -> None:
+def register(sub: Any) -> None:
     p = sub.add_parser(
         "sync",
         help="report what changed in the Python SDK between two revisions, mapped to the Elixir port",
@@ -49,7 +50,7 @@ def register(sub: Any, common: Any) -> None:
             "(Griffe), docstrings, defaults, behaviour and model names, each with its Elixir target."
         ),
     )
-    common(p, both=False)
+    add_common_options(p, both=False)
     p.add_argument("--from", dest="from_spec", required=True, metavar="SPEC", help="the older Python revision")
     p.add_argument("--to", dest="to_spec", required=True, metavar="SPEC", help="the newer Python revision")
     p.add_argument("--elixir", metavar="SPEC", help="Elixir SDK: path, git:REPO@REF or hex:NAME==VER (default: config)")

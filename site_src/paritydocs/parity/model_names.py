@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
+from paritydocs.config import Settings
 from paritydocs.modelnames import Occurrence, compile_updates, scan_tree
+from paritydocs.parity.findings import Finding, FindingKind
+from paritydocs.parity.report import PairReport, ParityReport
+
+__all__ = ["add_model_name_findings"]
 
 
-def add_model_name_findings(report: Any, settings: Any) -> None:
+def add_model_name_findings(report: ParityReport, settings: Settings) -> None:
     """Scan both trees; user-facing occurrences become `outdated_model_name` findings on their pair or the report."""
-    from paritydocs.parity import Finding, FindingKind
-
     updates = compile_updates(settings.model_names)
     occurrences: list[Occurrence] = []
     for side, model in (("python", report.python_model), ("elixir", report.elixir_model)):
         occurrences.extend(scan_tree(Path(model.source.root), side, updates))
     report.model_names = occurrences
-    by_file: dict[tuple[str, str], Any] = {}
+    by_file: dict[tuple[str, str], PairReport] = {}
     for pair in report.pairs:
         by_file.setdefault(("python", pair.python.file), pair)
         by_file.setdefault(("elixir", pair.elixir.file), pair)
@@ -34,8 +36,8 @@ def add_model_name_findings(report: Any, settings: Any) -> None:
             elixir=loc if occ.side == "elixir" else None,
             subject=f"{occ.side}:{occ.file}:{occ.line}:{occ.column}",
         )
-        pair = by_file.get((occ.side, occ.file))
-        if pair is not None:
-            pair.findings.append(finding)
+        owner = by_file.get((occ.side, occ.file))
+        if owner is not None:
+            owner.findings.append(finding)
         else:
             report.extra_findings.append(finding)

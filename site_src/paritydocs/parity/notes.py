@@ -6,6 +6,9 @@
   waive: [optionality_mismatch]                        # optional: finding kinds this note waives
 ```
 A target is a type (Python path, public path or short name; Elixir module) optionally followed by `.field`.
+
+`load_notes` reads the file; `apply_notes` attaches the notes to a report's pairs, clients and rows, and waives
+the finding kinds they name.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from typing import Any
 import yaml
 
 from paritydocs.errors import ConfigError
-from paritydocs.parity.findings import FindingKind
+from paritydocs.model import TypeDef
+from paritydocs.parity.findings import Finding, FindingKind
+from paritydocs.parity.report import ClientPair, PairReport, ParityReport
 
 KINDS = {k.value for k in FindingKind}
 
@@ -85,3 +90,62 @@ def _note(i: int, item: Any, problems: list[str]) -> Note | None:
     if unknown:
         problems.append(f"entry {i}: unknown keys {', '.join(sorted(unknown))}")
     return Note(side=sides[0], target=item[sides[0]], text=text.strip(), waive=tuple(waive), index=i)
+
+
+def _type_matches(target: str, typedef: TypeDef) -> bool:
+    return target in (typedef.path, typedef.public_path, typedef.name)
+
+
+def apply_notes(report: ParityReport, notes: list[Note], *, warn_unused: bool = True) -> None:
+    """Attach each note to its type, field, client or method; waive the kinds it names.
+
+    Notes pointing at nothing become warnings. Type pairs and client pairs are read alike: both have
+    `python`/`elixir` definitions, `findings`, `notes` and `rows` whose `python`/`elixir` carry a `name`.
+    """
+    groups: list[PairReport | ClientPair] = [*report.pairs, *report.client_pairs]
+    for note in notes:
+        for group in groups:
+            typedef = group.python if note.side == "python" else group.elixir
+            if _type_matches(note.target, typedef):
+                note.used = True
+                group.notes.append(note.text)
+                _waive(group.findings, note)
+                # a note on a whole type can waive its kinds on every row; the note text stays on the type
+                _waive([f for row in group.rows for f in _row_findings(row)], note, attach=False)
+                continue
+            head, _, member = note.target.rpartition(".")
+            if not head or not _type_matches(head, typedef):
+                continue
+            for row in group.rows:
+                if member in _row_names(row, note.side):
+                    note.used = True
+                    row.notes.append(note.text)
+                    _waive(_row_findings(row), note)
+        if not note.used and warn_unused:
+            report.warnings.append(
+                f"{note.describe()} points at nothing: no matched type, field, client or method is named "
+                f"'{note.target}'"
+            )
+
+
+def _row_findings(row: Any) -> list[Finding]:
+    return row.all_findings() if hasattr(row, "all_findings") else list(row.findings)
+
+
+def _row_names(row: Any, side: str) -> set[str]:
+    """The names a note can use for a row: the field, or the method and its async twin."""
+    names = set()
+    for attr in (side, f"{side}_async"):
+        definition = getattr(row, attr, None)
+        if definition is not None:
+            names.add(definition.name)
+    return names
+
+
+def _waive(findings: list[Finding], note: Note, *, attach: bool = True) -> None:
+    for finding in findings:
+        if attach:
+            finding.note = note.text if not finding.note else f"{finding.note}\n{note.text}"
+        if "all" in note.waive or finding.kind.value in note.waive:
+            finding.waived = True
+            finding.waiver_reason = note.text

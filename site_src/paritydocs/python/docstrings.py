@@ -1,4 +1,10 @@
-"""The one reader of Python docstrings: Google `Args:` sections and plain lists, into summary, body and arguments."""
+"""The one reader of Python docstrings: Google `Args:` sections and plain lists, into summary, body and arguments.
+
+- `parse_python_doc(text, args_from=...)`: a docstring as `DocParts`; `args_from` picks how `Args:` entries are read
+  (`"sections"` for the client pages, `"lines"` for the extracted parameters' docs).
+- `DocParts`: summary, description, args, returns, examples and other sections.
+- `raw_docstring(obj)`: a Griffe object's docstring as written in the source.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,12 @@ import inspect
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import griffe
+
+__all__ = ["ArgsReader", "DocParts", "parse_python_doc", "raw_docstring"]
 
 
 @dataclass(slots=True)
@@ -39,6 +50,14 @@ class DocParts:
         }
 
 
+def raw_docstring(obj: griffe.Object) -> str | None:
+    """The docstring as written: the `SdkDocstrings` extension rewrites it for mkdocstrings, keeping the original."""
+    raw = obj.extra.get("paritydocs", {}).get("raw_docstring")
+    if isinstance(raw, str):
+        return raw
+    return obj.docstring.value if obj.docstring else None
+
+
 _SECTION_HEADER = re.compile(r"^([A-Z][A-Za-z]*(?: [A-Za-z]+){0,3}):\s*$")
 
 
@@ -64,8 +83,24 @@ _LIST_ARG = re.compile(r"^[-*+]\s+`?\*{0,2}([A-Za-z_]\w*)`?\s*(?:\([^)]*\))?\s*(
 _FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
-def parse_python_doc(text: str | None) -> DocParts:
-    """Split a Google-style docstring (also the `- `name`: text` list style) into `DocParts`."""
+ArgsReader = Literal["sections", "lines"]
+"""How `parse_python_doc` reads the entries of `Args:` sections (the one point where its two users differ)."""
+
+
+def parse_python_doc(text: str | None, *, args_from: ArgsReader = "sections") -> DocParts:
+    """Split a Google-style docstring (also the `- `name`: text` list style) into `DocParts`.
+
+    `args_from` says how `DocParts.args` is read:
+
+    - `"sections"` (the client pages): the `Args:` sections found above (outside code fences), their
+      `- `name`: text` entries (a later section's entry replaces an earlier one), then the Google-style
+      entries as Griffe parses them.
+    - `"lines"` (the parameters' `doc` in the extracted model): a line scanner over the whole docstring
+      (`_param_docs`): it also reads `Keyword Args:` and `Other Parameters:` entries written Google-style, a
+      header inside a code fence, and a non-entry line indented like the entries as a continuation; an
+      unindented paragraph after a blank line ends a list-style section; the first entry of a name wins.
+      The two agree on every docstring of the real SDKs; converging them changes outputs.
+    """
     if not text or not text.strip():
         return DocParts()
     lines = inspect.cleandoc(text).splitlines()
@@ -90,13 +125,17 @@ def parse_python_doc(text: str | None) -> DocParts:
         body = textwrap.dedent("\n".join(body_lines)).strip("\n")
         kind = _SECTION_KINDS.get(title.lower())
         if kind == "args":
-            parts.args.update(_list_args(body))
+            if args_from == "sections":
+                parts.args.update(_list_args(body))
         elif kind == "returns":
             parts.returns = (parts.returns + "\n\n" + body).strip() if parts.returns else body
         elif kind == "examples":
             parts.examples = (parts.examples + "\n\n" + _fence_doctest(body)).strip()
         else:
             parts.sections.append((title, body))
+    if args_from == "lines":
+        parts.args = _param_docs(text)
+        return parts
     for name, description_text in _google_args(text).items():
         parts.args.setdefault(name, description_text)
     return parts
@@ -139,3 +178,62 @@ def _fence_doctest(body: str) -> str:
     if "```" in body or "~~~" in body or not body.lstrip().startswith(">>>"):
         return body
     return f"```pycon\n{body}\n```"
+
+
+# --------------------------------------------------------------------------------------
+# Docstring `Args:` sections, read line by line (`args_from="lines"`)
+# --------------------------------------------------------------------------------------
+
+_ARG_SECTIONS = {"args", "arguments", "parameters", "params", "keyword args", "keyword arguments", "other parameters"}
+_SECTION_RE = re.compile(r"^([A-Za-z][A-Za-z ]*):\s*$")
+_LIST_ENTRY_RE = re.compile(r"^[-*+]\s+`?(\*{0,2}[A-Za-z_]\w*)`?\s*(?:\([^)]*\))?\s*(?::|\s[-\u2013\u2014]\s)\s*(.*)$")
+_GOOGLE_ENTRY_RE = re.compile(r"^`?(\*{0,2}[A-Za-z_]\w*)`?\s*(?:\([^)]*\))?\s*:\s*(.*)$")
+
+
+def _param_docs(doc: str | None) -> dict[str, str]:
+    """Parameter descriptions from a Google-style `Args:` section (also `- `name`: text` lists)."""
+    if not doc:
+        return {}
+    lines = doc.splitlines()
+    result: dict[str, str] = {}
+    i = 0
+    while i < len(lines):
+        header = _SECTION_RE.match(lines[i].strip())
+        if not header or header.group(1).strip().lower() not in _ARG_SECTIONS:
+            i += 1
+            continue
+        base = len(lines[i]) - len(lines[i].lstrip())
+        i += 1
+        current: str | None = None
+        entry_indent = -1
+        parts: dict[str, list[str]] = {}
+        while i < len(lines):
+            raw = lines[i]
+            stripped = raw.strip()
+            indent = len(raw) - len(raw.lstrip())
+            if not stripped:
+                # A blank line ends the section unless the next line is still indented in it.
+                nxt = next((ln for ln in lines[i + 1 :] if ln.strip()), None)
+                if nxt is None or ((len(nxt) - len(nxt.lstrip())) <= base and not _LIST_ENTRY_RE.match(nxt.strip())):
+                    break
+                i += 1
+                continue
+            if indent <= base and _SECTION_RE.match(stripped):
+                break
+            match = _LIST_ENTRY_RE.match(stripped)
+            if match is None and (entry_indent < 0 or indent <= entry_indent) and indent > base:
+                match = _GOOGLE_ENTRY_RE.match(stripped)
+            if match is not None and (entry_indent < 0 or indent <= entry_indent):
+                current = match.group(1).lstrip("*")
+                entry_indent = indent
+                parts[current] = [match.group(2).strip()] if match.group(2).strip() else []
+            elif current is not None and (indent > entry_indent or indent > base):
+                parts[current].append(stripped)
+            elif indent <= base:
+                break
+            i += 1
+        for name, texts in parts.items():
+            text = " ".join(t for t in texts if t)
+            if text and name not in result:
+                result[name] = text
+    return result

@@ -1,10 +1,17 @@
 """The one static Griffe loader: packages loaded from source (never imported), namespace gaps filled, and the
-packages shared with mkdocstrings so an SDK is read once per build."""
+packages shared with mkdocstrings so an SDK is read once per build.
+
+`SdkTree` is the extraction's state: the tree's root, its Griffe loader and the shared packages, the parsed
+source files, the lookups in the loaded tree, and the warnings. The other modules of `paritydocs.python` take it.
+"""
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import logging
+import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
@@ -13,7 +20,23 @@ from typing import Any
 
 import griffe
 
+from paritydocs.model import ExtractionWarning
+from paritydocs.python.scope import Source, collect_scope
 from paritydocs.textsafe import brief
+
+__all__ = [
+    "GRIFFE_ERRORS",
+    "SdkTree",
+    "SharedPackages",
+    "alias_target",
+    "fill_namespace_subpackages",
+    "final",
+    "find_search_path",
+    "griffe_silenced",
+    "load_package",
+    "python_search_path",
+    "walk_objects",
+]
 
 
 def fill_namespace_subpackages(
@@ -156,22 +179,25 @@ def python_search_path(root: str) -> str:
     return str(src if src.is_dir() else Path(root))
 
 
-_GRIFFE_ERRORS = (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError)
+GRIFFE_ERRORS = (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError)
+"""What Griffe raises when a member or an alias cannot be resolved statically."""
 
 
-def _final(obj: Any) -> Any:
+def alias_target(obj: Any) -> Any:
     """An alias' target (None when it cannot be resolved statically)."""
     seen = 0
     while obj is not None and getattr(obj, "is_alias", False) and seen < 20:
         try:
             obj = obj.target
-        except _GRIFFE_ERRORS:
+        except GRIFFE_ERRORS:
             return None
         seen += 1
     return obj
 
 
-def _load_package(spec: str, root: Path, top: str, warnings: list[str]) -> griffe.Module | None:
+def load_package(spec: str, root: Path, top: str, warnings: list[str]) -> griffe.Module | None:
+    """The package `top` of the tree at `root`, loaded statically on its own (a sync report's revision `spec`);
+    None, with a warning when Griffe fails, when it cannot be loaded."""
     search = find_search_path(root, top)
     if search is None:
         return None
@@ -193,11 +219,391 @@ def _load_package(spec: str, root: Path, top: str, warnings: list[str]) -> griff
     return loaded
 
 
-def _walk(obj: Any) -> Iterator[Any]:
+def walk_objects(obj: Any) -> Iterator[Any]:
     """An object and everything defined in it (aliases are followed where they are defined, not here)."""
     yield obj
     if getattr(obj, "is_module", False) or getattr(obj, "is_class", False):
         for member in list(obj.members.values()):
             if member.is_alias:
                 continue
-            yield from _walk(member)
+            yield from walk_objects(member)
+
+
+_SOURCES_KEPT = 256
+"""Parsed files the extractor keeps (least recently used dropped): memory stays flat on large SDKs."""
+
+
+def final(obj: Any) -> Any:
+    """Follow an alias to its target object; None when it leaves the loaded tree."""
+    if isinstance(obj, griffe.Alias):
+        try:
+            return obj.final_target
+        except Exception:  # AliasResolutionError, CyclicAliasError
+            return None
+    return obj
+
+
+class SdkTree:
+    """One SDK tree loaded statically: its packages, parsed files and lookups, and the warnings met on the way."""
+
+    def __init__(self, root: Path, *, packages: SharedPackages | None = None) -> None:
+        self.packages = packages
+        self.root = root.absolute()
+        self.root_resolved = root.resolve()
+        self.loader: griffe.GriffeLoader | None = None
+        self.warnings: list[ExtractionWarning] = []
+        self._warning_keys: set[tuple[str, int | None, str]] = set()
+        self._tops: dict[str, griffe.Module | None] = {}
+        self._failed_modules: set[str] = set()
+        self._sources: OrderedDict[Path, Source | None] = OrderedDict()
+
+    # ---------------------------------------------------------------- warnings / paths
+
+    def warn(self, file: str, line: int | None, message: str) -> None:
+        key = (file, line, message)
+        if key not in self._warning_keys:
+            self._warning_keys.add(key)
+            self.warnings.append(ExtractionWarning(file, line, message))
+
+    def sorted_warnings(self) -> list[ExtractionWarning]:
+        return sorted(self.warnings, key=lambda w: (w.file, w.line or 0, w.message))
+
+    def rel(self, path: Path | str | None) -> str:
+        if path is None:
+            return ""
+        p = Path(path)
+        for base in (self.root_resolved, self.root):
+            with suppress(ValueError):
+                return p.relative_to(base).as_posix() or "."
+        with suppress(ValueError, OSError):
+            return p.resolve().relative_to(self.root_resolved).as_posix() or "."
+        return Path(os.path.relpath(p, self.root_resolved)).as_posix()
+
+    # ---------------------------------------------------------------- loading
+
+    def _search_path(self, top: str) -> Path | None:
+        return find_search_path(self.root, top)
+
+    def _get_loader(self, search_path: Path) -> griffe.GriffeLoader:
+        if self.loader is None:
+            self.loader = griffe.GriffeLoader(
+                search_paths=[search_path], allow_inspection=False, force_inspection=False, store_source=True
+            )
+        else:
+            self.loader.finder.append_search_path(search_path)
+        return self.loader
+
+    def top(self, name: str) -> griffe.Module | None:
+        if name in self._tops:
+            return self._tops[name]
+        self._tops[name] = None
+        if not name.isidentifier():
+            return None
+        search_path = self._search_path(name)
+        if search_path is None:
+            return None
+        pkg_dir = (search_path / name).resolve()
+        shared = self._shared_package(name, search_path)
+        if shared is not None:
+            # loaded, with exports and wildcards expanded, by the other loader: only fill what it left out, the
+            # way that loader would (its extensions sanitise what the Python API pages render)
+            assert self.packages is not None
+            self.loader = griffe.GriffeLoader(
+                search_paths=[search_path],
+                extensions=self.packages.extensions,
+                docstring_parser=self.packages.docstring_parser,
+                docstring_options=self.packages.docstring_options,
+                allow_inspection=False,
+                force_inspection=False,
+                store_source=True,
+                modules_collection=shared.modules_collection,
+                lines_collection=shared.lines_collection,
+            )
+            if pkg_dir.is_dir():
+                self._fill_gaps(shared, pkg_dir, {pkg_dir})
+            self._tops[name] = shared
+            return shared
+        loader = self._get_loader(search_path)
+        module: griffe.Module | None = None
+        try:
+            loaded = loader.load(name, submodules=True, try_relative_path=False)
+            module = loaded if isinstance(loaded, griffe.Module) else None
+        except Exception as error:  # griffe wraps syntax/OS errors in LoadingError; anything else is a griffe bug
+            self._failed_modules.add(name)
+            init = pkg_dir / "__init__.py"
+            file = init if init.exists() else search_path / f"{name}.py"
+            self._warn_unloadable(file, error)
+        if module is None and pkg_dir.is_dir():
+            # The package's __init__ (or a submodule: Griffe may have registered the package before it failed)
+            # could not be loaded: keep what loaded under the package, else under a bare one.
+            existing = loader.modules_collection.members.get(name)
+            if isinstance(existing, griffe.Module):
+                module = existing
+            else:
+                module = griffe.Module(
+                    name,
+                    filepath=[pkg_dir],
+                    lines_collection=loader.lines_collection,
+                    modules_collection=loader.modules_collection,
+                )
+                loader.modules_collection.set_member(name, module)
+            self._failed_modules.add(name)
+        if module is None:
+            return None
+        if pkg_dir.is_dir():
+            self._fill_gaps(module, pkg_dir, {pkg_dir})
+            with suppress(Exception):
+                loader.expand_exports(module)
+                loader.expand_wildcards(module, external=False)
+        self._tops[name] = module
+        return module
+
+    def _shared_package(self, name: str, search_path: Path) -> griffe.Module | None:
+        """The package `name` from `self.packages`, if that loader read it from `search_path` (not from another
+        copy of the package)."""
+        if self.packages is None:
+            return None
+        module = self.packages.load(name)
+        if not isinstance(module, griffe.Module):
+            return None
+        files = module.filepath if isinstance(module.filepath, list) else [module.filepath]
+        expected = (search_path / name).resolve()
+        for file in files:
+            if file is None:
+                return None
+            path = Path(file).resolve()
+            if expected not in (path, path.parent) and path != expected.with_suffix(".py"):
+                return None
+        return module
+
+    def _warn_unloadable(self, file: Path, error: BaseException) -> None:
+        cause: BaseException | None = error
+        while cause is not None and not isinstance(cause, (SyntaxError, OSError, UnicodeDecodeError)):
+            cause = cause.__cause__
+        if isinstance(cause, SyntaxError):
+            self.warn(self.rel(file), cause.lineno, f"syntax error, module skipped: {cause.msg}")
+            return
+        if isinstance(cause, (OSError, UnicodeDecodeError)):
+            self.warn(self.rel(file), None, f"could not read the module, skipped: {_describe(cause)}")
+            return
+        # Griffe hides the original error: reproduce it to report the line.
+        try:
+            ast.parse(file.read_text(encoding="utf-8-sig"), filename=str(file))
+        except SyntaxError as syntax:
+            self.warn(self.rel(file), syntax.lineno, f"syntax error, module skipped: {syntax.msg}")
+            return
+        except (OSError, UnicodeDecodeError, ValueError) as other:
+            self.warn(self.rel(file), None, f"could not read the module, skipped: {_describe(other)}")
+            return
+        self.warn(self.rel(file), None, f"griffe could not load the module, skipped: {error}")
+
+    def _fill_gaps(self, module: griffe.Module, directory: Path, seen: set[Path]) -> None:
+        """Visit what Griffe's loader left out: namespace subpackages and modules that failed."""
+        try:
+            entries = sorted(directory.iterdir(), key=lambda p: p.name)
+        except OSError as error:
+            self.warn(self.rel(directory), None, f"could not list the directory, skipped: {_describe(error)}")
+            return
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or name == "__pycache__":
+                continue
+            if name.endswith(".py"):
+                stem = name[:-3]
+                if stem == "__init__" or not stem.isidentifier():
+                    continue
+                existing = module.members.get(stem)
+                if isinstance(existing, griffe.Module):
+                    continue
+                self._visit_file(module, stem, entry)
+                continue
+            if not name.isidentifier():
+                continue
+            try:
+                if not entry.is_dir():
+                    continue
+                real = entry.resolve()
+            except OSError:
+                continue
+            if real in seen:
+                continue
+            existing = module.members.get(name)
+            sub: griffe.Module | None = existing if isinstance(existing, griffe.Module) else None
+            if sub is None:
+                init = entry / "__init__.py"
+                if init.exists() or init.is_symlink():
+                    sub = self._visit_file(module, name, init)
+                elif next(entry.rglob("*.py"), None) is None:
+                    continue
+                if sub is None:
+                    sub = griffe.Module(
+                        name,
+                        filepath=[entry],
+                        parent=module,
+                        lines_collection=module.lines_collection,
+                        modules_collection=module.modules_collection,
+                    )
+                    module.set_member(name, sub)
+            self._fill_gaps(sub, entry, seen | {real})
+
+    def _visit_file(self, parent: griffe.Module, name: str, path: Path) -> griffe.Module | None:
+        dotted = f"{parent.path}.{name}"
+        try:
+            code = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            self._failed_modules.add(dotted)
+            self.warn(self.rel(path), None, f"could not read the module, skipped: {_describe(error)}")
+            return None
+        loader = self.loader
+        assert loader is not None  # set before any module is visited
+        try:
+            visited = griffe.visit(
+                name,
+                filepath=path,
+                code=code,
+                extensions=loader.extensions,
+                parent=parent,
+                docstring_parser=loader.docstring_parser,
+                docstring_options=loader.docstring_options,
+                lines_collection=loader.lines_collection,
+                modules_collection=loader.modules_collection,
+            )
+        except SyntaxError as error:
+            self._failed_modules.add(dotted)
+            self.warn(self.rel(path), error.lineno, f"syntax error, module skipped: {error.msg}")
+            return None
+        except Exception as error:  # a griffe bug on odd input must not stop the extraction
+            self._failed_modules.add(dotted)
+            self.warn(self.rel(path), None, f"griffe could not load the module, skipped: {error}")
+            return None
+        loader.lines_collection[path] = code.splitlines(keepends=False)
+        parent.set_member(name, visited)
+        return visited
+
+    def source(self, path: Path | list[Path] | None) -> Source | None:
+        if path is None or isinstance(path, list):
+            return None
+        if path in self._sources:
+            self._sources.move_to_end(path)
+            return self._sources[path]
+        result: Source | None = None
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+            tree = ast.parse(text, filename=str(path))
+            result = Source(path, text, tree, collect_scope(tree.body))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+            result = None
+        self._sources[path] = result
+        if len(self._sources) > _SOURCES_KEPT:
+            # parsed files are read module by module: keep the recent ones, not the whole SDK's syntax trees
+            self._sources.popitem(last=False)
+        return result
+
+    # ---------------------------------------------------------------- griffe lookups
+
+    def lookup(self, path: str) -> Any:
+        """The object at a dotted path in the loaded tree (aliases followed), or None."""
+        if self.loader is None or not path:
+            return None
+        parts = path.split(".")
+        return self._descend(self.loader.modules_collection.members.get(parts[0]), parts[1:])
+
+    def _descend(self, obj: Any, names: list[str]) -> Any:
+        """Follow member names down from `obj`, resolving aliases at each step; None when any step is missing."""
+        for part in names:
+            obj = final(obj)
+            if obj is None:
+                return None
+            try:
+                obj = obj.members.get(part)
+            except Exception:  # an alias that cannot be resolved
+                return None
+            if obj is None:
+                return None
+        return final(obj)
+
+    def follow_path(self, path: str) -> str:
+        """The dotted path an import chain ends at, even outside the tree (`pydantic.Field`)."""
+        seen: set[str] = set()
+        while path not in seen:
+            seen.add(path)
+            parts = path.split(".")
+            if self.loader is None:
+                return path
+            obj: Any = self.loader.modules_collection.members.get(parts[0])
+            if obj is None:
+                return path
+            for i, part in enumerate(parts[1:], start=1):
+                if isinstance(obj, griffe.Alias):
+                    target = obj.target_path
+                    path = ".".join([target, *parts[i:]])
+                    break
+                try:
+                    nxt = obj.members.get(part)
+                except Exception:
+                    return path
+                if nxt is None:
+                    return path
+                obj = nxt
+            else:
+                if isinstance(obj, griffe.Alias):
+                    path = obj.target_path
+                    continue
+                return str(obj.path)
+        return path
+
+    def expr_path(self, expr: Any) -> str:
+        """The canonical dotted path of a griffe base expression (`Generic[T]` → `typing.Generic`)."""
+        if isinstance(expr, griffe.ExprSubscript):
+            expr = expr.left
+        if isinstance(expr, (griffe.ExprName, griffe.ExprAttribute)):
+            try:
+                return self.follow_path(expr.canonical_path)
+            except Exception:
+                return str(expr)
+        return str(expr)
+
+    def class_node(self, cls: griffe.Class) -> tuple[Source | None, ast.ClassDef | None]:
+        src = self.source(cls.filepath if isinstance(cls.filepath, Path) else None)
+        if src is None:
+            return None, None
+        found: ast.ClassDef | None = None
+        for node in ast.walk(src.tree):
+            if isinstance(node, ast.ClassDef) and node.name == cls.name:
+                lines = {node.lineno, *(d.lineno for d in node.decorator_list)}
+                if cls.lineno in lines:
+                    return src, node
+                found = found or node
+        return src, found
+
+    def module_of(self, obj: Any) -> griffe.Module | None:
+        try:
+            mod = obj.module
+        except Exception:
+            return None
+        return mod if isinstance(mod, griffe.Module) else None
+
+    # ---------------------------------------------------------------- spec resolution
+
+    def resolve_spec(self, spec: str) -> Any:
+        parts = spec.strip().split(".")
+        top = self.top(parts[0])
+        if top is None:
+            return None
+        return self._descend(top, parts[1:])
+
+    def not_found_location(self, spec: str) -> str:
+        parts = spec.split(".")
+        for i in range(len(parts), 0, -1):
+            obj = self.lookup(".".join(parts[:i]))
+            if isinstance(obj, griffe.Module):
+                fp = obj.filepath
+                if isinstance(fp, list):
+                    return self.rel(fp[0]) if fp else "."
+                if fp is not None:
+                    return self.rel(fp.parent if fp.name == "__init__.py" else fp)
+        return "."
+
+    def load_failed(self, spec: str) -> bool:
+        parts = spec.split(".")
+        return any(".".join(parts[:i]) in self._failed_modules for i in range(1, len(parts) + 1))

@@ -3,27 +3,38 @@
 Templates live in the repository's `templates/` (installed as `paritydocs/templates`); a `custom_templates`
 directory overrides any of them by name. Templates only read the model and the report; every SDK string
 goes through a filter of `render.filters` (and the environment autoescapes anything that does not).
+
+- `Renderer`: turns a `ParityReport` into `Page`s (one instance per build, templates compiled once).
+- `Page`: a generated page: path, title, Markdown, nav section.
+- `builtin_templates`: the directory of the built-in templates.
+- `make_environment`: the Jinja environment (custom templates first, then the built-in ones, with the filters).
+- `PAGE_TEMPLATES`: page name → template name.
+
+Submodules: `links` (`Links`: URLs for sources, HexDocs and pages), `checklist` (`checklist_groups`, the
+dashboard's areas, the `## Fields` snippet), `filters` (the pure Jinja filters).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import jinja2
 
-from paritydocs.config import RepoLink, Settings
+from paritydocs.config import Settings
 from paritydocs.errors import ConfigError
-from paritydocs.model import Location, SdkModel, TypeDef
+from paritydocs.model import SdkModel, TypeDef
 from paritydocs.modelnames import compile_updates
-from paritydocs.parity import PairReport, ParityReport
-from paritydocs.parity.findings import SEVERITY, Finding, Severity
+from paritydocs.parity import ParityReport
+from paritydocs.parity.findings import SEVERITY, Severity
+from paritydocs.render.checklist import checklist_groups, coverage_areas, fields_snippet
 from paritydocs.render.filters import FILTERS
+from paritydocs.render.links import Links, relpath_factory, unique_slugs
+
+__all__ = ["PAGE_TEMPLATES", "Page", "Renderer", "builtin_templates", "make_environment"]
 
 PAGE_TEMPLATES = {
     "dashboard": "dashboard.md.jinja",
@@ -79,43 +90,6 @@ class Page:
     """The page shows outdated model names on purpose (the model-name report)."""
 
 
-@dataclass(slots=True)
-class Links:
-    """URLs for source lines, HexDocs and pages, from configuration."""
-
-    settings: Settings
-    python_ref: str | None = None
-    elixir_ref: str | None = None
-    pair_pages: dict[str, str] = field(default_factory=dict)
-    """Python type path → page path."""
-    client_pages: dict[str, str] = field(default_factory=dict)
-
-    def _blob(self, repo: RepoLink | None, ref: str | None, loc: Location | None) -> str | None:
-        if repo is None or loc is None or not loc.file:
-            return None
-        return repo.blob(loc.file, loc.line, ref=ref)
-
-    def python(self, loc: Location | None) -> str | None:
-        return self._blob(self.settings.python_repo, self.python_ref, loc)
-
-    def elixir(self, loc: Location | None) -> str | None:
-        return self._blob(self.settings.elixir_repo, self.elixir_ref, loc)
-
-    def hexdocs(self, module: str, function: str | None = None) -> str | None:
-        if not self.settings.hexdocs:
-            return None
-        anchor = f"#{function}" if function else ""
-        return f"https://hexdocs.pm/{quote(self.settings.hexdocs)}/{quote(module)}.html{quote(anchor, safe='#/?!')}"
-
-
-def _unique_slugs(names: list[tuple[str, str]]) -> dict[str, str]:
-    """key → slug from the short name, falling back to the full path where two types share a name."""
-    counts: dict[str, int] = {}
-    for _, short in names:
-        counts[short] = counts.get(short, 0) + 1
-    return {key: (short if counts[short] == 1 else key.replace(".", "-")) for key, short in names}
-
-
 class Renderer:
     """Turns a `ParityReport` into `Page`s. One instance per build; templates are compiled once."""
 
@@ -142,7 +116,7 @@ class Renderer:
             "updates": self.updates,
             "severities": [s.value for s in Severity],
             "kind_severity": {kind.value: level.value for kind, level in SEVERITY.items()},
-            "relpath": _relpath_factory(extra.get("page_path", "")),
+            "relpath": relpath_factory(extra.get("page_path", "")),
             "autorefs": self.autorefs,
             **extra,
         }
@@ -174,11 +148,11 @@ class Renderer:
             python_ref=py.ref if py.ref else None,
             elixir_ref=ex.ref if ex.ref else None,
         )
-        slugs = _unique_slugs([(p.python.path, p.python.name) for p in report.pairs])
+        slugs = unique_slugs([(p.python.path, p.python.name) for p in report.pairs])
         for pair in report.pairs:
             links.pair_pages[pair.python.path] = self.path(f"types/{slugs[pair.python.path]}.md")
-        client_pairs = getattr(report, "client_pairs", [])
-        client_slugs = _unique_slugs([(cp.python.path, cp.python.name) for cp in client_pairs])
+        client_pairs = report.client_pairs
+        client_slugs = unique_slugs([(cp.python.path, cp.python.name) for cp in client_pairs])
         for cp in client_pairs:
             links.client_pages[cp.python.path] = self.path(f"clients/{client_slugs[cp.python.path]}.md")
         pages: list[Page] = []
@@ -188,7 +162,7 @@ class Renderer:
             content = self.render(template, **self._context(report, links, page_path=full, **ctx))
             pages.append(Page(full, title, content, section, keep_model_names=keep))
 
-        add("index.md", "Dashboard", "", "dashboard", areas=_areas(report), client_pairs=client_pairs)
+        add("index.md", "Dashboard", "", "dashboard", areas=coverage_areas(report), client_pairs=client_pairs)
         for pair in report.pairs:
             add(
                 f"types/{slugs[pair.python.path]}.md",
@@ -196,7 +170,7 @@ class Renderer:
                 "Types",
                 "pair",
                 pair=pair,
-                snippet=_fields_snippet(pair, self.updates),
+                snippet=fields_snippet(pair, self.updates),
             )
         for cp in client_pairs:
             add(f"clients/{client_slugs[cp.python.path]}.md", cp.python.name, "Clients", "client", pair=cp)
@@ -208,7 +182,7 @@ class Renderer:
             "Reports",
             "model_names",
             keep=True,
-            occurrences=getattr(report, "model_names", []),
+            occurrences=report.model_names,
         )
         if self.settings.python_api:
             pair_of = {id(p.python): p for p in report.pairs}
@@ -225,92 +199,5 @@ class Renderer:
         return pages
 
 
-def _relpath_factory(page_path: str) -> Callable[[str], str]:
-    """Link from the page being rendered to another generated page (both relative to the docs dir)."""
-    import posixpath
-
-    base = posixpath.dirname(page_path)
-
-    def relpath(target: str) -> str:
-        target, _, anchor = target.partition("#")
-        rel = posixpath.relpath(target, base or ".")
-        return rel + (f"#{anchor}" if anchor else "")
-
-    return relpath
-
-
 def _api_types(model: SdkModel) -> list[TypeDef]:
     return sorted(model.types, key=lambda t: (t.public_path or t.path).lower())
-
-
-def _areas(report: ParityReport) -> list[dict[str, Any]]:
-    """Doc coverage and findings per area (the Python module a pair comes from: `types`, `lib`, …)."""
-    areas: dict[str, dict[str, Any]] = {}
-    for pair in report.pairs:
-        parts = (pair.python.public_path or pair.python.path).split(".")
-        area = parts[1] if len(parts) > 2 else parts[0]
-        entry = areas.setdefault(
-            area,
-            {
-                "name": area,
-                "pairs": 0,
-                "py_fields": 0,
-                "py_documented": 0,
-                "ex_fields": 0,
-                "ex_documented": 0,
-                "findings": 0,
-            },
-        )
-        entry["pairs"] += 1
-        for row in pair.rows:
-            if row.python is not None:
-                entry["py_fields"] += 1
-                entry["py_documented"] += bool(row.python.doc)
-            if row.elixir is not None:
-                entry["ex_fields"] += 1
-                entry["ex_documented"] += bool(row.elixir.doc)
-        entry["findings"] += sum(1 for f in pair.all_findings() if not f.waived)
-    return sorted(areas.values(), key=lambda a: a["name"])
-
-
-@dataclass(slots=True)
-class ChecklistItem:
-    finding: Finding
-    page: str | None
-    title: str
-    file: str | None
-    file_url: str | None
-
-
-def checklist_groups(report: ParityReport, links: Links) -> list[tuple[str, list[ChecklistItem]]]:
-    """Unwaived findings grouped High / Medium / Low (info is not work to do), like the seed's checklist."""
-    groups: dict[str, list[ChecklistItem]] = {"high": [], "medium": [], "low": []}
-
-    def add(findings: list[Finding], page: str | None, subject: str) -> None:
-        for finding in findings:
-            if finding.waived or finding.level.value not in groups:
-                continue
-            loc = finding.elixir or finding.python
-            url = links.elixir(finding.elixir) if finding.elixir else links.python(finding.python)
-            groups[finding.level.value].append(ChecklistItem(finding, page, subject, loc.file if loc else None, url))
-
-    for pair in report.pairs:
-        add(pair.all_findings(), links.pair_pages.get(pair.python.path), pair.python.name)
-    add(report.extra_findings, None, "")
-    # clients side by side: items link to the client page
-    for cp in getattr(report, "client_pairs", []):
-        add(cp.all_findings(), links.client_pages.get(cp.python.path), cp.python.name)
-    return [(level, items) for level, items in groups.items()]
-
-
-def _fields_snippet(pair: PairReport, updates: Any) -> str | None:
-    """A ready-to-paste `## Fields` section for the Elixir `@moduledoc`, from the Python field docstrings,
-    escaped for a `\"\"\"` heredoc (a `#{` in a docstring must not become interpolation once pasted)."""
-    from paritydocs.elixir.docs import field_bullet, heredoc_text
-
-    if pair.is_enum:
-        return None
-    lines = [f"  {heredoc_text(bullet)}" for row in pair.rows if (bullet := field_bullet(row, updates)) is not None]
-    if not lines:
-        return None
-    return "  ## Fields\n\n" + "\n".join(lines)

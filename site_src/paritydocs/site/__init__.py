@@ -2,35 +2,41 @@
 
 The MkDocs plugin hands `SiteBuild.pages` to MkDocs as generated files; `paritydocs generate` writes the same
 pages to a directory for other builders.
+
+- `build_site`: run the pipeline and render every page (and llms.txt, parity.json, the sync reports).
+- `SiteBuild`: what one build made: pages, data files, warnings, errors and the paths `serve` watches.
+
+Submodules: `nav` (the navigation of a `mkdocs.yml` without `nav`), `plugin` (the MkDocs plugin's events),
+`files` (the files the plugin adds to MkDocs, and the ones `serve` watches), `mkdocstrings` (the Python API
+section: the handler's configuration and the Griffe tree shared with the extraction), `session` (what `serve`
+keeps between builds), `htmlsafe` (the generated pages' HTML cleaned), `sync_pages` (the sync reports' pages).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from paritydocs.config import Settings
 from paritydocs.errors import SourceError
 from paritydocs.jsonfile import JsonOutput
 from paritydocs.model import ExtractionWarning, Language, SdkModel, SourceInfo
 from paritydocs.modelnames import apply_updates, compile_updates
+from paritydocs.parity import ParityReport
 from paritydocs.pipeline import Caches, build_report, load_elixir, load_python
-from paritydocs.python.loader import python_search_path
+from paritydocs.python.loader import SharedPackages, python_search_path
 from paritydocs.render import Page, Renderer
 from paritydocs.sources.trees import python_fingerprint
 
-if TYPE_CHECKING:
-    from paritydocs.python.loader import SharedPackages
-
-SECTION_ORDER = ("", "Types", "Clients", "Reports", "Sync reports", "Python API")
-ALPHABETICAL_SECTIONS = ("Types", "Clients", "Python API")
+__all__ = ["SiteBuild", "build_site"]
 
 
 @dataclass(slots=True)
 class SiteBuild:
+    """What one build made: the pages, the data files, warnings, errors, and the paths `serve` watches."""
+
     settings: Settings
-    report: Any
+    report: ParityReport
     pages: list[Page]
     outputs: dict[str, str | JsonOutput] = field(default_factory=dict)
     """Extra files for the built site (relative path → text): parity.json, llms.txt, sync-*.json."""
@@ -40,57 +46,6 @@ class SiteBuild:
     api_paths: list[str] = field(default_factory=list)
     python_fingerprint: str = ""
     """Size and mtime of the Python SDK's files ("" when it could not be read)."""
-
-    def nav(self, user_pages: list[str], *, expanded_second_level: bool = False) -> list[Any]:
-        """A navigation for a `mkdocs.yml` without `nav`: generated sections first, then the user's pages.
-
-        `expanded_second_level`: the theme shows the nav's second level expanded on every page (Material's
-        `navigation.tabs` with `navigation.sections`), so long sections are grouped one level deeper."""
-        sections: dict[str, list[Any]] = {}
-        for page in self.pages:
-            sections.setdefault(page.section, []).append({page.title: page.path})
-        for name in ALPHABETICAL_SECTIONS:
-            if name in sections:
-                sections[name].sort(key=lambda item: next(iter(item)).lower())
-        nav: list[Any] = list(sections.pop("", []))
-        for name in SECTION_ORDER[1:]:
-            if name in sections:
-                nav.append({name: _chunked(name, sections.pop(name), expanded_second_level)})
-        nav.extend({name: _chunked(name, items, expanded_second_level)} for name, items in sections.items())
-        generated = {p.path for p in self.pages}
-        groups: dict[str, list[Any]] = {}
-        for uri in sorted(user_pages):
-            if uri in generated:
-                continue
-            head, _, _ = uri.partition("/")
-            if "/" in uri:
-                groups.setdefault(head.replace("-", " ").replace("_", " ").capitalize(), []).append(uri)
-            else:
-                nav.append(uri)
-        nav.extend({name: items} for name, items in groups.items())
-        return nav
-
-
-NAV_SECTION_LIMIT = 100
-NAV_CHUNK = 50
-
-
-def _chunked(name: str, items: list[dict[str, str]], expanded_second_level: bool = False) -> list[Any]:
-    """Split a long nav section into groups of NAV_CHUNK ("AdamParams to Datum").
-
-    Material renders the open section of the nav on every page of it, so one flat section of N pages costs
-    N² to build; groups keep that near N·NAV_CHUNK, with `navigation.prune` rendering only the open group.
-    Where the theme expands the second level (tabs with sections), the groups would all be open: they go one
-    level deeper, under a section of the same name.
-    """
-    if len(items) <= NAV_SECTION_LIMIT:
-        return items
-    groups = []
-    for start in range(0, len(items), NAV_CHUNK):
-        chunk = items[start : start + NAV_CHUNK]
-        first, last = next(iter(chunk[0])), next(iter(chunk[-1]))
-        groups.append({f"{first} to {last}": chunk})
-    return [{name: groups}] if expanded_second_level else groups
 
 
 def _empty_model(spec: str, language: Language, err: SourceError) -> SdkModel:
@@ -148,11 +103,11 @@ def build_site(
 
 
 def _sync_pages(
-    settings: Settings, report: Any, renderer: Renderer, caches: Caches | None
+    settings: Settings, report: ParityReport, renderer: Renderer, caches: Caches | None
 ) -> tuple[list[Page], dict[str, str]]:
     if not settings.sync_ranges:
         return [], {}
-    from paritydocs.sync import sync_site_pages
+    from paritydocs.site.sync_pages import sync_site_pages
 
     return sync_site_pages(settings, report, renderer, caches)
 

@@ -1,8 +1,16 @@
-"""A Griffe extension for mkdocstrings: load folders without `__init__.py` inside a regular package.
+"""The Python API section through mkdocstrings: its Python handler's configuration, Griffe extensions for it,
+and the Griffe tree the extraction shares with it.
 
+A Griffe extension for mkdocstrings: load folders without `__init__.py` inside a regular package.
 Tinker's `tinker/lib/` is such a folder (an implicit namespace subpackage). Griffe's loader skips it, so
 `::: tinker.lib.retry_handler.RetryConfig` would not be found; the plugin adds this extension to the
 mkdocstrings Python handler so the Python API section can document those types too.
+
+- `NamespaceSubpackages`, `SdkDocstrings`: the Griffe extensions the plugin gives the handler.
+- `configure_mkdocstrings`: point the handler at the resolved Python tree, with those extensions.
+- `python_handler`: mkdocstrings' Python handler, when the Python API section is on.
+- `mkdocstrings_packages`, `handler_packages`: the SDK's packages as the handler loads them, for the extraction.
+- `share_between_builds`: `serve` hands the next build the tree and compiled templates the handler had.
 """
 
 from __future__ import annotations
@@ -14,7 +22,27 @@ from typing import Any
 
 import griffe
 
-from paritydocs.python.loader import SharedPackages, fill_namespace_subpackages
+from paritydocs.config import Settings
+from paritydocs.errors import SourceError
+from paritydocs.python.loader import SharedPackages, fill_namespace_subpackages, python_search_path
+from paritydocs.site.session import ServeSession
+from paritydocs.sources import resolve
+from paritydocs.textsafe import logger
+
+__all__ = [
+    "DOCSTRING_EXTENSION",
+    "NAMESPACE_EXTENSION",
+    "NamespaceSubpackages",
+    "SdkDocstrings",
+    "configure_mkdocstrings",
+    "handler_packages",
+    "mkdocstrings_packages",
+    "python_handler",
+    "share_between_builds",
+]
+
+NAMESPACE_EXTENSION = "paritydocs.site.mkdocstrings:NamespaceSubpackages"
+DOCSTRING_EXTENSION = "paritydocs.site.mkdocstrings:SdkDocstrings"
 
 
 class NamespaceSubpackages(griffe.Extension):
@@ -86,3 +114,64 @@ def mkdocstrings_packages(handler: Any) -> SharedPackages | None:
         return module if isinstance(module, griffe.Module) else None
 
     return SharedPackages(load, extensions, parser, parser_options)
+
+
+def python_handler(config: Any, settings: Settings | None) -> Any:
+    """mkdocstrings' Python handler, when the Python API section is on; else None."""
+    mkdocstrings = config.plugins.get("mkdocstrings")
+    if mkdocstrings is None or settings is None or not settings.python_api:
+        return None
+    try:
+        return mkdocstrings.handlers.get_handler("python")
+    except Exception as err:  # mkdocstrings reports its own configuration errors when it renders
+        logger.debug("paritydocs: mkdocstrings' Python handler is unavailable: %s", err)
+        return None
+
+
+def handler_packages(config: Any, settings: Settings | None) -> SharedPackages | None:
+    """The SDK's packages as mkdocstrings' Python handler loads them, so the build reads them once."""
+    handler = python_handler(config, settings)
+    return mkdocstrings_packages(handler) if handler is not None else None
+
+
+def share_between_builds(
+    config: Any, settings: Settings | None, session: ServeSession, python_fingerprint: str
+) -> None:
+    """serve: hand mkdocstrings the SDK and templates it had."""
+    handler = python_handler(config, settings)
+    if handler is None or not python_fingerprint:
+        return
+    key = python_fingerprint + repr(sorted(config.plugins["mkdocstrings"].config.items(), key=str))
+    session.share_griffe(handler, key)
+    env = getattr(handler, "env", None)
+    if env is not None:
+        env.bytecode_cache = session.bytecode_cache("mkdocstrings")
+
+
+def configure_mkdocstrings(config: Any, settings: Settings) -> None:
+    """Point mkdocstrings' Python handler at the resolved Python tree, so `:::` blocks find the SDK."""
+    try:
+        mkdocstrings = config.plugins["mkdocstrings"]
+    except KeyError:
+        logger.warning(
+            "python_api is on but the mkdocstrings plugin is not enabled: add 'mkdocstrings' to plugins "
+            "in mkdocs.yml, or set python_api: false"
+        )
+        return
+    try:
+        root = resolve(settings.python, cache_dir=settings.cache_dir).root
+    except SourceError:
+        return  # reported once, with the fix, when the pages are generated
+    handler = mkdocstrings.config.handlers.setdefault("python", {})
+    paths = handler.setdefault("paths", [])
+    path = python_search_path(str(root))
+    if path not in paths:
+        paths.insert(0, path)
+    options = handler.setdefault("options", {})
+    # static, like the extraction: never import the SDK (and so both can share one Griffe load)
+    options.setdefault("allow_inspection", False)
+    extensions = options.setdefault("extensions", [])
+    if NAMESPACE_EXTENSION not in extensions:
+        extensions.append(NAMESPACE_EXTENSION)
+    extensions[:] = [e for e in extensions if not (isinstance(e, dict) and DOCSTRING_EXTENSION in e)]
+    extensions.append({DOCSTRING_EXTENSION: {"model_names": dict(settings.model_names)}})

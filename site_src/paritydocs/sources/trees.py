@@ -88,4 +88,5 @@ def tree_fingerprint(root: Path, pattern: str = "*") -> str:
 
 
 def python_fingerprint(root: Path) -> str:
+    """`tree_fingerprint` of the Python sources alone: what the Python extraction and the API pages read."""
     return tree_fingerprint(root, "*.py")

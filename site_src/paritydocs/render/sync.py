@@ -1,0 +1,252 @@
+"""The sync report as Markdown: source links for both revisions and the port, the implementation checklist,
+and the page through the overridable `sync.md.jinja` template."""
+
+from __future__ import annotations
+
+import posixpath
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from paritydocs.config import RepoLink, Settings
+from paritydocs.errors import SourceError
+from paritydocs.sync import (
+    BREAKING,
+    CLASSES,
+    DOCUMENTATION,
+    POLISH,
+    PRIORITY,
+    Change,
+    ElixirTarget,
+    Revision,
+    SyncReport,
+)
+
+__all__ = ["ChecklistEntry", "SyncLinks", "TemplateRenderer", "render_markdown", "sync_checklist"]
+
+
+class TemplateRenderer(Protocol):
+    """What `render_markdown` needs of a `paritydocs.render.Renderer`: a template rendered by name."""
+
+    def render(self, name: str, **context: Any) -> str: ...
+
+
+@dataclass(slots=True)
+class ChecklistEntry:
+    """One checkbox of the implementation checklist."""
+
+    action: str
+    subject: str | None
+    module: str | None
+    file: str | None
+    url: str | None
+    details: list[str] = field(default_factory=list)
+    state: str = ""
+    lines: list[int] = field(default_factory=list)
+
+
+def sync_checklist(report: SyncReport, links: SyncLinks | None = None) -> list[tuple[str, str, list[ChecklistEntry]]]:
+    """(priority, class, entries): one entry per functional change, per Elixir module to document, per
+    Elixir file still holding an outdated model name."""
+    high: list[ChecklistEntry] = []
+    for change in report.of_class(BREAKING):
+        target = change.elixir
+        high.append(
+            ChecklistEntry(
+                action=_ACTIONS.get(change.kind, "Port"),
+                subject=change.python.path or change.python.file,
+                module=target.module if target else None,
+                file=target.file if target else None,
+                url=links.elixir(target.file, target.line) if links and target and target.file else None,
+                details=[change.field] if change.field else [],
+                state=_target_state(target),
+            )
+        )
+    medium: dict[str, ChecklistEntry] = OrderedDict()
+    for change in report.of_class(DOCUMENTATION):
+        target = change.elixir
+        key = (target.module if target and target.module else None) or change.owner or ""
+        entry = medium.get(key)
+        if entry is None:
+            entry = medium[key] = ChecklistEntry(
+                action="Port documentation of",
+                subject=change.owner,
+                module=target.module if target else None,
+                file=target.file if target else None,
+                url=links.elixir(target.file, target.line) if links and target and target.file else None,
+            )
+        label = _doc_label(change)
+        if label not in entry.details:
+            entry.details.append(label)
+    for entry in medium.values():
+        entry.state = _doc_state(entry, report.of_class(DOCUMENTATION))
+    low: dict[str, ChecklistEntry] = OrderedDict()
+    for occ in report.elixir_model_names:
+        if occ.audience != "user-facing":
+            continue
+        entry = low.get(occ.file)
+        if entry is None:
+            entry = low[occ.file] = ChecklistEntry(
+                action="Replace outdated model names",
+                subject=None,
+                module=None,
+                file=occ.file,
+                url=links.elixir(occ.file, occ.line) if links else None,
+                state=occ.reason,
+            )
+        pair = f"{occ.old} → {occ.new}"
+        if pair not in entry.details:
+            entry.details.append(pair)
+        entry.lines.append(occ.line)
+    return [
+        (PRIORITY[BREAKING], BREAKING, high),
+        (PRIORITY[DOCUMENTATION], DOCUMENTATION, list(medium.values())),
+        (PRIORITY[POLISH], POLISH, list(low.values())),
+    ]
+
+
+_ACTIONS = {
+    "api_breaking": "Check the breaking change in",
+    "type_added": "Port the new type",
+    "type_removed": "Remove or deprecate the port of",
+    "type_changed": "Update the members of",
+    "field_added": "Add the new field to",
+    "field_removed": "Remove or deprecate the field of",
+    "field_type_changed": "Update the field type in",
+    "default_changed": "Update the default in",
+    "parameter_added": "Add the new parameter to",
+    "function_added": "Port the new function",
+    "behaviour_changed": "Port the behaviour change of",
+}
+
+
+def _target_state(target: ElixirTarget | None) -> str:
+    if target is None:
+        return "no Elixir target found"
+    if not target.present:
+        return "missing in the port" if target.module else "no Elixir target found"
+    bits = []
+    if target.field:
+        bits.append(f"field :{target.field}")
+    if target.default is not None:
+        bits.append(f"default {target.default}")
+    return ", ".join(bits)
+
+
+def _doc_label(change: Change) -> str:
+    target = change.elixir
+    if change.field:
+        ex_name = target.field if target and target.field else change.field
+        return f"{change.field} → :{ex_name}" if ex_name != change.field else change.field
+    return change.owner.rsplit(".", 1)[-1] if change.owner else "(module)"
+
+
+def _doc_state(entry: ChecklistEntry, changes: list[Change]) -> str:
+    mine = [c for c in changes if c.elixir is not None and c.elixir.module == entry.module and entry.module]
+    if not entry.module:
+        return "no Elixir target found"
+    undocumented = sum(1 for c in mine if c.elixir is not None and c.elixir.present and not c.elixir.documented)
+    missing = sum(1 for c in mine if c.elixir is not None and not c.elixir.present)
+    parts = []
+    if undocumented:
+        parts.append(f"{undocumented} undocumented in the port")
+    if missing:
+        parts.append(f"{missing} missing in the port")
+    documented = len(mine) - undocumented - missing
+    if documented:
+        parts.append(f"{documented} already documented: review")
+    return ", ".join(parts)
+
+
+# --------------------------------------------------------------------------------------------------
+# Links
+
+
+@dataclass(slots=True)
+class SyncLinks:
+    """Source links for both Python revisions and the Elixir tree; none where the revision's commit is unknown."""
+
+    python_repo: RepoLink | None
+    elixir_repo: RepoLink | None
+    old_ref: str | None
+    new_ref: str | None
+    elixir_ref: str | None
+    old_prefix: bool = True
+    new_prefix: bool = True
+
+    @classmethod
+    def for_report(cls, settings: Settings, report: SyncReport, *, elixir_pinned: bool = True) -> SyncLinks:
+        """`elixir_pinned`: the Elixir tree is the configured one, so `elixir_repo.ref` may stand in for an
+        unknown commit (as on the other pages); False for a tree given on the command line."""
+
+        def python_ref(rev: Revision) -> str | None:
+            if rev.ref:
+                return rev.ref
+            if settings.python_repo is not None and rev.spec == settings.python:
+                return settings.python_repo.ref  # the configured pin is what python_repo.ref points at
+            return None
+
+        elixir_ref = report.elixir.ref
+        if elixir_ref is None and elixir_pinned and settings.elixir_repo is not None:
+            elixir_ref = settings.elixir_repo.ref
+        return cls(
+            settings.python_repo,
+            settings.elixir_repo,
+            python_ref(report.old),
+            python_ref(report.new),
+            elixir_ref,
+            # a git tree is the repository itself: its paths are already repository paths
+            old_prefix=report.old.kind != "git",
+            new_prefix=report.new.kind != "git",
+        )
+
+    @staticmethod
+    def _blob(repo: RepoLink | None, ref: str | None, file: str | None, line: int | None, prefix: bool) -> str | None:
+        if repo is None or ref is None or not file:
+            return None
+        return repo.blob(file, line, ref=ref, prefixed=prefix)
+
+    def python_old(self, file: str | None, line: int | None = None) -> str | None:
+        return self._blob(self.python_repo, self.old_ref, file, line, self.old_prefix)
+
+    def python_new(self, file: str | None, line: int | None = None) -> str | None:
+        return self._blob(self.python_repo, self.new_ref, file, line, self.new_prefix)
+
+    def elixir(self, file: str | None, line: int | None = None) -> str | None:
+        return self._blob(self.elixir_repo, self.elixir_ref, file, line, True)
+
+
+def render_markdown(
+    renderer: TemplateRenderer,
+    settings: Settings,
+    report: SyncReport | None,
+    *,
+    title: str,
+    failure: SourceError | None = None,
+    page_path: str = "",
+    elixir_pinned: bool = True,
+) -> str:
+    """The report (or the failure page) through the overridable `sync.md.jinja` template."""
+    links = SyncLinks.for_report(settings, report, elixir_pinned=elixir_pinned) if report is not None else None
+    return renderer.render(
+        "sync",
+        title=title,
+        sync=report,
+        failure=failure,
+        links=links,
+        checklist=sync_checklist(report, links) if report is not None else [],
+        classes=CLASSES,
+        priority=PRIORITY,
+        settings=settings,
+        relpath=_relpath(page_path),
+    )
+
+
+def _relpath(page_path: str) -> Callable[[str], str]:
+    base = posixpath.dirname(page_path) or "."
+
+    def relpath(target: str) -> str:
+        return posixpath.relpath(target, base)
+
+    return relpath

@@ -1,0 +1,99 @@
+"""The files the MkDocs plugin adds to a build, and the ones `serve` watches.
+
+- `add_site_files`: the generated pages, data files and stylesheet of a `SiteBuild`, added to MkDocs' files.
+- `page_file`: a generated file backed by a cache file that is rewritten only when its content changes.
+- `watched_paths`: what `serve` watches: the templates, the notes file and local SDK checkouts.
+- `CSS_URI`: where the stylesheet is published.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from paritydocs.config import Settings
+from paritydocs.jsonfile import JsonOutput
+from paritydocs.render import builtin_templates
+from paritydocs.site import SiteBuild
+from paritydocs.sources import default_cache_dir
+from paritydocs.textsafe import logger
+
+__all__ = ["CSS_URI", "add_site_files", "page_file", "watched_paths"]
+
+CSS_URI = "assets/paritydocs.css"
+
+
+def add_site_files(files: Files, config: Any, site: SiteBuild) -> tuple[set[str], set[str]]:
+    """Add the site's pages, data files and stylesheet to `files`. Returns the pages it generated (their HTML
+    is cleaned) and those of them that show outdated model names on purpose."""
+    generated: set[str] = set()
+    keep_names: set[str] = set()
+    for page in site.pages:
+        existing = files.get_file_from_path(page.path)
+        if existing is not None and not existing.generated_by:
+            logger.warning(
+                "docs/%s exists and replaces the generated page of the same name; "
+                "set the paritydocs 'output_dir' option to generate elsewhere",
+                page.path,
+            )
+            continue
+        if existing is not None:
+            files.remove(existing)
+        files.append(page_file(config, site.settings, page.path, page.content))
+        generated.add(page.path)
+        if page.keep_model_names:
+            keep_names.add(page.path)
+    # parity.json, llms.txt, sync-*.json: files MkDocs copies, so no copy of them is held through the build
+    for rel, content in site.outputs.items():
+        if files.get_file_from_path(rel) is None:
+            files.append(page_file(config, site.settings, rel, content))
+    css = Path(__file__).parents[1] / "assets" / "paritydocs.css"
+    if files.get_file_from_path(CSS_URI) is None:
+        files.append(File.generated(config, CSS_URI, abs_src_path=str(css), inclusion=InclusionLevel.NOT_IN_NAV))
+    return generated, keep_names
+
+
+def page_file(config: Any, settings: Settings, path: str, content: str | JsonOutput) -> File:
+    """A generated file backed by a file that is rewritten only when its content changes.
+
+    A dirty rebuild (`paritydocs serve`) then renders again only the pages whose content changed (their
+    mtime moved), so a rebuild after one edited `.ex` file renders that type's page and not the whole site.
+    """
+    key = hashlib.sha256(str(config.config_file_path or config.docs_dir).encode()).hexdigest()[:16]
+    target = (settings.cache_dir or default_cache_dir()) / "pages" / key / path
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        if isinstance(content, JsonOutput):  # encoded to disk first: compared there, never held as a string
+            target.parent.mkdir(parents=True, exist_ok=True)
+            content.write(temporary)
+            if target.is_file() and filecmp.cmp(temporary, target, shallow=False):
+                temporary.unlink()
+            else:
+                os.replace(temporary, target)
+        else:
+            data = content.encode("utf-8")
+            if not target.is_file() or target.read_bytes() != data:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                temporary.write_bytes(data)
+                os.replace(temporary, target)
+    except OSError:  # a read-only cache: build from memory
+        text = content.text() if isinstance(content, JsonOutput) else content
+        return File.generated(config, path, content=text)
+    return File.generated(config, path, abs_src_path=str(target))
+
+
+def watched_paths(settings: Settings, watch_paths: list[str]) -> list[str]:
+    """What `serve` watches, sorted: the built-in and custom templates, the notes file, and `watch_paths` (the
+    local checkouts of the SDKs); only the paths that exist."""
+    watched = {str(builtin_templates().resolve())}
+    if settings.custom_templates:
+        watched.add(str(settings.custom_templates))
+    if settings.notes:
+        watched.add(str(settings.notes))
+    watched.update(watch_paths)
+    return [path for path in sorted(watched) if Path(path).exists()]

@@ -1,0 +1,290 @@
+"""The sync report's records and their JSON: revisions, Python places, Elixir targets, changes, files.
+
+The change classes (`BREAKING`, `DOCUMENTATION`, `POLISH`) and their priorities, and `KIND_CLASS`, every change
+kind with its class. The report's Markdown is `paritydocs.render.sync`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from paritydocs.modelnames import Occurrence
+
+__all__ = [
+    "BREAKING",
+    "CLASSES",
+    "DOCUMENTATION",
+    "KIND_CLASS",
+    "POLISH",
+    "PRIORITY",
+    "Change",
+    "ElixirTarget",
+    "FileStatus",
+    "PythonLocation",
+    "Revision",
+    "SyncReport",
+]
+
+BREAKING = "breaking/functional"
+DOCUMENTATION = "documentation"
+POLISH = "polish"
+CLASSES = (BREAKING, DOCUMENTATION, POLISH)
+PRIORITY = {BREAKING: "High", DOCUMENTATION: "Medium", POLISH: "Low"}
+
+KIND_CLASS: dict[str, str] = {
+    "api_breaking": BREAKING,
+    "type_added": BREAKING,
+    "type_removed": BREAKING,
+    "type_changed": BREAKING,
+    "field_added": BREAKING,
+    "field_removed": BREAKING,
+    "field_type_changed": BREAKING,
+    "default_changed": BREAKING,
+    "parameter_added": BREAKING,
+    "function_added": BREAKING,
+    "behaviour_changed": BREAKING,
+    "doc_added": DOCUMENTATION,
+    "doc_removed": DOCUMENTATION,
+    "doc_changed": DOCUMENTATION,
+    "model_name": POLISH,
+}
+"""Every change kind and its class. The JSON schema lists the same kinds."""
+
+
+# --------------------------------------------------------------------------------------------------
+# The report
+
+
+@dataclass(slots=True)
+class Revision:
+    """One side of the comparison (or the Elixir tree): the spec and what it resolved to."""
+
+    spec: str
+    version: str | None = None
+    ref: str | None = None
+    """The full git commit, when known."""
+    root: str = ""
+    kind: str = ""
+    """`git`, `pypi`, `hex` or `path`."""
+    has_docs: bool = False
+    """Whether the tree has a `docs/` directory (a wheel has none)."""
+
+    @property
+    def label(self) -> str:
+        """How the page names this revision: `e7a0d0c~1 (5ad4282)`, `0.8.0`, or the spec."""
+        if self.kind == "git" and self.ref:
+            short = self.ref[:7]
+            return short if (self.version or "").startswith(short) else f"{self.version} ({short})"
+        return self.version or self.spec
+
+    def to_json(self) -> dict[str, Any]:
+        return {"spec": self.spec, "version": self.version, "ref": self.ref}
+
+
+@dataclass(slots=True)
+class PythonLocation:
+    """Where a change is in the Python SDK: the object (or None for a plain file) and its line on both sides."""
+
+    path: str | None
+    file: str | None
+    line_old: int | None = None
+    line_new: int | None = None
+
+    @property
+    def line(self) -> int | None:
+        return self.line_new if self.line_new is not None else self.line_old
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "file": self.file, "line_old": self.line_old, "line_new": self.line_new}
+
+
+@dataclass(slots=True)
+class ElixirTarget:
+    """Where a change should land in the Elixir port, and how that place looks today."""
+
+    module: str | None
+    file: str | None
+    line: int | None
+    field: str | None = None
+    """The Elixir field (struct key) for a field-level change, when known."""
+    present: bool = False
+    """Whether the module (for a field-level change: the field) exists in the port."""
+    documented: bool | None = None
+    default: str | None = None
+    """The Elixir field's default: its value (JSON) when evaluated, else the expression."""
+    doc: str | None = None
+    """The current Elixir doc of the target (field doc or `@moduledoc`)."""
+    outdated_lines: list[int] = dataclasses.field(default_factory=list)
+    """Lines of the target's file that still contain an outdated model name."""
+    literals: list[tuple[str, bool]] = dataclasses.field(default_factory=list)
+    """Behaviour changes: the string literals the Python change added, and whether the target's file has each
+    (`"tml-"` → False: the port does not check the prefix yet)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "module": self.module,
+            "file": self.file,
+            "line": self.line,
+            "field": self.field,
+            "present": self.present,
+            "documented": self.documented,
+            "default": self.default,
+            "doc": self.doc,
+            "outdated_lines": list(self.outdated_lines),
+            "literals": [{"text": text, "found": found} for text, found in self.literals],
+        }
+
+
+@dataclass(slots=True)
+class Change:
+    """One change between the two revisions."""
+
+    kind: str
+    python: PythonLocation
+    summary: str
+    """One line; code in backticks."""
+    old: str | None = None
+    new: str | None = None
+    diff: str | None = None
+    """A unified diff (behaviour changes)."""
+    owner: str | None = None
+    """The type, class, function or file the change belongs to (pages group by it)."""
+    field: str | None = None
+    """The Python field, for field-level changes."""
+    audience: str | None = None
+    """Model-name changes: `user-facing` or `internal` (tests, research notes)."""
+    elixir: ElixirTarget | None = None
+    notes: list[str] = dataclasses.field(default_factory=list)
+    """Review notes on the same type or field."""
+    id: str = ""
+
+    @property
+    def cls(self) -> str:
+        return KIND_CLASS[self.kind]
+
+    @property
+    def priority(self) -> str:
+        return PRIORITY[self.cls]
+
+    @property
+    def short_owner(self) -> str:
+        """`RetryConfig` for `tinker.lib.retry_handler.RetryConfig`; a file path stays whole."""
+        owner = self.owner or self.python.file or ""
+        return owner if "/" in owner else owner.rsplit(".", 1)[-1]
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "class": self.cls,
+            "kind": self.kind,
+            "python": self.python.to_json(),
+            "old": self.old,
+            "new": self.new,
+            "diff": self.diff,
+            "elixir": self.elixir.to_json() if self.elixir else None,
+            "summary": self.summary,
+            "notes": list(self.notes),
+        }
+        if self.audience is not None:
+            data["audience"] = self.audience
+        return data
+
+
+@dataclass(slots=True)
+class FileStatus:
+    file: str
+    status: str
+    """`added`, `removed` or `modified`."""
+    compared: bool = False
+    """The file holds types or `behaviour_modules` code that was compared, and nothing was found to report
+    (imports, formatting, comments, private helpers' docstrings)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "status": self.status, "compared": self.compared}
+
+
+@dataclass(slots=True)
+class SyncReport:
+    title: str
+    old: Revision
+    new: Revision
+    elixir: Revision
+    changes: list[Change]
+    other_files: list[FileStatus] = field(default_factory=list)
+    """Files that differ between the revisions and that no change points at (tests, lock files...)."""
+    elixir_model_names: list[Occurrence] = field(default_factory=list)
+    """Outdated model names still in the Elixir tree."""
+    warnings: list[str] = field(default_factory=list)
+
+    def of_class(self, cls: str) -> list[Change]:
+        return [c for c in self.changes if c.cls == cls]
+
+    def of_kind(self, *kinds: str) -> list[Change]:
+        return [c for c in self.changes if c.kind in kinds]
+
+    def summary(self) -> dict[str, Any]:
+        targets = [c.elixir for c in self.changes]
+        elixir_user = [o for o in self.elixir_model_names if o.audience == "user-facing"]
+        return {
+            "changes": len(self.changes),
+            "by_class": {cls: len(self.of_class(cls)) for cls in CLASSES},
+            "by_kind": {kind: n for kind in KIND_CLASS if (n := len(self.of_kind(kind)))},
+            "breaking_functional": [c.id for c in self.of_class(BREAKING)],
+            "elixir_targets": {
+                "present": sum(1 for t in targets if t is not None and t.present),
+                "missing": sum(1 for t in targets if t is not None and not t.present),
+                "unmapped": sum(1 for t in targets if t is None),
+            },
+            "model_names": {
+                "replaced_in_python": len(self.of_kind("model_name")),
+                "elixir_user_facing": len(elixir_user),
+                "elixir_internal": len(self.elixir_model_names) - len(elixir_user),
+            },
+            "docs_dir": {"from": self.old.has_docs, "to": self.new.has_docs},
+            "other_files": len(self.other_files),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "from": self.old.to_json(),
+            "to": self.new.to_json(),
+            "elixir": self.elixir.to_json(),
+            "changes": [c.to_json() for c in self.changes],
+            "summary": self.summary(),
+            "other_files": [f.to_json() for f in self.other_files],
+            "elixir_model_names": [o.to_json() for o in self.elixir_model_names],
+            "warnings": list(self.warnings),
+        }
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+    # ---- views the template reads
+
+    def groups(self, cls: str) -> list[tuple[str, list[Change]]]:
+        """Changes of one class grouped by owner (type, function, file), in report order."""
+        grouped: OrderedDict[str, list[Change]] = OrderedDict()
+        for change in self.of_class(cls):
+            grouped.setdefault(change.owner or change.python.file or "", []).append(change)
+        return list(grouped.items())
+
+    def file_mapping(self) -> list[tuple[str, str | None, str | None]]:
+        """(Python file, Elixir file, Elixir module) pairs of the changes, unique, sorted; a Python file whose
+        changes have no Elixir target gets one row without."""
+        rows: set[tuple[str, str | None, str | None]] = set()
+        for change in self.changes:
+            file = change.python.file
+            target = change.elixir
+            if file and target is not None and target.module:
+                rows.add((file, target.file, target.module))
+        mapped = {row[0] for row in rows}
+        for change in self.changes:
+            file = change.python.file
+            if file and file not in mapped:
+                rows.add((file, None, None))
+        return sorted(rows, key=lambda r: (r[0], r[1] or "", r[2] or ""))

@@ -1,0 +1,122 @@
+"""The two Python revisions: resolved, checked and loaded once with Griffe (statically) and `extract_python`."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import griffe
+
+from paritydocs.config import Settings
+from paritydocs.errors import SourceError
+from paritydocs.model import Language, SdkModel, SourceInfo
+from paritydocs.python.loader import GRIFFE_ERRORS, SharedPackages, alias_target, load_package
+from paritydocs.sync.report import Change, FileStatus, Revision
+
+__all__ = ["PythonDiff", "Tree", "fingerprint", "load_tree", "resolve_revision", "top_packages"]
+
+# --------------------------------------------------------------------------------------------------
+# Loading the Python trees with Griffe (statically)
+
+
+def top_packages(settings: Settings) -> list[str]:
+    tops: list[str] = []
+    for path in (*settings.python_modules, *settings.python_clients, *settings.behaviour_modules):
+        top = path.split(".", 1)[0]
+        if top and top not in tops:
+            tops.append(top)
+    return tops
+
+
+@dataclass(slots=True)
+class Tree:
+    """One Python revision: its root, its Griffe packages and the `extract_python` model."""
+
+    spec: str
+    root: Path
+    tops: dict[str, griffe.Module]
+    model: SdkModel
+    warnings: list[str] = field(default_factory=list)
+
+    def get(self, path: str) -> Any:
+        top, _, rest = path.partition(".")
+        module = self.tops.get(top)
+        if module is None:
+            return None
+        if not rest:
+            return module
+        try:
+            obj = module[rest]
+        except GRIFFE_ERRORS:
+            return None
+        return alias_target(obj)
+
+    def rel(self, obj: Any) -> str | None:
+        filepath = getattr(obj, "filepath", None)
+        if not isinstance(filepath, Path):
+            return None
+        for base in (self.root, self.root.resolve()):
+            with suppress(ValueError):
+                return filepath.relative_to(base).as_posix()
+        return None
+
+
+@dataclass(slots=True)
+class PythonDiff:
+    old: Tree
+    new: Tree
+    changes: list[Change]
+    other_files: list[FileStatus]
+    warnings: list[str]
+
+
+# --------------------------------------------------------------------------------------------------
+# Resolving and loading (the comparison of two revisions is cached in `paritydocs.sync`)
+
+
+def resolve_revision(settings: Settings, spec: str) -> tuple[Revision, Path]:
+    from paritydocs.pipeline import check_python_tree
+    from paritydocs.sources import resolve
+
+    resolved = resolve(spec, cache_dir=settings.cache_dir)
+    root = Path(resolved.root)
+    check_python_tree(spec, root, top_packages(settings))
+    rev = Revision(spec, resolved.version, resolved.ref, str(root), resolved.kind, (root / "docs").is_dir())
+    return rev, root
+
+
+def fingerprint(rev: Revision, root: Path) -> str:
+    """Resolved git/PyPI/Hex trees never change; a local tree is fingerprinted by its files' sizes and times."""
+    if rev.kind in ("git", "pypi", "hex"):
+        return f"{rev.kind}:{root}"
+    from paritydocs.sources.trees import tree_fingerprint
+
+    return tree_fingerprint(root)
+
+
+def load_tree(settings: Settings, rev: Revision, root: Path) -> Tree:
+    from paritydocs.python import extract_python
+
+    warnings: list[str] = []
+    tops: dict[str, griffe.Module] = {}
+    for top in top_packages(settings):
+        module = load_package(rev.spec, root, top, warnings)
+        if module is not None:
+            tops[top] = module
+    if not tops:
+        names = ", ".join(top_packages(settings)) or "(none configured)"
+        raise SourceError(
+            rev.spec,
+            f"no Python package {names} in {root}",
+            "point at the SDK's repository, wheel or sdist (the package directory or src/ layout must be there)",
+        )
+    info = SourceInfo(spec=rev.spec, root=str(root), language=Language.PYTHON, version=rev.version, ref=rev.ref)
+    # the extraction reads the trees just loaded for the API comparison, instead of loading the revision again
+    shared = SharedPackages(tops.get, griffe.load_extensions())
+    model = extract_python(
+        root, modules=settings.python_modules, source=info, clients=settings.python_clients, packages=shared
+    )
+    warnings.extend(f"{rev.spec}: {w}" for w in model.warnings)
+    return Tree(rev.spec, root, tops, model, warnings)

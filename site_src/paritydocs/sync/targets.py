@@ -1,0 +1,211 @@
+"""Elixir targets: where each change lands in the port (by the parity matching, `client_map` and files), and
+the review notes of the types and fields."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from paritydocs.config import Settings
+from paritydocs.model import SdkModel, TypeDef
+from paritydocs.modelnames import Occurrence
+from paritydocs.sync.codediff import added_literals
+from paritydocs.sync.differ import elixir_default_text, type_key
+from paritydocs.sync.report import Change, ElixirTarget
+from paritydocs.sync.revisions import PythonDiff
+
+__all__ = ["ElixirIndex", "notes_index"]
+
+# --------------------------------------------------------------------------------------------------
+# Elixir targets
+
+
+class ElixirIndex:
+    """Finds the Elixir target of a change: types and fields by the parity matching, clients by `client_map`,
+    `*._client.*` by the `*.Config` module, and files by the types and clients defined in them."""
+
+    def __init__(self, settings: Settings, diff: PythonDiff, elixir: SdkModel, occurrences: list[Occurrence]) -> None:
+        from paritydocs.parity.matching import match_types
+
+        self.settings = settings
+        self.root = Path(elixir.source.root)
+        self.texts: dict[str, str] = {}
+        self.modules = {t.path: t for t in elixir.types}
+        new_types = list(diff.new.model.types)
+        new_keys = {type_key(t) for t in new_types}
+        old_only = [t for t in diff.old.model.types if type_key(t) not in new_keys]
+        self.py_types: dict[str, TypeDef] = {}
+        for t in (*new_types, *old_only):
+            self.py_types.setdefault(type_key(t), t)
+            self.py_types.setdefault(t.path, t)
+        self.old_types = {type_key(t): t for t in diff.old.model.types}
+        combined = SdkModel(source=diff.new.model.source, types=[*new_types, *old_only])
+        matched = match_types(combined, elixir, prefixes=settings.type_prefixes, type_map=settings.type_map)
+        self.targets: dict[str, TypeDef] = {}
+        for py, ex in matched.pairs:
+            self.targets[type_key(py)] = ex
+            self.targets[py.path] = ex
+        self.outdated: dict[str, list[int]] = {}
+        for occ in occurrences:
+            if occ.side == "elixir":
+                lines = self.outdated.setdefault(occ.file, [])
+                if occ.line not in lines:
+                    lines.append(occ.line)
+        configs = sorted(
+            (m for m in elixir.types if m.path.endswith(".Config")), key=lambda m: (m.path.count("."), m.path)
+        )
+        self.config = configs[0] if configs else None
+        self.clients = {
+            client: self.modules[module] for client, module in settings.client_map.items() if module in self.modules
+        }
+        self.missing_clients = {c: m for c, m in settings.client_map.items() if m not in self.modules}
+        self.by_file: dict[str, TypeDef] = {}
+        for key, ex in self.targets.items():
+            py_type = self.py_types.get(key)
+            if py_type is not None and py_type.file:
+                self.by_file.setdefault(py_type.file, ex)
+        for client_def in (*diff.new.model.clients, *diff.old.model.clients):
+            client_module = self.clients.get(client_def.path)
+            if client_module is not None and client_def.file:
+                self.by_file.setdefault(client_def.file, client_module)
+        self.by_stem: dict[str, TypeDef] = {}
+        for client_path, client_module in self.clients.items():
+            self.by_stem.setdefault(client_path.rsplit(".", 1)[-1].lower(), client_module)
+
+    # ---- building targets
+
+    def module_target(self, module: TypeDef) -> ElixirTarget:
+        return ElixirTarget(
+            module=module.path,
+            file=module.file or None,
+            line=module.line,
+            present=True,
+            documented=bool(module.doc),
+            doc=module.doc,
+            outdated_lines=list(self.outdated.get(module.file, [])),
+        )
+
+    def candidate(self, typedef: TypeDef) -> str | None:
+        for key in (typedef.path, typedef.public_path, typedef.name):
+            if key and key in self.settings.type_map:
+                return self.settings.type_map[key]
+        for py_prefix, ex_prefix in self.settings.type_prefixes.items():
+            for path in (typedef.public_path, typedef.path):
+                if path and path.startswith(py_prefix + "."):
+                    return f"{ex_prefix}.{typedef.name}"
+        return None
+
+    def type_target(self, key: str, field_name: str | None) -> ElixirTarget | None:
+        typedef = self.py_types[key]
+        module = self.targets.get(key)
+        if module is None:
+            name = self.candidate(typedef)
+            if name is None:
+                return None
+            return ElixirTarget(module=name, file=None, line=None, field=field_name, present=False)
+        if field_name is None:
+            return self.module_target(module)
+        return self.field_target(typedef, module, field_name)
+
+    def field_target(self, typedef: TypeDef, module: TypeDef, name: str) -> ElixirTarget:
+        from paritydocs.parity.matching import field_aliases_for, match_fields
+
+        aliases = field_aliases_for(typedef, self.settings.field_aliases)
+        py_fields = list(typedef.fields)
+        old = self.old_types.get(type_key(typedef))
+        removed = old.field_named(name) if old is not None and typedef.field_named(name) is None else None
+        if removed is not None:
+            py_fields.append(removed)
+        ex_field = None
+        for pair in match_fields(py_fields, module.fields, aliases):
+            if pair.python is not None and pair.python.name == name:
+                ex_field = pair.elixir
+                break
+        outdated = list(self.outdated.get(module.file, []))
+        if ex_field is None:
+            return ElixirTarget(
+                module=module.path,
+                file=module.file or None,
+                line=module.line,
+                field=aliases.get(name, name),
+                present=False,
+                documented=None,
+                outdated_lines=outdated,
+            )
+        return ElixirTarget(
+            module=module.path,
+            file=module.file or None,
+            line=ex_field.line or module.line,
+            field=ex_field.name,
+            present=True,
+            documented=bool(ex_field.doc),
+            default=elixir_default_text(ex_field.default),
+            doc=ex_field.doc,
+            outdated_lines=outdated,
+        )
+
+    def path_target(self, path: str) -> ElixirTarget | None:
+        best = max((k for k in self.py_types if path.startswith(k + ".")), key=len, default=None)
+        if best is not None:
+            return self.type_target(best, None)
+        client = max(
+            (c for c in self.settings.client_map if path == c or path.startswith(c + ".")), key=len, default=None
+        )
+        if client is not None:
+            module = self.clients.get(client)
+            if module is not None:
+                return self.module_target(module)
+            return ElixirTarget(module=self.settings.client_map[client], file=None, line=None, present=False)
+        parts = path.split(".")
+        if "_client" in parts[1:] and self.config is not None:
+            return self.module_target(self.config)
+        return None
+
+    def file_target(self, file: str) -> ElixirTarget | None:
+        module = self.by_file.get(file)
+        if module is None and file.endswith(".md"):
+            module = self.by_stem.get(Path(file).stem.lower())  # docs/api/samplingclient.md ↔ SamplingClient
+        return self.module_target(module) if module is not None else None
+
+    def target(self, change: Change) -> ElixirTarget | None:
+        target = self._target(change)
+        if target is not None and target.file and change.diff:
+            text = self.elixir_text(target.file)
+            target.literals = [(literal, literal in text) for literal in added_literals(change.diff)]
+        return target
+
+    def elixir_text(self, file: str) -> str:
+        if file not in self.texts:
+            try:
+                self.texts[file] = (self.root / file).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                self.texts[file] = ""
+        return self.texts[file]
+
+    def _target(self, change: Change) -> ElixirTarget | None:
+        owner = change.owner
+        if owner is not None and owner in self.py_types and change.kind not in ("api_breaking", "behaviour_changed"):
+            return self.type_target(owner, change.field)
+        for path in (change.python.path, owner):
+            if path and (path in self.py_types or "." in path):
+                if path in self.py_types:
+                    return self.type_target(path, change.field)
+                target = self.path_target(path)
+                if target is not None:
+                    return target
+        return self.file_target(change.python.file) if change.python.file else None
+
+
+def notes_index(parity: Any) -> tuple[dict[str, Any], dict[tuple[str, str], list[str]]]:
+    types: dict[str, Any] = {}
+    fields: dict[tuple[str, str], list[str]] = {}
+    if parity is None:
+        return types, fields
+    for pair in parity.pairs:
+        for key in (pair.python.path, pair.python.public_path):
+            if key:
+                types.setdefault(key, pair)
+                for row in pair.rows:
+                    if row.python is not None and row.notes:
+                        fields.setdefault((key, row.python.name), []).extend(row.notes)
+    return types, fields
