@@ -5,8 +5,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from conftest import elixir_source_info
 from paritydocs.elixir import ParseCache, extract_elixir
-from paritydocs.model import FieldDef, FunctionDef, Language, SdkModel, SourceInfo, TypeDef
+from paritydocs.model import FieldDef, FunctionDef, SdkModel, SourceInfo, TypeDef
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXLIB = FIXTURES / "exlib"
@@ -22,7 +23,7 @@ def write_elixir_module(tmp_path: Path, source_text: str, name: str = "lib/x.ex"
 
 
 def elixir_source(root: Path) -> SourceInfo:
-    return SourceInfo(spec=str(root), root=str(root), language=Language.ELIXIR, version="0.0.0-test")
+    return elixir_source_info(root, version="0.0.0-test")
 
 
 def extract(root: Path, *, dirs: tuple[str, ...] = ("lib",), cache: ParseCache | None = None) -> SdkModel:

@@ -16,11 +16,12 @@ import jsonschema
 import markdown
 import pytest
 
+from conftest import elixir_source_info, python_source_info
 from html_checks import live_markup
 from paritydocs.config import load_settings
 from paritydocs.elixir import extract_elixir
 from paritydocs.elixir.docs import elixir_option_docs
-from paritydocs.model import Language, SdkModel, SourceInfo, TypeDef, TypeKind
+from paritydocs.model import SdkModel, TypeDef, TypeKind
 from paritydocs.parity import run_parity
 from paritydocs.parity.clients import ClientPair, MethodRow, compare_clients
 from paritydocs.pipeline import build_report
@@ -57,10 +58,8 @@ def settings(**raw):
 
 @pytest.fixture(scope="module")
 def models() -> tuple[SdkModel, SdkModel]:
-    py = extract_python(
-        PY_ROOT, modules=[], source=SourceInfo(str(PY_ROOT), str(PY_ROOT), Language.PYTHON), clients=[CLIENT]
-    )
-    ex = extract_elixir(EX_ROOT, source=SourceInfo(str(EX_ROOT), str(EX_ROOT), Language.ELIXIR))
+    py = extract_python(PY_ROOT, modules=[], source=python_source_info(PY_ROOT), clients=[CLIENT])
+    ex = extract_elixir(EX_ROOT, source=elixir_source_info(EX_ROOT))
     assert not py.warnings and not ex.warnings
     return py, ex
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import griffe
 import pytest
 
-from helpers import python_source_info
+from conftest import python_source_info
 from paritydocs.python import extract_python
 from paritydocs.python.loader import SharedPackages
 from site_helpers import build_site, copy_demo, count_griffe_loads

@@ -8,52 +8,16 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from conftest import default, ex_type, py_type, sdk_models
 from paritydocs.config import load_settings
 from paritydocs.errors import ConfigError
-from paritydocs.model import Default, FieldDef, Language, SdkModel, SourceInfo, TypeDef, TypeKind
+from paritydocs.model import FieldDef, TypeDef, TypeKind
 from paritydocs.parity import FindingKind, run_parity
 from paritydocs.parity.annotations import PyContext, elixir_atoms, python_atoms, types_compatible
 from paritydocs.parity.matching import match_fields
 from paritydocs.parity.notes import load_notes
 
 SCHEMA = Path(__file__).parents[1] / "site_src" / "paritydocs" / "schemas" / "parity.schema.json"
-
-
-def d(value, expr=None, resolved=True):
-    return Default(expr=expr if expr is not None else repr(value), value=value, resolved=resolved)
-
-
-def py_type(name, fields, *, kind=TypeKind.PYDANTIC_MODEL, doc="A type.", module="acme.types", members=()):
-    return TypeDef(
-        path=f"{module}.{name.lower()}.{name}",
-        public_path=f"{module}.{name}",
-        name=name,
-        kind=kind,
-        doc=doc,
-        file=f"src/acme/types/{name.lower()}.py",
-        line=3,
-        fields=fields,
-        members=list(members),
-    )
-
-
-def ex_type(name, fields, *, kind=TypeKind.STRUCT, doc="A module.", prefix="Acme.Types", members=()):
-    return TypeDef(
-        path=f"{prefix}.{name}",
-        name=name,
-        kind=kind,
-        doc=doc,
-        file=f"lib/acme/types/{name.lower()}.ex",
-        line=1,
-        fields=fields,
-        members=list(members),
-    )
-
-
-def models(py_types, ex_types):
-    py = SdkModel(SourceInfo("py", "/nonexistent", Language.PYTHON), types=py_types)
-    ex = SdkModel(SourceInfo("ex", "/nonexistent", Language.ELIXIR), types=ex_types)
-    return py, ex
 
 
 def settings(**raw):
@@ -74,7 +38,7 @@ def kinds(report):
 
 
 def run(py_fields, ex_fields, **raw):
-    py, ex = models([py_type("Thing", py_fields)], [ex_type("Thing", ex_fields)])
+    py, ex = sdk_models([py_type("Thing", py_fields)], [ex_type("Thing", ex_fields)])
     return run_parity(py, ex, settings(**raw))
 
 
@@ -82,7 +46,7 @@ def run(py_fields, ex_fields, **raw):
 
 
 def test_types_match_by_prefix_and_explicit_map_and_unmatched_are_listed():
-    py, ex = models(
+    py, ex = sdk_models(
         [
             py_type("Widget", []),
             py_type("Lonely", []),
@@ -106,7 +70,7 @@ def test_types_match_by_prefix_and_explicit_map_and_unmatched_are_listed():
 
 
 def test_literal_alias_matches_enum_module_and_compares_members():
-    py, ex = models(
+    py, ex = sdk_models(
         [py_type("Color", [], kind=TypeKind.LITERAL_ALIAS, members=["red", "green", "blue"])],
         [ex_type("Color", [], kind=TypeKind.ENUM_TYPE, members=["red", "green", "violet"])],
     )
@@ -186,14 +150,14 @@ def test_type_mismatch_names_both_sides():
 def test_defaults_compared_as_values():
     report = run(
         [
-            FieldDef("eps", "float", default=d(1e-12)),
-            FieldDef("beta", "float", default=d(0.95)),
-            FieldDef("name", "str", default=d("x")),
+            FieldDef("eps", "float", default=default(1e-12)),
+            FieldDef("beta", "float", default=default(0.95)),
+            FieldDef("name", "str", default=default("x")),
         ],
         [
-            FieldDef("eps", "float()", default=d(1e-12, "1.0e-12")),
-            FieldDef("beta", "float()", default=d(0.999)),
-            FieldDef("name", "String.t()", default=d("x", '"x"')),
+            FieldDef("eps", "float()", default=default(1e-12, "1.0e-12")),
+            FieldDef("beta", "float()", default=default(0.999)),
+            FieldDef("name", "String.t()", default=default("x", '"x"')),
         ],
     )
     (finding,) = report.all_findings()
@@ -203,10 +167,13 @@ def test_defaults_compared_as_values():
 
 def test_unit_conversion_equal_is_info_and_different_is_mismatch():
     report = run(
-        [FieldDef("progress_timeout", "float", default=d(7200)), FieldDef("delay", "float", default=d(0.5))],
         [
-            FieldDef("progress_timeout_ms", "pos_integer()", default=d(7_200_000)),
-            FieldDef("delay_ms", "pos_integer()", default=d(1000)),
+            FieldDef("progress_timeout", "float", default=default(7200)),
+            FieldDef("delay", "float", default=default(0.5)),
+        ],
+        [
+            FieldDef("progress_timeout_ms", "pos_integer()", default=default(7_200_000)),
+            FieldDef("delay_ms", "pos_integer()", default=default(1000)),
         ],
     )
     by_kind = {f.kind: f for f in report.all_findings()}
@@ -221,16 +188,16 @@ def test_unit_conversion_equal_is_info_and_different_is_mismatch():
 
 def test_unresolved_default_is_never_a_mismatch():
     report = run(
-        [FieldDef("x", "tuple", default=d(None, "(TimeoutError,)", resolved=False))],
-        [FieldDef("x", "list()", default=d(["a"]))],
+        [FieldDef("x", "tuple", default=default(None, "(TimeoutError,)", resolved=False))],
+        [FieldDef("x", "list()", default=default(["a"]))],
     )
     assert kinds(report) == ["default_unresolved"]
 
 
 def test_optionality_python_optional_vs_elixir_struct_default():
     report = run(
-        [FieldDef("lora", "Optional[Lora]", default=d(None, "None"))],
-        [FieldDef("lora", "Lora.t()", default=d(None, "%Lora{}", resolved=False))],
+        [FieldDef("lora", "Optional[Lora]", default=default(None, "None"))],
+        [FieldDef("lora", "Lora.t()", default=default(None, "%Lora{}", resolved=False))],
     )
     (finding,) = report.all_findings()
     assert finding.kind is FindingKind.OPTIONALITY_MISMATCH
@@ -239,7 +206,7 @@ def test_optionality_python_optional_vs_elixir_struct_default():
 
 def test_optionality_required_vs_enforce_keys():
     report = run(
-        [FieldDef("a", "str", required=True), FieldDef("b", "str", default=d("x"))],
+        [FieldDef("a", "str", required=True), FieldDef("b", "str", default=default("x"))],
         [FieldDef("a", "String.t()"), FieldDef("b", "String.t()", required=True)],
     )
     assert kinds(report) == ["optionality_mismatch", "optionality_mismatch"]
@@ -248,14 +215,14 @@ def test_optionality_required_vs_enforce_keys():
 
 def test_optionality_agrees_when_both_required_or_both_optional():
     report = run(
-        [FieldDef("a", "str", required=True), FieldDef("b", "Optional[str]", default=d(None, "None"))],
+        [FieldDef("a", "str", required=True), FieldDef("b", "Optional[str]", default=default(None, "None"))],
         [FieldDef("a", "String.t()", required=True), FieldDef("b", "String.t() | nil")],
     )
     assert kinds(report) == []
 
 
 def test_docs_on_one_side_only_for_fields_and_types():
-    py, ex = models(
+    py, ex = sdk_models(
         [py_type("Thing", [FieldDef("a", "int", doc="The a."), FieldDef("b", "int")], doc="Docs.")],
         [ex_type("Thing", [FieldDef("a", "integer()"), FieldDef("b", "integer()", doc="The b.")], doc=None)],
     )
@@ -274,7 +241,7 @@ def test_notes_attach_waive_and_warn_when_dangling(tmp_path):
         "- elixir: Acme.Types.Thing\n  note: Reviewed.\n"
         "- python: acme.types.Nope.x\n  note: Points nowhere.\n"
     )
-    py, ex = models(
+    py, ex = sdk_models(
         [py_type("Thing", [FieldDef("a", "str", required=True)])],
         [ex_type("Thing", [FieldDef("a", "integer()", required=True)])],
     )

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import paritydocs
-from helpers import python_source_info, write_python_package
+from conftest import python_source_info, write_files
 from paritydocs.model import FunctionDef, SdkModel, TypeDef, TypeKind
 from paritydocs.python import extract_python
 from paritydocs.python.docstrings import parse_python_doc
@@ -291,7 +291,7 @@ def test_schema_rejects_malformed_documents(sdk: SdkModel, schema: dict[str, Any
 
 
 def test_warnings_validate_against_the_schema(tmp_path: Path, schema: dict[str, Any]) -> None:
-    root = write_python_package(tmp_path, {"pkg/__init__.py": "", "pkg/bad.py": "def broken(:\n"})
+    root = write_files(tmp_path, {"pkg/__init__.py": "", "pkg/bad.py": "def broken(:\n"})
     model = extract(root, ["pkg", "pkg.missing"])
     assert len(model.warnings) == 2
     jsonschema.validate(model.to_json(), schema)
@@ -401,7 +401,7 @@ def test_missing_client_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_positional_only_parameters(tmp_path: Path) -> None:
-    root = write_python_package(
+    root = write_files(
         tmp_path,
         {
             "pkg/__init__.py": """
@@ -449,7 +449,7 @@ def test_finds_the_package_in_each_layout(
     files = {prefix + name: text for name, text in LAYOUT_PACKAGE.items()}
     if layout == "wheel":
         files["geom-1.0.dist-info/METADATA"] = "Name: geom\nVersion: 1.0\n"
-    write_python_package(tmp_path, files)
+    write_files(tmp_path, files)
     root = tmp_path / root_below if root_below else tmp_path
     model = extract(root, ["geom"])
     point = get_type(model, "geom.models.Point")
@@ -484,7 +484,7 @@ def test_object_spec_through_a_re_export() -> None:
 
 
 def test_syntax_error_module_is_skipped_with_a_warning(tmp_path: Path) -> None:
-    root = write_python_package(
+    root = write_files(
         tmp_path,
         {
             "pkg/__init__.py": "",
@@ -499,7 +499,7 @@ def test_syntax_error_module_is_skipped_with_a_warning(tmp_path: Path) -> None:
 
 
 def test_syntax_error_in_the_package_init_keeps_its_submodules(tmp_path: Path) -> None:
-    root = write_python_package(
+    root = write_files(
         tmp_path,
         {
             "pkg/__init__.py": "from .good import Fine\nclass (:\n",
@@ -512,7 +512,7 @@ def test_syntax_error_in_the_package_init_keeps_its_submodules(tmp_path: Path) -
 
 
 def test_missing_module_names_the_setting(tmp_path: Path) -> None:
-    root = write_python_package(tmp_path, {"pkg/__init__.py": "class Here:\n    a: int\n"})
+    root = write_files(tmp_path, {"pkg/__init__.py": "class Here:\n    a: int\n"})
     model = extract(root, ["pkg.nowhere", "ghost", "pkg"])
     assert [t.path for t in model.types] == ["pkg.Here"]
     text = [w.message for w in model.warnings]
@@ -521,7 +521,7 @@ def test_missing_module_names_the_setting(tmp_path: Path) -> None:
 
 
 def test_circular_constants_are_unresolved_with_a_warning(tmp_path: Path) -> None:
-    root = write_python_package(
+    root = write_files(
         tmp_path,
         {
             "pkg/__init__.py": "",
@@ -554,7 +554,7 @@ def test_circular_constants_are_unresolved_with_a_warning(tmp_path: Path) -> Non
 
 
 def test_unreadable_files_are_skipped_with_warnings(tmp_path: Path) -> None:
-    root = write_python_package(
+    root = write_files(
         tmp_path,
         {
             "pkg/__init__.py": "",
@@ -574,7 +574,7 @@ def test_unreadable_files_are_skipped_with_warnings(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads files whatever their mode")
 def test_file_without_read_permission(tmp_path: Path) -> None:
-    root = write_python_package(tmp_path, {"pkg/__init__.py": "", "pkg/secret.py": "class S:\n    a: int\n"})
+    root = write_files(tmp_path, {"pkg/__init__.py": "", "pkg/secret.py": "class S:\n    a: int\n"})
     (root / "pkg/secret.py").chmod(0)
     try:
         model = extract(root, ["pkg"])
@@ -584,7 +584,7 @@ def test_file_without_read_permission(tmp_path: Path) -> None:
 
 
 def test_object_spec_that_is_not_a_type(tmp_path: Path) -> None:
-    root = write_python_package(tmp_path, {"pkg/__init__.py": "def helper():\n    pass\n"})
+    root = write_files(tmp_path, {"pkg/__init__.py": "def helper():\n    pass\n"})
     model = extract(root, ["pkg.helper"])
     assert model.types == []
     assert model.warnings[0].message == "'pkg.helper' is not a class or a type alias; nothing extracted from it"
@@ -691,7 +691,7 @@ def evaluated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "from .other import VALUE as ALIASED\n\n\n"
         "@dataclass\nclass Probe:\n" + fields + "\n"
     )
-    root = write_python_package(tmp_path_factory.mktemp("evaluator"), {**EVAL_PACKAGE, "pkg/model.py": model_py})
+    root = write_files(tmp_path_factory.mktemp("evaluator"), {**EVAL_PACKAGE, "pkg/model.py": model_py})
     model = extract(root, ["pkg.model.Probe"])
     assert model.warnings == []
     probe = get_type(model, "pkg.model.Probe")
@@ -711,7 +711,7 @@ def test_default_evaluation(evaluated: dict[str, Any], expr: str, expected: Any)
 
 
 def test_class_body_names_shadow_module_constants(tmp_path: Path) -> None:
-    root = write_python_package(
+    root = write_files(
         tmp_path,
         {
             "pkg/__init__.py": """
@@ -732,7 +732,7 @@ def test_class_body_names_shadow_module_constants(tmp_path: Path) -> None:
 
 
 def test_multi_line_expressions_are_flattened_as_written(tmp_path: Path) -> None:
-    root = write_python_package(
+    root = write_files(
         tmp_path,
         {
             "pkg/__init__.py": """
@@ -763,7 +763,7 @@ def test_multi_line_expressions_are_flattened_as_written(tmp_path: Path) -> None
 
 
 def test_alias_kinds_and_literal_members(tmp_path: Path) -> None:
-    root = write_python_package(
+    root = write_files(
         tmp_path,
         {
             "pkg/__init__.py": """
@@ -798,7 +798,7 @@ def test_alias_kinds_and_literal_members(tmp_path: Path) -> None:
 
 
 def test_field_variants(tmp_path: Path) -> None:
-    root = write_python_package(
+    root = write_files(
         tmp_path,
         {
             "pkg/__init__.py": "",
@@ -873,7 +873,7 @@ def test_evaluator_never_disagrees_with_python(exprs: list[str]) -> None:
     assume(all(expr.count("**") <= 1 for expr in exprs))
     body = "\n".join(f"    f{i}: object = {expr}" for i, expr in enumerate(exprs))
     with tempfile.TemporaryDirectory() as tmp:
-        root = write_python_package(
+        root = write_files(
             Path(tmp),
             {"pkg/__init__.py": f"K = 3\nZ = 0\n\nclass Probe:\n{body}\n"},
         )

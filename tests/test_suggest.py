@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from helpers import write_python_package
+from conftest import elixir_source_info, write_files
 from paritydocs.cli import main
 from paritydocs.config import Settings, load_settings
 from paritydocs.elixir import extract_elixir
 from paritydocs.elixir.docs import field_bullet, fields_section
 from paritydocs.errors import ConfigError
-from paritydocs.model import FieldDef, Language, SourceInfo
+from paritydocs.model import FieldDef
 from paritydocs.modelnames import compile_updates
 from paritydocs.parity import FieldRow, FindingKind, ParityReport
 from paritydocs.pipeline import build_report
@@ -266,7 +266,7 @@ def git(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.Completed
 
 @pytest.fixture
 def sdks(tmp_path: Path) -> tuple[Path, Path, Settings]:
-    py_root = write_python_package(tmp_path / "py", PYTHON_FILES)
+    py_root = write_files(tmp_path / "py", PYTHON_FILES)
     ex_root = tmp_path / "ex"
     for rel, text in ELIXIR_FILES.items():
         path = ex_root / rel
@@ -307,7 +307,7 @@ def bullet_names(doc: str | None) -> list[str]:
 
 
 def elixir_types(root: Path) -> dict[str, object]:
-    model = extract_elixir(root, source=SourceInfo(str(root), str(root), Language.ELIXIR))
+    model = extract_elixir(root, source=elixir_source_info(root))
     return {t.path: t for t in model.types}
 
 

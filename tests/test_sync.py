@@ -19,7 +19,7 @@ import jsonschema
 import markdown
 import pytest
 
-from helpers import write_python_package
+from conftest import write_files
 from html_checks import live_markup
 from paritydocs import cli
 from paritydocs.config import Settings, load_settings
@@ -326,15 +326,15 @@ class World:
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     tmp = tmp_path_factory.mktemp("sync")
     repo = tmp / "wid"
-    write_python_package(repo, V1)
+    write_files(repo, V1)
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "v1")
     shutil.rmtree(repo / "src")
-    write_python_package(repo, V2)
+    write_files(repo, V2)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "v2")
-    ex_root = write_python_package(tmp / "wid_ex", ELIXIR)  # writes any text files
+    ex_root = write_files(tmp / "wid_ex", ELIXIR)  # writes any text files
     (tmp / "notes.yml").write_text(textwrap.dedent(NOTES), encoding="utf-8")
     settings = load_settings(plugin_options(repo, ex_root, tmp), base_dir=tmp, environ={})
     return World(tmp, repo, ex_root, settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD")
@@ -677,8 +677,8 @@ def test_tree_without_the_package_is_a_source_error(world, tmp_path):
 
 
 def test_trees_without_docs_say_so(world, tmp_path):
-    old = write_python_package(tmp_path / "old", {k: v for k, v in V1.items() if k.startswith("src/")})
-    new = write_python_package(tmp_path / "new", {k: v for k, v in V2.items() if k.startswith("src/")})
+    old = write_files(tmp_path / "old", {k: v for k, v in V1.items() if k.startswith("src/")})
+    new = write_files(tmp_path / "new", {k: v for k, v in V2.items() if k.startswith("src/")})
     report = build_sync_report(world.settings, str(old), str(new), elixir=load_elixir(world.settings))
     assert not report.old.has_docs and not report.new.has_docs
     assert [w for w in report.warnings if "has no docs/ directory" in w]
@@ -758,8 +758,8 @@ def test_works_after_mkdocstrings_patched_griffes_logger(world, tmp_path):
 
     import griffe
 
-    old = write_python_package(tmp_path / "old", {k: v for k, v in V1.items() if k.startswith("src/")})
-    new = write_python_package(tmp_path / "new", {k: v for k, v in V2.items() if k.startswith("src/")})
+    old = write_files(tmp_path / "old", {k: v for k, v in V1.items() if k.startswith("src/")})
+    new = write_files(tmp_path / "new", {k: v for k, v in V2.items() if k.startswith("src/")})
     facade = griffe.logger
     saved = facade._logger
     facade._logger = logging.LoggerAdapter(logging.getLogger("mkdocs.plugins.griffe"), {})
