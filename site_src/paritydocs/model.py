@@ -79,6 +79,14 @@ class FieldDef:
     inherited_from: str | None = None
     """Python: dotted path of the base class that declares an inherited field (then `line` is in
     that class's file, not the type's); None for the type's own fields."""
+    origin: str | None = None
+    """Python: what part of the surface the member is when it is not a declared field: `property` (a
+    `@property` or `cached_property`: read-only, its docstring is `doc`) or `init` (a parameter of a custom
+    `__init__` that no field declares). None for declared fields and for every Elixir field."""
+    default_source: str | None = None
+    """Elixir: where `default` comes from when it is not the `defstruct` entry, as `function/arity` plus how
+    (`new/1 Keyword.get`, `from_map/1 ||`, `from_map/1 Map.get`): what an Elixir user who builds the value
+    that way gets. None for `defstruct` defaults and for every Python field."""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -95,6 +103,10 @@ class FieldDef:
             data["wire"] = self.wire
         if self.inherited_from is not None:
             data["inherited_from"] = self.inherited_from
+        if self.origin is not None:
+            data["origin"] = self.origin
+        if self.default_source is not None:
+            data["default_source"] = self.default_source
         return data
 
 
