@@ -16,7 +16,7 @@ import jsonschema
 import markdown
 import pytest
 
-from conftest import elixir_source_info, python_source_info
+from conftest import elixir_source_info, python_source_info, write_files
 from html_checks import live_markup
 from paritydocs.config import load_settings
 from paritydocs.elixir import extract_elixir
@@ -298,6 +298,131 @@ def test_class_doc_missing_on_one_side(models):
     bare = dataclasses.replace(ex, types=[dataclasses.replace(t, doc=None) for t in ex.types])
     result = compare_clients(py, bare, settings())[0]
     assert kinds(result.findings) == ["doc_missing_in_elixir"]
+
+
+# --------------------------------------------------------------------------------------------
+# Twins and options read from derived opts (inline SDKs, shaped like Tinker's training and REST clients)
+
+JOBS_PY = '''
+    from typing import Any
+
+
+    class JobClient:
+        """Runs jobs."""
+
+        def run(self, name: str, retries: int = 3) -> str:
+            """Run a job and wait for it."""
+            return self.run_submit(name).result()
+
+        async def run_async(self, name: str, retries: int = 3) -> str:
+            """Async version of run."""
+            return ""
+
+        def run_submit(self, name: str) -> Any:
+            """Submit a job; returns a future."""
+
+        def fetch(self, key: str) -> str:
+            """Fetch a result."""
+            return ""
+
+        def poll_sync(self) -> None:
+            """Poll once."""
+
+        def cancel_submit(self, job_id: str) -> Any:
+            """Cancel a job; returns a future."""
+
+        def list_jobs(self, limit: int = 20, offset: int = 5) -> list[str]:
+            """List jobs."""
+            return []
+
+        def list_archived(self, limit: int = 100) -> list[str]:
+            """List archived jobs."""
+            return []
+'''
+
+JOBS_EX = """
+    defmodule Jobs.JobClient do
+      @moduledoc "Runs jobs."
+
+      @doc "Run a job; returns a Task."
+      def run(client, name, opts \\\\ []) do
+        retries = Keyword.get(opts, :retries, 3)
+        Task.async(fn -> {client, name, retries} end)
+      end
+
+      @doc "Run a job and wait for it."
+      def run_sync(client, name, opts \\\\ []) do
+        timeout = Keyword.get(opts, :await_timeout, :infinity)
+        Task.await(run(client, name, opts), timeout)
+      end
+
+      @doc "Fetch a result, blocking."
+      def fetch_sync(client, key), do: {client, key}
+
+      @doc "Poll once."
+      def poll(client), do: client
+
+      @doc "List jobs."
+      def list_jobs(client, opts \\\\ []) do
+        with {:ok, list_opts} <- validate(opts) do
+          limit = Keyword.get(list_opts, :limit, 20)
+          offset = Keyword.get(list_opts, :offset, 0)
+          {client, limit, offset}
+        end
+      end
+
+      @doc "List archived jobs."
+      def list_archived(client, opts \\\\ []) do
+        {client, Keyword.get(opts, :limit, 100)}
+      end
+
+      defp validate(opts), do: {:ok, opts}
+    end
+"""
+
+
+@pytest.fixture(scope="module")
+def jobs(tmp_path_factory) -> ClientPair:
+    root = tmp_path_factory.mktemp("jobs")
+    write_files(root / "py", {"jobs/__init__.py": "", "jobs/client.py": JOBS_PY})
+    write_files(root / "ex", {"lib/jobs/job_client.ex": JOBS_EX})
+    py = extract_python(
+        root / "py", modules=[], source=python_source_info(root / "py"), clients=["jobs.client.JobClient"]
+    )
+    ex = extract_elixir(root / "ex", source=elixir_source_info(root / "ex"))
+    assert not py.warnings and not ex.warnings
+    pairs = compare_clients(py, ex, settings(client_map={"jobs.client.JobClient": "Jobs.JobClient"}, method_aliases={}))
+    assert len(pairs) == 1
+    return pairs[0]
+
+
+def test_sync_and_submit_twins_are_one_operation(jobs):
+    assert [(r.name, r.status, r.how) for r in jobs.rows] == [
+        ("run", "both", "name"),
+        ("fetch", "both", "twin"),  # Elixir has only the blocking `fetch_sync`
+        ("poll_sync", "both", "twin"),  # Python has only the blocking `poll_sync`
+        ("cancel_submit", "python_only", ""),  # a twin suffix without the plain name: an operation of its own
+        ("list_jobs", "both", "name"),
+        ("list_archived", "both", "name"),
+    ]
+    run = op(jobs, "run")
+    # no "Elixir `run_sync/2,3` has no counterpart in Python", no "Python `run_submit` has no counterpart"
+    assert run.findings == [] and all(not p.findings for p in run.params)
+    assert run.python_async.name == "run_async" and [v.name for v in run.elixir_variants] == ["run_sync"]
+    assert any("`run_submit` (submits and returns a future)" in n for n in run.notes)
+    assert any("blocking twin `run_sync/3`" in n for n in run.notes)
+    assert any("only the blocking `_sync` variant, `fetch_sync`" in n for n in op(jobs, "fetch").notes)
+
+
+def test_options_read_from_derived_opts_in_the_function_itself(jobs):
+    rows = {p.name: p for p in op(jobs, "list_jobs").params if p.python is not None}
+    limit, offset = rows["limit"], rows["offset"]
+    # `list_archived` reads `:limit` with 100 too; the function's own read (20) is the one compared
+    assert (limit.how, limit.elixir.default.value, limit.findings) == ("indirect", 20, [])
+    assert "derived from `opts`" in limit.notes[0]
+    assert [r.function for r in limit.indirect] == ["list_jobs"]
+    assert kinds(offset.findings) == ["default_mismatch"]  # Python 5, Elixir 0
+    assert "defaults to 5 in Python" in offset.findings[0].message
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 import jsonschema
+import markdown
 import pytest
 
 from elixir_helpers import (
@@ -446,6 +447,272 @@ def test_constructor_default_rules_and_precedence(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Defaults a decoder or constructor fills in (builders.py)
+
+
+def _defaults(tmp_path: Path, source_text: str, path: str = "Acme.D") -> dict[str, tuple[object, str | None]]:
+    """Field name to (evaluated default or its text when unresolved, default_source)."""
+    typedef = module(extract_text(tmp_path, source_text), path)
+    return {
+        f.name: ((f.default.value if f.default.resolved else f.default.expr) if f.default else None, f.default_source)
+        for f in typedef.fields
+    }
+
+
+def test_decoder_fallbacks_fill_a_nil_default(tmp_path: Path) -> None:
+    defaults = _defaults(
+        tmp_path,
+        """
+        defmodule Acme.D do
+          defstruct [:public, :ids, :sort, :mode, :size, :tags, :runs, :names, :kind, :plain, :maybe, :derived, :ref]
+
+          def from_map(map) do
+            names = map["names"] || []
+            %__MODULE__{
+              public: get_field(map, :public) || false,
+              ids: map["ids"] || map[:ids] || [],
+              sort: Map.get(map, "sort", :name),
+              mode: map |> Map.get("mode", "fast"),
+              size: Access.get(map, "size", 10),
+              tags: List.wrap(map["tags"]),
+              runs: (map["runs"] || []) |> Enum.map(&to_string/1),
+              names: names,
+              kind: "listing",
+              plain: map["plain"] || map[:plain],
+              maybe: map["maybe"] || nil,
+              derived: map["derived"] || derive(map),
+              ref: map["ref"] || %Acme.Ref{}
+            }
+          end
+
+          defp get_field(map, key), do: map[Atom.to_string(key)] || map[key]
+          defp derive(map), do: map["x"]
+        end
+        """,
+    )
+    assert defaults == {
+        "public": (False, "from_map/1 ||"),
+        "ids": ([], "from_map/1 ||"),  # the last constant of a chain
+        "sort": ("name", "from_map/1 Map.get"),
+        "mode": ("fast", "from_map/1 Map.get"),  # piped
+        "size": (10, "from_map/1 Access.get"),
+        "tags": ([], "from_map/1 List.wrap"),
+        "runs": ([], "from_map/1 ||"),  # Enum.map keeps the empty list
+        "names": ([], "from_map/1 ||"),  # through the variable
+        "kind": ("listing", "from_map/1 literal"),
+        "plain": (None, None),  # two reads: nil when both are missing
+        "maybe": (None, None),
+        "derived": (None, None),  # a call on the right of `||` may be nil
+        "ref": ("%Acme.Ref{}", "from_map/1 ||"),  # never nil, though not evaluated
+    }
+
+
+def test_struct_call_and_constructor_literals(tmp_path: Path) -> None:
+    defaults = _defaults(
+        tmp_path,
+        """
+        defmodule Acme.D do
+          defstruct [:attempt, :label, :status, :chunks]
+
+          def new(opts \\\\ []) do
+            struct(__MODULE__, attempt: 0, label: Keyword.get(opts, :label, "main"), chunks: [wrap(opts)])
+          end
+
+          defp wrap(opts), do: opts
+
+          def from_json(json) do
+            %Acme.D{status: json["status"] || :ok}
+          end
+        end
+        """,
+    )
+    assert defaults == {
+        "attempt": (0, "new/1 literal"),
+        "label": ("main", "new/1 Keyword.get"),
+        "status": ("ok", "from_json/1 ||"),  # the module's own name is its struct
+        "chunks": (None, None),  # a value built from the arguments is no default
+    }
+
+
+def test_a_local_helper_is_followed_once(tmp_path: Path) -> None:
+    defaults = _defaults(
+        tmp_path,
+        """
+        defmodule Acme.D do
+          defstruct [:corrupted, :is_lora, :offset, :total, :tags, :when_atom, :deep, :caught, :remote, :kept]
+
+          def from_map(map) do
+            %__MODULE__{
+              corrupted: fetch_boolean(map, "corrupted", true),
+              is_lora: fetch_boolean(map, "is_lora"),
+              offset: fetch_int(map, "offset"),
+              total: parse_total(map["total"]),
+              tags: parse_tags(map["tags"]),
+              when_atom: as_atom(map["when_atom"]),
+              deep: outer(map),
+              caught: catch_first(map["caught"]),
+              remote: Acme.Parse.total(map["remote"]),
+              kept: parse_total(5)
+            }
+          end
+
+          defp fetch(map, key), do: map[key] || map[String.to_atom(key)]
+
+          defp fetch_boolean(map, key, default \\\\ false) do
+            case fetch(map, key) do
+              nil -> default
+              value when is_boolean(value) -> value
+              _ -> default
+            end
+          end
+
+          defp fetch_int(map, key) do
+            case map[key] || map[String.to_atom(key)] do
+              value when is_integer(value) -> value
+              value when is_binary(value) -> String.to_integer(value)
+              _ -> 0
+            end
+          end
+
+          defp parse_total(nil), do: 7
+          defp parse_total(value) when is_integer(value), do: value
+
+          defp parse_tags(value) when is_list(value) and length(value) > 0, do: value
+          defp parse_tags(nil), do: []
+
+          defp as_atom(value) when is_atom(value), do: value
+          defp as_atom(nil), do: :none
+
+          defp outer(map), do: inner(map)
+          defp inner(_map), do: 3
+
+          defp catch_first(value), do: value
+          defp catch_first(nil), do: 1
+        end
+        """,
+    )
+    assert defaults == {
+        "corrupted": (True, "from_map/1 fetch_boolean/3"),  # the call's own `default` argument
+        "is_lora": (False, "from_map/1 fetch_boolean/3"),  # the parameter's `\\\\ false`
+        "offset": (0, "from_map/1 fetch_int/2"),  # the `_ ->` branch a missing key takes
+        "total": (7, "from_map/1 parse_total/1"),  # a nil passed down to a clause that fills it
+        "tags": ([], "from_map/1 parse_tags/1"),  # a guard nil fails, then the nil clause
+        "when_atom": (None, None),  # `is_atom(nil)` holds, so the first clause may take nil: nothing certain
+        "deep": (None, None),  # one call is followed, not two
+        "caught": (None, None),  # an earlier catch-all clause takes nil first
+        "remote": (None, None),  # another module's function is not read
+        "kept": (None, None),  # a constant argument: the nil clause never runs
+    }
+
+
+def test_builder_precedence_and_the_defstruct_default(tmp_path: Path) -> None:
+    defaults = _defaults(
+        tmp_path,
+        """
+        defmodule Acme.D do
+          defstruct [:limit, :mode, :type, :size, :message, :seen, :patched, sort: :name, label: "all", page: 1]
+
+          def new(type, message, opts \\\\ []) do
+            %__MODULE__{type: type, message: message, limit: Keyword.get(opts, :limit, 5)}
+          end
+
+          def new(opts) do
+            %__MODULE__{mode: Keyword.get(opts, :mode, :fast), limit: Keyword.get(opts, :limit, 10)}
+          end
+
+          def from_map(map) do
+            %__MODULE__{
+              limit: map["limit"] || 20,
+              mode: map["mode"] || :fast,
+              type: map["type"] || :request_failed,
+              message: map["message"] || "failed",
+              sort: Map.get(map, "sort", :name),
+              label: map["label"] || "everything",
+              page: map["page"] || 1
+            }
+          end
+
+          def with_size(opts), do: %__MODULE__{size: Keyword.get(opts, :size, 3)}
+          defp build(map), do: %__MODULE__{seen: map["seen"] || true}
+
+          def from_other(%__MODULE__{patched: 1} = d), do: %__MODULE__{d | patched: 2}
+        end
+        """,
+    )
+    assert defaults == {
+        "limit": (10, "new/1 Keyword.get (from_map/1 || gives 20)"),  # a constructor first, the other named
+        "mode": ("fast", "new/1 Keyword.get"),  # both agree
+        "type": (None, None),  # new/3 takes it from a required argument: not a default
+        "message": (None, None),
+        "size": (None, None),  # with_size/1 is no constructor or decoder
+        "seen": (None, None),  # nor is a private function
+        "patched": (None, None),  # a pattern and an update, not a build
+        "sort": ("name", None),  # the same as defstruct: nothing to say
+        "label": ("all", 'defstruct (from_map/1 || gives "everything")'),  # defstruct stays, the other named
+        "page": (1, None),
+    }
+
+
+def test_fixture_decoder_defaults() -> None:
+    listing = module(extract(EXLIB), "Acme.Types.Listing")
+    assert [(f.name, f.default.value if f.default else None, f.default_source) for f in listing.fields] == [
+        ("page", 1, "from_map/1 fetch_int/2"),
+        ("items", [], "from_map/1 ||"),
+        ("archived", False, "from_map/1 fetch_flag/3"),
+        ("next_token", None, None),
+        ("total", 0, "from_map/1 parse_total/1"),
+        ("sort", "name", None),
+        ("label", "all", 'defstruct (from_map/1 || gives "everything")'),
+    ]
+    data = field(listing, "archived").to_json()
+    assert data["default_source"] == "from_map/1 fetch_flag/3"
+    assert "default_source" not in field(listing, "next_token").to_json()
+
+
+def test_pair_page_shows_where_the_elixir_default_comes_from(tmp_path: Path) -> None:
+    from paritydocs.config import load_settings
+    from paritydocs.model import FieldDef, Language, SdkModel, SourceInfo, TypeDef
+    from paritydocs.parity import run_parity
+    from paritydocs.render import Renderer
+
+    ex = extract_text(
+        tmp_path,
+        """
+        defmodule Acme.Types.Run do
+          defstruct [:corrupted]
+          def from_map(map), do: %__MODULE__{corrupted: map["corrupted"] || false}
+        end
+        """,
+    )
+    py = SdkModel(
+        SourceInfo("p", "", Language.PYTHON),
+        types=[
+            TypeDef(
+                path="acme.types.run.Run",
+                public_path="acme.types.Run",
+                name="Run",
+                kind=TypeKind.PYDANTIC_MODEL,
+                file="acme/types/run.py",
+                line=1,
+                fields=[FieldDef("corrupted", "bool", default=Default("False", False, True), line=2)],
+            )
+        ],
+    )
+    settings = load_settings(
+        {"python": "p", "elixir": "e", "type_prefixes": {"acme.types": "Acme.Types"}, "python_api": False},
+        environ={},
+    )
+    report = run_parity(py, ex, settings)
+    kinds = [f.kind.value for f in report.pairs[0].all_findings()]
+    assert "default_mismatch" not in kinds  # false in both, once the decoder is read
+    page = next(p for p in Renderer(settings).pages(report) if p.path == "types/Run.md").content
+    row = next(line for line in page.splitlines() if "**`corrupted`**" in line)
+    assert '= `false`<br><small class="pd-default-source">from `from_map/1 ||`</small> |' in row
+    cells = markdown.markdown(page, extensions=["tables", "md_in_html"])
+    assert '<small class="pd-default-source">from <code>from_map/1 ||</code></small></td>' in cells  # one cell
+
+
+# --------------------------------------------------------------------------------------------
 # Field docs
 
 
@@ -740,6 +1007,7 @@ def test_fixture_library() -> None:
         ("Acme.PoolSettings", "struct"),
         ("Acme.Types.Color", "enum_type"),
         ("Acme.Types.Gadget", "struct"),
+        ("Acme.Types.Listing", "struct"),
         ("Acme.Types.Region", "module"),
         ("Acme.Types.ShapeKind", "enum_type"),
         ("Acme.Types.Widget", "struct"),

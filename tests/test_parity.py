@@ -207,7 +207,7 @@ def test_optionality_python_optional_vs_elixir_struct_default():
 def test_optionality_required_vs_enforce_keys():
     report = run(
         [FieldDef("a", "str", required=True), FieldDef("b", "str", default=default("x"))],
-        [FieldDef("a", "String.t()"), FieldDef("b", "String.t()", required=True)],
+        [FieldDef("a", "String.t() | nil"), FieldDef("b", "String.t()", required=True)],
     )
     assert kinds(report) == ["optionality_mismatch", "optionality_mismatch"]
     assert next(f.message for f in report.all_findings()).startswith("`a` is required in Python; optional in Elixir")

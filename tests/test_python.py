@@ -166,8 +166,8 @@ def test_dataclass_fields_in_source_order_all_documented(sdk: SdkModel) -> None:
 def test_pydantic_fields_skip_framework_internals(sdk: SdkModel) -> None:
     gadget = get_type(sdk, "acme.types.Gadget")
     # not: kind_registry (ClassVar), _cache (private), model_config (inside `if PYDANTIC_V2:`),
-    # display (property), describe (method)
-    assert [f.name for f in gadget.fields] == [
+    # describe (method); display is a property, after the declared fields
+    assert [f.name for f in gadget.fields if f.origin is None] == [
         "gadget_id",
         "label",
         "shade",
@@ -177,6 +177,7 @@ def test_pydantic_fields_skip_framework_internals(sdk: SdkModel) -> None:
         "serial",
         "owner",
     ]
+    assert [(f.name, f.origin) for f in gadget.fields if f.origin] == [("display", "property")]
     assert gadget.bases == ["BaseModel"]
     assert gadget.doc == "A gadget as the catalogue service describes it."
 
@@ -186,6 +187,7 @@ def test_pydantic_required_and_defaults(sdk: SdkModel) -> None:
     table = {
         f.name: (f.required, None if f.default is None else (f.default.expr, f.default.value, f.default.resolved))
         for f in gadget.fields
+        if f.origin is None
     }
     assert table == {
         "gadget_id": (True, None),
@@ -214,7 +216,9 @@ def test_field_docs_come_from_docstrings_or_field_description(sdk: SdkModel) -> 
 def test_inherited_fields_come_first_and_overrides_keep_their_place(sdk: SdkModel) -> None:
     tuned = get_type(sdk, "acme.types.TunedGadget")
     names = [f.name for f in tuned.fields]
-    assert names == [f.name for f in get_type(sdk, "acme.types.Gadget").fields] + ["offset"]
+    declared = [f.name for f in get_type(sdk, "acme.types.Gadget").fields if f.origin is None]
+    assert names == [*declared, "offset", "display"]  # the inherited property after the declared fields
+    assert tuned.field_named("display").inherited_from == "acme.types.gadget.Gadget"
     label = tuned.field_named("label")
     assert (label.required, label.default.value, label.inherited_from) == (False, "tuned", None)
     owner = tuned.field_named("owner")
@@ -839,6 +843,278 @@ def test_field_variants(tmp_path: Path) -> None:
         ("d", False, "None", None, True, None, None),
         ("g", False, 'F(**{"default": 1})', None, False, None, None),
     ]
+
+
+# --------------------------------------------------------------------------- the Python surface beyond fields
+
+SURFACE_PACKAGE = {
+    "pkg/__init__.py": "",
+    "pkg/_models.py": "import pydantic\n\nclass BaseModel(pydantic.BaseModel):\n    pass\n",
+    "pkg/_compat.py": "cached_property = property\n",
+    # shaped like Tinker's SampledSequence / TensorData / chunk types: numpy storage, list views, a custom init
+    "pkg/shapes.py": '''
+        import functools
+        from dataclasses import dataclass, field
+        from functools import cached_property
+        from typing import List, Optional
+
+        from pydantic import computed_field
+
+        from ._compat import cached_property as compat_cached
+        from ._models import BaseModel
+
+
+        @dataclass(frozen=True)
+        class Sequence:
+            """A generated sequence."""
+
+            reason: str
+            """Why it stopped."""
+
+            ids_np: Optional[object] = field(default=None, repr=False)
+            """Token ids as an array."""
+
+            _ids_list: Optional[List[int]] = field(default=None, repr=False)
+
+            @cached_property
+            def ids(self) -> List[int]:
+                """Token ids as a list.
+
+                Converted on first access."""
+                return self._ids_list or []
+
+            @functools.cached_property
+            def scores(self) -> Optional[List[float]]:
+                return None
+
+            @property
+            def _private_view(self) -> int:
+                return 0
+
+            def total(self) -> int:
+                return 0
+
+
+        @dataclass(frozen=True, init=False)
+        class Tensor:
+            kind: str
+
+            shape: Optional[List[int]] = None
+            """The dense shape."""
+
+            _store: object = field(repr=False)
+
+            def __init__(
+                self,
+                values: Optional[List[float]] = None,
+                kind: Optional[str] = None,
+                shape: Optional[List[int]] = None,
+                scale: float = 1.0,
+                *rest: int,
+                strict: bool,
+                _cache: bool = False,
+                **extra: object,
+            ) -> None:
+                """Build a tensor.
+
+                Args:
+                    values: The values, flattened.
+                    scale: Multiplier applied to every value.
+                """
+
+            @property
+            def values(self) -> List[float]:
+                """Flattened values."""
+                return []
+
+
+        class Chunk(BaseModel):
+            tokens: List[int]
+
+            @property
+            def length(self) -> int:
+                return len(self.tokens)
+
+            @length.setter
+            def length(self, value: int) -> None:
+                pass
+
+            @computed_field
+            @property
+            def weight(self) -> float:
+                """Computed, and sent on the wire."""
+                return 1.0
+
+            @compat_cached
+            def label(self):
+                return "x"
+
+
+        class Sized(Chunk):
+            size: int = 0
+
+            def __init__(self, size: int = 0, *, unit: str = "tokens", **data: object) -> None:
+                super().__init__(size=size, **data)
+
+
+        class Labelled(Sized):
+            """A sized chunk with a unit.
+
+            Args:
+                unit: What `size` counts.
+            """
+
+
+        @dataclass
+        class Generated(Tensor):
+            extra_flag: bool = False
+    ''',
+}
+
+
+@pytest.fixture(scope="module")
+def surface(tmp_path_factory: pytest.TempPathFactory) -> SdkModel:
+    return extract(write_files(tmp_path_factory.mktemp("surface"), SURFACE_PACKAGE), ["pkg.shapes"])
+
+
+def _surface_rows(typedef: TypeDef) -> list[tuple[Any, ...]]:
+    return [
+        (f.name, f.origin, f.annotation, f.required, f.default.expr if f.default else None, f.doc_source)
+        for f in typedef.fields
+    ]
+
+
+def test_properties_and_cached_properties_are_read_only_surface(surface: SdkModel) -> None:
+    sequence = get_type(surface, "pkg.shapes.Sequence")
+    # `_ids_list` and `_private_view` are storage; `total` is a method
+    assert _surface_rows(sequence) == [
+        ("reason", None, "str", True, None, "attribute_docstring"),
+        ("ids_np", None, "Optional[object]", False, "None", "attribute_docstring"),
+        ("ids", "property", "List[int]", False, None, "docstring"),
+        ("scores", "property", "Optional[List[float]]", False, None, None),
+    ]
+    ids = sequence.field_named("ids")
+    assert ids.doc == "Token ids as a list.\n\nConverted on first access."
+    assert ids.line == line_of(write_root(surface) / "pkg/shapes.py", r"def ids\(")
+
+
+def write_root(model: SdkModel) -> Path:
+    return Path(model.source.root)
+
+
+def test_a_setter_adds_no_member_and_computed_fields_are_properties(surface: SdkModel) -> None:
+    chunk = get_type(surface, "pkg.shapes.Chunk")
+    assert _surface_rows(chunk) == [
+        ("tokens", None, "List[int]", True, None, None),
+        ("length", "property", "int", False, None, None),
+        ("weight", "property", "float", False, None, "docstring"),
+        ("label", "property", None, False, None, None),  # an SDK's `cached_property` alias, by name
+    ]
+
+
+def test_custom_init_parameters_no_field_declares(surface: SdkModel) -> None:
+    tensor = get_type(surface, "pkg.shapes.Tensor")
+    assert _surface_rows(tensor) == [
+        ("kind", None, "str", True, None, None),  # the declared field wins over the `kind=None` parameter
+        ("shape", None, "Optional[List[int]]", False, "None", "attribute_docstring"),
+        # passed in (`values=None`) and read back (`-> List[float]`): one member, the signature's optionality
+        ("values", "init", "List[float]", False, "None", "docstring"),
+        ("scale", "init", "float", False, "1.0", "args_section"),
+        ("strict", "init", "bool", True, None, None),  # keyword-only without a default: required
+    ]
+    assert tensor.field_named("scale").doc == "Multiplier applied to every value."
+    values = tensor.field_named("values")
+    assert values.doc == "Flattened values."  # the property's docstring over the `Args:` entry
+    assert values.line == line_of(write_root(surface) / "pkg/shapes.py", r"def values\(")
+    assert tensor.field_named("scale").default.value == 1.0
+
+
+def test_init_is_inherited_by_models_not_by_generated_dataclass_inits(surface: SdkModel) -> None:
+    sized = get_type(surface, "pkg.shapes.Sized")
+    init = [(f.name, f.origin, f.inherited_from) for f in sized.fields if f.origin == "init"]
+    assert init == [("unit", "init", None)]  # `size` is a declared field; `**data` names nothing
+    labelled = get_type(surface, "pkg.shapes.Labelled")
+    unit = labelled.field_named("unit")
+    assert (unit.inherited_from, unit.doc, unit.doc_source) == (
+        "pkg.shapes.Sized",
+        "What `size` counts.",
+        "args_section",
+    )
+    assert labelled.field_named("length").inherited_from == "pkg.shapes.Chunk"
+    generated = get_type(surface, "pkg.shapes.Generated")
+    # a dataclass without `init=False` runs its generated `__init__`: the base's parameters are not taken
+    assert [f.name for f in generated.fields if f.origin == "init"] == []
+    assert generated.field_named("values").origin == "property"
+
+
+def test_surface_json_matches_the_schema(surface: SdkModel, schema: dict[str, Any]) -> None:
+    data = surface.to_json()
+    jsonschema.validate(data, schema)
+    origins = {f.get("origin") for t in data["types"] for f in t["fields"]}
+    assert origins == {None, "property", "init"}
+
+
+COMMENTED = '''
+    from pydantic import BaseModel, Field
+
+
+    class Session(BaseModel):
+        #: The session id,
+        #: as the server assigned it.
+        session_id: str
+
+        #: A doc comment wins over a description.
+        owner: str = Field(description="Owner.")
+
+        # The sampler ID (sampling_session_id)
+        sampler_id: str
+
+        # A description wins over a plain comment.
+        region: str = Field("eu", description="Where it runs.")
+
+        timeout: float = 30.0  #: Seconds before giving up.
+
+        # Not a doc: a blank line follows.
+
+        retries: int = 3
+
+        # type: ignore[misc]
+        # TODO: rename
+        # ------------------------------
+        # legacy: bool = False
+        flags: int = 0
+
+        # A comment above a docstring'd field
+        name: str = ""
+        """The docstring wins."""
+
+        note: str = "#: not a comment"
+        """Text with
+        # a hash in a string"""
+        label: str = ""
+
+        # Optional model path
+        model_path: str | None = None  # trailing prose is not a doc
+'''
+
+
+def test_comments_document_fields(tmp_path: Path, schema: dict[str, Any]) -> None:
+    model = extract(write_files(tmp_path, {"pkg/__init__.py": "", "pkg/session.py": COMMENTED}), ["pkg.session"])
+    session = get_type(model, "pkg.session.Session")
+    assert {f.name: (f.doc, f.doc_source) for f in session.fields} == {
+        "session_id": ("The session id,\nas the server assigned it.", "comment"),
+        "owner": ("A doc comment wins over a description.", "comment"),
+        "sampler_id": ("The sampler ID (sampling_session_id)", "comment"),
+        "region": ("Where it runs.", "field_description"),
+        "timeout": ("Seconds before giving up.", "comment"),
+        "retries": (None, None),
+        "flags": (None, None),  # tool directives, a TODO, a bar and commented-out code document nothing
+        "name": ("The docstring wins.", "attribute_docstring"),
+        "note": ("Text with\n# a hash in a string", "attribute_docstring"),
+        "label": (None, None),  # the line above is inside a string
+        "model_path": ("Optional model path", "comment"),
+    }
+    jsonschema.validate(model.to_json(), schema)
 
 
 # --------------------------------------------------------------------------- property: never a wrong value

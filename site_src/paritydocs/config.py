@@ -31,7 +31,12 @@ TINKER_PROFILE: dict[str, Any] = {
     ],
     "elixir_dirs": ["lib"],
     "type_prefixes": {"tinker.types": "Tinkex.Types"},
-    "type_map": {"tinker.lib.retry_handler.RetryConfig": "Tinkex.RetryConfig"},
+    "type_map": {
+        "tinker.lib.retry_handler.RetryConfig": "Tinkex.RetryConfig",
+        # the port's struct is what `from_json/1` decodes off the wire (`path`, `sampling_session_id`, both
+        # nullable): the wire twin, decided here so matching need not warn about the two candidates
+        "tinker.types.SaveWeightsForSamplerResponseInternal": "Tinkex.Types.SaveWeightsForSamplerResponse",
+    },
     "client_map": {
         "tinker.lib.public_interfaces.service_client.ServiceClient": "Tinkex.ServiceClient",
         "tinker.lib.public_interfaces.training_client.TrainingClient": "Tinkex.TrainingClient",

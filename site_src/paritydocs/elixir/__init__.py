@@ -23,7 +23,8 @@ The API:
 
 The submodules, bottom to top: `syntax` (tree-sitter, queries, node helpers, the module finder), `records`
 (`FileState`, the per-file state, and what a module body says), `literals` (values), `docs` (ExDoc sections,
-read and written), `functions` (clauses, specs, option reads), `structs` (fields, defaults, enforce_keys),
+read and written), `functions` (clauses, specs, option reads), `builders` (the defaults a constructor or
+decoder fills in, and their source), `structs` (fields, defaults, enforce_keys),
 `reader` (modules and statements in order, a module's `TypeDef`).
 """
 

@@ -7,6 +7,7 @@ import bisect
 import re
 from typing import Any
 
+from paritydocs.elixir.aliases import alias_typedefs
 from paritydocs.elixir.docs import doc_value
 from paritydocs.elixir.functions import (
     DEF_KEYWORDS,
@@ -95,7 +96,8 @@ def run(state: FileState) -> FileResult:
         if clause is not None:
             operand = node.child_by_field_name("operand")
             clause.attribute_refs.append((state.text(operand), node))
-    typedefs = [module_typedef(state, m) for m in modules]
+    # a module of `@type` aliases also yields each alias as a type of its own (`aliases.alias_typedefs`)
+    typedefs = [t for m in modules for t in (module_typedef(state, m), *alias_typedefs(state, m))]
     references = file_references(state)
     for typedef in typedefs:
         typedef.references = references

@@ -1,12 +1,14 @@
 """Structs: a module's fields (`defstruct`), their types and comments (`@type t`), `@enforce_keys`, the fields
-an encoder puts on the wire (`@derive`), defaults (the struct's, or a `new` constructor's) and docs (a `## Fields`
-section of the `@moduledoc` or `@typedoc`, or a comment above the field); and enum-like `@type t` unions."""
+an encoder puts on the wire (`@derive`), defaults (the struct's, or what a constructor or decoder fills in:
+`builders`) and docs (a `## Fields` section of the `@moduledoc` or `@typedoc`, or a comment above the field);
+and enum-like `@type t` unions."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from paritydocs.elixir.builders import builder_fills, choose_default
 from paritydocs.elixir.docs import fields_section
 from paritydocs.elixir.literals import (
     Unresolved,
@@ -16,15 +18,14 @@ from paritydocs.elixir.literals import (
     keyword_name,
     string_value,
 )
-from paritydocs.elixir.records import Clause, FileState, Module
+from paritydocs.elixir.records import FileState, Module
 from paritydocs.elixir.syntax import NEWLINE_INDENT, child_of_type, named, node_line, operator, strip_space
-from paritydocs.model import Default, FieldDef
+from paritydocs.model import FieldDef
 
 __all__ = [
     "STRUCT_KEYWORDS",
     "TYPE_ATTRIBUTES",
     "commented_items",
-    "constructor_defaults",
     "enforced_keys",
     "is_type_t",
     "struct_entries",
@@ -111,19 +112,14 @@ def struct_fields(state: FileState, module: Module) -> list[FieldDef]:
     wire = wire_fields(state, module, [e[0] for e in entries])
     section_docs = fields_section(module.moduledoc)
     typedoc_docs = fields_section(module.typedoc)
-    ctor = constructor_defaults(state, module)
+    fills = builder_fills(state, module)
 
     fields: list[FieldDef] = []
     for name, node, value_node, comment in entries:
         f = FieldDef(name=name, line=node_line(node), annotation=annotations.get(name), required=name in required)
         f.wire = wire.get(name) if wire is not None else None
         struct_default = default_of(state, value_node, module, at) if value_node is not None else None
-        if struct_default is not None and not (struct_default.resolved and struct_default.value is None):
-            f.default = struct_default
-        elif name in ctor:
-            f.default = ctor[name]
-        else:
-            f.default = struct_default
+        f.default, f.default_source = choose_default(struct_default, fills.get(name, []))
         if name in section_docs:
             f.doc, f.doc_source = section_docs[name], "moduledoc_fields"
         elif name in typedoc_docs:
@@ -248,27 +244,6 @@ def wire_fields(state: FileState, module: Module, names: list[str]) -> dict[str,
                     return {n: n in chosen for n in names}
                 return {n: n not in chosen for n in names}
     return None
-
-
-def constructor_defaults(state: FileState, module: Module) -> dict[str, Default]:
-    """Field defaults a `new/0..2` constructor supplies: `Keyword.get(opts, :f, default)`,
-    `Keyword.get(opts, :f) || default`, `opts[:f] || default`, and a `@default_<field>`
-    attribute the constructor reads."""
-    result: dict[str, Default] = {}
-    referenced: list[tuple[str, Any, Clause]] = []
-    for clause in module.clauses:
-        if clause.name != "new" or clause.arity > 2:
-            continue
-        params = {name for name, _ in clause.params if name}
-        for read in clause.reads:
-            if read.var in params and read.default is not None and read.key not in result:
-                result[read.key] = default_of(state, read.default, module, clause.node.start_byte)
-        referenced.extend((name, node, clause) for name, node in clause.attribute_refs)
-    for name, node, clause in referenced:
-        field_name = name.removeprefix("default_")
-        if name.startswith("default_") and field_name not in result and name in module.attributes:
-            result[field_name] = default_of(state, node, module, clause.node.start_byte)
-    return result
 
 
 def _comment_text(text: str) -> str:

@@ -6,6 +6,7 @@ reach every finding. The public API:
 
 - `run_parity(python, elixir, settings, notes, *, model_names=, clients=, warn_unused=)`: the report.
 - `ParityReport`, `PairReport`, `Row`, `FieldRow`: the report, a type pair and its rows (`parity.report`).
+- `PairReason`: why two types are a pair, strongest evidence first (`parity.matching`).
 - `ClientPair`, `MethodRow`, `ParamRow`: a client pair, its operations and their parameters (`parity.report`).
 - `Finding`, `FindingKind`, `Severity`, `SEVERITY`: one finding, its kinds and levels (`parity.findings`).
 - `compare_clients`: clients side by side alone (`parity.clients`).
@@ -22,14 +23,33 @@ from typing import Any
 
 from paritydocs.config import Settings
 from paritydocs.model import FieldDef, SdkModel, TypeDef, TypeKind
-from paritydocs.parity.annotations import PyContext
+from paritydocs.parity.annotations import Atom, PyContext, enum_atoms
 from paritydocs.parity.clients import compare_clients
 from paritydocs.parity.findings import SEVERITY, Finding, FindingKind, Severity
-from paritydocs.parity.matching import ALIAS_KINDS, field_aliases_for, match_fields, match_types
+from paritydocs.parity.matching import (
+    ALIAS_KINDS,
+    ELIXIR_ALIAS_KINDS,
+    FieldPair,
+    PairReason,
+    elixir_union_members,
+    field_aliases_for,
+    match_fields,
+    match_types,
+    python_union_members,
+)
 from paritydocs.parity.model_names import add_model_name_findings
 from paritydocs.parity.notes import Note, apply_notes, load_notes
 from paritydocs.parity.report import ClientPair, FieldRow, MethodRow, PairReport, ParamRow, ParityReport, Row
-from paritydocs.parity.rules import FIELD_RULES, FieldContext, Rule, rule_missing, type_doc_findings
+from paritydocs.parity.rules import (
+    FIELD_RULES,
+    FieldContext,
+    Rule,
+    property_function,
+    rule_missing,
+    rule_type,
+    type_doc_findings,
+    with_prose_doc,
+)
 
 __all__ = [
     "SEVERITY",
@@ -39,6 +59,7 @@ __all__ = [
     "FindingKind",
     "MethodRow",
     "Note",
+    "PairReason",
     "PairReport",
     "ParamRow",
     "ParityReport",
@@ -59,22 +80,49 @@ def _python_context(model: SdkModel) -> PyContext:
     return PyContext(aliases=aliases)
 
 
-def _elixir_enums(model: SdkModel) -> dict[str, list[Any]]:
+def _enum_atoms(typedef: TypeDef) -> frozenset[Atom]:
+    """The values of an enum-like module as its `@type t` writes them (atoms or strings)."""
+    atoms = enum_atoms(typedef.annotation)
+    if atoms and all(a[0] in ("atom_literal", "literal") for a in atoms):
+        return atoms
+    return frozenset(("atom_literal", str(m)) for m in typedef.members)  # members are atoms by their names
+
+
+def _elixir_enums(model: SdkModel) -> dict[str, frozenset[Atom]]:
     """Enum-like modules by full and short name (short only where unambiguous)."""
-    enums: dict[str, list[Any]] = {}
+    enums: dict[str, frozenset[Atom]] = {}
     shorts: dict[str, list[TypeDef]] = {}
     for t in model.types:
         if t.kind is TypeKind.ENUM_TYPE and t.members:
-            enums[t.path] = list(t.members)
+            enums[t.path] = _enum_atoms(t)
             shorts.setdefault(t.name, []).append(t)
     for short, found in shorts.items():
         if len(found) == 1 and short not in enums:
-            enums[short] = list(found[0].members)
+            enums[short] = _enum_atoms(found[0])
     return enums
 
 
 def _member_fields(typedef: TypeDef) -> list[FieldDef]:
     return [FieldDef(name=str(m), line=typedef.line) for m in typedef.members]
+
+
+def _recased_members(python: list[FieldDef], elixir: list[FieldDef]) -> dict[str, str]:
+    """`"DEBUG"` ↔ `:debug`: a member of another case is the same member (the port converts at the wire),
+    when that case-folding pairs one member with exactly one."""
+    exact = {e.name for e in elixir}
+    folded: dict[str, list[str]] = {}
+    for e in elixir:
+        folded.setdefault(e.name.lower(), []).append(e.name)
+    return {
+        p.name: folded[p.name.lower()][0]
+        for p in python
+        if p.name not in exact and len(folded.get(p.name.lower(), [])) == 1
+    }
+
+
+def _alias_value(typedef: TypeDef) -> FieldDef:
+    """The aliased type of an alias as a row's one field (no optionality of its own: only its type compares)."""
+    return FieldDef(name=typedef.name, annotation=typedef.annotation, line=typedef.line)
 
 
 def _same_model_factory(pairs: list[tuple[TypeDef, TypeDef]]) -> Callable[[str, str], bool]:
@@ -107,23 +155,55 @@ def run_parity(
     ex_enums = _elixir_enums(elixir)
     memo: dict[tuple[Any, ...], frozenset[Any]] = {}
     same_model = _same_model_factory(matched.pairs)
+    renamed = {p.name: e.name for p, e in matched.pairs if p.name != e.name}
     pairs: list[PairReport] = []
-    for py_type, ex_type in matched.pairs:
+    for (py_type, ex_type), reason in zip(matched.pairs, matched.reasons, strict=True):
         is_enum = py_type.kind in ALIAS_KINDS and ex_type.kind is TypeKind.ENUM_TYPE
+        ex_union = elixir_union_members(ex_type)
+        is_union = py_type.kind is TypeKind.UNION_ALIAS and len(ex_union) >= 2
+        is_alias = not is_enum and not is_union and ex_type.kind in ELIXIR_ALIAS_KINDS
         rules: tuple[Rule, ...]
         if is_enum:
-            rows_raw = match_fields(_member_fields(py_type), _member_fields(ex_type), {})
+            py_members, ex_members = _member_fields(py_type), _member_fields(ex_type)
+            rows_raw = match_fields(py_members, ex_members, _recased_members(py_members, ex_members))
             rules = (rule_missing,)  # members only exist or not
+        elif is_union:
+            # members by name, or by the names of types already paired (`Foo` ↔ `FooStruct`)
+            py_members = [FieldDef(name=n, line=py_type.line) for n in python_union_members(py_type)]
+            ex_members = [FieldDef(name=n, line=ex_type.line) for n in ex_union]
+            rows_raw = match_fields(py_members, ex_members, renamed)
+            rules = (rule_missing,)
+        elif is_alias:
+            # an alias has one thing to compare: the type it stands for
+            rows_raw = [FieldPair(_alias_value(py_type), _alias_value(ex_type), "value")]
+            rules = (rule_type,)
         else:
             aliases = field_aliases_for(py_type, settings.field_aliases)
             rows_raw = match_fields(py_type.fields, ex_type.fields, aliases)
             rules = FIELD_RULES
         rows = []
         for raw in rows_raw:
-            ctx = FieldContext(py_type, ex_type, raw.python, raw.elixir, raw.how, py_ctx, same_model, ex_enums, memo)
-            rows.append(FieldRow(raw.python, raw.elixir, raw.how, [f for rule in rules for f in rule(ctx)]))
-        pairs.append(PairReport(py_type, ex_type, rows, type_doc_findings(py_type, ex_type), is_enum=is_enum))
+            ex_field, how = raw.elixir, raw.how
+            if rules is FIELD_RULES:
+                ex_field = with_prose_doc(ex_type, ex_field)
+                if ex_field is None and (function := property_function(ex_type, raw.python)) is not None:
+                    ex_field, how = function, "function"
+            ctx = FieldContext(py_type, ex_type, raw.python, ex_field, how, py_ctx, same_model, ex_enums, memo)
+            rows.append(FieldRow(raw.python, ex_field, how, [f for rule in rules for f in rule(ctx)]))
+        pairs.append(
+            PairReport(
+                py_type,
+                ex_type,
+                rows,
+                type_doc_findings(py_type, ex_type),
+                is_enum=is_enum,
+                is_union=is_union,
+                is_alias=is_alias,
+                reason=reason,
+            )
+        )
     report = ParityReport(python, elixir, pairs, matched.unmatched_python, matched.unmatched_elixir)
+    report.warnings.extend(matched.warnings)
     if model_names:
         add_model_name_findings(report, settings)
     if clients:

@@ -1,8 +1,13 @@
 """Python annotations and Elixir typespecs, reduced to one small vocabulary so they can be compared.
 
 A type reduces to a set of `Atom`s: `("str",)`, `("int",)`, `("list", inner)`, `("model", "ModelData")`,
-`("literal", "x")`, `("none",)`, `("any",)`. Anything we cannot read reduces to `any`, which is compatible
-with everything: an unknown type is never reported as a mismatch.
+`("literal", "x")` (a Python `Literal` value or an Elixir string), `("atom_literal", "x")` (an Elixir atom `:x`),
+`("datetime",)`, `("date",)`, `("bytes",)` (Python raw bytes), `("binary",)` (Elixir `binary()`: bytes or
+text), `("none",)`, `("any",)`. Anything we cannot read reduces to `any`, which is compatible with everything:
+an unknown type is never reported as a mismatch.
+
+`compare_types` says member by member whether two types agree, and when they carry the same values in another
+form (strings as atoms, a `datetime` as an ISO 8601 string, bytes as text) it names that form.
 """
 
 from __future__ import annotations
@@ -11,7 +16,6 @@ import ast
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 Atom = tuple  # ("kind", *args)
 
@@ -23,7 +27,10 @@ _PY_NAMES: dict[str, Atom] = {
     "int": ("int",),
     "float": ("float",),
     "bool": ("bool",),
-    "bytes": ("str",),
+    "bytes": ("bytes",),
+    "bytearray": ("bytes",),
+    "datetime": ("datetime",),
+    "date": ("date",),
     "dict": ("map",),
     "Dict": ("map",),
     "Mapping": ("map",),
@@ -124,8 +131,8 @@ def _single(atoms: frozenset[Atom]) -> Atom:
 
 _EX_BUILTINS: dict[str, Atom] = {
     "String.t": ("str",),
-    "binary": ("str",),
-    "bitstring": ("str",),
+    "binary": ("binary",),
+    "bitstring": ("binary",),
     "charlist": ("str",),
     "integer": ("int",),
     "non_neg_integer": ("int",),
@@ -144,6 +151,12 @@ _EX_BUILTINS: dict[str, Atom] = {
     "nil": NONE,
 }
 
+_EX_CALENDAR: dict[str, Atom] = {
+    "DateTime": ("datetime",),
+    "NaiveDateTime": ("datetime",),
+    "Date": ("date",),
+}
+
 _TOKEN = re.compile(
     r'\s*(%\{|%[A-Z][\w.]*\{|"(?:[^"\\]|\\.)*"|:"[^"]*"|:[a-z_][\w?!]*|[A-Za-z_][\w.?!]*|\d[\d_.]*|[\[\]{}()|,]|=>|::|\S)'
 )
@@ -153,11 +166,11 @@ def _tokens(spec: str) -> list[str]:
     return [m.group(1) for m in _TOKEN.finditer(spec)]
 
 
-def elixir_atoms(spec: str | None, enums: Mapping[str, list[Any]] | None = None) -> frozenset[Atom]:
+def elixir_atoms(spec: str | None, enums: Mapping[str, frozenset[Atom]] | None = None) -> frozenset[Atom]:
     """Reduce a typespec (`String.t() | nil`, `[integer()]`, `list(Foo.t())`, `:a | :b`) to atoms.
 
-    `enums` maps enum-like module names (full and short) to their members, so `QueueState.t()` reads as
-    the atoms it stands for.
+    `enums` maps enum-like module names (full and short) to the atoms of their `@type t` (`enum_atoms`), so
+    `QueueState.t()` reads as the atoms (or strings) it stands for.
     """
     if not spec:
         return frozenset({ANY})
@@ -223,7 +236,7 @@ def elixir_atoms(spec: str | None, enums: Mapping[str, list[Any]] | None = None)
         if tok.startswith('"'):
             return {("literal", tok[1:-1])}
         if tok.startswith(":"):
-            return {("literal", tok[1:].strip('"'))} if tok not in (":", "::") else {ANY}
+            return {("atom_literal", tok[1:].strip('"'))} if tok not in (":", "::") else {ANY}
         if tok[0].isdigit():
             return {("int",)}
         # a name, maybe a call: name(...)
@@ -247,8 +260,10 @@ def elixir_atoms(spec: str | None, enums: Mapping[str, list[Any]] | None = None)
             return {("bool",)}
         if tok.endswith(".t") and tok[:1].isupper():
             module = tok[:-2]
+            if module in _EX_CALENDAR:
+                return {_EX_CALENDAR[module]}
             if enums and module in enums:
-                return {("literal", str(m)) for m in enums[module]}
+                return set(enums[module])
             return {("model", module.split(".")[-1])}
         return {ANY}
 
@@ -260,50 +275,178 @@ def elixir_atoms(spec: str | None, enums: Mapping[str, list[Any]] | None = None)
 
 # ---- compatibility ------------------------------------------------------------------------------
 
+STRINGS_AS_ATOMS = "strings_as_atoms"
+"""Python `Literal` strings carried as Elixir atoms (`"png"` ↔ `:png`)."""
+STRINGS_AS_ATOMS_RECASED = "strings_as_atoms_recased"
+"""Python `Literal` strings carried as Elixir atoms of another case (`"DEBUG"` ↔ `:debug`)."""
+DATETIME_AS_STRING = "datetime_as_string"
+"""A Python `datetime`/`date` (parsed) carried as an Elixir `String.t()` (the ISO 8601 text)."""
+BYTES_AS_STRING = "bytes_as_string"
+"""Python raw `bytes` carried as an Elixir `String.t()` (text, usually base64)."""
 
-def _compatible_atom(py: Atom, ex: Atom, same_model: Callable[[str, str], bool]) -> bool:
+_SAME = ""
+
+
+def _match_atom(py: Atom, ex: Atom, same_model: Callable[[str, str], bool]) -> str | None:
+    """How a Python member meets an Elixir one: `_SAME`, a representation (`STRINGS_AS_ATOMS`, …), or None."""
     if ANY in (py, ex):
-        return True
+        return _SAME
     pk, ek = py[0], ex[0]
     if pk == ek == "list":
-        return _compatible_atom(py[1], ex[1], same_model)
+        return _match_atom(py[1], ex[1], same_model)
     if pk == ek == "model":
-        return same_model(py[1], ex[1])
-    if pk == ek == "literal":
-        return str(py[1]) == str(ex[1])
+        return _SAME if same_model(py[1], ex[1]) else None
+    if pk == "literal" and ek in ("literal", "atom_literal"):
+        if not isinstance(py[1], str):
+            return None  # an Elixir literal is a string or an atom; a Python int or bool literal never meets one
+        if py[1] == ex[1]:
+            return STRINGS_AS_ATOMS if ek == "atom_literal" else _SAME
+        if ek == "atom_literal" and py[1].lower() == str(ex[1]).lower():
+            return STRINGS_AS_ATOMS_RECASED  # "DEBUG" ↔ :debug, converted at the wire by the port
+        return None
     if pk == "literal":
-        # Literal["x"] is carried as String.t() or as an atom in the port
-        return (
-            (isinstance(py[1], str) and ek in ("str", "atom"))
-            or (isinstance(py[1], bool) and ek == "bool")
-            or (isinstance(py[1], int) and ek in ("int", "number"))
-        )
-    if ek == "literal":
-        return pk in ("str",) and isinstance(ex[1], str)
-    if pk == "float" and ek == "number":
-        return True
-    if pk == "int" and ek == "number":
-        return True
+        # Literal["x"] is carried as String.t() (or an atom() in the port)
+        if isinstance(py[1], str):
+            return _SAME if ek in ("str", "binary") else STRINGS_AS_ATOMS if ek == "atom" else None
+        if isinstance(py[1], bool):
+            return _SAME if ek == "bool" else None
+        if isinstance(py[1], int):
+            return _SAME if ek in ("int", "number") else None
+        return None
+    if ek in ("literal", "atom_literal"):
+        if not isinstance(ex[1], str):
+            return None
+        if pk in ("str",):
+            return _SAME if ek == "literal" else STRINGS_AS_ATOMS
+        return None
+    if pk in ("datetime", "date") and ek == "str":
+        return DATETIME_AS_STRING
+    if pk == "bytes" and ek == "str":
+        return BYTES_AS_STRING
+    if ek == "binary" and pk in ("bytes", "str"):
+        return _SAME
+    if pk in ("float", "int") and ek == "number":
+        return _SAME
     if pk == "model" and ek in ("map",):
-        return True  # a TypedDict-ish model carried as a plain map: loose, but not wrong
+        return _SAME  # a TypedDict-ish model carried as a plain map: loose, but not wrong
     if pk == "map" and ek == "model":
-        return True
-    return pk == ek
+        return _SAME
+    return _SAME if pk == ek else None
 
 
-def types_compatible(py: frozenset[Atom], ex: frozenset[Atom], same_model: Callable[[str, str], bool]) -> bool:
-    """Whether every non-nil Python alternative has an Elixir counterpart and vice versa.
+@dataclass(frozen=True, slots=True)
+class TypeComparison:
+    """Two types member by member (nil left out: nullability is the optionality rule's)."""
 
-    Nullability is left to the optionality rule.
-    """
+    python_only: tuple[Atom, ...] = ()
+    """Python members with no Elixir counterpart."""
+    elixir_only: tuple[Atom, ...] = ()
+    """Elixir members with no Python counterpart."""
+    representations: tuple[str, ...] = ()
+    """How Python members meet their Elixir counterparts when not in the same form (`STRINGS_AS_ATOMS`,
+    `STRINGS_AS_ATOMS_RECASED`, `DATETIME_AS_STRING`, `BYTES_AS_STRING`)."""
+
+    @property
+    def compatible(self) -> bool:
+        """Every member has a counterpart (possibly in another form)."""
+        return not self.python_only and not self.elixir_only
+
+    @property
+    def same(self) -> bool:
+        """Compatible and in the same form."""
+        return self.compatible and not self.representations
+
+
+def compare_types(py: frozenset[Atom], ex: frozenset[Atom], same_model: Callable[[str, str], bool]) -> TypeComparison:
+    """Member by member: which members of each side have no counterpart, and in which forms they meet."""
     py_ = {a for a in py if a != NONE} or {ANY}
     ex_ = {a for a in ex if a != NONE} or {ANY}
     if ANY in py_ or ANY in ex_:
-        return True
-    forward = all(any(_compatible_atom(p, e, same_model) for e in ex_) for p in py_)
-    backward = all(any(_compatible_atom(p, e, same_model) for p in py_) for e in ex_)
-    return forward and backward
+        return TypeComparison()
+    forms: set[str] = set()
+
+    def best(matches: list[str | None]) -> str | None:
+        found = [m for m in matches if m is not None]
+        if not found:
+            return None
+        return _SAME if _SAME in found else sorted(found)[0]
+
+    python_only: list[Atom] = []
+    for p in sorted(py_, key=repr):
+        how = best([_match_atom(p, e, same_model) for e in ex_])
+        if how is None:
+            python_only.append(p)
+        elif how:
+            forms.add(how)
+    # Forms are counted from the Python side only: an Elixir spec that also takes atoms beside the strings
+    # (`LossFnType.t() | String.t()`) accepts every Python value as it is, and a `String.t()` beside
+    # `DateTime.t()` (the port keeping a value it could not parse) meets the `datetime` in another form without
+    # being a second kind of value.
+    elixir_only = [e for e in sorted(ex_, key=repr) if best([_match_atom(p, e, same_model) for p in py_]) is None]
+    return TypeComparison(tuple(python_only), tuple(elixir_only), tuple(sorted(forms)))
+
+
+def types_compatible(py: frozenset[Atom], ex: frozenset[Atom], same_model: Callable[[str, str], bool]) -> bool:
+    """Whether every non-nil Python alternative has an Elixir counterpart and vice versa, in any form.
+
+    Nullability is left to the optionality rule.
+    """
+    return compare_types(py, ex, same_model).compatible
 
 
 def nullable(atoms: frozenset[Atom]) -> bool:
     return NONE in atoms
+
+
+def describe_atom(atom: Atom, *, python: bool) -> str:
+    """A member as its language writes it: `"png"` / `:png`, `str` / `String.t()`, `list[int]` / `[integer()]`."""
+    kind = atom[0]
+    if kind == "literal":
+        value = atom[1]
+        if isinstance(value, str):
+            return '"' + value.replace('"', '\\"') + '"'
+        return repr(value) if python else str(value).lower()
+    if kind == "atom_literal":
+        return ":" + str(atom[1])
+    if kind == "list":
+        inner = describe_atom(atom[1], python=python)
+        return f"list[{inner}]" if python else f"[{inner}]"
+    if kind == "model":
+        return str(atom[1]) if python else f"{atom[1]}.t()"
+    names = _PY_SHOWN if python else _EX_SHOWN
+    return names.get(kind, kind)
+
+
+_PY_SHOWN = {
+    "str": "str",
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "map": "dict",
+    "none": "None",
+    "any": "Any",
+    "datetime": "datetime",
+    "date": "date",
+    "bytes": "bytes",
+    "number": "float",
+}
+_EX_SHOWN = {
+    "str": "String.t()",
+    "int": "integer()",
+    "float": "float()",
+    "number": "number()",
+    "bool": "boolean()",
+    "map": "map()",
+    "none": "nil",
+    "any": "term()",
+    "atom": "atom()",
+    "tuple": "tuple()",
+    "datetime": "DateTime.t()",
+    "date": "Date.t()",
+    "binary": "binary()",
+}
+
+
+def enum_atoms(spec: str | None) -> frozenset[Atom]:
+    """The atoms of an enum-like module's `@type t` (`:a | :b`, or strings), for `elixir_atoms`'s `enums`."""
+    return frozenset(a for a in elixir_atoms(spec) if a != NONE)

@@ -44,22 +44,24 @@ _INDIRECT_EXCLUDED = frozenset({"start_link", "start", "child_spec"})
 
 @dataclass(slots=True)
 class PyOp:
-    """One Python operation: a method and its `_async` twin."""
+    """One Python operation: a method, its `_async` twin, and `variants`: its `_sync` and `_submit` twins."""
 
     name: str
     main: FunctionDef
     twin: FunctionDef | None
     unbound: bool = False
     """A `staticmethod`/`classmethod`: no `self`, so Elixir's first parameter is not a receiver."""
+    variants: list[FunctionDef] = field(default_factory=list)
 
     @property
     def names(self) -> set[str]:
-        return {self.name} | ({self.twin.name} if self.twin else set())
+        return {self.name} | ({self.twin.name} if self.twin else set()) | {fn.name for fn in self.variants}
 
 
 @dataclass(slots=True)
 class ExOp:
-    """One Elixir operation: every arity of a function name (merged), its `_async` twin, a raising `name!`."""
+    """One Elixir operation: every arity of a function name (merged), its `_async` twin, and `variants`: a
+    blocking `name_sync` twin, a raising `name!`."""
 
     name: str
     main: FunctionDef
@@ -104,8 +106,9 @@ class _ModuleScan:
     """Public functions left out of the docs (`@doc false`, `@impl`), by name (the first clause's arity)."""
 
 
-_TIERS = ("module", "submodules", "referenced")
+_TIERS = ("function", "module", "submodules", "referenced")
 _TIER_TEXT = {
+    "function": "it reads it from options it derived from `opts` (another opts-like variable)",
     "module": "the module reads",
     "submodules": "its submodules read",
     "referenced": "modules it refers to read",
@@ -114,13 +117,20 @@ _TIER_TEXT = {
 
 @dataclass(slots=True)
 class OptionIndex:
-    """Where a client module's options may be read when its functions hand `opts` on: the module itself, then
+    """Where a client module's options may be read when its functions hand `opts` on: the compared function
+    itself, from a variable derived from its `opts` (`{:ok, rest_opts} <- validate(opts)`; its own reads are the
+    strongest evidence, so another function's read of the same key cannot override them), then the module, then
     its submodules (`Tinkex.TrainingClient.Operations`), then the modules its source names (and theirs)."""
 
     tiers: list[tuple[str, dict[str, list[IndirectRead]]]] = field(default_factory=list)
     hidden: dict[str, FunctionDef] = field(default_factory=dict)
+    by_function: dict[str, dict[str, list[IndirectRead]]] = field(default_factory=dict)
+    """Function name → option key → the module's reads of it in that function's clauses (any arity)."""
 
-    def lookup(self, key: str) -> tuple[str, list[IndirectRead]]:
+    def lookup(self, key: str, function: str | None = None) -> tuple[str, list[IndirectRead]]:
+        own = self.by_function.get(function or "", {})
+        if key in own:
+            return "function", own[key]
         for tier, reads in self.tiers:
             if key in reads:
                 return tier, reads[key]
@@ -166,6 +176,10 @@ class ElixirScanner:
         # a named module's submodules implement it (`Tinkex.TrainingClient` → `Tinkex.TrainingClient.Operations`)
         reached = named | {p for p in self.modules for n in named if p.startswith(n + ".")}
         referenced = [self.modules[path] for path in sorted(reached) if path not in near]
+        by_function: dict[str, dict[str, list[IndirectRead]]] = {}
+        for key, reads in own.reads.items():
+            for read in reads:
+                by_function.setdefault(read.function, {}).setdefault(key, []).append(read)
         return OptionIndex(
             tiers=[
                 ("module", own.reads),
@@ -173,6 +187,7 @@ class ElixirScanner:
                 ("referenced", _merge_reads(self.scan(t) for t in referenced)),
             ],
             hidden=own.hidden,
+            by_function=by_function,
         )
 
 
@@ -297,7 +312,7 @@ def compare_params(
             rows.append(row)
             continue
         key = (aliases or {}).get(f"{py.name}.{p.name}") or p.name  # a renamed option is read under its new name
-        tier, indirect = scan.lookup(key) if opts_param is not None else ("", [])
+        tier, indirect = scan.lookup(key, ex.name) if opts_param is not None else ("", [])
         if indirect:
             e = ParamDef(
                 name=key, kind="option", required=False, default=_common_default(indirect), doc=option_docs.get(key)
@@ -306,10 +321,16 @@ def compare_params(
             places = ", ".join(f"`{_short_function(r, module)}` ({r.file}:{r.line})" for r in indirect[:3]) + (
                 f" and {len(indirect) - 3} more" if len(indirect) > 3 else ""
             )
-            row.notes.append(
-                f"`{ex_fn}` does not read `:{key}` itself; {_TIER_TEXT[tier]} it from options in {places}. "
-                "Matched on the assumption that the function hands its `opts` on there."
-            )
+            if tier == "function" and opts_param is not None:
+                row.notes.append(
+                    f"`{ex_fn}` does not read `:{key}` from `{opts_param.name}` directly; {_TIER_TEXT[tier]}, in "
+                    f"{places}."
+                )
+            else:
+                row.notes.append(
+                    f"`{ex_fn}` does not read `:{key}` itself; {_TIER_TEXT[tier]} it from options in {places}. "
+                    "Matched on the assumption that the function hands its `opts` on there."
+                )
             row.findings = _param_findings(
                 client, module, p, e, ops=(py.name, ex.name), indirect=indirect, locs=(py_loc, ex_loc)
             )

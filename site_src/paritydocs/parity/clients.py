@@ -1,9 +1,11 @@
 """Clients side by side: a Python client class beside the Elixir module that ports it, operation by operation.
 
-An *operation* is one thing a client does: on the Python side a method and its `_async` twin, on the Elixir
-side every arity of one function name (the one with the most parameters speaks for them; the keyword options
-of all arities are merged), its `_async` twin and a raising `name!` variant. Operations are matched by name,
-then by `method_aliases`, then with Elixir's `!`/`?` suffix stripped. Parameters are matched by name (Python
+An *operation* is one thing a client does: on the Python side a method, its `_async` twin and its `_sync`
+and `_submit` twins; on the Elixir side every arity of one function name (the one with the most parameters
+speaks for them; the keyword options of all arities are merged), its `_async` twin, its blocking `_sync` twin
+and a raising `name!` variant. A twin is only a twin when the plain name exists too. Operations are matched
+by name, then by an `_async` twin's name, then by another twin's name, then by `method_aliases`, then with
+Elixir's `!`/`?` suffix stripped. Parameters are matched by name (Python
 keyword parameters meet the options an Elixir function reads from its `opts`), then positionally.
 
 Findings reuse the type pages' kinds: `missing_in_elixir` / `missing_in_python` for operations and
@@ -38,6 +40,15 @@ from paritydocs.textsafe import logger
 __all__ = ["ClientPair", "MethodRow", "ParamRow", "compare_clients"]
 
 ASYNC_SUFFIX = "_async"
+SYNC_SUFFIX = "_sync"
+"""`foo_sync` beside `foo`: the blocking twin (Tinkex's `save_weights_and_get_sampling_client_sync/2` awaits the
+Task `save_weights_and_get_sampling_client/2` returns). One operation with `foo`, like an `_async` twin."""
+SUBMIT_SUFFIX = "_submit"
+"""Python `foo_submit` beside `foo`: the twin that submits and returns a future (`foo` waits on it: Tinker's
+`save_weights_and_get_sampling_client_submit`). One operation with `foo`."""
+_PY_TWINS = (ASYNC_SUFFIX, SYNC_SUFFIX, SUBMIT_SUFFIX)
+_EX_TWINS = (ASYNC_SUFFIX, SYNC_SUFFIX)
+_TWIN_TEXT = {SYNC_SUFFIX: "blocking", SUBMIT_SUFFIX: "submits and returns a future"}
 """An Elixir parameter that carries keyword options (the same convention the extractor reads options from)."""
 PLUMBING = frozenset({"start_link", "start", "child_spec", "init", "terminate", "code_change", "format_status"})
 """OTP process plumbing: Elixir-only by design, never a missing Python method."""
@@ -114,11 +125,21 @@ def _python_ops(client: TypeDef, unbound: set[str]) -> list[PyOp]:
     by_name = {f.name: f for f in client.functions}
     ops: list[PyOp] = []
     for fn in client.functions:
-        base = fn.name.removesuffix(ASYNC_SUFFIX)
-        if fn.name.endswith(ASYNC_SUFFIX) and base in by_name:
+        if _twin_base(fn.name, by_name, _PY_TWINS) is not None:
             continue  # the twin of `base`
-        ops.append(PyOp(fn.name, fn, by_name.get(fn.name + ASYNC_SUFFIX), unbound=fn.name in unbound))
+        variants = [by_name[fn.name + s] for s in (SYNC_SUFFIX, SUBMIT_SUFFIX) if fn.name + s in by_name]
+        ops.append(
+            PyOp(fn.name, fn, by_name.get(fn.name + ASYNC_SUFFIX), unbound=fn.name in unbound, variants=variants)
+        )
     return ops
+
+
+def _twin_base(name: str, names: Mapping[str, object], suffixes: tuple[str, ...]) -> str | None:
+    """`foo` for `foo_async` (or another twin suffix) when `foo` exists too: then the name is `foo`'s twin."""
+    for suffix in suffixes:
+        if name.endswith(suffix) and name.removesuffix(suffix) in names:
+            return name.removesuffix(suffix)
+    return None
 
 
 def _merge_arities(functions: list[FunctionDef]) -> tuple[FunctionDef, list[int]]:
@@ -159,8 +180,7 @@ def _elixir_ops(module: TypeDef) -> list[ExOp]:
     merged = {name: _merge_arities(fns) for name, fns in groups.items()}
     ops: dict[str, ExOp] = {}
     for name, (main, arities) in merged.items():
-        base = name.removesuffix(ASYNC_SUFFIX)
-        if name.endswith(ASYNC_SUFFIX) and base in merged:
+        if _twin_base(name, merged, _EX_TWINS) is not None:
             continue
         if name.endswith("!") and name[:-1] in merged:
             continue
@@ -168,19 +188,20 @@ def _elixir_ops(module: TypeDef) -> list[ExOp]:
     for name, (main, arities) in merged.items():
         if name in ops:
             continue
-        base = name.removesuffix(ASYNC_SUFFIX) if name.endswith(ASYNC_SUFFIX) else name[:-1]
+        base = _twin_base(name, merged, _EX_TWINS) or name[:-1]
         owner = ops.get(base)
         if owner is None:  # `x_async!`: keep it as its own operation
             ops[name] = ExOp(name, main, arities)
         elif name.endswith(ASYNC_SUFFIX):
             owner.twin, owner.twin_arities = main, arities
-        else:
+        else:  # a blocking `x_sync` or a raising `x!`
             owner.variants.append(main)
     return sorted(ops.values(), key=lambda op: (op.main.line or 0, op.name))
 
 
 def _match_ops(py_ops: list[PyOp], ex_ops: list[ExOp], aliases: dict[str, str]) -> list[tuple[PyOp, ExOp, str]]:
-    """Equal names first (an `_async` twin's name counts), then `method_aliases`, then `!`/`?` stripped."""
+    """Equal names first, then a twin's name (`_async`, then `_sync`/`_submit`), then `method_aliases`, then
+    `!`/`?` stripped."""
     free = {op.name: op for op in ex_ops}
     matched: list[tuple[PyOp, ExOp, str]] = []
     pending = list(py_ops)
@@ -191,7 +212,7 @@ def _match_ops(py_ops: list[PyOp], ex_ops: list[ExOp], aliases: dict[str, str]) 
         matched.append((py, free.pop(name), how))
         return True
 
-    for rule in ("name", "async", "alias", "suffix"):
+    for rule in ("name", "async", "twin", "alias", "suffix"):
         left = []
         for py in pending:
             done = False
@@ -201,8 +222,14 @@ def _match_ops(py_ops: list[PyOp], ex_ops: list[ExOp], aliases: dict[str, str]) 
                 done = take(py, py.twin.name if py.twin else py.name + ASYNC_SUFFIX, "async")
                 if not done and py.name.endswith(ASYNC_SUFFIX):
                     done = take(py, py.name.removesuffix(ASYNC_SUFFIX), "async")
+            elif rule == "twin":
+                # Python `foo` ↔ Elixir `foo_sync` (only the blocking twin is public), a Python twin's own name,
+                # or Python `foo_sync` ↔ Elixir `foo`
+                candidates = [py.name + SYNC_SUFFIX, *(v.name for v in py.variants)]
+                candidates += [py.name.removesuffix(SYNC_SUFFIX)] if py.name.endswith(SYNC_SUFFIX) else []
+                done = any(take(py, name, "twin") for name in candidates)
             elif rule == "alias":
-                target = aliases.get(py.name) or (aliases.get(py.twin.name) if py.twin else None)
+                target = next((aliases[n] for n in (py.name, *sorted(py.names - {py.name})) if n in aliases), None)
                 if target is not None:
                     done = take(py, target, "alias") or take(py, target.rstrip("!?"), "alias")
             else:
@@ -272,7 +299,9 @@ def _python_only(
             "is not reported missing, and its parameters are not compared."
         )
         return row
-    twin = f" (and its async twin `{py.twin.name}`)" if py.twin else ""
+    twins = [f"its async twin `{py.twin.name}`"] if py.twin else []
+    twins += [f"its twin `{v.name}`" for v in py.variants]
+    twin = f" (and {' and '.join(twins)})" if twins else ""
     message = f"Python `{client.name}.{py.name}`{twin} has no counterpart in Elixir `{module.path}`."
     hint = _rename_hint(py.name, [op.name for op in ex_only if op.name not in PLUMBING])
     if hint:
@@ -361,10 +390,29 @@ def _both(
     elif how == "async":
         only = "async" if ex_name.endswith(ASYNC_SUFFIX) else "sync"
         row.notes.append(f"Elixir provides only the {only} variant, `{ex_name}`.")
+    elif how == "twin":
+        if ex_name.endswith(SYNC_SUFFIX) and not py.name.endswith(SYNC_SUFFIX):
+            row.notes.append(f"Elixir provides only the blocking `_sync` variant, `{ex_name}`.")
+        else:
+            row.notes.append(f"Matched through a twin's name: Python `{py.name}` ↔ Elixir `{ex_name}`.")
     if py.twin is not None:
         row.notes.append(_twin_note(py, ex))
+    for variant in py.variants:
+        suffix = SYNC_SUFFIX if variant.name.endswith(SYNC_SUFFIX) else SUBMIT_SUFFIX
+        row.notes.append(
+            f"Python also has the twin `{variant.name}` ({_TWIN_TEXT[suffix]}); its parameters are not compared "
+            "separately."
+        )
     for variant in ex.variants:
-        row.notes.append(f"Elixir also has `{variant.name}/{variant.arity}` (raises instead of returning an error).")
+        if variant.name.endswith(SYNC_SUFFIX):
+            row.notes.append(
+                f"Elixir also has the blocking twin `{variant.name}/{variant.arity}` (waits for the result); "
+                "its options are not compared separately."
+            )
+        else:
+            row.notes.append(
+                f"Elixir also has `{variant.name}/{variant.arity}` (raises instead of returning an error)."
+            )
 
     py_doc = _doc_of(py.main, py.twin)
     ex_doc = _doc_of(ex.main, ex.twin)

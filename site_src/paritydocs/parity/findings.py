@@ -17,6 +17,10 @@ class FindingKind(str, enum.Enum):
     DEFAULT_UNRESOLVED = "default_unresolved"
     OPTIONALITY_MISMATCH = "optionality_mismatch"
     UNIT_DIFFERENCE = "unit_difference"
+    REPRESENTATION_DIFFERENCE = "representation_difference"
+    """Same values in another form: `Literal` strings as atoms, a `datetime` as its ISO 8601 string, bytes as text."""
+    PYTHON_ONLY_CONVENIENCE = "python_only_convenience"
+    """A Python `@property` (`tokens_np`) with no Elixir counterpart: computed, read-only, not a missing field."""
     DOC_MISSING_IN_ELIXIR = "doc_missing_in_elixir"
     DOC_MISSING_IN_PYTHON = "doc_missing_in_python"
     OUTDATED_MODEL_NAME = "outdated_model_name"
@@ -44,7 +48,10 @@ SEVERITY: dict[FindingKind, Severity] = {
     # Cannot be compared statically: a person has to look, but nothing is known to differ.
     FindingKind.DEFAULT_UNRESOLVED: Severity.LOW,
     FindingKind.OUTDATED_MODEL_NAME: Severity.LOW,
+    # A deliberate choice of the port more often than not, but the user of each side writes different values.
+    FindingKind.REPRESENTATION_DIFFERENCE: Severity.LOW,
     FindingKind.UNIT_DIFFERENCE: Severity.INFO,
+    FindingKind.PYTHON_ONLY_CONVENIENCE: Severity.INFO,
 }
 
 

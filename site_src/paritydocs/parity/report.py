@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from paritydocs.model import Default, FieldDef, FunctionDef, Location, ParamDef, SdkModel, TypeDef
+from paritydocs.model import Default, FieldDef, FunctionDef, Location, ParamDef, SdkModel, TypeDef, TypeKind
 from paritydocs.modelnames import Occurrence
 from paritydocs.parity.findings import Finding, FindingKind, Severity
+from paritydocs.parity.matching import PairReason
 from paritydocs.python.docstrings import DocParts
 
 __all__ = [
@@ -73,10 +74,30 @@ class PairReport:
     notes: list[str] = field(default_factory=list)
     is_enum: bool = False
     """A Literal alias / Enum paired with an enum-like module: rows are its members."""
+    is_union: bool = False
+    """A Python union alias paired with an Elixir union of struct types: rows are the member types."""
+    is_alias: bool = False
+    """A Python alias paired with an Elixir `@type` alias: one row, the type each stands for."""
+    reason: PairReason | None = None
+    """Why the two are a pair (`parity.matching.match_types`)."""
 
     @property
     def slug(self) -> str:
         return self.python.name
+
+    @property
+    def elixir_module(self) -> str:
+        """The module whose HexDocs page documents the Elixir side: the module, or the one an alias is in."""
+        return self.elixir.path.rsplit(".", 1)[0] if self.is_alias_type else self.elixir.path
+
+    @property
+    def elixir_anchor(self) -> str | None:
+        """HexDocs' anchor of a `@type` alias in its module's page (`t:loss_fn_inputs/0`), else None."""
+        return f"t:{self.elixir.name}/0" if self.is_alias_type else None
+
+    @property
+    def is_alias_type(self) -> bool:
+        return self.elixir.kind in (TypeKind.TYPE_ALIAS, TypeKind.UNION_ALIAS)
 
     def all_findings(self) -> list[Finding]:
         return [*self.findings, *(f for row in self.rows for f in row.findings)]
@@ -86,10 +107,12 @@ class PairReport:
             "python": self.python.public_path or self.python.path,
             "python_path": self.python.path,
             "elixir": self.elixir.path,
-            "kind": "members" if self.is_enum else "fields",
+            "kind": "members" if self.is_enum else "union" if self.is_union else "alias" if self.is_alias else "fields",
             "fields": [r.to_json() for r in self.rows],
             "findings": [f.to_json() for f in self.findings],
         }
+        if self.reason is not None:
+            data["paired_by"] = self.reason.to_json()
         if self.notes:
             data["notes"] = list(self.notes)
         return data

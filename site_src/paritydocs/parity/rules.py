@@ -6,18 +6,27 @@ say so with `default_unresolved`, never with a mismatch.
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from paritydocs.model import Default, FieldDef, Location, TypeDef
+from paritydocs.model import Default, FieldDef, Location, TypeDef, TypeKind
 from paritydocs.parity.annotations import (
+    BYTES_AS_STRING,
+    DATETIME_AS_STRING,
+    STRINGS_AS_ATOMS,
+    STRINGS_AS_ATOMS_RECASED,
+    Atom,
     PyContext,
+    TypeComparison,
+    compare_types,
+    describe_atom,
     elixir_atoms,
     nullable,
     python_atoms,
-    types_compatible,
 )
 from paritydocs.parity.findings import Finding, FindingKind
 
@@ -33,7 +42,7 @@ class FieldContext:
     how: str
     py_ctx: PyContext
     same_model: Callable[[str, str], bool]
-    ex_enums: Mapping[str, list[Any]] = field(default_factory=dict)
+    ex_enums: Mapping[str, frozenset[Atom]] = field(default_factory=dict)
     memo: dict[tuple[Any, ...], frozenset[Any]] = field(default_factory=dict)
     """Reduced annotations of this run, shared by every field: the same few texts recur thousands of times."""
 
@@ -131,67 +140,218 @@ def _is_nil(default: Default) -> bool:
     return default.resolved and default.value is None
 
 
+def _ex_default_text(field: FieldDef) -> str:
+    """`` `32` `` or `` `false` (set by `from_map/1 ||`) ``: the Elixir default and, when it is not the
+    `defstruct` entry, where it comes from."""
+    text = f"`{_elixir_default(field).expr}`"  # as written: `:info` stays an atom, `%LoraConfig{}` a struct
+    return f"{text} (set by `{field.default_source}`)" if field.default_source else text
+
+
+def _is_property(field: FieldDef | None) -> bool:
+    """A read-only Python property: computed from the fields, never passed, so it has no default to compare."""
+    return field is not None and field.origin == "property"
+
+
+def _single_literal(ctx: FieldContext, py: FieldDef) -> Default | None:
+    """`type: Literal["sample"]`: a field that can hold one value only behaves as if it defaulted to it."""
+    if not py.annotation:
+        return None
+    atoms = [a for a in ctx.py_atoms(py.annotation) if a[0] != "none"]
+    if len(atoms) == 1 and atoms[0][0] == "literal":
+        value = atoms[0][1]
+        return Default(expr=py_value(value), value=value, resolved=True)
+    return None
+
+
+def _same_as_single_literal(ctx: FieldContext, py: FieldDef, ex_default: Default) -> bool:
+    single = _single_literal(ctx, py)
+    return single is not None and ex_default.resolved and values_equal(single.value, ex_default.value)
+
+
+def _documented_bare_struct(ctx: FieldContext) -> bool:
+    """The `@moduledoc` shows the struct built literally (`%Name{...}`): users are told to write it, so a key
+    left out is nil whatever the typespec says."""
+    doc = ctx.elixir_type.doc or ""
+    return f"%{ctx.elixir_type.name}{{" in doc or f"%{ctx.elixir_type.path}{{" in doc
+
+
 # ---- rules -------------------------------------------------------------------------------------
 
 
 def rule_missing(ctx: FieldContext) -> list[Finding]:
     if ctx.python is not None and ctx.elixir is None:
+        convenience = _python_only_convenience(ctx.python_type, ctx.python)
+        if convenience:
+            return [
+                ctx.finding(
+                    FindingKind.PYTHON_ONLY_CONVENIENCE,
+                    f"Python `{ctx.python.name}` ({convenience}) has no counterpart in Elixir "
+                    f"`{ctx.elixir_type.path}`: a Python-only convenience.",
+                )
+            ]
+        what = "`__init__` parameter" if ctx.python.origin == "init" else _member_word(ctx.python_type)
         return [
             ctx.finding(
                 FindingKind.MISSING_IN_ELIXIR,
-                f"Python field `{ctx.python.name}` has no counterpart in Elixir `{ctx.elixir_type.path}`.",
+                f"Python {what} `{ctx.python.name}` has no counterpart in Elixir `{ctx.elixir_type.path}`.",
             )
         ]
     if ctx.elixir is not None and ctx.python is None:
         return [
             ctx.finding(
                 FindingKind.MISSING_IN_PYTHON,
-                f"Elixir field `{ctx.elixir.name}` has no counterpart in Python `{ctx.python_type.name}`.",
+                f"Elixir {_member_word(ctx.python_type)} `{ctx.elixir.name}` has no counterpart in Python "
+                f"`{ctx.python_type.name}`.",
             )
         ]
     return []
 
 
-def rule_type(ctx: FieldContext) -> list[Finding]:
+def _python_only_convenience(python_type: TypeDef, python: FieldDef) -> str | None:
+    """Why a Python member without an Elixir counterpart is a convenience rather than a missing field, or None.
+
+    A property is computed from the fields; an `x_np` member beside an `x` of the same type is the numpy form of
+    `x` (`tokens_np` ↔ `tokens`), and the port carries `x`.
+    """
+    if _is_property(python):
+        return "a read-only property, computed"
+    stem = python.name.removesuffix("_np")
+    if stem != python.name and stem and python_type.field_named(stem) is not None:
+        return f"the numpy form of `{stem}`"
+    return None
+
+
+def _member_word(python_type: TypeDef) -> str:
+    """What a row of the pair is: a field, a member of a Literal/Enum, or a member of a union."""
+    if python_type.kind is TypeKind.UNION_ALIAS:
+        return "union member"
+    if python_type.kind in (TypeKind.LITERAL_ALIAS, TypeKind.ENUM):
+        return "member"
+    return "field"
+
+
+def _unit_numbers(atoms: frozenset[Atom]) -> frozenset[Atom]:
+    """Float seconds become integer milliseconds: the number kind may change with the unit."""
+    numeric = {("int",), ("float",), ("number",)}
+    return frozenset(("number",) if a in numeric else a for a in atoms)
+
+
+def _names(atoms: frozenset[Atom]) -> set[str]:
+    return {str(a[1]) for a in atoms if a[0] == "model"}
+
+
+def compare_field_types(ctx: FieldContext) -> TypeComparison | None:
+    """The two annotations member by member, aliases and enum modules expanded; None when either is absent.
+
+    An alias is compared by name (`LossFnType` ↔ `LossFnType.t()`, a Python `Enum` ↔ an enum module) only when
+    expansion leaves a name on one side that the other side expanded: then the expanded values are not visible
+    on both sides, and the name is the best evidence. Otherwise the expanded comparison is the verdict, so
+    names never hide differing values.
+    """
     if ctx.python is None or ctx.elixir is None or not ctx.python.annotation or not ctx.elixir.annotation:
+        return None
+    py_ann, ex_ann = ctx.python.annotation, ctx.elixir.annotation
+
+    def compare(py: frozenset[Atom], ex: frozenset[Atom]) -> TypeComparison:
+        if ctx.unit_scaled:
+            py, ex = _unit_numbers(py), _unit_numbers(ex)
+        return compare_types(py, ex, ctx.same_model)
+
+    py, ex = ctx.py_atoms(py_ann), ctx.ex_atoms(ex_ann)
+    first = compare(py, ex)
+    if first.same:
+        return first
+    py_kept, ex_kept = ctx.py_atoms(py_ann, expand=False), ctx.ex_atoms(ex_ann, enums=False)
+    expanded_away = (_names(ex) & (_names(py_kept) - _names(py))) | (_names(py) & (_names(ex_kept) - _names(ex)))
+    if expanded_away:
+        for py_v, ex_v in ((py, ex_kept), (py_kept, ex), (py_kept, ex_kept)):
+            other = compare(py_v, ex_v)
+            if other.same:
+                return other
+    return first
+
+
+_FORMS = {
+    STRINGS_AS_ATOMS: "Python takes strings, Elixir atoms",
+    STRINGS_AS_ATOMS_RECASED: "Python takes strings, Elixir atoms in another case",
+    DATETIME_AS_STRING: "Python parses a `datetime`/`date`, Elixir keeps the ISO 8601 string",
+    BYTES_AS_STRING: "Python holds raw `bytes`, Elixir a `String.t()`",
+}
+
+
+def _form_text(ctx: FieldContext, form: str) -> str:
+    text = _FORMS[form]
+    if form == BYTES_AS_STRING:
+        doc = (ctx.elixir.doc if ctx.elixir else None) or ""
+        text += " (base64, its doc says)" if "base64" in doc.lower() else " (text, not raw bytes)"
+    return text
+
+
+def _members_text(atoms: tuple[Atom, ...], *, python: bool) -> str:
+    return ", ".join(f"`{describe_atom(a, python=python)}`" for a in atoms)
+
+
+def rule_type(ctx: FieldContext) -> list[Finding]:
+    result = compare_field_types(ctx)
+    if result is None or result.same:
         return []
-    ex = ctx.ex_atoms(ctx.elixir.annotation)
-    ex_kept = ctx.ex_atoms(ctx.elixir.annotation, enums=False)
-    # Aliases may be carried either way: `LossFnType` as `LossFnType.t()` or as the strings it allows.
-    for expand in (True, False):
-        py = ctx.py_atoms(ctx.python.annotation, expand=expand)
-        for ex_variant in (ex, ex_kept):
-            if ctx.unit_scaled:
-                # float seconds become integer milliseconds: the number kind may change with the unit.
-                numeric = {("int",), ("float",), ("number",)}
-                py = frozenset(("number",) if a in numeric else a for a in py)
-                ex_variant = frozenset(("number",) if a in numeric else a for a in ex_variant)
-            if types_compatible(py, ex_variant, ctx.same_model):
-                return []
-    return [
-        ctx.finding(
-            FindingKind.TYPE_MISMATCH,
-            f"Python `{ctx.python.name}: {ctx.python.annotation}` vs "
-            f"Elixir `{ctx.elixir.name}: {ctx.elixir.annotation}`.",
-        )
-    ]
+    assert ctx.python is not None and ctx.elixir is not None
+    both = f"Python `{ctx.python.name}: {ctx.python.annotation}` vs Elixir `{ctx.elixir.name}: {ctx.elixir.annotation}`"
+    forms = "; ".join(_form_text(ctx, f) for f in result.representations)
+    if result.compatible:
+        return [ctx.finding(FindingKind.REPRESENTATION_DIFFERENCE, f"{both}: same values, {forms}.")]
+    parts = []
+    if result.python_only:
+        parts.append(f"Python only: {_members_text(result.python_only, python=True)}")
+    if result.elixir_only:
+        parts.append(f"Elixir only: {_members_text(result.elixir_only, python=False)}")
+    if forms:
+        parts.append(f"and where they meet, {forms}")
+    return [ctx.finding(FindingKind.TYPE_MISMATCH, f"{both}. " + "; ".join(parts) + ".")]
 
 
 def _optionality_problem(ctx: FieldContext) -> str | None:
     assert ctx.python is not None and ctx.elixir is not None
     py, ex = ctx.python, ctx.elixir
+    if _is_property(py):
+        return None  # read-only: nothing is passed, so nothing is required or optional
     ex_default = _elixir_default(ex)
     ex_nullable = nullable(ctx.ex_atoms(ex.annotation)) if ex.annotation else True
     py_nullable = nullable(ctx.py_atoms(py.annotation)) if py.annotation else False
     py_default_none = py.default is not None and _is_nil(py.default)
-    if py.required and not ex.required and _is_nil(ex_default):
-        return f"required in Python; optional in Elixir (`{ex.name}` is not in `@enforce_keys` and defaults to nil)."
+    if py.required and not ex.required:
+        if _is_nil(ex_default):
+            if not ex_nullable and not _documented_bare_struct(ctx):
+                return None  # the typespec does not admit nil: the port declares the key required too
+            if not ex.annotation:
+                why = "it has no typespec"
+            elif ex_nullable:
+                why = f"its typespec `{ex.annotation}` admits nil"
+            else:
+                why = f"the `@moduledoc` builds a bare `%{ctx.elixir_type.name}{{}}`"
+            return (
+                f"required in Python; optional in Elixir (`{ex.name}` is not in `@enforce_keys`, defaults to nil "
+                f"and {why})."
+            )
+        if _same_as_single_literal(ctx, py, ex_default):
+            return None  # `Literal["sample"]` can only be "sample": the Elixir default is the one value
+        return (
+            f"required in Python; optional in Elixir (`{ex.name}` is not in `@enforce_keys` and defaults to "
+            f"{_ex_default_text(ex)})."
+        )
+    if py.required and ex.required and ex.default_source and not _is_nil(ex_default):
+        if not _same_as_single_literal(ctx, py, ex_default):
+            return (
+                f"required in Python; in Elixir `{ex.name}` is in `@enforce_keys`, but `{ex.default_source}` "
+                f"fills `{ex_default.expr}` when the key is absent."
+            )
+        return None
     if not py.required and ex.required:
         return f"optional in Python (has a default); required in Elixir (`{ex.name}` is in `@enforce_keys`)."
     if py_default_none and py_nullable and not _is_nil(ex_default) and not ex_nullable:
         return (
             f"optional in Python (`{py.annotation}`, default None); in Elixir it defaults to "
-            f"`{ex_default.expr}` and its typespec `{ex.annotation}` does not admit nil."
+            f"{_ex_default_text(ex)} and its typespec `{ex.annotation}` does not admit nil."
         )
     return None
 
@@ -214,13 +374,14 @@ def rule_default(ctx: FieldContext) -> list[Finding]:
     if py is None:
         return []
     ex = _elixir_default(ctx.elixir)
+    source = f" (set by `{ctx.elixir.default_source}`)" if ctx.elixir.default_source else ""
     if not py.resolved or not ex.resolved:
         side = " and ".join(s for s, d in (("Python", py), ("Elixir", ex)) if not d.resolved)
         return [
             ctx.finding(
                 FindingKind.DEFAULT_UNRESOLVED,
                 f"Default of `{ctx.python.name}` cannot be compared statically ({side} side): "
-                f"Python `{py.expr}`, Elixir `{ex.expr}`.",
+                f"Python `{py.expr}`, Elixir `{ex.expr}`{source}.",
             )
         ]
     if ctx.unit_scaled:
@@ -231,7 +392,7 @@ def rule_default(ctx: FieldContext) -> list[Finding]:
                 ctx.finding(
                     FindingKind.DEFAULT_MISMATCH,
                     f"Python `{ctx.python.name}` = {py_value(py.value)} s; "
-                    f"Elixir `{ctx.elixir.name}` = {ex_value(ex.value)} ms.",
+                    f"Elixir `{ctx.elixir.name}` = {ex_value(ex.value)} ms{source}.",
                 )
             ]
         if values_equal(py.value * MS_PER_S, ex.value):
@@ -240,7 +401,7 @@ def rule_default(ctx: FieldContext) -> list[Finding]:
             ctx.finding(
                 FindingKind.DEFAULT_MISMATCH,
                 f"Python `{ctx.python.name}` = {py_value(py.value)} s ({ex_value(_ms(py.value))} ms); "
-                f"Elixir `{ctx.elixir.name}` = {ex_value(ex.value)} ms.",
+                f"Elixir `{ctx.elixir.name}` = {ex_value(ex.value)} ms{source}.",
             )
         ]
     if values_equal(py.value, ex.value):
@@ -249,7 +410,7 @@ def rule_default(ctx: FieldContext) -> list[Finding]:
         ctx.finding(
             FindingKind.DEFAULT_MISMATCH,
             f"Python `{ctx.python.name}` defaults to {py_value(py.value)}; "
-            f"Elixir `{ctx.elixir.name}` defaults to {ex_value(ex.value)}.",
+            f"Elixir `{ctx.elixir.name}` defaults to {ex_value(ex.value)}{source}.",
         )
     ]
 
@@ -279,6 +440,118 @@ def rule_unit(ctx: FieldContext) -> list[Finding]:
     return [ctx.finding(FindingKind.UNIT_DIFFERENCE, text)]
 
 
+_FENCE = re.compile(r"^\s*(```|~~~).*?^\s*\1", re.S | re.M)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(\[])")
+
+
+def prose_sentence(text: str | None, name: str) -> str | None:
+    """The first sentence of Markdown prose that names the field `name`, or None.
+
+    A name counts in backticks (`` `name` ``, `` `:name` ``, `` `name:` ``, `` `%{name: ...}` `` does not); a name
+    with an underscore counts as a bare word too (`queue_state_reason` is never ordinary English, `type` is).
+    Code blocks and headings are not prose.
+    """
+    if not text:
+        return None
+    candidates = [sentence for sentence in _sentences(text) if name in sentence]  # cheap test first
+    if not candidates:
+        return None
+    quoted = re.compile(rf"`:?{re.escape(name)}:?`")
+    bare = re.compile(rf"(?<![\w.:/-]){re.escape(name)}(?![\w(/-])") if "_" in name else None
+    for sentence in candidates:
+        if quoted.search(sentence) or (bare is not None and bare.search(_without_code(sentence))):
+            return sentence
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _sentences(text: str) -> tuple[str, ...]:
+    """The prose sentences of a doc, once per doc (every field of a module searches the same `@moduledoc`)."""
+    blocks = _prose_blocks(_FENCE.sub("\n", text))
+    return tuple(sentence.strip() for block in blocks for sentence in _SENTENCE_END.split(block) if sentence.strip())
+
+
+def _prose_blocks(prose: str) -> list[str]:
+    """Paragraphs and list items, each joined into one line: a list item is a sentence of its own."""
+    blocks: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", prose):
+        current: list[str] = []
+        for line in paragraph.splitlines():
+            if line.startswith("    ") or line.lstrip().startswith("#"):
+                continue  # indented code, headings
+            if _LIST_ITEM.match(line) and current:
+                blocks.append(" ".join(current))
+                current = []
+            current.append(_LIST_ITEM.sub("", line).strip())
+        if current:
+            blocks.append(" ".join(current))
+    return blocks
+
+
+def _without_code(sentence: str) -> str:
+    """Inline code other than the name itself (`Foo.bar(queue_state)`) does not name a field in prose."""
+    return re.sub(r"`[^`]*`", " ", sentence)
+
+
+def with_prose_doc(elixir_type: TypeDef, field: FieldDef | None) -> FieldDef | None:
+    """The Elixir field as a reader of the docs sees it: without a `## Fields` entry or `@typedoc` line, a
+    sentence of the `@typedoc` or `@moduledoc` prose that names it is its doc (`doc_source` says which). A copy:
+    the model stays as extracted."""
+    if field is None or field.doc:
+        return field
+    for source, text in (("typedoc_prose", elixir_type.typedoc), ("moduledoc_prose", elixir_type.doc)):
+        sentence = prose_sentence(text, field.name)
+        if sentence:
+            return replace(field, doc=sentence, doc_source=source)
+    return field
+
+
+def property_function(elixir_type: TypeDef, python: FieldDef | None) -> FieldDef | None:
+    """The Elixir counterpart of a Python property that no struct key carries: a public function of the module
+    of the same name taking the struct alone (`ImageChunk.length` ↔ `Tinkex.Types.ImageChunk.length/1`), as a
+    field of the row: `name/1`, its `@spec` return type, its `@doc` (`doc_source` `function_doc`)."""
+    if not _is_property(python):
+        return None
+    assert python is not None
+    for function in elixir_type.functions:
+        if function.name == python.name and function.arity == 1:
+            return FieldDef(
+                name=f"{function.name}/1",
+                annotation=function.returns or _spec_return(function.spec),
+                required=True,
+                doc=function.doc,
+                line=function.line,
+                doc_source="function_doc" if function.doc else None,
+            )
+    return None
+
+
+def _spec_return(spec: str | None) -> str | None:
+    """`length(t()) :: non_neg_integer()` → `non_neg_integer()`: the text after the head's top-level `::`."""
+    if not spec:
+        return None
+    depth = 0
+    for i, char in enumerate(spec):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0 and spec.startswith("::", i):
+            return spec[i + 2 :].strip() or None
+    return None
+
+
+_DOC_SOURCES = {
+    "moduledoc_fields": "the `## Fields` list of its `@moduledoc`",
+    "typedoc_fields": "its `@typedoc`",
+    "typedoc_prose": "a sentence of its `@typedoc`",
+    "moduledoc_prose": "a sentence of its `@moduledoc`",
+    "comment": "a comment",
+    "function_doc": "the `@doc` of its function",
+}
+
+
 def rule_docs(ctx: FieldContext) -> list[Finding]:
     if ctx.python is None or ctx.elixir is None:
         return []
@@ -287,14 +560,17 @@ def rule_docs(ctx: FieldContext) -> list[Finding]:
             ctx.finding(
                 FindingKind.DOC_MISSING_IN_ELIXIR,
                 f"`{ctx.python.name}` is documented in Python (\u201c{_first_line(ctx.python.doc)}\u201d) "
-                f"but `{ctx.elixir.name}` has no doc in Elixir.",
+                f"but `{ctx.elixir.name}` has no doc in Elixir (no `## Fields` entry, `@typedoc` or "
+                f"`@moduledoc` sentence names it).",
             )
         ]
     if ctx.elixir.doc and not ctx.python.doc:
+        where = _DOC_SOURCES.get(ctx.elixir.doc_source or "", "")
+        by = f" (by {where})" if where else ""
         return [
             ctx.finding(
                 FindingKind.DOC_MISSING_IN_PYTHON,
-                f"`{ctx.elixir.name}` is documented in Elixir but `{ctx.python.name}` has no docstring in Python.",
+                f"`{ctx.elixir.name}` is documented in Elixir{by} but `{ctx.python.name}` has no docstring in Python.",
             )
         ]
     return []

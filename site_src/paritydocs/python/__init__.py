@@ -23,8 +23,9 @@ Public API:
 - `parse_python_doc`, `DocParts`: a Google-style or list-style docstring, split for the client pages.
 
 The modules: `loader` (the one static Griffe loader and its lookups, `SdkTree`), `scope` (source text and name
-bindings), `evaluator` (constants), `types` (classes, fields, enums, aliases), `methods` (client methods and
-signatures), `docstrings` (the one docstring reader).
+bindings, field comments), `evaluator` (constants), `types` (classes, fields, enums, aliases), `surface` (the
+rest of a class's surface: properties and custom `__init__` parameters), `methods` (client methods and signatures),
+`docstrings` (the one docstring reader).
 """
 
 from __future__ import annotations

@@ -567,13 +567,18 @@ class SdkTree:
         src = self.source(cls.filepath if isinstance(cls.filepath, Path) else None)
         if src is None:
             return None, None
+        key = (cls.name, cls.lineno)
+        if key in src.class_nodes:  # a class is read several times (fields, properties, `__init__`, its subclasses)
+            return src, src.class_nodes[key]
         found: ast.ClassDef | None = None
         for node in ast.walk(src.tree):
             if isinstance(node, ast.ClassDef) and node.name == cls.name:
                 lines = {node.lineno, *(d.lineno for d in node.decorator_list)}
                 if cls.lineno in lines:
-                    return src, node
+                    found = node
+                    break
                 found = found or node
+        src.class_nodes[key] = found
         return src, found
 
     def module_of(self, obj: Any) -> griffe.Module | None:

@@ -12,7 +12,7 @@ from paritydocs.model import FunctionDef, ParamDef, TypeDef, TypeKind
 from paritydocs.python.docstrings import parse_python_doc, raw_docstring
 from paritydocs.python.evaluator import Ctx
 from paritydocs.python.loader import SdkTree
-from paritydocs.python.scope import Source, clean_doc, source_text
+from paritydocs.python.scope import Source, clean_doc, decorator_name, signature_args, source_text
 from paritydocs.python.types import TypeReader
 
 _PARAM_KINDS = {
@@ -122,21 +122,7 @@ class ClientReader:
         doc = clean_doc(ast.get_docstring(node, clean=True))
         param_docs = parse_python_doc(doc, args_from="lines").args
         ctx = Ctx(module, src, src.class_scope(class_node), node.lineno)
-        args = node.args
-        raw: list[tuple[str, ast.arg, ast.expr | None]] = []
-        positional = [*args.posonlyargs, *args.args]
-        first_default = len(positional) - len(args.defaults)
-        for i, arg in enumerate(positional):
-            kind = "posonly" if i < len(args.posonlyargs) else "regular"
-            raw.append((kind, arg, args.defaults[i - first_default] if i >= first_default else None))
-        if args.vararg is not None:
-            raw.append(("vararg", args.vararg, None))
-        for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
-            raw.append(("kwonly", arg, kw_default))
-        if args.kwarg is not None:
-            raw.append(("kwarg", args.kwarg, None))
-        if "staticmethod" not in labels and raw and raw[0][0] in ("posonly", "regular"):
-            raw = raw[1:]
+        raw = signature_args(node.args, bound="staticmethod" not in labels)
         params: list[ParamDef] = []
         pieces: list[str] = []
         star_written = any(kind == "vararg" for kind, _, _ in raw)
@@ -177,16 +163,5 @@ class ClientReader:
             returns=returns,
             is_async=isinstance(node, ast.AsyncFunctionDef) or "async" in labels,
             file=self.tree.rel(src.path),
-            decorators=[name for name in map(_decorator_name, node.decorator_list) if name],
+            decorators=[name for name in map(decorator_name, node.decorator_list) if name],
         )
-
-
-def _decorator_name(node: ast.expr) -> str | None:
-    """`staticmethod` for `@staticmethod`, `wraps` for `@functools.wraps(f)`."""
-    if isinstance(node, ast.Call):
-        node = node.func
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Name):
-        return node.id
-    return None

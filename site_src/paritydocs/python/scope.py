@@ -1,5 +1,6 @@
 """Source text and name bindings: a parsed file (`Source`), the names each module or class body binds
-(`Scope`, `collect_scope`), and the small `ast` helpers that read annotations and expressions as written."""
+(`Scope`, `collect_scope`), and the small `ast` helpers that read annotations, expressions, signatures
+(`signature_args`) and the comments that document a field (`comment_doc`) as written."""
 
 from __future__ import annotations
 
@@ -98,6 +99,97 @@ def string_after(body: list[ast.stmt], index: int) -> str | None:
         if isinstance(nxt, ast.Expr) and isinstance(nxt.value, ast.Constant) and isinstance(nxt.value.value, str):
             return clean_doc(nxt.value.value)
     return None
+
+
+_DIRECTIVE = re.compile(
+    r"^(?:type:|noqa\b|pyright:|mypy:|fmt:|pragma\b|isort:|ruff:|pylint:|TODO\b|FIXME\b|XXX\b|HACK\b)", re.I
+)
+"""Comments addressed to tools or to the SDK's own developers, never a field's documentation."""
+_RULE_LINE = re.compile(r"^[-=#*~_\s]*$")
+"""A separator bar (`# ------`), or an empty `#`."""
+
+
+def _comment_body(text: str) -> str:
+    body = text[1:]
+    return body[1:] if body.startswith(" ") else body
+
+
+def _is_code(text: str) -> bool:
+    """A commented-out statement (`# retries: int = 3`), not prose: it parses as something other than a bare
+    expression (a lone word parses as a name, so prose of one word still counts as prose)."""
+    try:
+        body = ast.parse(text.strip()).body
+    except (SyntaxError, ValueError):
+        return False
+    return bool(body) and not all(isinstance(stmt, ast.Expr) for stmt in body)
+
+
+def comment_doc(src: Source, stmt: ast.stmt, after: int) -> tuple[str, bool] | None:
+    """The comment that documents a class-body statement, and whether it is a `#:` doc comment. `after` is the
+    last line of the statement before it (or of the class header): the lines between hold no statement, so a
+    line there that starts with `#` is a comment, never the inside of a string.
+
+    `#:` comments win (Sphinx's doc comments): the run of `#:` lines directly above the statement, else a `#:`
+    after it on its last line. Otherwise the run of plain comment lines directly above it (no blank line between),
+    without tool directives (`# type: ignore`, `# noqa`, `# TODO`), separator bars and commented-out code.
+    """
+    if not src.lines:
+        src.lines = _LINE_RE.findall(src.text)
+    block: list[str] = []
+    line = stmt.lineno - 1
+    while after < line <= len(src.lines) and src.lines[line - 1].lstrip().startswith("#"):
+        block.insert(0, src.lines[line - 1].strip())
+        line -= 1
+    marked: list[str] = []
+    for text in reversed(block):
+        if not text.startswith("#:"):
+            break
+        marked.insert(0, _comment_body(text[1:]))
+    end, end_col = getattr(stmt, "end_lineno", None), getattr(stmt, "end_col_offset", None)
+    if not marked and end is not None and end_col is not None and end <= len(src.lines):
+        # what follows the statement on its last line can only be `;`, another statement or a comment
+        rest = src.lines[end - 1].encode()[end_col:].decode(errors="replace").strip()
+        if rest.startswith("#:"):
+            marked = [_comment_body(rest[1:])]
+    if marked:
+        doc = clean_doc("\n".join(marked))
+        return (doc, True) if doc else None
+    plain = [_comment_body(text) for text in block]
+    plain = [text for text in plain if not _DIRECTIVE.match(text.strip()) and not _RULE_LINE.match(text)]
+    plain = [text for text in plain if not _is_code(text)]
+    doc = clean_doc("\n".join(plain))
+    return (doc, False) if doc else None
+
+
+def decorator_name(node: ast.expr) -> str | None:
+    """`staticmethod` for `@staticmethod`, `wraps` for `@functools.wraps(f)`, `setter` for `@x.setter`."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return None
+
+
+def signature_args(args: ast.arguments, *, bound: bool) -> list[tuple[str, ast.arg, ast.expr | None]]:
+    """A signature's parameters in order as (kind, arg, default node): kinds `posonly`, `regular`, `vararg`,
+    `kwonly`, `kwarg`. With `bound`, the first positional parameter (`self`, `cls`) is left out."""
+    raw: list[tuple[str, ast.arg, ast.expr | None]] = []
+    positional = [*args.posonlyargs, *args.args]
+    first_default = len(positional) - len(args.defaults)
+    for i, arg in enumerate(positional):
+        kind = "posonly" if i < len(args.posonlyargs) else "regular"
+        raw.append((kind, arg, args.defaults[i - first_default] if i >= first_default else None))
+    if args.vararg is not None:
+        raw.append(("vararg", args.vararg, None))
+    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        raw.append(("kwonly", arg, kw_default))
+    if args.kwarg is not None:
+        raw.append(("kwarg", args.kwarg, None))
+    if bound and raw and raw[0][0] in ("posonly", "regular"):
+        raw = raw[1:]
+    return raw
 
 
 def dotted_name(node: ast.AST) -> str | None:
@@ -272,6 +364,8 @@ class Source:
     class_scopes: dict[int, Scope] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
     """Lines split as `ast` counts them (only \\n, \\r\\n and \\r end a line)."""
+    class_nodes: dict[tuple[str, int | None], ast.ClassDef | None] = field(default_factory=dict)
+    """(class name, line Griffe gives) → its `ClassDef` in this file, as `SdkTree.class_node` found it."""
 
     def segment(self, node: ast.AST) -> str | None:
         """Like `ast.get_source_segment`, without splitting the whole file on every call."""

@@ -19,6 +19,7 @@ from paritydocs.python.scope import (
     Source,
     annotation_head,
     clean_doc,
+    comment_doc,
     dotted_name,
     last_name,
     source_text,
@@ -26,6 +27,7 @@ from paritydocs.python.scope import (
     subscript_args,
     unwrap_annotated,
 )
+from paritydocs.python.surface import PROPERTY_DECORATORS, init_fields, init_node, property_fields, with_surface
 
 _PYDANTIC_NAMES = {"BaseModel", "StrictBase", "GenericModel", "RootModel"}
 _ENUM_NAMES = {"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag", "ReprEnum"}
@@ -33,6 +35,8 @@ _FRAMEWORK_NAMES = {"model_config", "model_fields", "model_computed_fields", "Co
 _UNION_HEADS = {"Union", "Optional"}
 _FACTORY_VALUES: dict[str, Any] = {"list": [], "dict": {}, "set": [], "tuple": []}
 _FIELD_ORIGINS = ("pydantic", "dataclasses", "attr", "attrs")
+_SURFACE_KINDS = (TypeKind.PYDANTIC_MODEL, TypeKind.DATACLASS, TypeKind.CLASS)
+"""Kinds whose instances have properties and may have a custom `__init__` (see `paritydocs.python.surface`)."""
 
 
 class TypeReader:
@@ -254,13 +258,50 @@ class TypeReader:
         if kind in (TypeKind.PYDANTIC_MODEL, TypeKind.DATACLASS, TypeKind.TYPED_DICT):
             lineage = [c for c in reversed(self.mro(cls)[1:]) if self.kind(c) is kind] + [cls]
         ordered: dict[str, FieldDef] = {}
+        properties: dict[str, FieldDef] = {}
         for c in lineage:
-            for f in self._own_fields(c, kind):
+            own = self._own_fields(c, kind)
+            if kind in _SURFACE_KINDS:
+                own += self._own_properties(c)
+            for f in own:
                 if c is not cls:
                     f.inherited_from = str(c.path)
                 # A redefined field keeps its place (as in pydantic and dataclasses).
-                ordered[f.name] = f
-        return list(ordered.values())
+                (properties if f.origin else ordered)[f.name] = f
+        if kind not in _SURFACE_KINDS:
+            return list(ordered.values())
+        return with_surface(list(ordered.values()), list(properties.values()), self._init_fields(cls, kind, lineage))
+
+    def _own_properties(self, cls: griffe.Class) -> list[FieldDef]:
+        src, node = self.tree.class_node(cls)
+        module = self.tree.module_of(cls)
+        if src is None or node is None or module is None:
+            return []
+        # `from ._compat import cached_property as cached`: a property decorator under a local name
+        local = {
+            name
+            for name, member in module.members.items()
+            if isinstance(member, griffe.Alias) and last_name(member.target_path) in PROPERTY_DECORATORS
+        }
+        return property_fields(src, node, PROPERTY_DECORATORS | local)
+
+    def _init_fields(self, cls: griffe.Class, kind: TypeKind, lineage: list[griffe.Class]) -> list[FieldDef]:
+        """The parameters of the `__init__` the class runs, when the SDK writes it: its own, else (pydantic
+        models, plain classes) the nearest base's. A dataclass without its own runs the generated one, which
+        takes exactly the fields."""
+        for c in reversed(lineage) if kind is not TypeKind.DATACLASS else [cls]:
+            src, node = self.tree.class_node(c)
+            module = self.tree.module_of(c)
+            init = init_node(node) if node is not None else None
+            if src is None or node is None or module is None or init is None:
+                continue
+            ctx = Ctx(module, src, src.class_scope(node), init.lineno)
+            params = init_fields(src, init, ctx, self.evaluator, [raw_docstring(c), raw_docstring(cls)])
+            if c is not cls:
+                for f in params:
+                    f.inherited_from = str(c.path)
+            return params
+        return []
 
     def _own_fields(self, cls: griffe.Class, kind: TypeKind) -> list[FieldDef]:
         src, node = self.tree.class_node(cls)
@@ -290,10 +331,16 @@ class TypeReader:
                 fdef.required = self._typed_dict_required(stmt.annotation, total)
             else:
                 description = self._field_default(fdef, stmt, ctx)
+            after = node.body[index - 1].end_lineno or 0 if index else node.lineno
+            comment = comment_doc(src, stmt, after) if not doc else None
             if doc:
                 fdef.doc, fdef.doc_source = doc, "attribute_docstring"
+            elif comment is not None and comment[1]:  # a `#:` doc comment is the field's doc, as in Sphinx
+                fdef.doc, fdef.doc_source = comment[0], "comment"
             elif description:
                 fdef.doc, fdef.doc_source = description, "field_description"
+            elif comment is not None:
+                fdef.doc, fdef.doc_source = comment[0], "comment"
             result.append(fdef)
         return result
 

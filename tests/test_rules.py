@@ -1,0 +1,381 @@
+"""Field rules: optionality both ways, typespec-aware nil defaults, types member by member and in which form,
+docs from `@moduledoc` prose, Python properties and conveniences (`parity/rules.py`, `parity/annotations.py`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import default, ex_type, py_type, sdk_models
+from paritydocs.config import load_settings
+from paritydocs.model import FieldDef, FunctionDef, TypeDef, TypeKind
+from paritydocs.parity import FindingKind, Severity, run_parity
+from paritydocs.parity.annotations import (
+    STRINGS_AS_ATOMS,
+    PyContext,
+    compare_types,
+    elixir_atoms,
+    python_atoms,
+)
+from paritydocs.parity.rules import prose_sentence
+
+SCHEMA = Path(__file__).parents[1] / "site_src" / "paritydocs" / "schemas" / "parity.schema.json"
+
+
+def settings():
+    return load_settings(
+        {"python": "x", "elixir": "y", "type_prefixes": {"acme.types": "Acme.Types"}, "type_map": {}},
+        environ={},
+    )
+
+
+def report_of(py_types: list[TypeDef], ex_types: list[TypeDef]):
+    py, ex = sdk_models(py_types, ex_types)
+    return run_parity(py, ex, settings())
+
+
+def run(py_fields, ex_fields, *, ex_doc="A module.", py_extra=(), ex_extra=()):
+    return report_of([py_type("Thing", py_fields), *py_extra], [ex_type("Thing", ex_fields, doc=ex_doc), *ex_extra])
+
+
+def found(report, kind: FindingKind | None = None):
+    return [f for f in report.all_findings() if kind is None or f.kind is kind]
+
+
+def messages(report, kind: FindingKind) -> list[str]:
+    return [f.message for f in found(report, kind)]
+
+
+def rows(report):
+    return report.pairs[0].rows
+
+
+# ---- optionality ------------------------------------------------------------------------------
+
+
+def test_python_required_against_an_elixir_non_nil_default():
+    # LoraConfig.rank: required in Python, `rank: 32` in the defstruct
+    report = run([FieldDef("rank", "int", required=True)], [FieldDef("rank", "pos_integer()", default=default(32))])
+    (message,) = messages(report, FindingKind.OPTIONALITY_MISMATCH)
+    assert message == (
+        "`rank` is required in Python; optional in Elixir (`rank` is not in `@enforce_keys` and defaults to `32`)."
+    )
+
+
+def test_the_source_of_a_decoded_default_is_named():
+    ex = FieldDef("sessions", "[String.t()]", default=default([], "[]"), default_source="from_map/1 ||")
+    report = run([FieldDef("sessions", "list[str]", required=True)], [ex])
+    (message,) = messages(report, FindingKind.OPTIONALITY_MISMATCH)
+    assert "defaults to `[]` (set by `from_map/1 ||`)" in message
+
+
+def test_an_enforced_key_a_decoder_fills_is_not_required_like_python():
+    ex = FieldDef("models", "[Model.t()]", required=True, default=default([], "[]"), default_source="from_json/1 ||")
+    report = run([FieldDef("models", "list[Model]", required=True)], [ex])
+    assert one(report, FindingKind.OPTIONALITY_MISMATCH) == (
+        "`models` is required in Python; in Elixir `models` is in `@enforce_keys`, but `from_json/1 ||` fills "
+        "`[]` when the key is absent."
+    )
+    enforced = run(
+        [FieldDef("models", "list[Model]", required=True)], [FieldDef("models", "[Model.t()]", required=True)]
+    )
+    assert found(enforced) == []
+
+
+def test_default_mismatch_names_the_source():
+    py = FieldDef("public", "bool", default=default(False))
+    ex = FieldDef("public", "boolean()", default=default(True, "true"), default_source="from_map/1 ||")
+    (message,) = messages(run([py], [ex]), FindingKind.DEFAULT_MISMATCH)
+    assert message.endswith("defaults to true (set by `from_map/1 ||`).")
+
+
+def test_a_single_value_literal_equals_the_same_elixir_default():
+    py = FieldDef("type", 'Literal["sample"]', required=True)
+    same = run([py], [FieldDef("type", "String.t()", default=default("sample", '"sample"'))])
+    other = run([py], [FieldDef("type", "String.t()", default=default("other", '"other"'))])
+    assert found(same) == []
+    assert [f.kind for f in found(other)] == [FindingKind.OPTIONALITY_MISMATCH]
+
+
+@pytest.mark.parametrize(
+    ("spec", "doc", "finding"),
+    [
+        ("String.t() | nil", "A module.", True),  # the typespec admits nil
+        (None, "A module.", True),  # no typespec: nothing says it cannot be nil
+        ("String.t()", "A module.", False),  # the typespec declares it required too
+        ("String.t()", "Build it with `%Thing{id: ...}`.", True),  # the bare struct is the documented constructor
+    ],
+)
+def test_defaults_to_nil_only_where_nil_is_possible(spec, doc, finding):
+    report = run([FieldDef("id", "str", required=True)], [FieldDef("id", spec)], ex_doc=doc)
+    got = messages(report, FindingKind.OPTIONALITY_MISMATCH)
+    assert bool(got) is finding
+    if finding:
+        assert "defaults to nil and" in got[0]
+
+
+def test_optional_python_against_enforce_keys_and_non_nil_defaults():
+    report = run(
+        [FieldDef("a", "str", default=default("x")), FieldDef("cfg", "Optional[Cfg]", default=default(None, "None"))],
+        [FieldDef("a", "String.t()", required=True), FieldDef("cfg", "Cfg.t()", default=default({}, "%Cfg{}"))],
+    )
+    got = messages(report, FindingKind.OPTIONALITY_MISMATCH)
+    assert got[0].startswith("`a` is optional in Python (has a default); required in Elixir")
+    assert "defaults to `%Cfg{}` and its typespec `Cfg.t()` does not admit nil" in got[1]
+
+
+# ---- types --------------------------------------------------------------------------------------
+
+
+def one(report, kind: FindingKind) -> str:
+    (message,) = messages(report, kind)
+    return message
+
+
+@pytest.mark.parametrize(
+    ("py", "ex"),
+    [
+        ("datetime", "DateTime.t()"),
+        ("datetime.datetime", "DateTime.t() | String.t() | nil"),  # the string is the unparsed fallback
+        ("date", "Date.t()"),
+        ("bytes", "binary()"),
+        ("str", "binary()"),
+        ('Literal["a", "b"]', "String.t()"),
+        ("LossFnType", "LossFnType.t() | String.t()"),  # takes the strings as they are
+        ("Optional[List[Optional[int]]]", "[integer() | nil] | nil"),
+        ("Optional[Optional[str]]", "String.t() | nil"),
+    ],
+)
+def test_types_that_agree(py, ex):
+    enum = ex_type("LossFnType", [], kind=TypeKind.ENUM_TYPE, members=["ppo", "dro"])
+    enum.annotation = ":ppo | :dro"
+    alias = py_type("LossFnType", [], kind=TypeKind.LITERAL_ALIAS, members=["ppo", "dro"])
+    alias.annotation = 'Literal["ppo", "dro"]'
+    report = run([FieldDef("f", py, required=True)], [FieldDef("f", ex)], py_extra=[alias], ex_extra=[enum])
+    assert [f for f in found(report) if f.kind.value.startswith(("type", "representation"))] == []
+
+
+def test_datetime_as_a_string_says_so():
+    report = run([FieldDef("at", "datetime", required=True)], [FieldDef("at", "String.t()")])
+    assert one(report, FindingKind.REPRESENTATION_DIFFERENCE) == (
+        "Python `at: datetime` vs Elixir `at: String.t()`: same values, Python parses a `datetime`/`date`, "
+        "Elixir keeps the ISO 8601 string."
+    )
+    assert found(report, FindingKind.REPRESENTATION_DIFFERENCE)[0].severity is Severity.LOW
+
+
+def test_bytes_as_a_string_says_base64_when_the_doc_does():
+    py = FieldDef("data", "bytes", required=True)
+    base64 = run([py], [FieldDef("data", "String.t()", doc="Base64-encoded image data")])
+    text = run([py], [FieldDef("data", "String.t()")])
+    assert one(base64, FindingKind.REPRESENTATION_DIFFERENCE).endswith("a `String.t()` (base64, its doc says).")
+    assert one(text, FindingKind.REPRESENTATION_DIFFERENCE).endswith("a `String.t()` (text, not raw bytes).")
+
+
+def test_literal_strings_against_atoms_say_which():
+    same_case = run([FieldDef("f", 'Literal["png", "jpeg"]', required=True)], [FieldDef("f", ":png | :jpeg")])
+    other_case = run([FieldDef("s", 'Literal["DEBUG", "INFO"]', required=True)], [FieldDef("s", ":debug | :info")])
+    assert one(same_case, FindingKind.REPRESENTATION_DIFFERENCE).endswith("Python takes strings, Elixir atoms.")
+    assert one(other_case, FindingKind.REPRESENTATION_DIFFERENCE).endswith(
+        "Python takes strings, Elixir atoms in another case."
+    )
+
+
+def test_an_enum_module_with_an_extra_value_is_a_mismatch_naming_it():
+    queue = ex_type("QueueState", [], kind=TypeKind.ENUM_TYPE, members=["active", "paused", "unknown"])
+    queue.annotation = ":active | :paused | :unknown"
+    report = run(
+        [FieldDef("state", 'Literal["active", "paused"]', required=True)],
+        [FieldDef("state", "QueueState.t()")],
+        ex_extra=[queue],
+    )
+    assert one(report, FindingKind.TYPE_MISMATCH).endswith(
+        "Elixir only: `:unknown`; and where they meet, Python takes strings, Elixir atoms."
+    )
+
+
+def test_an_alias_name_does_not_hide_differing_values():
+    alias = py_type("StopReason", [], kind=TypeKind.LITERAL_ALIAS, members=["length", "stop"])
+    alias.annotation = 'Literal["length", "stop"]'
+    enum = ex_type("StopReason", [], kind=TypeKind.ENUM_TYPE, members=["length", "stop", "eos"])
+    enum.annotation = ":length | :stop | :eos"
+    report = run(
+        [FieldDef("why", "StopReason", required=True)],
+        [FieldDef("why", "StopReason.t()")],
+        py_extra=[alias],
+        ex_extra=[enum],
+    )
+    assert "Elixir only: `:eos`" in one(report, FindingKind.TYPE_MISMATCH)
+
+
+def test_union_members_each_need_a_counterpart():
+    report = run([FieldDef("stop", "str | list[int]", required=True)], [FieldDef("stop", "String.t() | [String.t()]")])
+    assert one(report, FindingKind.TYPE_MISMATCH).endswith("Python only: `list[int]`; Elixir only: `[String.t()]`.")
+
+
+def test_compare_types_counts_forms_from_the_python_side():
+    ctx = PyContext(aliases={})
+    result = compare_types(python_atoms('Literal["a"]', ctx), elixir_atoms(":a"), lambda a, b: a == b)
+    assert result.compatible and result.representations == (STRINGS_AS_ATOMS,)
+    both = compare_types(python_atoms('Literal["a"]', ctx), elixir_atoms(":a | String.t()"), lambda a, b: a == b)
+    assert both.same
+
+
+# ---- docs ---------------------------------------------------------------------------------------
+
+
+MODULEDOC = """Queue backpressure.
+
+The `retry_after_ms` field is a hint. Reports queue_state_reason when known.
+
+## Wire format
+
+```json
+{"request_id": "r"}
+```
+
+- `type` - always "try_again"
+
+Defaults:
+- learning_rate: 0.1
+- beta: 0.9
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence"),
+    [
+        ("retry_after_ms", "The `retry_after_ms` field is a hint."),
+        ("queue_state_reason", "Reports queue_state_reason when known."),  # bare, but has an underscore
+        ("type", '`type` - always "try_again"'),  # a list item is a sentence
+        ("request_id", None),  # only in a code block
+        ("backpressure", None),
+        ("learning_rate", "learning_rate: 0.1"),  # an item right under its lead-in line
+    ],
+)
+def test_prose_sentence(name, sentence):
+    assert prose_sentence(MODULEDOC, name) == sentence
+
+
+def test_a_field_named_in_moduledoc_prose_is_documented():
+    report = run(
+        [FieldDef("retry_after_ms", "int", doc="Milliseconds to wait."), FieldDef("hint", "str", doc="A hint.")],
+        [FieldDef("retry_after_ms", "integer()"), FieldDef("hint", "String.t()")],
+        ex_doc=MODULEDOC,
+    )
+    documented, undocumented = rows(report)
+    assert documented.elixir.doc == "The `retry_after_ms` field is a hint."
+    assert documented.elixir.doc_source == "moduledoc_prose"
+    assert documented.findings == []
+    assert [f.kind for f in undocumented.findings] == [FindingKind.DOC_MISSING_IN_ELIXIR]
+    assert report.elixir_model.types[0].fields[0].doc is None  # the model stays as extracted
+
+
+def test_doc_missing_in_python_names_the_elixir_source():
+    report = run([FieldDef("retry_after_ms", "int")], [FieldDef("retry_after_ms", "integer()")], ex_doc=MODULEDOC)
+    assert "documented in Elixir (by a sentence of its `@moduledoc`)" in one(report, FindingKind.DOC_MISSING_IN_PYTHON)
+
+
+def test_typedoc_prose_counts_too():
+    ex = ex_type("Thing", [FieldDef("seed", "integer()")])
+    ex.typedoc = "The `seed` makes sampling repeatable."
+    report = report_of([py_type("Thing", [FieldDef("seed", "int", doc="Random seed.")])], [ex])
+    assert rows(report)[0].elixir.doc_source == "typedoc_prose"
+    assert found(report) == []
+
+
+# ---- properties and conveniences ----------------------------------------------------------------
+
+
+def prop(name: str, annotation: str = "int", doc: str | None = "Computed.") -> FieldDef:
+    return FieldDef(name, annotation, doc=doc, origin="property")
+
+
+def test_an_elixir_field_matching_a_python_property_is_not_missing():
+    report = run(
+        [FieldDef("data", "list[float]", required=True), prop("tokens", "List[int]")],
+        [FieldDef("data", "[float()]"), FieldDef("tokens", "[integer()] | nil", default=default([], "[]"))],
+    )
+    assert [f.kind for f in found(report) if f.kind is not FindingKind.DOC_MISSING_IN_ELIXIR] == []
+
+
+def test_a_property_compares_its_type_but_not_its_default():
+    report = run([prop("count", "int")], [FieldDef("count", "String.t()", required=True, doc="The count.")])
+    assert [f.kind for f in found(report)] == [FindingKind.TYPE_MISMATCH]
+
+
+def test_a_python_only_property_is_a_convenience():
+    report = run([FieldDef("a", "int", required=True), prop("total")], [FieldDef("a", "integer()")])
+    (finding,) = found(report)
+    assert finding.kind is FindingKind.PYTHON_ONLY_CONVENIENCE and finding.severity is Severity.INFO
+    assert finding.message == (
+        "Python `total` (a read-only property, computed) has no counterpart in Elixir `Acme.Types.Thing`: "
+        "a Python-only convenience."
+    )
+
+
+def test_the_numpy_form_of_a_member_is_a_convenience():
+    report = run(
+        [prop("tokens", "List[int]"), FieldDef("tokens_np", "Optional[np.ndarray]", default=default(None, "None"))],
+        [FieldDef("tokens", "[integer()]")],
+    )
+    assert messages(report, FindingKind.PYTHON_ONLY_CONVENIENCE) == [
+        "Python `tokens_np` (the numpy form of `tokens`) has no counterpart in Elixir `Acme.Types.Thing`: "
+        "a Python-only convenience."
+    ]
+    alone = run([FieldDef("extra_np", "np.ndarray", required=True)], [])
+    assert [f.kind for f in found(alone)] == [FindingKind.MISSING_IN_ELIXIR]  # no `extra` beside it
+
+
+def test_a_property_carried_by_an_elixir_function():
+    ex = ex_type("Thing", [FieldDef("tokens", "[integer()]")])
+    ex.functions = [
+        FunctionDef("length", arity=1, doc="Token count.", spec="length(t()) :: non_neg_integer()", line=9),
+        FunctionDef("length", arity=2, spec="length(t(), keyword()) :: non_neg_integer()"),
+    ]
+    report = report_of([py_type("Thing", [FieldDef("tokens", "list[int]", required=True), prop("length")])], [ex])
+    row = rows(report)[1]
+    assert row.how == "function"
+    assert (row.elixir.name, row.elixir.annotation, row.elixir.doc_source) == (
+        "length/1",
+        "non_neg_integer()",
+        "function_doc",
+    )
+    assert found(report) == []
+
+
+def test_an_init_parameter_is_compared_like_a_field():
+    init = FieldDef("rank", "int", required=True, origin="init")
+    report = run(
+        [init, FieldDef("gone", "int", required=True, origin="init")],
+        [FieldDef("rank", "integer()", default=default(8))],
+    )
+    assert [f.kind for f in found(report)] == [FindingKind.OPTIONALITY_MISMATCH, FindingKind.MISSING_IN_ELIXIR]
+    assert messages(report, FindingKind.MISSING_IN_ELIXIR)[0].startswith("Python `__init__` parameter `gone`")
+
+
+# ---- members --------------------------------------------------------------------------------------
+
+
+def test_enum_members_pair_across_case():
+    literal = py_type("Severity", [], kind=TypeKind.LITERAL_ALIAS, members=["DEBUG", "INFO", "TRACE"])
+    enum = ex_type("Severity", [], kind=TypeKind.ENUM_TYPE, members=["debug", "info"])
+    report = report_of([literal], [enum])
+    assert messages(report, FindingKind.MISSING_IN_ELIXIR) == [
+        "Python member `TRACE` has no counterpart in Elixir `Acme.Types.Severity`."
+    ]
+
+
+def test_new_kinds_validate_against_the_schema():
+    report = run(
+        [FieldDef("at", "datetime", required=True), prop("total")],
+        [FieldDef("at", "String.t()")],
+    )
+    assert {f.kind for f in found(report)} == {
+        FindingKind.REPRESENTATION_DIFFERENCE,
+        FindingKind.PYTHON_ONLY_CONVENIENCE,
+    }
+    jsonschema.validate(json.loads(json.dumps(report.to_json())), json.loads(SCHEMA.read_text()))
