@@ -4,6 +4,7 @@
     python scripts/bench.py --sizes 100 500       # other sizes
     python scripts/bench.py --python ~/src/tinker --elixir ~/src/tinkex   # also the real pair
     python scripts/bench.py --markdown            # print the table for docs/performance.md
+    python scripts/bench.py --check-only --python ~/src/tinker --elixir ~/src/tinkex   # `paritydocs check` alone
 
 Every figure is measured in a fresh child process (CPU time = user + system of that process), so the
 numbers do not leak into each other. Targets (issue 8): whole site at most 1.2 times the
@@ -204,6 +205,22 @@ def measure_rebuild(config: Path, changed: Path, mode: str) -> dict:
     return result
 
 
+def measure_check(py: Path, ex: Path, runs: int) -> list[float]:
+    """Process time (user + system) of `paritydocs check` on a pair, one fresh process a run, as a user runs it."""
+    times = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(
+            [sys.executable, "-m", "paritydocs.cli", "check", "--python", str(py), "--elixir", str(ex)],
+            capture_output=True,
+            check=False,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return times
+
+
 def child(kind: str, *args: str) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, "--child", kind, *args],
@@ -247,8 +264,16 @@ def main() -> int:
     parser.add_argument("--python", type=Path, help="real Python SDK checkout (e.g. tinker)")
     parser.add_argument("--elixir", type=Path, help="real Elixir SDK checkout (e.g. tinkex)")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument("--check-only", action="store_true", help="only time `paritydocs check` on --python/--elixir")
+    parser.add_argument("--runs", type=int, default=5, help="runs of --check-only (default 5)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.check_only:
+        if not (args.python and args.elixir):
+            parser.error("--check-only needs --python and --elixir")
+        times = measure_check(args.python, args.elixir, args.runs)
+        print(f"paritydocs check: {min(times):.2f}-{max(times):.2f} s process time over {len(times)} runs")
+        return 0
     if args.child:
         kind, *rest = args.child
         if kind == "pipeline":

@@ -613,3 +613,57 @@ def test_two_clients_of_one_name_get_two_pages(report, pair):
     assert paths == ["clients/shop-lib-public-cart_client-CartClient.md", "clients/shop-v2-cart_client-CartClient.md"]
     dashboard = next(p for p in Renderer(settings()).pages(report) if p.path == "index.md").content
     assert "clients/CartClient.md" in dashboard  # one client of that name keeps its short page name
+
+
+ALIAS_PY = '''
+    class ShelfClient:
+        """Publishes things."""
+
+        def publish_from_path(self, path: str) -> None:
+            """Publish the thing at a path."""
+
+        def archive(self, path: str) -> None:
+            """Archive a thing."""
+'''
+
+ALIAS_EX = """
+    defmodule Shelf.ShelfClient do
+      @moduledoc "Publishes things."
+
+      @doc "Publish a thing."
+      def publish(client, path), do: {client, path}
+
+      @doc \"\"\"
+      Publish the thing at a path.
+
+      Alias for `publish/2` to mirror Python naming.
+      \"\"\"
+      def publish_from_path(client, path), do: publish(client, path)
+
+      @doc "Archive a thing."
+      def archive(client, path), do: {client, path}
+
+      @doc "Alias for `archive/2`."
+      def stash(client, path), do: archive(client, path)
+
+      @doc "Forget a thing; mentions `publish/2` without calling itself an alias."
+      def forget(client, path), do: {client, path}
+    end
+"""
+
+
+def test_an_elixir_function_the_port_documents_as_an_alias_of_a_paired_one_is_no_finding(tmp_path):
+    write_files(tmp_path / "py", {"shelf/__init__.py": "", "shelf/client.py": ALIAS_PY})
+    write_files(tmp_path / "ex", {"lib/shelf/shelf_client.ex": ALIAS_EX})
+    py = extract_python(
+        tmp_path / "py", modules=[], source=python_source_info(tmp_path / "py"), clients=["shelf.client.ShelfClient"]
+    )
+    ex = extract_elixir(tmp_path / "ex", source=elixir_source_info(tmp_path / "ex"))
+    [pair] = compare_clients(py, ex, settings(client_map={"shelf.client.ShelfClient": "Shelf.ShelfClient"}))
+    rows = {r.name: r for r in pair.rows}
+    # the paired function's @doc calls `publish/2` the same operation; `stash/2` says so of the paired `archive`
+    for name, paired in (("publish", "publish_from_path"), ("stash", "archive")):
+        assert rows[name].status == "elixir_only" and rows[name].findings == []
+        assert any("already pairs with Python" in n and f"`{paired}`" in n for n in rows[name].notes)
+    # naming another function is not calling yourself its alias
+    assert kinds(rows["forget"].findings) == ["missing_in_python"]

@@ -1326,3 +1326,26 @@ def test_option_reads_hidden_functions_and_references_cover_private_clauses(tmp_
     assert data["option_reads"][0]["function"] == "do_run/2"
     assert data["hidden_functions"][0]["name"] == "init"
     jsonschema.Draft202012Validator(_schema()).validate(model.to_json())
+
+
+def test_a_struct_modules_own_types_are_kept_for_its_field_specs(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        """
+        defmodule Acme.Types.Picture do
+          @moduledoc "A picture."
+
+          @type format :: :png | :jpeg
+          @typep size :: {pos_integer(), pos_integer()}
+          @type t :: %__MODULE__{data: binary(), format: format()}
+          @type encoded(kind) :: {kind, binary()}
+
+          defstruct [:data, :format]
+        end
+        """,
+    )
+    picture = module(model, "Acme.Types.Picture")
+    # zero-arity types other than `t`, public or private; a parameterised type cannot be expanded by name alone
+    assert picture.local_types == {"format": ":png | :jpeg", "size": "{pos_integer(), pos_integer()}"}
+    assert picture.to_json(with_functions=True)["local_types"] == picture.local_types  # the Elixir extract JSON
+    assert module(extract_text(tmp_path / "b", "defmodule B do\n  defstruct [:x]\nend\n"), "B").local_types == {}

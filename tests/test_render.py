@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 
+from conftest import ex_type, py_type, sdk_models
 from html_checks import live_markup
 from paritydocs.config import load_settings
 from paritydocs.errors import ConfigError
@@ -16,7 +17,16 @@ from paritydocs.model import Default, FieldDef, Language, Location, SdkModel, So
 from paritydocs.modelnames import compile_updates
 from paritydocs.parity import run_parity
 from paritydocs.render import Renderer
-from paritydocs.render.filters import do_cell, do_code, do_doc, do_fence, do_text, sanitize_markdown
+from paritydocs.render.filters import (
+    do_cell,
+    do_code,
+    do_doc,
+    do_doc_source,
+    do_fence,
+    do_origin,
+    do_text,
+    sanitize_markdown,
+)
 from paritydocs.render.links import Links
 
 EXTENSIONS = ["tables", "admonition", "md_in_html", "attr_list", "pymdownx.details", "pymdownx.superfences"]
@@ -341,3 +351,64 @@ def test_anchors_of_names_that_differ_only_in_punctuation_differ():
     assert do_anchor("max_delay_ms") == "f-max_delay_ms"
     assert len({do_anchor("op-valid?"), do_anchor("op-valid!"), do_anchor("op-valid")}) == 3
     assert re.fullmatch(r"[\w-]+", do_anchor("op-a?b!c.d"))
+
+
+def test_doc_source_and_origin_notes_are_fixed_words_and_unknown_keys_stay_inert():
+    assert str(do_doc_source("moduledoc_prose")) == '<small class="pd-doc-source">from `@moduledoc` prose</small>'
+    assert "`Args:` of `__init__`" in str(do_doc_source("args_section"))
+    assert do_doc_source(None) == "" and do_origin(None) == ""
+    assert ">property</small>" in str(do_origin("property"))
+    hostile = "<script>alert(1)</script>"
+    for note in (do_doc_source(hostile), do_origin(hostile)):
+        assert live_markup(html(str(note))) == [] and "&lt;script&gt;" in html(str(note))
+    # the tooltip is plain text: `__init__` does not become emphasis inside the attribute
+    title = re.search(r'title="([^"]*)"', html(str(do_origin("init"))))
+    assert title and "<" not in title.group(1) and "__init__" in unescape(title.group(1))
+
+
+def _row(page: str, name: str) -> list[str]:
+    """The cells of the field table's row whose Python or Elixir field is `name`."""
+    line = next(line for line in page.splitlines() if line.startswith("| ") and f"**`{name}`**" in line)
+    return [cell.strip() for cell in line.strip("|").split(" | ")]
+
+
+def test_pair_page_marks_python_surface_origins_and_each_docs_source():
+    py = py_type(
+        "Chunk",
+        [
+            FieldDef("data", "list[int]", required=True, doc="The tokens.", doc_source="attribute_docstring"),
+            FieldDef("length", "int", doc="How many tokens.", doc_source="docstring", origin="property"),
+            FieldDef(
+                "shape", "tuple[int, ...]", required=True, doc="Its shape.", doc_source="args_section", origin="init"
+            ),
+            FieldDef("dtype", "str", doc="Element type.", doc_source="comment"),
+        ],
+    )
+    ex = ex_type(
+        "Chunk",
+        [
+            FieldDef("data", "[integer()]", required=True, doc="The tokens.", doc_source="moduledoc_fields"),
+            FieldDef("length", "non_neg_integer()", doc="How many.", doc_source="typedoc_fields"),
+            FieldDef("shape", "[integer()]"),
+            FieldDef("dtype", "atom()"),
+        ],
+        doc="A chunk of tokens. The `dtype` names the element type.",
+    )
+    settings = load_settings(
+        {"python": "p", "elixir": "e", "type_prefixes": {"acme.types": "Acme.Types"}, "python_api": False},
+        environ={},
+    )
+    report = run_parity(*sdk_models([py], [ex]), settings)
+    page = next(p for p in Renderer(settings).pages(report) if p.path == "types/Chunk.md").content
+    data, length, shape, dtype = (_row(page, n) for n in ("data", "length", "shape", "dtype"))
+    # the Python cell says what part of the surface the member is; a declared field says nothing
+    assert "pd-origin" not in data[0] and "pd-origin" not in dtype[0]
+    assert ">property</small>" in length[0] and "`__init__` parameter</small>" in shape[0]
+    # each doc cell names where its doc came from, Elixir prose found by the parity stage included
+    assert data[1].endswith("from the attribute docstring</small>") and data[3].endswith("`## Fields`</small>")
+    assert length[1].endswith("from the property docstring</small>") and length[3].endswith("`@typedoc`</small>")
+    assert shape[1].endswith("`Args:` of `__init__`</small>") and "pd-doc-source" not in shape[3]
+    assert dtype[1].endswith("from a comment</small>") and dtype[3].endswith("from `@moduledoc` prose</small>")
+    out = html(page)
+    assert live_markup(out) == []
+    assert "<code>__init__</code> parameter</small>" in out and "from <code>@moduledoc</code> prose</small>" in out

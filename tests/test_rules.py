@@ -379,3 +379,47 @@ def test_new_kinds_validate_against_the_schema():
         FindingKind.PYTHON_ONLY_CONVENIENCE,
     }
     jsonschema.validate(json.loads(json.dumps(report.to_json())), json.loads(SCHEMA.read_text()))
+
+
+# ---- issue 15, helper E: fields named in words, local `@type`s, alias doc wording ------------------------
+
+
+def test_a_field_is_documented_by_a_sentence_naming_its_words() -> None:
+    from paritydocs.parity.rules import with_prose_doc, words_sentence
+
+    doc = "Response from get_x API.\n\nContains the training run IDs and sampler IDs of a session."
+    assert words_sentence(doc, "training_run_ids") == "Contains the training run IDs and sampler IDs of a session."
+    assert words_sentence(doc, "sampler_ids") is not None
+    assert words_sentence(doc, "run_sampler") is None  # in order and next to each other only
+    assert words_sentence("The type of a session.", "session_type") is None
+    assert words_sentence("Contains a list of session IDs.", "sessions") is None  # one shared word
+    assert words_sentence("Contains a list of session IDs.", "sessions", one_word=True) is not None
+    one = TypeDef("E.L", "L", TypeKind.STRUCT, doc="Contains a list of session IDs.", fields=[FieldDef("sessions")])
+    field = with_prose_doc(one, one.fields[0])
+    assert field is not None and field.doc_source == "moduledoc_prose"
+    two = TypeDef("E.L", "L", TypeKind.STRUCT, doc="A session record.", fields=[FieldDef("session"), FieldDef("x")])
+    field = with_prose_doc(two, two.fields[0])
+    assert field is not None and field.doc is None
+
+
+def test_a_local_type_of_the_struct_module_is_expanded() -> None:
+    from paritydocs.parity.annotations import expand_local_types
+
+    assert expand_local_types("format() | nil", {"format": ":png | :jpeg"}) == "(:png | :jpeg) | nil"
+    assert expand_local_types("Foo.format()", {"format": ":a"}) == "Foo.format()"
+    assert expand_local_types("a()", {"a": "b()", "b": "a()"}) == "(b())"  # one level, no loop
+
+
+def test_alias_pair_doc_finding_names_the_typedoc() -> None:
+    from paritydocs.parity.rules import type_doc_findings
+
+    py = TypeDef("p.Ids", "Ids", TypeKind.TYPE_ALIAS)
+    ex = TypeDef("E.TypeAliases.ids", "ids", TypeKind.TYPE_ALIAS, doc="Ids.", typedoc="Ids.")
+    (finding,) = type_doc_findings(py, ex)
+    assert "has a `@typedoc`" in finding.message and "no docstring" in finding.message
+
+
+def test_a_short_one_word_name_is_not_named_by_an_article() -> None:
+    from paritydocs.parity.rules import words_sentence
+
+    assert words_sentence("A module.", "a", one_word=True) is None

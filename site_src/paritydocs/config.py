@@ -22,7 +22,9 @@ FINDING_LEVELS = ("high", "medium", "low", "info")
 TINKER_PROFILE: dict[str, Any] = {
     "python": "pypi:tinker==0.8.0",
     "elixir": "git:https://github.com/North-Shore-AI/tinkex@c2fb609",
-    "python_modules": ["tinker.types", "tinker.lib.retry_handler.RetryConfig"],
+    # `QueueState` lives beside the futures, not in `tinker.types`; the port's `Tinkex.Types.QueueState` says it
+    # "Mirrors the Python QueueState enum"
+    "python_modules": ["tinker.types", "tinker.lib.retry_handler.RetryConfig", "tinker.lib.api_future_impl.QueueState"],
     "python_clients": [
         "tinker.lib.public_interfaces.service_client.ServiceClient",
         "tinker.lib.public_interfaces.training_client.TrainingClient",

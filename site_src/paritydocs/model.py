@@ -228,6 +228,9 @@ class TypeDef:
     """Elixir: public functions left out of the docs (`@doc false`, `@impl`), one per name."""
     references: list[str] = field(default_factory=list)
     """Elixir: module names the module's file mentions in full or through `alias A.{B, C}`, sorted."""
+    local_types: dict[str, str] = field(default_factory=dict)
+    """Elixir: the module's own zero-arity `@type`/`@typep name :: spec` other than `t`, name → spec as written
+    (`format` → `:png | :jpeg`), so a field typed `format()` is compared by what it stands for."""
 
     def field_named(self, name: str) -> FieldDef | None:
         for f in self.fields:
@@ -267,6 +270,8 @@ class TypeDef:
                 data["option_reads"] = [r.to_json() for r in self.option_reads]
             if self.references:
                 data["references"] = list(self.references)
+            if self.local_types:
+                data["local_types"] = dict(self.local_types)
         return data
 
 

@@ -5,7 +5,9 @@ of chunk types) as `@type loss_fn_inputs :: ...` inside one module (`Tinkex.Type
 module has no `defstruct`, no `@type t` and no public function: its public `@type`s are all it offers, so
 each becomes a `TypeDef` (path `Module.name`, its `@typedoc` as its doc) that matching can pair with a Python
 alias. `@type`s beside a struct, a `@type t` or public functions (a GenServer's `@type state`) are helpers of
-that module and stay out, as do `@typep` and `@opaque`.
+that module and stay out, as do `@typep` and `@opaque`. A struct module's own zero-arity `@type`/`@typep`s
+other than `t` are kept as its `local_types` (`local_types`): a field typed `format()` is compared by the spec
+`@type format :: :png | :jpeg` names.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from typing import Any
 from paritydocs.elixir.docs import doc_value
 from paritydocs.elixir.records import FileState, Module
 from paritydocs.elixir.structs import TYPE_ATTRIBUTES
-from paritydocs.elixir.syntax import NEWLINE_INDENT, node_line
+from paritydocs.elixir.syntax import NEWLINE_INDENT, child_of_type, node_line
 from paritydocs.model import TypeDef, TypeKind
 
-__all__ = ["alias_typedefs", "is_alias_module", "union_parts"]
+__all__ = ["alias_typedefs", "is_alias_module", "local_types", "union_parts"]
 
 _REMOTE_T = re.compile(r"^[A-Z]\w*(?:\.[A-Z]\w*)*\.t\(\)$")
 _OPEN, _CLOSE = "([{", ")]}"
@@ -64,6 +66,36 @@ def _typedoc_before(state: FileState, module: Module, start: int, previous: int)
         if previous < at < start:
             chosen = value
     return doc_value(state, chosen, module) if chosen is not None else None
+
+
+def _type_name(state: FileState, value: Any) -> tuple[str, Any] | None:
+    """`name :: spec` or `name() :: spec` → (name, the spec node); None for `name(a) :: spec` and other shapes."""
+    left, right = value.child_by_field_name("left"), value.child_by_field_name("right")
+    if value.type != "binary_operator" or left is None or right is None:
+        return None
+    name_node = left
+    if left.type == "call":
+        args = child_of_type(left, "arguments")
+        if args is not None and args.named_child_count:
+            return None  # a parameterised type: expanding it would need its arguments substituted
+        name_node = left.child_by_field_name("target")
+    if name_node is None or name_node.type != "identifier":
+        return None
+    return state.text(name_node), right
+
+
+def local_types(state: FileState, module: Module) -> dict[str, str]:
+    """A struct module's own zero-arity `@type`/`@typep name :: spec` other than `t`, name → spec as written (the
+    first definition of a name wins). Only for a struct: its fields are what the rules compare."""
+    if module.struct is None:
+        return {}
+    found: dict[str, str] = {}
+    for attribute in ("type", "typep"):
+        for _at, value in module.attributes.get(attribute, []):
+            named_spec = _type_name(state, value)
+            if named_spec is not None and named_spec[0] != "t":
+                found.setdefault(named_spec[0], NEWLINE_INDENT.sub(" ", state.text(named_spec[1])).strip())
+    return found
 
 
 def alias_typedefs(state: FileState, module: Module) -> list[TypeDef]:

@@ -7,7 +7,7 @@ import bisect
 import re
 from typing import Any
 
-from paritydocs.elixir.aliases import alias_typedefs
+from paritydocs.elixir.aliases import alias_typedefs, local_types
 from paritydocs.elixir.docs import doc_value
 from paritydocs.elixir.functions import (
     DEF_KEYWORDS,
@@ -246,6 +246,7 @@ def module_typedef(state: FileState, module: Module) -> TypeDef:
     )
     if module.struct is not None:
         typedef.fields = struct_fields(state, module)
+        typedef.local_types = local_types(state, module)
     typedef.functions = public_functions(state, module)
     typedef.hidden_functions = hidden_functions(state, module)
     typedef.option_reads = option_reads(state, module)

@@ -166,6 +166,18 @@ def _tokens(spec: str) -> list[str]:
     return [m.group(1) for m in _TOKEN.finditer(spec)]
 
 
+_LOCAL_CALL = re.compile(r"(?<![\w.:@])([a-z_]\w*)\(\s*\)")
+
+
+def expand_local_types(spec: str, local_types: Mapping[str, str]) -> str:
+    """`format()` → `(:png | :jpeg)` for each bare call of one of the module's own `@type`s, one level: the text
+    put in is not scanned again, so `@type a :: b()`, `@type b :: a()` cannot loop. Remote types (`Foo.t()`),
+    builtins and unknown names stay as written."""
+    if not local_types or "(" not in spec:
+        return spec
+    return _LOCAL_CALL.sub(lambda m: f"({local_types[m.group(1)]})" if m.group(1) in local_types else m.group(0), spec)
+
+
 def elixir_atoms(spec: str | None, enums: Mapping[str, frozenset[Atom]] | None = None) -> frozenset[Atom]:
     """Reduce a typespec (`String.t() | nil`, `[integer()]`, `list(Foo.t())`, `:a | :b`) to atoms.
 

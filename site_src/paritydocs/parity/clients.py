@@ -16,6 +16,7 @@ field rules, nothing here guesses: what cannot be read statically is said to be 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 
 from paritydocs.config import Settings
@@ -264,7 +265,9 @@ def _compare(client: TypeDef, module: TypeDef, settings: Settings, scan: OptionI
             rows.append(_python_only(client, module, py, ex_only=ex_only, scan=scan, unknown_aliases=unknown_aliases))
         else:
             rows.append(_both(client, module, py, found[0], how=found[1], scan=scan, aliases=aliases))
-    rows.extend(_elixir_only(client, module, ex, py_only_names) for ex in ex_only)  # in Elixir source order
+    same_as = _documented_aliases([ex for _, ex, _ in matched], ex_only)
+    # in Elixir source order
+    rows.extend(_elixir_only(client, module, ex, py_only_names, same_as=same_as.get(ex.name)) for ex in ex_only)
     pair = ClientPair(client, module, rows, type_doc_findings(client, module), python_doc=parse_python_doc(client.doc))
     for name, target in unknown_aliases.items():
         pair.notes.append(
@@ -323,12 +326,41 @@ def _python_only(
     return row
 
 
-def _elixir_only(client: TypeDef, module: TypeDef, ex: ExOp, py_only: list[str]) -> MethodRow:
+# The port's own words that one function is another under a second name: "Alias for `publish_checkpoint/2`".
+_ALIAS_DOC = re.compile(r"\bAlias (?:for|of) `([a-z_][A-Za-z0-9_]*[!?]?)/\d+`")
+
+
+def _documented_aliases(paired: list[ExOp], unpaired: list[ExOp]) -> dict[str, str]:
+    """Unpaired Elixir operations that the `@doc` of a paired one calls the same operation ("Alias for `x/2`"),
+    or whose own `@doc` says so of a paired one: unpaired name → the paired name."""
+    paired_names = {op.name for op in paired}
+    unpaired_names = {op.name for op in unpaired}
+    found: dict[str, str] = {}
+    for op in paired:
+        for target in _ALIAS_DOC.findall(op.main.doc or ""):
+            if target in unpaired_names:
+                found.setdefault(target, op.name)
+    for op in unpaired:
+        for target in _ALIAS_DOC.findall(op.main.doc or ""):
+            if target in paired_names:
+                found.setdefault(op.name, target)
+    return found
+
+
+def _elixir_only(
+    client: TypeDef, module: TypeDef, ex: ExOp, py_only: list[str], *, same_as: str | None = None
+) -> MethodRow:
     row = MethodRow(
         None, None, ex.main, elixir_async=ex.twin, elixir_arities=ex.arities, elixir_variants=list(ex.variants)
     )
     row.params = [ParamRow(None, p, "") for p in ex.main.params]
     signature = f"{ex.name}/{','.join(str(a) for a in ex.arities)}"
+    if same_as is not None:
+        row.notes.append(
+            f"`{signature}` is the operation `{same_as}` already pairs with Python: the port's `@doc` calls one an "
+            "alias of the other."
+        )
+        return row
     if ex.name in PLUMBING:
         row.notes.append(f"`{signature}` is OTP process plumbing; the Python client needs no counterpart.")
         return row

@@ -25,6 +25,7 @@ from paritydocs.parity.annotations import (
     compare_types,
     describe_atom,
     elixir_atoms,
+    expand_local_types,
     nullable,
     python_atoms,
 )
@@ -53,6 +54,8 @@ class FieldContext:
         return self.memo[key]
 
     def ex_atoms(self, spec: str, *, enums: bool = True) -> frozenset[Any]:
+        # the module's own `@type format :: :png | :jpeg` stands in for `format()`: what a user may put there
+        spec = expand_local_types(spec, self.elixir_type.local_types)
         key = ("ex", spec, enums)
         if key not in self.memo:
             self.memo[key] = elixir_atoms(spec, self.ex_enums if enums else None)
@@ -465,6 +468,33 @@ def prose_sentence(text: str | None, name: str) -> str | None:
     return None
 
 
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def words_sentence(text: str | None, name: str, *, one_word: bool = False) -> str | None:
+    """The first sentence of Markdown prose that names the field `name` in words, or None: the words of the
+    snake_case name, in order and next to each other, as words of the sentence (inline code aside),
+    case-insensitive, a word matching with or without a plural `s` (`training_run_ids` in "the training run
+    IDs", `sampler_ids` in "sampler IDs"). A one-word name (`sessions` in "a list of session IDs") counts only
+    when `one_word` is set (the struct has that one field, so the module's prose can only describe it) and the
+    name has three letters or more; else a sentence that shares one common word (`type`, `a`) would count."""
+    if not text:
+        return None
+    parts = [part.lower() for part in name.split("_") if part]
+    if not parts or (len(parts) == 1 and (not one_word or len(parts[0]) < 3)):
+        return None  # a one- or two-letter name (`a`, `id`) is an article or too short to name anything
+    for sentence in _sentences(text):
+        words = [word.lower() for word in _WORD.findall(_without_code(sentence))]
+        for start in range(len(words) - len(parts) + 1):
+            if all(_same_word(words[start + i], part) for i, part in enumerate(parts)):
+                return sentence
+    return None
+
+
+def _same_word(word: str, part: str) -> bool:
+    return word == part or word == part + "s" or part == word + "s"
+
+
 @functools.lru_cache(maxsize=256)
 def _sentences(text: str) -> tuple[str, ...]:
     """The prose sentences of a doc, once per doc (every field of a module searches the same `@moduledoc`)."""
@@ -496,12 +526,19 @@ def _without_code(sentence: str) -> str:
 
 def with_prose_doc(elixir_type: TypeDef, field: FieldDef | None) -> FieldDef | None:
     """The Elixir field as a reader of the docs sees it: without a `## Fields` entry or `@typedoc` line, a
-    sentence of the `@typedoc` or `@moduledoc` prose that names it is its doc (`doc_source` says which). A copy:
-    the model stays as extracted."""
+    sentence of the `@typedoc` or `@moduledoc` prose that names it (as code, else in words: `words_sentence`) is
+    its doc (`doc_source` says which). A copy: the model stays as extracted."""
     if field is None or field.doc:
         return field
-    for source, text in (("typedoc_prose", elixir_type.typedoc), ("moduledoc_prose", elixir_type.doc)):
+    docs = (("typedoc_prose", elixir_type.typedoc), ("moduledoc_prose", elixir_type.doc))
+    for source, text in docs:
         sentence = prose_sentence(text, field.name)
+        if sentence:
+            return replace(field, doc=sentence, doc_source=source)
+    # named in words only when no sentence names it as code: the exact name is the better doc
+    one_word = len(elixir_type.fields) == 1
+    for source, text in docs:
+        sentence = words_sentence(text, field.name, one_word=one_word)
         if sentence:
             return replace(field, doc=sentence, doc_source=source)
     return field
@@ -586,14 +623,21 @@ Rule = Callable[[FieldContext], list[Finding]]
 FIELD_RULES: tuple[Rule, ...] = (rule_missing, rule_type, rule_optionality, rule_default, rule_unit, rule_docs)
 
 
+_ELIXIR_ALIASES = frozenset({TypeKind.TYPE_ALIAS, TypeKind.UNION_ALIAS})
+_PYTHON_ALIASES = frozenset({TypeKind.TYPE_ALIAS, TypeKind.UNION_ALIAS, TypeKind.LITERAL_ALIAS})
+
+
 def type_doc_findings(python_type: TypeDef, elixir_type: TypeDef) -> list[Finding]:
     subject = f"{python_type.path}|{elixir_type.path}"
     py_loc, ex_loc = python_type.location, elixir_type.location
+    # an `@type` alias is documented by its `@typedoc`, a Python alias by the docstring below it: no module or class
+    ex_doc = "`@typedoc`" if elixir_type.kind in _ELIXIR_ALIASES else "`@moduledoc`"
+    py_doc = "docstring" if python_type.kind in _PYTHON_ALIASES else "class docstring"
     if python_type.doc and not elixir_type.doc:
         return [
             Finding(
                 FindingKind.DOC_MISSING_IN_ELIXIR,
-                f"`{python_type.name}` has a class docstring; `{elixir_type.path}` has no `@moduledoc`.",
+                f"`{python_type.name}` has a {py_doc}; `{elixir_type.path}` has no {ex_doc}.",
                 python=py_loc,
                 elixir=ex_loc,
                 subject=subject,
@@ -603,7 +647,7 @@ def type_doc_findings(python_type: TypeDef, elixir_type: TypeDef) -> list[Findin
         return [
             Finding(
                 FindingKind.DOC_MISSING_IN_PYTHON,
-                f"`{elixir_type.path}` has a `@moduledoc`; Python `{python_type.name}` has no class docstring.",
+                f"`{elixir_type.path}` has a {ex_doc}; Python `{python_type.name}` has no {py_doc}.",
                 python=py_loc,
                 elixir=ex_loc,
                 subject=subject,

@@ -305,6 +305,46 @@ def do_default(default: Any, language: str) -> Markup:
     return do_code(shown)
 
 
+_DOC_SOURCES = {
+    "attribute_docstring": "from the attribute docstring",
+    "comment": "from a comment",
+    "field_description": "from `Field(description=…)`",
+    "docstring": "from the property docstring",
+    "args_section": "from `Args:` of `__init__`",
+    "moduledoc_fields": "from `@moduledoc` `## Fields`",
+    "typedoc_fields": "from `@typedoc`",
+    "moduledoc_prose": "from `@moduledoc` prose",
+    "typedoc_prose": "from `@typedoc` prose",
+    "function_doc": "from the function's `@doc`",
+}
+"""Where a field's doc came from (`FieldDef.doc_source`), in the words a reader checks the source by."""
+
+_ORIGINS = {
+    "property": ("property", "a @property: read-only, not passed in"),
+    "init": ("`__init__` parameter", "a parameter of the custom __init__ that no field declares"),
+}
+"""What part of the Python surface a member is when no field declares it (`FieldDef.origin`)."""
+
+
+def do_doc_source(source: str | None) -> Markup:
+    """A short note on where a doc came from (`from @moduledoc prose`); a key we do not know yet is shown as
+    code rather than dropped, so a new extractor key is visible, never wrong."""
+    if not source:
+        return Markup("")
+    words = _DOC_SOURCES.get(source)
+    if words is None:
+        return Markup(f'<small class="pd-doc-source">from {do_code(source)}</small>')
+    return Markup(f'<small class="pd-doc-source">{words}</small>')
+
+
+def do_origin(origin: str | None) -> Markup:
+    """A note on a Python member that is not a declared field: `property` (read-only) or `__init__` parameter."""
+    if not origin:
+        return Markup("")
+    words, title = _ORIGINS.get(origin) or (do_code(origin), origin)
+    return Markup(f'<small class="pd-origin" title="{do_attr(title)}">{words}</small>')
+
+
 def do_first_line(text: str | None, limit: int = 120) -> str:
     if not text:
         return ""
@@ -334,6 +374,8 @@ FILTERS = {
     "message": do_message,
     "attr": do_attr,
     "value": do_default,
+    "doc_source": do_doc_source,
+    "origin": do_origin,
     "first_line": do_first_line,
     "pct": do_pct,
     "anchor": do_anchor,
