@@ -11,6 +11,7 @@ import jsonschema
 import markdown
 import pytest
 
+from conftest import default, py_type
 from elixir_helpers import (
     EXLIB,
     EXLIB_BROKEN,
@@ -671,7 +672,7 @@ def test_fixture_decoder_defaults() -> None:
 
 def test_pair_page_shows_where_the_elixir_default_comes_from(tmp_path: Path) -> None:
     from paritydocs.config import load_settings
-    from paritydocs.model import FieldDef, Language, SdkModel, SourceInfo, TypeDef
+    from paritydocs.model import FieldDef, Language, SdkModel, SourceInfo
     from paritydocs.parity import run_parity
     from paritydocs.render import Renderer
 
@@ -686,17 +687,7 @@ def test_pair_page_shows_where_the_elixir_default_comes_from(tmp_path: Path) -> 
     )
     py = SdkModel(
         SourceInfo("p", "", Language.PYTHON),
-        types=[
-            TypeDef(
-                path="acme.types.run.Run",
-                public_path="acme.types.Run",
-                name="Run",
-                kind=TypeKind.PYDANTIC_MODEL,
-                file="acme/types/run.py",
-                line=1,
-                fields=[FieldDef("corrupted", "bool", default=Default("False", False, True), line=2)],
-            )
-        ],
+        types=[py_type("Run", [FieldDef("corrupted", "bool", default=default(False), line=2)])],
     )
     settings = load_settings(
         {"python": "p", "elixir": "e", "type_prefixes": {"acme.types": "Acme.Types"}, "python_api": False},
