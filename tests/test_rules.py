@@ -423,3 +423,35 @@ def test_a_short_one_word_name_is_not_named_by_an_article() -> None:
     from paritydocs.parity.rules import words_sentence
 
     assert words_sentence("A module.", "a", one_word=True) is None
+
+
+# ---- tags a struct fixes ----------------------------------------------------------------------
+
+
+def _tagged(ex_field: FieldDef):
+    # Python's event types are one Literal shared by every event; the port's struct fixes its own tag
+    kinds = py_type("EventKind", [], kind=TypeKind.LITERAL_ALIAS, members=["start", "stop"])
+    kinds.annotation = 'Literal["start", "stop"]'
+    return run([FieldDef("event", "EventKind", required=True)], [ex_field], py_extra=[kinds])
+
+
+def test_a_tag_the_port_fixes_is_one_low_finding_not_a_type_and_an_optionality_mismatch():
+    report = _tagged(FieldDef("event", ":start", default=default("start", ":start")))
+    assert found(report, FindingKind.OPTIONALITY_MISMATCH) == [] and found(report, FindingKind.TYPE_MISMATCH) == []
+    (message,) = messages(report, FindingKind.REPRESENTATION_DIFFERENCE)
+    assert "the port fixes `event` to `:start`, this type's own tag" in message
+    assert 'Python also accepts `"stop"` and requires the field to be passed' in message
+    assert found(report, FindingKind.REPRESENTATION_DIFFERENCE)[0].severity is Severity.LOW
+
+
+@pytest.mark.parametrize(
+    "ex_field",
+    [
+        FieldDef("event", ":start | :stop", default=default("start", ":start")),  # the spec admits more
+        FieldDef("event", ":start"),  # no default: nothing is fixed
+        FieldDef("event", ":finish", default=default("finish", ":finish")),  # not a value Python takes
+    ],
+)
+def test_only_a_single_literal_spec_that_is_the_default_and_a_python_value_is_a_tag(ex_field):
+    report = _tagged(ex_field)
+    assert all("this type's own tag" not in f.message for f in found(report))

@@ -294,12 +294,44 @@ def _members_text(atoms: tuple[Atom, ...], *, python: bool) -> str:
     return ", ".join(f"`{describe_atom(a, python=python)}`" for a in atoms)
 
 
+# One atom or one string, as a whole typespec: `event: :generic_event`.
+_SINGLE_LITERAL = re.compile(r'^(?::[A-Za-z_][A-Za-z0-9_]*[?!]?|"[^"\\]*")$')
+
+
+def pinned_tag(ctx: FieldContext) -> str | None:
+    """The value the port pins a field to, when the field is a tag its struct fixes: the Elixir typespec admits
+    exactly one literal, the field defaults to it, and that literal is one of the values the Python annotation
+    takes (Tinkex's `GenericEvent.event` is `:generic_event`, where Python's `event: EventType` takes any of four
+    event types). The port then sets what a Python user must pass; None for any other field."""
+    if ctx.python is None or ctx.elixir is None or not ctx.elixir.annotation or _is_property(ctx.python):
+        return None
+    spec = ctx.elixir.annotation.strip()
+    default = ctx.elixir.default
+    if not _SINGLE_LITERAL.match(spec) or default is None or default.expr.strip() != spec:
+        return None
+    result = compare_field_types(ctx)
+    if result is None or result.elixir_only or not result.python_only:
+        return None
+    return spec
+
+
 def rule_type(ctx: FieldContext) -> list[Finding]:
     result = compare_field_types(ctx)
     if result is None or result.same:
         return []
     assert ctx.python is not None and ctx.elixir is not None
     both = f"Python `{ctx.python.name}: {ctx.python.annotation}` vs Elixir `{ctx.elixir.name}: {ctx.elixir.annotation}`"
+    tag = pinned_tag(ctx)
+    if tag is not None:
+        return [
+            ctx.finding(
+                FindingKind.REPRESENTATION_DIFFERENCE,
+                f"{both}: the port fixes `{ctx.elixir.name}` to `{tag}`, this type's own tag; Python also accepts "
+                f"{_members_text(result.python_only, python=True)} and requires the field to be passed"
+                + "".join(f"; {_form_text(ctx, f)}" for f in result.representations)
+                + ".",
+            )
+        ]
     forms = "; ".join(_form_text(ctx, f) for f in result.representations)
     if result.compatible:
         return [ctx.finding(FindingKind.REPRESENTATION_DIFFERENCE, f"{both}: same values, {forms}.")]
@@ -318,6 +350,8 @@ def _optionality_problem(ctx: FieldContext) -> str | None:
     py, ex = ctx.python, ctx.elixir
     if _is_property(py):
         return None  # read-only: nothing is passed, so nothing is required or optional
+    if pinned_tag(ctx) is not None:
+        return None  # a tag the port's struct fixes: the type rule says so once, as a representation difference
     ex_default = _elixir_default(ex)
     ex_nullable = nullable(ctx.ex_atoms(ex.annotation)) if ex.annotation else True
     py_nullable = nullable(ctx.py_atoms(py.annotation)) if py.annotation else False
