@@ -22,7 +22,7 @@ from paritydocs.config import load_settings
 from paritydocs.elixir import extract_elixir
 from paritydocs.elixir.docs import elixir_option_docs
 from paritydocs.model import SdkModel, TypeDef, TypeKind
-from paritydocs.parity import run_parity
+from paritydocs.parity import Severity, run_parity
 from paritydocs.parity.clients import ClientPair, MethodRow, compare_clients
 from paritydocs.pipeline import build_report
 from paritydocs.python import extract_python
@@ -667,3 +667,29 @@ def test_an_elixir_function_the_port_documents_as_an_alias_of_a_paired_one_is_no
         assert any("already pairs with Python" in n and f"`{paired}`" in n for n in rows[name].notes)
     # naming another function is not calling yourself its alias
     assert kinds(rows["forget"].findings) == ["missing_in_python"]
+
+
+def test_a_parameter_only_the_process_reads_and_python_documents_as_without_effect(models):
+    # TrainingClient.save_weights_and_get_sampling_client(name=...): "Deprecated, has no effect"; the port's
+    # `start_link/1` reads `:name` for the process, no operation does
+    py, ex = models
+    model = _rename_parameter(py, "checkout", "coupon", "name")
+    (client,) = model.clients
+    for function in client.functions:
+        for p in function.params:
+            if function.name == "checkout" and p.name == "name":
+                p.doc = "Deprecated, has no effect (kept for old callers)."
+    row = param(op(compare_clients(model, ex, settings())[0], "checkout"), "name")
+    (finding,) = row.findings
+    assert finding.kind.value == "missing_in_elixir" and finding.severity is Severity.LOW
+    assert (
+        "that runs an operation (only `child_spec/1` and `start_link/1` read `:name`, to start the process)"
+        in finding.message
+    )
+    assert finding.message.endswith(
+        "Python documents it as without effect (“Deprecated, has no effect (kept for old callers)”)."
+    )
+    plain = param(
+        op(compare_clients(_rename_parameter(py, "checkout", "coupon", "name"), ex, settings())[0], "checkout"), "name"
+    )
+    assert plain.findings[0].severity is Severity.HIGH  # a documented parameter that does something stays high

@@ -1340,3 +1340,21 @@ def test_a_struct_modules_own_types_are_kept_for_its_field_specs(tmp_path: Path)
     assert picture.local_types == {"format": ":png | :jpeg", "size": "{pos_integer(), pos_integer()}"}
     assert picture.to_json(with_functions=True)["local_types"] == picture.local_types  # the Elixir extract JSON
     assert module(extract_text(tmp_path / "b", "defmodule B do\n  defstruct [:x]\nend\n"), "B").local_types == {}
+
+
+def test_members_of_a_type_t_union_know_their_lines(tmp_path: Path) -> None:
+    model = extract_text(
+        tmp_path,
+        "defmodule Acme.Level do\n"
+        "  @type t ::\n"
+        "          :low\n"
+        '          | :"very high"\n'
+        "end\n"
+        "defmodule Acme.Result do\n"
+        "  @type t ::\n"
+        "          Acme.Done.t()\n"
+        "          | Pending.t()\n"
+        "end\n",
+    )
+    assert module(model, "Acme.Level").member_lines == {"low": 3, "very high": 4}
+    assert module(model, "Acme.Result").member_lines == {"Done": 8, "Pending": 9}

@@ -323,3 +323,51 @@ def test_a_dotted_mirrored_name_from_another_package_is_no_evidence():
     )
     report = run_parity(py, ex, settings())
     assert names(report) == [("Widget", "Acme.Types.Gadget", "mirrors")]
+
+
+def _result_union(
+    ex_members: str, *, python_has: tuple[str, ...] = ("Trained", "Saved", "Retry"), lines: dict[str, int] | None = None
+):
+    """Python `Result = Union[Trained, Saved, Retry]`; the port's `Acme.Types.Result` of `ex_members`, with a
+    `Done` envelope carrying the result as `result: map()` and the Python members' own structs."""
+    result = py_type("Result", [], kind=TypeKind.UNION_ALIAS)
+    result.annotation = f"Union[{', '.join(python_has)}]"
+    result.member_lines = lines or {}
+    union = ex_type("Result", [], kind=TypeKind.MODULE)
+    union.annotation = ex_members
+    done = ex_type("Done", [FieldDef("status", "String.t()"), FieldDef("result", "map()")])
+    py_types = [result, *(py_type(n, []) for n in python_has)]
+    ex_types = [union, done, ex_type("Trained", []), ex_type("Saved", []), ex_type("Retry", [])]
+    return run_parity(*sdk_models(py_types, ex_types), settings())
+
+
+def test_a_union_of_another_shape_is_one_finding_naming_both_shapes():
+    # FutureRetrieveResponse: Python's union of results, the port's envelope (pending / completed with a map)
+    report = _result_union("Retry.t() | Pending.t() | Done.t()", python_has=("Trained", "Saved", "Missing", "Retry"))
+    pair = next(p for p in report.pairs if p.python.name == "Result")
+    found = sorted((f.kind, f.message) for f in pair.all_findings())
+    assert found == [
+        (
+            FindingKind.MISSING_IN_ELIXIR,  # a member the port has no type for at all stays a missing member
+            "Python union member `Missing` has no counterpart in Elixir `Acme.Types.Result`.",
+        ),
+        (
+            FindingKind.REPRESENTATION_DIFFERENCE,
+            "Python `Result` is a union of `Trained`, `Saved`, `Missing`, `Retry`; the port's `Acme.Types.Result` "
+            "is a union of another shape, of `Retry`, `Pending`, `Done` (its members carry "
+            "`Done.result: map()`). The Python members `Trained`, `Saved` are types the port has "
+            "(`Acme.Types.Trained`, `Acme.Types.Saved`), not members of its union; both have `Retry`.",
+        ),
+    ]
+
+
+def test_a_union_missing_members_without_members_of_its_own_lists_each():
+    report = _result_union("Retry.t() | Saved.t()", lines={"Trained": 7})
+    pair = next(p for p in report.pairs if p.python.name == "Result")
+    assert [(f.kind, f.message) for f in pair.all_findings()] == [
+        (
+            FindingKind.MISSING_IN_ELIXIR,
+            "Python union member `Trained` has no counterpart in Elixir `Acme.Types.Result`.",
+        )
+    ]
+    assert pair.all_findings()[0].python.line == 7  # the member's own line, not the alias's

@@ -1209,3 +1209,43 @@ def test_module_griffe_cannot_parse_leaves_the_rest_of_the_package(tmp_path: Pat
     model = extract(tmp_path, ["deeppkg"])
     assert [t.path for t in model.types] == ["deeppkg.ok.Ok"]
     assert any("deep.py" in str(w) and "could not load" in str(w) for w in model.warnings), model.warnings
+
+
+def test_members_of_enums_literals_and_unions_know_their_lines(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "acme/__init__.py": "",
+            "acme/types/__init__.py": "from .kinds import Color, Finish, Part\n",
+            "acme/types/kinds.py": (
+                "import enum\n"
+                "from typing import Literal, Union\n"
+                "from typing_extensions import TypeAlias\n"
+                "from pydantic import BaseModel\n"
+                "\n"
+                "class Color(str, enum.Enum):\n"
+                '    RED = "red"\n'
+                '    BLUE = "blue"\n'
+                "\n"
+                "Finish = Literal[\n"
+                '    "matte",\n'
+                '    "gloss",\n'
+                "]\n"
+                "\n"
+                "class Gear(BaseModel):\n"
+                "    teeth: int\n"
+                "\n"
+                "class Wheel(BaseModel):\n"
+                "    spokes: int\n"
+                "\n"
+                "Part: TypeAlias = Union[\n"
+                "    Gear,\n"
+                "    Wheel,\n"
+                "]\n"
+            ),
+        },
+    )
+    sdk = extract(tmp_path, ["acme.types"])
+    assert get_type(sdk, "acme.types.Color").member_lines == {"red": 7, "blue": 8}
+    assert get_type(sdk, "acme.types.Finish").member_lines == {"matte": 11, "gloss": 12}
+    assert get_type(sdk, "acme.types.Part").member_lines == {"Gear": 22, "Wheel": 23}

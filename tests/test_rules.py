@@ -77,8 +77,10 @@ def test_an_enforced_key_a_decoder_fills_is_not_required_like_python():
     report = run([FieldDef("models", "list[Model]", required=True)], [ex])
     assert one(report, FindingKind.OPTIONALITY_MISMATCH) == (
         "`models` is required in Python; in Elixir `models` is in `@enforce_keys`, but `from_json/1 ||` fills "
-        "`[]` when the key is absent."
+        "`[]` when the key is absent (Python rejects input without it)."
     )
+    # the struct requires the key as Python does: only the decoder is lenient, so the finding is low
+    assert found(report, FindingKind.OPTIONALITY_MISMATCH)[0].severity is Severity.LOW
     enforced = run(
         [FieldDef("models", "list[Model]", required=True)], [FieldDef("models", "[Model.t()]", required=True)]
     )
@@ -98,6 +100,19 @@ def test_a_single_value_literal_equals_the_same_elixir_default():
     other = run([py], [FieldDef("type", "String.t()", default=default("other", '"other"'))])
     assert found(same) == []
     assert [f.kind for f in found(other)] == [FindingKind.OPTIONALITY_MISMATCH]
+
+
+def test_an_optional_one_value_tag_the_port_always_sets_is_low():
+    # LoadWeightsResponse.type: `Optional[Literal["load_weights"]] = None` against `type: "load_weights"`
+    py = FieldDef("type", 'Optional[Literal["load"]]', default=default(None, "None"))
+    tag = run([py], [FieldDef("type", "String.t()", default=default("load", '"load"'))])
+    assert one(tag, FindingKind.OPTIONALITY_MISMATCH) == (
+        '`type` is optional in Python (`Optional[Literal["load"]]`, default None); in Elixir it is always `"load"`, '
+        "the one value Python allows besides None."
+    )
+    assert found(tag)[0].severity is Severity.LOW
+    other = run([py], [FieldDef("type", "String.t()", default=default("save", '"save"'))])
+    assert [f.severity for f in found(other, FindingKind.OPTIONALITY_MISMATCH)] == [Severity.HIGH]
 
 
 @pytest.mark.parametrize(
@@ -222,6 +237,65 @@ def test_compare_types_counts_forms_from_the_python_side():
     assert result.compatible and result.representations == (STRINGS_AS_ATOMS,)
     both = compare_types(python_atoms('Literal["a"]', ctx), elixir_atoms(":a | String.t()"), lambda a, b: a == b)
     assert both.same
+
+
+def _tensor_pair():
+    """A Python dataclass `Tensor` and the port's `Acme.Types.Tensor` struct, paired by name."""
+    return py_type("Tensor", [], kind=TypeKind.DATACLASS), ex_type("Tensor", [])
+
+
+def test_python_objects_against_a_bare_map_where_the_port_has_the_struct():
+    # ForwardBackwardOutput.loss_fn_outputs: List[Dict[str, TensorData]] against `[map()]`
+    py_tensor, ex_tensor = _tensor_pair()
+    report = run(
+        [FieldDef("outs", "List[Dict[str, Tensor]]", required=True), FieldDef("one", "Tensor", required=True)],
+        [FieldDef("outs", "[map()]"), FieldDef("one", "map()")],
+        py_extra=[py_tensor],
+        ex_extra=[ex_tensor],
+    )
+    texts = messages(report, FindingKind.REPRESENTATION_DIFFERENCE)
+    assert texts == [
+        "Python `outs: List[Dict[str, Tensor]]` vs Elixir `outs: [map()]`: same values, Python decodes `Tensor` "
+        "objects, the Elixir typespec says `map()` where the port has `Acme.Types.Tensor`.",
+        "Python `one: Tensor` vs Elixir `one: map()`: same values, Python decodes `Tensor` objects, the Elixir "
+        "typespec says `map()` where the port has `Acme.Types.Tensor`.",
+    ]
+    assert found(report, FindingKind.TYPE_MISMATCH) == []
+
+
+@pytest.mark.parametrize(
+    ("py", "ex"),
+    [
+        ("Dict[str, Tensor]", "%{String.t() => Tensor.t()}"),  # the values' struct named: the same
+        ("Dict[str, Tensor]", "%{optional(String.t()) => Acme.Types.Tensor.t()}"),
+        ("Dict[str, float]", "map()"),  # a bare map of plain values: says nothing wrong
+        ("Dict[str, Untyped]", "map()"),  # a Python model the port has no struct for: loose, not wrong
+        ("Dict", "%{String.t() => Tensor.t()}"),
+    ],
+)
+def test_maps_whose_values_agree(py, ex):
+    py_tensor, ex_tensor = _tensor_pair()
+    report = run([FieldDef("m", py, required=True)], [FieldDef("m", ex)], py_extra=[py_tensor], ex_extra=[ex_tensor])
+    assert [f for f in found(report) if f.kind.value.startswith(("type", "representation"))] == []
+
+
+def test_map_values_that_differ_are_a_type_mismatch():
+    report = run([FieldDef("m", "Dict[str, int]", required=True)], [FieldDef("m", "%{String.t() => String.t()}")])
+    assert one(report, FindingKind.TYPE_MISMATCH).endswith(
+        "Python only: `dict[str, int]`; Elixir only: `%{String.t() => String.t()}`."
+    )
+
+
+def test_a_typed_dict_against_a_map_is_the_same_value():
+    # a TypedDict is a plain dict at run time: a map is what Python holds too
+    py_dict = py_type("Options", [], kind=TypeKind.TYPED_DICT)
+    report = run(
+        [FieldDef("o", "Options", required=True)],
+        [FieldDef("o", "map()")],
+        py_extra=[py_dict],
+        ex_extra=[ex_type("Options", [])],
+    )
+    assert found(report, FindingKind.REPRESENTATION_DIFFERENCE) == []
 
 
 # ---- docs ---------------------------------------------------------------------------------------

@@ -231,6 +231,9 @@ class TypeDef:
     local_types: dict[str, str] = field(default_factory=dict)
     """Elixir: the module's own zero-arity `@type`/`@typep name :: spec` other than `t`, name → spec as written
     (`format` → `:png | :jpeg`), so a field typed `format()` is compared by what it stands for."""
+    member_lines: dict[str, int] = field(default_factory=dict)
+    """Where each member of an enum, a `Literal` or a union is written (the member as a string, or a union
+    member's last name → line), so a finding about one member points at it rather than at the type."""
 
     def field_named(self, name: str) -> FieldDef | None:
         for f in self.fields:
@@ -256,6 +259,8 @@ class TypeDef:
             data["bases"] = list(self.bases)
         if self.members:
             data["members"] = list(self.members)
+        if self.member_lines:
+            data["member_lines"] = dict(self.member_lines)
         if self.annotation is not None:
             data["annotation"] = self.annotation
         if self.typedoc is not None:

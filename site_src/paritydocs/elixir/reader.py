@@ -20,7 +20,14 @@ from paritydocs.elixir.functions import (
 )
 from paritydocs.elixir.literals import keyword_name
 from paritydocs.elixir.records import Clause, FileResult, FileState, Module
-from paritydocs.elixir.structs import STRUCT_KEYWORDS, TYPE_ATTRIBUTES, is_type_t, struct_fields, union_members
+from paritydocs.elixir.structs import (
+    STRUCT_KEYWORDS,
+    TYPE_ATTRIBUTES,
+    is_type_t,
+    struct_fields,
+    union_member_lines,
+    union_members,
+)
 from paritydocs.elixir.syntax import (
     MAX_END_REPAIRS,
     MAX_MODULE_DEPTH,
@@ -244,6 +251,8 @@ def module_typedef(state: FileState, module: Module) -> TypeDef:
         annotation=annotation,
         typedoc=module.typedoc,
     )
+    if module.struct is None and module.type_t is not None:
+        typedef.member_lines = union_member_lines(state, module.type_t)
     if module.struct is not None:
         typedef.fields = struct_fields(state, module)
         typedef.local_types = local_types(state, module)

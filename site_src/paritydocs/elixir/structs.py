@@ -31,6 +31,7 @@ __all__ = [
     "struct_entries",
     "struct_fields",
     "type_t_fields",
+    "union_member_lines",
     "union_members",
     "wire_fields",
 ]
@@ -61,8 +62,8 @@ def is_type_t(state: FileState, node: Any) -> bool:
     return False
 
 
-def union_members(state: FileState, node: Any) -> list[Any]:
-    """Members of `:a | :b | :c` or `"x" | "y"` (at least two, all atoms or all strings); else []."""
+def _union_leaves(node: Any) -> list[Any]:
+    """The operands of `a | b | c`, left to right (one node when it is no union, [] when an operand is missing)."""
     stack = [node]
     leaves: list[Any] = []
     while stack:  # explicit stack: a generated union can be thousands deep
@@ -75,6 +76,34 @@ def union_members(state: FileState, node: Any) -> list[Any]:
             stack.append(left)
         else:
             leaves.append(current)
+    return leaves
+
+
+def union_member_lines(state: FileState, node: Any) -> dict[str, int]:
+    """Where each member of a `@type t` union is written: an atom or string member (as `union_members` names
+    it), or a remote type's module, last name (`FutureCompletedResponse.t()` → `FutureCompletedResponse`)."""
+    leaves = _union_leaves(node)
+    if len(leaves) < 2:
+        return {}
+    lines: dict[str, int] = {}
+    for leaf in leaves:
+        text = state.text(leaf).strip()
+        if leaf.type == "atom":
+            name: str | None = text[1:]
+        elif leaf.type in ("quoted_atom", "string"):
+            name = string_value(state, leaf)
+        elif text.endswith(".t()"):
+            name = text[: -len(".t()")].rsplit(".", 1)[-1]
+        else:
+            name = None
+        if name is not None:
+            lines.setdefault(name, node_line(leaf))
+    return lines
+
+
+def union_members(state: FileState, node: Any) -> list[Any]:
+    """Members of `:a | :b | :c` or `"x" | "y"` (at least two, all atoms or all strings); else []."""
+    leaves = _union_leaves(node)
     if len(leaves) < 2:
         return []
     kinds = {leaf.type for leaf in leaves}

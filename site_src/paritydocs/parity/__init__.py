@@ -44,10 +44,12 @@ from paritydocs.parity.rules import (
     FIELD_RULES,
     FieldContext,
     Rule,
+    UnionShape,
     property_function,
     rule_missing,
     rule_type,
     type_doc_findings,
+    union_shape,
     with_prose_doc,
 )
 
@@ -103,7 +105,7 @@ def _elixir_enums(model: SdkModel) -> dict[str, frozenset[Atom]]:
 
 
 def _member_fields(typedef: TypeDef) -> list[FieldDef]:
-    return [FieldDef(name=str(m), line=typedef.line) for m in typedef.members]
+    return [FieldDef(name=str(m), line=typedef.member_lines.get(str(m), typedef.line)) for m in typedef.members]
 
 
 def _recased_members(python: list[FieldDef], elixir: list[FieldDef]) -> dict[str, str]:
@@ -134,6 +136,27 @@ def _same_model_factory(pairs: list[tuple[TypeDef, TypeDef]]) -> Callable[[str, 
     return same_model
 
 
+def _unique_by_name(model: SdkModel) -> dict[str, TypeDef]:
+    """A model's types by last name, a name two types share left out."""
+    found: dict[str, TypeDef | None] = {}
+    for t in model.types:
+        found[t.name] = t if t.name not in found else None
+    return {name: t for name, t in found.items() if t is not None}
+
+
+_OBJECT_KINDS = frozenset({TypeKind.PYDANTIC_MODEL, TypeKind.DATACLASS, TypeKind.CLASS})
+
+
+def _struct_for_factory(pairs: list[tuple[TypeDef, TypeDef]]) -> Callable[[str], str | None]:
+    """A Python object type's short name → the Elixir struct it is paired with; a name two paired Python types
+    share stands for neither (the comparison cannot tell which is meant)."""
+    found: dict[str, str | None] = {}
+    for py, ex in pairs:
+        if py.kind in _OBJECT_KINDS and ex.kind is TypeKind.STRUCT:
+            found[py.name] = ex.path if found.get(py.name, ex.path) == ex.path else None
+    return found.get
+
+
 def run_parity(
     python: SdkModel,
     elixir: SdkModel,
@@ -155,7 +178,11 @@ def run_parity(
     ex_enums = _elixir_enums(elixir)
     memo: dict[tuple[Any, ...], frozenset[Any]] = {}
     same_model = _same_model_factory(matched.pairs)
+    struct_for = _struct_for_factory(matched.pairs)
     renamed = {p.name: e.name for p, e in matched.pairs if p.name != e.name}
+    ex_by_name = _unique_by_name(elixir)
+    # the port's type for a Python name: the one paired with it, else the one of that name
+    paired = {**{name: t.path for name, t in ex_by_name.items()}, **{p.name: e.path for p, e in matched.pairs}}
     pairs: list[PairReport] = []
     for (py_type, ex_type), reason in zip(matched.pairs, matched.reasons, strict=True):
         is_enum = py_type.kind in ALIAS_KINDS and ex_type.kind is TypeKind.ENUM_TYPE
@@ -163,16 +190,20 @@ def run_parity(
         is_union = py_type.kind is TypeKind.UNION_ALIAS and len(ex_union) >= 2
         is_alias = not is_enum and not is_union and ex_type.kind in ELIXIR_ALIAS_KINDS
         rules: tuple[Rule, ...]
+        shape: UnionShape | None = None
         if is_enum:
             py_members, ex_members = _member_fields(py_type), _member_fields(ex_type)
             rows_raw = match_fields(py_members, ex_members, _recased_members(py_members, ex_members))
             rules = (rule_missing,)  # members only exist or not
         elif is_union:
             # members by name, or by the names of types already paired (`Foo` ↔ `FooStruct`)
-            py_members = [FieldDef(name=n, line=py_type.line) for n in python_union_members(py_type)]
-            ex_members = [FieldDef(name=n, line=ex_type.line) for n in ex_union]
+            py_members = [
+                FieldDef(name=n, line=py_type.member_lines.get(n, py_type.line)) for n in python_union_members(py_type)
+            ]
+            ex_members = [FieldDef(name=n, line=ex_type.member_lines.get(n, ex_type.line)) for n in ex_union]
             rows_raw = match_fields(py_members, ex_members, renamed)
             rules = (rule_missing,)
+            shape = union_shape(py_type, ex_type, [(r.python, r.elixir) for r in rows_raw], paired, ex_by_name)
         elif is_alias:
             # an alias has one thing to compare: the type it stands for
             rows_raw = [FieldPair(_alias_value(py_type), _alias_value(ex_type), "value")]
@@ -188,14 +219,22 @@ def run_parity(
                 ex_field = with_prose_doc(ex_type, ex_field)
                 if ex_field is None and (function := property_function(ex_type, raw.python)) is not None:
                     ex_field, how = function, "function"
-            ctx = FieldContext(py_type, ex_type, raw.python, ex_field, how, py_ctx, same_model, ex_enums, memo)
+            if shape is not None and (
+                (raw.python is not None and raw.python.name in shape.python_members)
+                or (raw.python is None and raw.elixir is not None and raw.elixir.name in shape.elixir_members)
+            ):
+                rows.append(FieldRow(raw.python, ex_field, how, []))  # the pair's `union_shape` finding says it
+                continue
+            ctx = FieldContext(
+                py_type, ex_type, raw.python, ex_field, how, py_ctx, same_model, ex_enums, memo, struct_for
+            )
             rows.append(FieldRow(raw.python, ex_field, how, [f for rule in rules for f in rule(ctx)]))
         pairs.append(
             PairReport(
                 py_type,
                 ex_type,
                 rows,
-                type_doc_findings(py_type, ex_type),
+                [*type_doc_findings(py_type, ex_type), *([shape.finding] if shape is not None else [])],
                 is_enum=is_enum,
                 is_union=is_union,
                 is_alias=is_alias,

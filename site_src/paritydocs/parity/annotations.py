@@ -105,6 +105,8 @@ def _py(node: ast.expr, ctx: PyContext, depth: int) -> set[Atom]:
             inner = frozenset(_py(args[0], ctx, depth)) if args else frozenset({ANY})
             return {("list", _single(inner))}
         if head in _PY_MAPS:
+            if len(args) == 2:  # the values' type: `Dict[str, TensorData]` holds objects, `Dict[str, float]` numbers
+                return {("map", _single(frozenset(_py(args[1], ctx, depth))))}
             return {("map",)}
         if head == "Type":
             return {ANY}
@@ -232,10 +234,12 @@ def elixir_atoms(spec: str | None, enums: Mapping[str, frozenset[Atom]] | None =
             if peek() == "]":
                 take()
             return {("list", _single(frozenset(inner)))}
-        if tok == "%{" or (tok.startswith("%") and tok.endswith("{")):
+        if tok == "%{":
+            start = pos
             skip_group("}")
-            if tok == "%{":
-                return {("map",)}
+            return {_map_atom(tokens[start : pos - 1])}
+        if tok.startswith("%") and tok.endswith("{"):
+            skip_group("}")
             return {("model", tok[1:-1].split(".")[-1])}
         if tok == "{":
             skip_group("}")
@@ -285,6 +289,23 @@ def elixir_atoms(spec: str | None, enums: Mapping[str, frozenset[Atom]] | None =
         return frozenset({ANY})
 
 
+def _map_atom(inner: list[str]) -> Atom:
+    """`%{String.t() => TensorData.t()}` → `("map", ("model", "TensorData"))`: a map whose one key type maps to
+    one value type; any other map (`%{}`, `%{a: integer()}`, several `=>`) is a plain `("map",)`."""
+    depth, arrows = 0, []
+    for i, tok in enumerate(inner):
+        if tok in ("(", "[", "{", "%{") or (tok.startswith("%") and tok.endswith("{")):
+            depth += 1
+        elif tok in (")", "]", "}"):
+            depth -= 1
+        elif tok == "=>" and depth == 0:
+            arrows.append(i)
+    if len(arrows) != 1:
+        return ("map",)
+    value = elixir_atoms(" ".join(inner[arrows[0] + 1 :]))
+    return ("map", _single(value))
+
+
 # ---- compatibility ------------------------------------------------------------------------------
 
 STRINGS_AS_ATOMS = "strings_as_atoms"
@@ -295,17 +316,51 @@ DATETIME_AS_STRING = "datetime_as_string"
 """A Python `datetime`/`date` (parsed) carried as an Elixir `String.t()` (the ISO 8601 text)."""
 BYTES_AS_STRING = "bytes_as_string"
 """Python raw `bytes` carried as an Elixir `String.t()` (text, usually base64)."""
+MODEL_AS_MAP = "model_as_map"
+"""A Python object type (a model or dataclass the port has a struct for) carried as an Elixir plain `map()`:
+the form is written `model_as_map:PythonName:Elixir.Module` (`model_as_map_form`, `model_as_map_names`)."""
+
+
+def model_as_map_form(py_name: str, ex_module: str) -> str:
+    return f"{MODEL_AS_MAP}:{py_name}:{ex_module}"
+
+
+def model_as_map_names(form: str) -> tuple[str, str] | None:
+    """(Python name, Elixir module) of a `model_as_map` form; None for any other form."""
+    kind, _, rest = form.partition(":")
+    if kind != MODEL_AS_MAP:
+        return None
+    py_name, _, ex_module = rest.partition(":")
+    return py_name, ex_module
+
 
 _SAME = ""
 
 
-def _match_atom(py: Atom, ex: Atom, same_model: Callable[[str, str], bool]) -> str | None:
+StructFor = Callable[[str], "str | None"]
+"""A Python object type's name → the Elixir struct module it is paired with (None: no struct, or not an object)."""
+
+
+def _no_structs(_name: str) -> str | None:
+    return None
+
+
+def _match_atom(py: Atom, ex: Atom, same_model: Callable[[str, str], bool], struct_for: StructFor) -> str | None:
     """How a Python member meets an Elixir one: `_SAME`, a representation (`STRINGS_AS_ATOMS`, …), or None."""
     if ANY in (py, ex):
         return _SAME
     pk, ek = py[0], ex[0]
     if pk == ek == "list":
-        return _match_atom(py[1], ex[1], same_model)
+        return _match_atom(py[1], ex[1], same_model, struct_for)
+    if pk == ek == "map":
+        py_value = py[1] if len(py) > 1 else ANY
+        ex_value = ex[1] if len(ex) > 1 else None
+        if ex_value is not None:
+            return _match_atom(py_value, ex_value, same_model, struct_for)
+        # a bare `map()`: says nothing of its values, unless Python's are objects the port has a struct for
+        if py_value[0] == "model" and (module := struct_for(str(py_value[1]))) is not None:
+            return model_as_map_form(str(py_value[1]), module)
+        return _SAME
     if pk == ek == "model":
         return _SAME if same_model(py[1], ex[1]) else None
     if pk == "literal" and ek in ("literal", "atom_literal"):
@@ -339,7 +394,9 @@ def _match_atom(py: Atom, ex: Atom, same_model: Callable[[str, str], bool]) -> s
         return _SAME
     if pk in ("float", "int") and ek == "number":
         return _SAME
-    if pk == "model" and ek in ("map",):
+    if pk == "model" and ek == "map":
+        if (module := struct_for(str(py[1]))) is not None:
+            return model_as_map_form(str(py[1]), module)  # the port has the struct but its typespec says `map()`
         return _SAME  # a TypedDict-ish model carried as a plain map: loose, but not wrong
     if pk == "map" and ek == "model":
         return _SAME
@@ -369,8 +426,16 @@ class TypeComparison:
         return self.compatible and not self.representations
 
 
-def compare_types(py: frozenset[Atom], ex: frozenset[Atom], same_model: Callable[[str, str], bool]) -> TypeComparison:
-    """Member by member: which members of each side have no counterpart, and in which forms they meet."""
+def compare_types(
+    py: frozenset[Atom],
+    ex: frozenset[Atom],
+    same_model: Callable[[str, str], bool],
+    struct_for: StructFor = _no_structs,
+) -> TypeComparison:
+    """Member by member: which members of each side have no counterpart, and in which forms they meet.
+
+    `struct_for` names the Elixir struct a Python object type is paired with: a Python `TensorData` object against
+    an Elixir `map()` then meets it in another form (`MODEL_AS_MAP`) instead of as the same value."""
     py_ = {a for a in py if a != NONE} or {ANY}
     ex_ = {a for a in ex if a != NONE} or {ANY}
     if ANY in py_ or ANY in ex_:
@@ -385,7 +450,7 @@ def compare_types(py: frozenset[Atom], ex: frozenset[Atom], same_model: Callable
 
     python_only: list[Atom] = []
     for p in sorted(py_, key=repr):
-        how = best([_match_atom(p, e, same_model) for e in ex_])
+        how = best([_match_atom(p, e, same_model, struct_for) for e in ex_])
         if how is None:
             python_only.append(p)
         elif how:
@@ -394,7 +459,9 @@ def compare_types(py: frozenset[Atom], ex: frozenset[Atom], same_model: Callable
     # (`LossFnType.t() | String.t()`) accepts every Python value as it is, and a `String.t()` beside
     # `DateTime.t()` (the port keeping a value it could not parse) meets the `datetime` in another form without
     # being a second kind of value.
-    elixir_only = [e for e in sorted(ex_, key=repr) if best([_match_atom(p, e, same_model) for p in py_]) is None]
+    elixir_only = [
+        e for e in sorted(ex_, key=repr) if best([_match_atom(p, e, same_model, struct_for) for p in py_]) is None
+    ]
     return TypeComparison(tuple(python_only), tuple(elixir_only), tuple(sorted(forms)))
 
 
@@ -425,6 +492,9 @@ def describe_atom(atom: Atom, *, python: bool) -> str:
         return f"list[{inner}]" if python else f"[{inner}]"
     if kind == "model":
         return str(atom[1]) if python else f"{atom[1]}.t()"
+    if kind == "map" and len(atom) > 1 and atom[1] != ANY:
+        inner = describe_atom(atom[1], python=python)
+        return f"dict[str, {inner}]" if python else f"%{{String.t() => {inner}}}"
     names = _PY_SHOWN if python else _EX_SHOWN
     return names.get(kind, kind)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from paritydocs.elixir import OPTS_PARAM
 from paritydocs.elixir.docs import elixir_option_docs
 from paritydocs.model import Default, FunctionDef, Location, ParamDef, SdkModel, TypeDef
-from paritydocs.parity.findings import Finding, FindingKind
+from paritydocs.parity.findings import Finding, FindingKind, Severity
 from paritydocs.parity.report import IndirectRead, ParamRow
 from paritydocs.parity.rules import ex_value, py_value, values_equal
 from paritydocs.python.docstrings import DocParts
@@ -34,7 +34,21 @@ __all__ = [
 
 RECEIVER_PARAM = re.compile(r"^_?(?:client|\w+_client|pid|server|conn|state|struct|self|session|arg1|t)$")
 """Names an Elixir client function's leading parameter (the process or struct it acts on) usually has."""
+_NO_EFFECT = re.compile(
+    r"\b(?:deprecated|has no effect|no longer used|(?:currently |is )?ignored|unused)\b[^.\n]*", re.IGNORECASE
+)
+"""A Python parameter's doc saying passing it changes nothing (`Deprecated, has no effect`, `currently ignored`)."""
 _INDIRECT_EXCLUDED = frozenset({"start_link", "start", "child_spec"})
+
+
+def _quoted(text: str) -> str:
+    """A phrase cut out of a doc, without the closing brackets of text around it."""
+    text = text.strip()
+    while text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1].rstrip()
+    return text
+
+
 """Functions whose option reads configure the process, not an operation."""
 
 
@@ -337,9 +351,22 @@ def compare_params(
             rows.append(row)
             continue
         if opts_param is not None:
+            process = sorted(
+                {
+                    f"`{r.function}/{r.arity}`"
+                    for r in module.option_reads
+                    if r.key == p.name and r.function in _INDIRECT_EXCLUDED
+                }
+            )
             where = (
                 f"`{ex_fn}` does not read `:{p.name}` from `{opts_param.name}`, and neither does any function "
                 "of the module, its submodules or the modules it refers to"
+                + (
+                    f" that runs an operation (only {' and '.join(process)} "
+                    f"{'reads' if len(process) == 1 else 'read'} `:{p.name}`, to start the process)"
+                    if process
+                    else ""
+                )
             )
             similar = _similar_option(p.name, [e.name for e in ex_options if id(e) not in used], scan, py_names)
             if similar is not None:
@@ -351,14 +378,21 @@ def compare_params(
                 )
         else:
             where = f"`{ex_fn}` has no such parameter and takes no options"
-        rows.append(
-            one_sided(
-                FindingKind.MISSING_IN_ELIXIR,
-                p,
-                None,
-                f"Parameter `{p.name}` of Python `{client.name}.{py.name}` is missing in Elixir: {where}.",
-            )
+        without_effect = _NO_EFFECT.search(p.doc or "")
+        row = one_sided(
+            FindingKind.MISSING_IN_ELIXIR,
+            p,
+            None,
+            f"Parameter `{p.name}` of Python `{client.name}.{py.name}` is missing in Elixir: {where}."
+            + (
+                f" Python documents it as without effect (“{_quoted(without_effect.group(0))}”)."
+                if without_effect
+                else ""
+            ),
         )
+        if without_effect:
+            row.findings[0].severity = Severity.LOW  # nothing a caller passes changes what Python does
+        rows.append(row)
     accepts_kwargs = any(p.kind == "var_keyword" for p in py.main.params)
     for e in [*ex_positional, *ex_options]:
         if id(e) in used:

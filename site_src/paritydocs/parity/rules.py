@@ -26,10 +26,11 @@ from paritydocs.parity.annotations import (
     describe_atom,
     elixir_atoms,
     expand_local_types,
+    model_as_map_names,
     nullable,
     python_atoms,
 )
-from paritydocs.parity.findings import Finding, FindingKind
+from paritydocs.parity.findings import Finding, FindingKind, Severity
 
 MS_PER_S = 1000
 
@@ -46,6 +47,8 @@ class FieldContext:
     ex_enums: Mapping[str, frozenset[Atom]] = field(default_factory=dict)
     memo: dict[tuple[Any, ...], frozenset[Any]] = field(default_factory=dict)
     """Reduced annotations of this run, shared by every field: the same few texts recur thousands of times."""
+    struct_for: Callable[[str], str | None] = lambda _name: None
+    """A Python object type's name → the Elixir struct it is paired with (`annotations.compare_types`)."""
 
     def py_atoms(self, annotation: str, *, expand: bool = True) -> frozenset[Any]:
         key = ("py", annotation, expand)
@@ -258,7 +261,7 @@ def compare_field_types(ctx: FieldContext) -> TypeComparison | None:
     def compare(py: frozenset[Atom], ex: frozenset[Atom]) -> TypeComparison:
         if ctx.unit_scaled:
             py, ex = _unit_numbers(py), _unit_numbers(ex)
-        return compare_types(py, ex, ctx.same_model)
+        return compare_types(py, ex, ctx.same_model, ctx.struct_for)
 
     py, ex = ctx.py_atoms(py_ann), ctx.ex_atoms(ex_ann)
     first = compare(py, ex)
@@ -283,6 +286,9 @@ _FORMS = {
 
 
 def _form_text(ctx: FieldContext, form: str) -> str:
+    if (names := model_as_map_names(form)) is not None:
+        py_name, ex_module = names
+        return f"Python decodes `{py_name}` objects, the Elixir typespec says `map()` where the port has `{ex_module}`"
     text = _FORMS[form]
     if form == BYTES_AS_STRING:
         doc = (ctx.elixir.doc if ctx.elixir else None) or ""
@@ -345,7 +351,9 @@ def rule_type(ctx: FieldContext) -> list[Finding]:
     return [ctx.finding(FindingKind.TYPE_MISMATCH, f"{both}. " + "; ".join(parts) + ".")]
 
 
-def _optionality_problem(ctx: FieldContext) -> str | None:
+def _optionality_problem(ctx: FieldContext) -> tuple[str, Severity | None] | None:
+    """What differs, and a severity when it is not the kind's (`Severity.LOW` where only the port's decoder or
+    its one tag value differs: constructing the struct still behaves as in Python)."""
     assert ctx.python is not None and ctx.elixir is not None
     py, ex = ctx.python, ctx.elixir
     if _is_property(py):
@@ -368,27 +376,39 @@ def _optionality_problem(ctx: FieldContext) -> str | None:
                 why = f"the `@moduledoc` builds a bare `%{ctx.elixir_type.name}{{}}`"
             return (
                 f"required in Python; optional in Elixir (`{ex.name}` is not in `@enforce_keys`, defaults to nil "
-                f"and {why})."
+                f"and {why}).",
+                None,
             )
         if _same_as_single_literal(ctx, py, ex_default):
             return None  # `Literal["sample"]` can only be "sample": the Elixir default is the one value
         return (
             f"required in Python; optional in Elixir (`{ex.name}` is not in `@enforce_keys` and defaults to "
-            f"{_ex_default_text(ex)})."
+            f"{_ex_default_text(ex)}).",
+            None,
         )
     if py.required and ex.required and ex.default_source and not _is_nil(ex_default):
         if not _same_as_single_literal(ctx, py, ex_default):
+            # the struct requires the key as Python does; only the port's decoder accepts input without it
             return (
                 f"required in Python; in Elixir `{ex.name}` is in `@enforce_keys`, but `{ex.default_source}` "
-                f"fills `{ex_default.expr}` when the key is absent."
+                f"fills `{ex_default.expr}` when the key is absent (Python rejects input without it).",
+                Severity.LOW,
             )
         return None
     if not py.required and ex.required:
-        return f"optional in Python (has a default); required in Elixir (`{ex.name}` is in `@enforce_keys`)."
+        return f"optional in Python (has a default); required in Elixir (`{ex.name}` is in `@enforce_keys`).", None
     if py_default_none and py_nullable and not _is_nil(ex_default) and not ex_nullable:
+        if _same_as_single_literal(ctx, py, ex_default):
+            # `type: Optional[Literal["save_weights"]] = None` against `type: "save_weights"`: a tag of one value
+            return (
+                f"optional in Python (`{py.annotation}`, default None); in Elixir it is always "
+                f"{_ex_default_text(ex)}, the one value Python allows besides None.",
+                Severity.LOW,
+            )
         return (
             f"optional in Python (`{py.annotation}`, default None); in Elixir it defaults to "
-            f"{_ex_default_text(ex)} and its typespec `{ex.annotation}` does not admit nil."
+            f"{_ex_default_text(ex)} and its typespec `{ex.annotation}` does not admit nil.",
+            None,
         )
     return None
 
@@ -399,7 +419,11 @@ def rule_optionality(ctx: FieldContext) -> list[Finding]:
     problem = _optionality_problem(ctx)
     if problem is None:
         return []
-    return [ctx.finding(FindingKind.OPTIONALITY_MISMATCH, f"`{ctx.python.name}` is {problem}")]
+    text, severity = problem
+    finding = ctx.finding(FindingKind.OPTIONALITY_MISMATCH, f"`{ctx.python.name}` is {text}")
+    if severity is not None:
+        finding.severity = severity
+    return [finding]
 
 
 def rule_default(ctx: FieldContext) -> list[Finding]:
@@ -688,3 +712,69 @@ def type_doc_findings(python_type: TypeDef, elixir_type: TypeDef) -> list[Findin
             )
         ]
     return []
+
+
+# ---- unions of another shape ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UnionShape:
+    """A union the port builds of other members: one finding in place of a finding per member."""
+
+    finding: Finding
+    python_members: frozenset[str]
+    """Python members the finding covers: types the port has, outside its union."""
+    elixir_members: frozenset[str]
+    """Elixir members the finding covers: every member with no Python counterpart."""
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(f"`{n}`" for n in names)
+
+
+def union_shape(
+    python_type: TypeDef,
+    elixir_type: TypeDef,
+    members: list[tuple[FieldDef | None, FieldDef | None]],
+    paired: Mapping[str, str],
+    elixir_types: Mapping[str, TypeDef],
+) -> UnionShape | None:
+    """One `representation_difference` when the port's union has members of its own and Python members that the
+    port has as types, outside its union: the port models the value in another shape (Tinkex's
+    `FutureRetrieveResponse` is an envelope, pending / completed with `result: map()` / failed, where Python's
+    is the union of the result types). Python members the port has no type for stay `missing_in_elixir`.
+
+    `members` are the union's rows (Python member, Elixir member); `paired` maps a Python type's name to the
+    Elixir module it is paired with; `elixir_types` maps an Elixir module's last name to its type."""
+    python_only = [py.name for py, ex in members if py is not None and ex is None]
+    elixir_only = [ex.name for py, ex in members if ex is not None and py is None]
+    elsewhere = [name for name in python_only if name in paired]
+    if not elsewhere or not elixir_only:
+        return None
+    shared = [py.name for py, ex in members if py is not None and ex is not None]
+    payloads = [
+        f"`{name}.{f.name}: {f.annotation}`"
+        for name in elixir_only
+        if (member := elixir_types.get(name)) is not None
+        for f in member.fields
+        if f.annotation and ("map",) in elixir_atoms(f.annotation)
+    ]
+    python_all = [py.name for py, _ in members if py is not None]
+    elixir_all = [ex.name for _, ex in members if ex is not None]
+    message = (
+        f"Python `{python_type.name}` is a union of {_listed(python_all)}; "
+        f"the port's `{elixir_type.path}` is a union of another shape, of {_listed(elixir_all)}"
+        + (f" (its members carry {', '.join(payloads)})" if payloads else "")
+        + f". The Python members {_listed(elsewhere)} are types the port has "
+        + f"({_listed([paired[n] for n in elsewhere])}), not members of its union"
+        + (f"; both have {_listed(shared)}" if shared else "")
+        + "."
+    )
+    finding = Finding(
+        FindingKind.REPRESENTATION_DIFFERENCE,
+        message,
+        python=python_type.location,
+        elixir=elixir_type.location,
+        subject=f"{python_type.path}|{elixir_type.path}",
+    )
+    return UnionShape(finding, frozenset(elsewhere), frozenset(elixir_only))

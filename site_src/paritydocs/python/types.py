@@ -166,6 +166,10 @@ class TypeReader:
                 typedef.members = [value for _, value, _ in members]
             else:
                 typedef.members = [name for name, _, _ in members]
+            for (name, _, _), member in zip(members, typedef.members, strict=True):
+                attribute = cls.members.get(name)
+                if attribute is not None and attribute.lineno:
+                    typedef.member_lines.setdefault(str(member), attribute.lineno)
         else:
             typedef.fields = self.fields(cls, kind)
         return typedef
@@ -558,7 +562,12 @@ class TypeReader:
         )
         if kind is TypeKind.LITERAL_ALIAS:
             ctx = Ctx(module, src)
-            typedef.members = self._literal_members(inner, ctx)
+            typedef.members = self._literal_members(inner, ctx, typedef.member_lines)
+        elif kind is TypeKind.UNION_ALIAS and arms:
+            for arm in arms:  # by last name, as `parity.matching.python_union_members` names them
+                name = source_text(src, arm).rsplit(".", 1)[-1].strip("'\"")
+                if name and name != "None":
+                    typedef.member_lines.setdefault(name, arm.lineno)
         return typedef
 
     @staticmethod
@@ -580,7 +589,8 @@ class TypeReader:
             return arms
         return None
 
-    def _literal_members(self, node: ast.expr, ctx: Ctx) -> list[Any]:
+    def _literal_members(self, node: ast.expr, ctx: Ctx, lines: dict[str, int]) -> list[Any]:
+        """The values of a `Literal` (nested and unions of them flattened); `lines` gets where each is written."""
         members: list[Any] = []
         arms = self._union_arms(node, True) or [node]
         for arm in arms:
@@ -589,7 +599,7 @@ class TypeReader:
                 continue
             for arg in subscript_args(arm):
                 if isinstance(arg, ast.Subscript) and annotation_head(arg) == "Literal":
-                    members.extend(self._literal_members(arg, ctx))
+                    members.extend(self._literal_members(arg, ctx, lines))
                     continue
                 try:
                     value = to_json(self.evaluator.evaluate(arg, ctx))
@@ -602,4 +612,5 @@ class TypeReader:
                     continue
                 if value not in members:
                     members.append(value)
+                    lines.setdefault(str(value), arg.lineno)
         return members
