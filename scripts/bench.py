@@ -4,7 +4,8 @@
     python scripts/bench.py --sizes 100 500       # other sizes
     python scripts/bench.py --python ~/src/tinker --elixir ~/src/tinkex   # also the real pair
     python scripts/bench.py --markdown            # print the table for docs/performance.md
-    python scripts/bench.py --check-only --python ~/src/tinker --elixir ~/src/tinkex   # `paritydocs check` alone
+    python scripts/bench.py --check-only --python ~/src/tinker --elixir ~/src/tinkex   # `paritydocs check` alone,
+                                                  # cold (empty extraction cache) and warm
 
 Every figure is measured in a fresh child process (CPU time = user + system of that process), so the
 numbers do not leak into each other. Targets (issue 8): whole site at most 1.2 times the
@@ -205,20 +206,35 @@ def measure_rebuild(config: Path, changed: Path, mode: str) -> dict:
     return result
 
 
-def measure_check(py: Path, ex: Path, runs: int) -> list[float]:
-    """Process time (user + system) of `paritydocs check` on a pair, one fresh process a run, as a user runs it."""
+def measure_check(py: Path, ex: Path, runs: int, *, warm: bool) -> list[float]:
+    """Process time (user + system) of `paritydocs check` on a pair, one fresh process a run, as a user runs it.
+
+    Cold: each run gets an empty cache directory (`PARITYDOCS_CACHE` a fresh temporary folder), so both SDKs are
+    extracted and the extraction cache written. Warm: one cache directory, filled by an untimed run first, so every
+    timed run is served by the extraction cache (the sources are local folders: nothing else lives there)."""
     times = []
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run(
-            [sys.executable, "-m", "paritydocs.cli", "check", "--python", str(py), "--elixir", str(ex)],
-            capture_output=True,
-            check=False,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        )
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        times.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    with tempfile.TemporaryDirectory(prefix="pd-bench-check-") as tmp:
+        command = [sys.executable, "-m", "paritydocs.cli", "check", "--python", str(py), "--elixir", str(ex)]
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PARITYDOCS_CACHE": str(Path(tmp) / "warm")}
+        env.pop("PARITYDOCS_NO_CACHE", None)
+        if warm:
+            subprocess.run(command, capture_output=True, check=False, env=env)
+        for i in range(runs):
+            if not warm:
+                env["PARITYDOCS_CACHE"] = str(Path(tmp) / f"cold-{i}")
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            subprocess.run(command, capture_output=True, check=False, env=env)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            times.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
     return times
+
+
+def compile_package() -> None:
+    """Write paritydocs' bytecode, as any installed package has it (an editable checkout run with
+    `PYTHONDONTWRITEBYTECODE=1` would otherwise compile every module of its own on each start, ~0.15 s)."""
+    package = ROOT / "site_src" / "paritydocs"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=False, env=env)
 
 
 def child(kind: str, *args: str) -> dict:
@@ -265,14 +281,25 @@ def main() -> int:
     parser.add_argument("--elixir", type=Path, help="real Elixir SDK checkout (e.g. tinkex)")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--check-only", action="store_true", help="only time `paritydocs check` on --python/--elixir")
-    parser.add_argument("--runs", type=int, default=5, help="runs of --check-only (default 5)")
+    parser.add_argument("--runs", type=int, default=5, help="runs of --check-only, cold and warm each (default 5)")
+    parser.add_argument(
+        "--no-compile",
+        action="store_true",
+        help="--check-only: do not write paritydocs' bytecode first (measure imports compiled from source)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.check_only:
         if not (args.python and args.elixir):
             parser.error("--check-only needs --python and --elixir")
-        times = measure_check(args.python, args.elixir, args.runs)
-        print(f"paritydocs check: {min(times):.2f}-{max(times):.2f} s process time over {len(times)} runs")
+        if not args.no_compile:
+            compile_package()
+        for label, warm in (("cold (empty cache)", False), ("warm (extraction cache filled)", True)):
+            times = measure_check(args.python, args.elixir, args.runs, warm=warm)
+            print(
+                f"paritydocs check, {label}: {min(times):.2f}-{max(times):.2f} s process time over {len(times)} runs"
+                f" ({', '.join(f'{t:.2f}' for t in times)})"
+            )
         return 0
     if args.child:
         kind, *rest = args.child

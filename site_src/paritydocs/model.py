@@ -7,8 +7,10 @@ is a Python class or an Elixir module, a `FieldDef` a class attribute or a struc
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
-from typing import Any
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from typing import Any, NoReturn, TypeVar, Union, get_args, get_origin, get_type_hints
 
 
 class TypeKind(str, enum.Enum):
@@ -343,3 +345,205 @@ class SdkModel:
             "warnings": [w.to_json() for w in self.warnings],
         }
         return data
+
+
+# ---- lossless JSON form of the records (the extraction cache) ------------------------------------------------
+#
+# `to_json` above is the published, lossy form (an unresolved default's value is dropped, Elixir functions only
+# with `with_functions`). The extraction cache needs the records back exactly: `to_data` writes every field (those
+# equal to their default left out), `from_data` rebuilds the record from its type hints and checks every value's
+# type on the way, so a damaged entry raises instead of giving a wrong model. Both are driven by the annotations:
+# an enum is written as its value only where the annotation says so; in an `Any` field (a default's value, an
+# enum's members) only plain JSON (str, int, float, bool, None, lists, string-keyed dicts) is accepted.
+
+
+class ModelDataError(ValueError):
+    """A value that has no lossless JSON form, or data that is not the JSON form of the record asked for."""
+
+
+_T = TypeVar("_T")
+
+
+def to_data(record: Any) -> Any:
+    """The lossless JSON value of a model record (a dataclass of this module, or a list of them).
+
+    Raises `ModelDataError` for a value the annotations do not allow or JSON cannot hold (a tuple, a set, an
+    enum where the annotation says `Any`): such a record is not cached."""
+    if isinstance(record, list):
+        return [to_data(item) for item in record]
+    return _codec(type(record))[0](record)
+
+
+def from_data(cls: type[_T], data: Any) -> _T:
+    """The record of type `cls` whose `to_data` is `data`; raises `ModelDataError` when `data` is not one."""
+    decoded: _T = _codec(cls)[1](data)
+    return decoded
+
+
+def _fail(what: str, data: Any) -> NoReturn:
+    raise ModelDataError(f"expected {what}, got {type(data).__name__}")
+
+
+def _plain_json(value: Any) -> Any:
+    """Plain JSON as it is, checked both ways (an `Any` field: exact types only, so no enum or tuple slips in)."""
+    kind = type(value)
+    if kind in (str, int, bool, type(None)):
+        return value
+    if kind is float:
+        return value
+    if kind is list:
+        return [_plain_json(item) for item in value]
+    if kind is dict and all(type(key) is str for key in value):
+        return {key: _plain_json(item) for key, item in value.items()}
+    raise ModelDataError(f"no lossless JSON form for a {kind.__name__}")
+
+
+def _exact(tp: type) -> Callable[[Any], Any]:
+    # bool is an int in Python: an int field must not take `true`, a bool field must not take `1`
+    def check(value: Any) -> Any:
+        if type(value) is not tp:
+            _fail(tp.__name__, value)
+        return value
+
+    return check
+
+
+def _number(value: Any) -> Any:
+    if type(value) not in (float, int):
+        _fail("a number", value)
+    return value
+
+
+_Codec = tuple[Callable[[Any], Any], Callable[[Any], Any]]
+"""(encode, decode) of one annotation."""
+
+
+_CODECS: dict[Any, _Codec] = {}
+
+
+def _codec(tp: Any) -> _Codec:
+    """The codec of an annotation, made once."""
+    codec = _CODECS.get(tp)
+    if codec is None:
+        codec = _CODECS[tp] = _make_codec(tp)
+    return codec
+
+
+def _make_codec(tp: Any) -> _Codec:
+    if tp is Any:
+        return _plain_json, _plain_json
+    if tp in (str, int, bool):
+        return _exact(tp), _exact(tp)
+    if tp is float:
+        return _number, _number
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return _enum_codec(tp)
+    if isinstance(tp, type) and is_dataclass(tp):
+        return _record_codec(tp)
+    origin, args = get_origin(tp), get_args(tp)
+    if origin in (Union, types.UnionType):
+        options = [arg for arg in args if arg is not type(None)]
+        if len(options) != 1 or len(args) != 2:
+            raise ModelDataError(f"no JSON form for the union {tp!r}")
+        enc, dec = _codec(options[0])
+        return (lambda v: None if v is None else enc(v)), (lambda d: None if d is None else dec(d))
+    if origin is list:
+        item_enc, item_dec = _codec(args[0]) if args else (_plain_json, _plain_json)
+
+        def list_enc(value: Any) -> Any:
+            if type(value) is not list:
+                _fail("a list", value)
+            return [item_enc(v) for v in value]
+
+        def list_dec(data: Any) -> Any:
+            if type(data) is not list:
+                _fail("a list", data)
+            return [item_dec(d) for d in data]
+
+        return list_enc, list_dec
+    if origin in (dict, Mapping):
+        val_enc, val_dec = _codec(args[1]) if args else (_plain_json, _plain_json)
+
+        def dict_enc(value: Any) -> Any:
+            if type(value) is not dict or not all(type(key) is str for key in value):
+                _fail("a dict with string keys", value)
+            return {key: val_enc(v) for key, v in value.items()}
+
+        def dict_dec(data: Any) -> Any:
+            if type(data) is not dict:
+                _fail("an object", data)
+            return {key: val_dec(d) for key, d in data.items()}
+
+        return dict_enc, dict_dec
+    raise ModelDataError(f"no JSON form for {tp!r}")
+
+
+def _enum_codec(tp: type[enum.Enum]) -> _Codec:
+    def enc(value: Any) -> Any:
+        if type(value) is not tp:
+            _fail(tp.__name__, value)
+        return value.value
+
+    def dec(data: Any) -> Any:
+        try:
+            return tp(data)
+        except ValueError as err:
+            raise ModelDataError(str(err)) from err
+
+    return enc, dec
+
+
+_REQUIRED = object()
+_EMPTY_LIST = object()
+_EMPTY_DICT = object()
+
+
+def _record_codec(cls: type) -> _Codec:
+    """A record as an object of its fields; a field equal to its default (None, False, an empty list) is left out."""
+    specs: list[tuple[str, Any, Callable[[Any], Any]]] = []
+    decoders: dict[str, Callable[[Any], Any]] = {}
+
+    def prepare() -> None:  # on first use, not here: records refer to each other
+        hints = get_type_hints(cls)
+        for f in fields(cls):
+            if f.default is not MISSING:
+                default: Any = f.default
+            elif f.default_factory is list:
+                default = _EMPTY_LIST
+            elif f.default_factory is dict:
+                default = _EMPTY_DICT
+            else:
+                default = _REQUIRED
+            enc, dec = _codec(hints[f.name])
+            specs.append((f.name, default, enc))
+            decoders[f.name] = dec
+
+    def encode(record: Any) -> Any:
+        if type(record) is not cls:
+            _fail(cls.__name__, record)
+        if not specs:
+            prepare()
+        data: dict[str, Any] = {}
+        for name, default, enc in specs:
+            value = getattr(record, name)
+            if default is _EMPTY_LIST or default is _EMPTY_DICT:
+                if not value and type(value) is (list if default is _EMPTY_LIST else dict):
+                    continue
+            elif default is not _REQUIRED and value is default:
+                continue  # None, False, True, a shared string constant
+            data[name] = enc(value)
+        return data
+
+    def decode(data: Any) -> Any:
+        if not decoders:
+            prepare()
+        if type(data) is not dict:
+            _fail(f"a {cls.__name__} object", data)
+        try:
+            return cls(**{name: decoders[name](value) for name, value in data.items()})
+        except KeyError as err:
+            raise ModelDataError(f"{cls.__name__} has no field {err}") from err
+        except TypeError as err:  # a required field missing
+            raise ModelDataError(f"{cls.__name__}: {err}") from err
+
+    return encode, decode

@@ -8,7 +8,9 @@ name is itself listed as an old one (checked in `compile_updates`).
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,13 +169,18 @@ def scan_tree(root: Path, side: str, updates: tuple[ModelNameUpdate, ...]) -> li
     if not updates:
         return found
     root = root.resolve()
-    for path in _walk(root):
+    for path, linked in _walk_entries(root):
         try:
             # a regular file inside the tree, of a size a source file has: not a link to the build machine's
             # files, not a fifo or /dev/zero, whose reading never ends
-            real = path.resolve()
-            if not real.is_relative_to(root) or not real.is_file() or real.stat().st_size > MAX_SCANNED_BYTES:
-                continue
+            if linked:
+                real = path.resolve()
+                if not real.is_relative_to(root) or not real.is_file() or real.stat().st_size > MAX_SCANNED_BYTES:
+                    continue
+            else:  # no link on the way from the (resolved) root: the path is its own real path
+                st = os.stat(path)
+                if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_SCANNED_BYTES:
+                    continue
             raw = path.read_bytes()
         except OSError:
             continue
@@ -205,22 +212,41 @@ def scan_tree(root: Path, side: str, updates: tuple[ModelNameUpdate, ...]) -> li
 
 
 def _walk(root: Path) -> Iterable[Path]:
-    stack = [root]
+    for path, _linked in _walk_entries(root):
+        yield path
+
+
+def _walk_entries(root: Path) -> Iterable[tuple[Path, bool]]:
+    """The scanned files under `root`, folder by folder in name order, each with whether a symbolic link is on the
+    way to it (the file itself, or a folder between `root` and it): only those need resolving."""
+    stack = [(root, False)]
     seen: set[tuple[int, int]] = set()
     while stack:
-        folder = stack.pop()
+        folder, linked = stack.pop()
         try:
-            stat = folder.stat()
-            entries = sorted(folder.iterdir())
+            info = folder.stat()
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
             continue
-        if (stat.st_dev, stat.st_ino) in seen:
+        if (info.st_dev, info.st_ino) in seen:
             continue  # symlink loop
-        seen.add((stat.st_dev, stat.st_ino))
+        seen.add((info.st_dev, info.st_ino))
         for entry in entries:
-            if entry.name in SKIPPED_DIRS:
+            name = entry.name
+            if name in SKIPPED_DIRS:
                 continue
-            if entry.is_dir():
-                stack.append(entry)
-            elif entry.suffix in SCANNED_SUFFIXES or entry.name.lower().startswith("readme"):
-                yield entry
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir()
+            except OSError:
+                is_link, is_dir = False, False
+            if is_dir:
+                stack.append((folder / name, linked or is_link))
+            elif _suffix(name) in SCANNED_SUFFIXES or name.lower().startswith("readme"):
+                yield folder / name, linked or is_link
+
+
+def _suffix(name: str) -> str:
+    """`Path(name).suffix`, without making the path."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""

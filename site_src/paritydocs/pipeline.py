@@ -1,6 +1,12 @@
 """The pipeline from settings to a parity report, without MkDocs: sources → extraction → parity.
 
 The plugin and every CLI command go through here, so both read the SDKs the same way.
+
+Extraction goes through two caches. `Caches` lives in memory for one `serve` session. Without it, the extraction
+cache in the cache directory (`extraction/python`, `extraction/elixir`) keeps the models between processes, keyed
+by the content of the files read, the settings that change the result and paritydocs' own code
+(`python.modelcache`, `elixir.filecache`); `persistent=False` or `PARITYDOCS_NO_CACHE=1` bypasses it. A cached
+model gets a fresh `SourceInfo` (spec, revision), as the in-memory cache does.
 """
 
 from __future__ import annotations
@@ -32,15 +38,24 @@ class Caches:
     """Compiled paritydocs templates."""
 
 
+def _persistent(persistent: bool) -> bool:
+    from paritydocs.sources.cache import extraction_cache_disabled
+
+    return persistent and not extraction_cache_disabled()
+
+
 def load_python(
     settings: Settings,
     spec: str | None = None,
     *,
     caches: Caches | None = None,
     packages: SharedPackages | None = None,
+    persistent: bool = True,
 ) -> SdkModel:
-    """The Python model; `packages` hands the extraction top-level packages already loaded (see `extract_python`)."""
-    from paritydocs.python import extract_python
+    """The Python model; `packages` hands the extraction top-level packages already loaded (see `extract_python`).
+
+    `persistent`: read and write the extraction cache (never with `caches` or `packages`: a serve session keeps
+    its models in memory, and a tree loaded by mkdocstrings' handler went through its extensions)."""
     from paritydocs.sources import resolve, source_info
 
     resolved = resolve(spec or settings.python, cache_dir=settings.cache_dir)
@@ -52,9 +67,23 @@ def load_python(
             cached = caches.python[key]
             cached.source = info
             return cached
+    store = None
+    if caches is None and packages is None and _persistent(persistent):
+        from paritydocs.python.modelcache import PythonModelCache
+
+        store = PythonModelCache(
+            settings.cache_dir, resolved.root, modules=settings.python_modules, clients=settings.python_clients
+        )
+        hit = store.load(info)
+        if hit is not None:
+            return hit
+    from paritydocs.python import extract_python
+
     model = extract_python(
         resolved.root, modules=settings.python_modules, source=info, clients=settings.python_clients, packages=packages
     )
+    if store is not None:
+        store.store(model)
     if caches is not None:
         caches.python.clear()  # one entry: the previous tree is never read again
         caches.python[key] = model
@@ -64,7 +93,7 @@ def load_python(
 def check_python_tree(spec: str, root: Path, paths: list[str]) -> None:
     """Refuse a Python tree whose packages hold a link out of the tree, a link loop or a special file
     (`sources.tree_hazards`): Griffe follows links and walks loops without end."""
-    from paritydocs.python.loader import find_search_path
+    from paritydocs.python.paths import find_search_path
     from paritydocs.sources.trees import check_tree
 
     tops = sorted({path.split(".")[0] for path in paths})
@@ -72,7 +101,10 @@ def check_python_tree(spec: str, root: Path, paths: list[str]) -> None:
     check_tree(spec, root, [search / top for search, top in found], {"__pycache__"})
 
 
-def load_elixir(settings: Settings, spec: str | None = None, *, caches: Caches | None = None) -> SdkModel:
+def load_elixir(
+    settings: Settings, spec: str | None = None, *, caches: Caches | None = None, persistent: bool = True
+) -> SdkModel:
+    """The Elixir model; `persistent`: unchanged `.ex` files come from the extraction cache (not with `caches`)."""
     from paritydocs.elixir import ParseCache, extract_elixir
     from paritydocs.sources import resolve, source_info
     from paritydocs.sources.trees import SKIPPED_DIRS, check_tree
@@ -80,17 +112,25 @@ def load_elixir(settings: Settings, spec: str | None = None, *, caches: Caches |
     resolved = resolve(spec or settings.elixir, cache_dir=settings.cache_dir)
     dirs = [resolved.root / d for d in settings.elixir_dirs]
     check_tree(resolved.spec, resolved.root, dirs, SKIPPED_DIRS, loops=False)  # the extractor notices loops
-    cache = None
+    cache: object | None = None
+    stored = None
     if caches is not None:
         if caches.elixir is None:
             caches.elixir = ParseCache()
         cache = caches.elixir
-    return extract_elixir(
+    elif _persistent(persistent):
+        from paritydocs.elixir.filecache import PersistentParseCache
+
+        cache = stored = PersistentParseCache(settings.cache_dir, resolved.root, settings.elixir_dirs)
+    model = extract_elixir(
         resolved.root,
         dirs=settings.elixir_dirs,
         source=source_info(resolved, Language.ELIXIR),
         cache=cache,  # type: ignore[arg-type]
     )
+    if stored is not None:
+        stored.save()
+    return model
 
 
 def build_report(
@@ -100,13 +140,15 @@ def build_report(
     elixir: SdkModel | None = None,
     caches: Caches | None = None,
     complete: bool = True,
+    persistent: bool = True,
 ) -> ParityReport:
     """Types, model names and clients compared; review notes applied last, so they reach every finding
     (`parity.run_parity` assembles the report).
 
     `complete=False` (a side could not be read) keeps notes that match nothing quiet: they cannot be checked.
+    `persistent=False`: the models are extracted cold, the extraction cache neither read nor written.
     """
-    python = python or load_python(settings, caches=caches)
-    elixir = elixir or load_elixir(settings, caches=caches)
+    python = python or load_python(settings, caches=caches, persistent=persistent)
+    elixir = elixir or load_elixir(settings, caches=caches, persistent=persistent)
     notes = load_notes(settings.notes)
     return run_parity(python, elixir, settings, notes, model_names=True, clients=True, warn_unused=complete)

@@ -34,7 +34,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     if bool(args.python) == bool(args.elixir):
         raise ConfigError("extract needs exactly one of --python SPEC or --elixir SPEC")
-    model = load_python(settings, args.python) if args.python else load_elixir(settings, args.elixir)
+    persistent = not args.no_cache
+    if args.python:
+        model = load_python(settings, args.python, persistent=persistent)
+    else:
+        model = load_elixir(settings, args.elixir, persistent=persistent)
     warn(model.warnings)
     write_json(model.to_json(), args.json)
     return 0
@@ -65,7 +69,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from paritydocs.pipeline import build_report
 
     settings = settings_from_args(args)
-    report = build_report(settings)
+    report = build_report(settings, persistent=not args.no_cache)
     warn([*report.python_model.warnings, *report.elixir_model.warnings, *report.warnings])
     if args.json:
         write_json(report.to_json(), args.json)
@@ -114,14 +118,24 @@ def _print_table(findings: list[Any], baseline: set[str]) -> None:
 # ---- wiring ---------------------------------------------------------------------------------------
 
 
+def _add_no_cache(p: Any) -> None:
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="extract both SDKs cold: neither read nor write the extraction cache (also: PARITYDOCS_NO_CACHE=1)",
+    )
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("extract", help="extract one SDK's types as JSON")
     add_common_options(p)
+    _add_no_cache(p)
     p.add_argument("--json", default="-", metavar="OUT", help="output file (default: stdout)")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("check", help="compare the two SDKs; exit 1 on findings at or above --fail-on")
     add_common_options(p)
+    _add_no_cache(p)
     p.add_argument("--json", metavar="OUT", help="also write parity.json here")
     p.add_argument("--baseline", metavar="FILE", help="ignore findings listed in this baseline")
     p.add_argument("--write-baseline", metavar="FILE", help="write the current unwaived findings as a baseline")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from paritydocs.cli.common import add_common_options, settings_from_args, warn, write_json, write_text
-from paritydocs.sync import SyncReport
+
+if TYPE_CHECKING:
+    from paritydocs.sync import SyncReport
 
 
 def cmd_sync(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ Public API:
 
 - `extract_python`: an SDK tree's types and clients, as an `SdkModel`.
 - `SharedPackages`: packages another Griffe loader (mkdocstrings, a sync report) already loaded, to read once.
-- `find_search_path`, `python_search_path`: where a tree's top-level package is importable from.
+- `find_search_path`, `python_search_path`: where a tree's top-level package is importable from (`paths`).
 - `griffe_silenced`: Griffe's logger silenced while loading (its messages become warnings).
 - `fill_namespace_subpackages`: the namespace subfolders a Griffe loader left out, visited.
 - `load_package`, `walk_objects`, `alias_target`, `GRIFFE_ERRORS`: one package loaded statically, its objects,
@@ -25,30 +25,53 @@ Public API:
 The modules: `loader` (the one static Griffe loader and its lookups, `SdkTree`), `scope` (source text and name
 bindings, field comments), `evaluator` (constants), `types` (classes, fields, enums, aliases), `surface` (the
 rest of a class's surface: properties and custom `__init__` parameters), `methods` (client methods and signatures),
-`docstrings` (the one docstring reader).
+`docstrings` (the one docstring reader), `paths` (package folders, without Griffe), `modelcache` (the persistent
+cache of extracted models).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from paritydocs.model import SdkModel, SourceInfo
 from paritydocs.python.docstrings import DocParts, parse_python_doc
-from paritydocs.python.loader import (
-    GRIFFE_ERRORS,
-    SdkTree,
-    SharedPackages,
-    alias_target,
-    fill_namespace_subpackages,
-    find_search_path,
-    griffe_silenced,
-    load_package,
-    python_search_path,
-    walk_objects,
+from paritydocs.python.paths import find_search_path, python_search_path
+
+if TYPE_CHECKING:
+    from paritydocs.python.loader import (
+        GRIFFE_ERRORS,
+        SharedPackages,
+        alias_target,
+        fill_namespace_subpackages,
+        griffe_silenced,
+        load_package,
+        walk_objects,
+    )
+
+# Griffe is imported with the loader, when a name of it is first asked for: reading the docstrings of a model, or
+# finding a package's folder, does not load it (a `paritydocs check` served by the extraction cache never does).
+_LOADER_NAMES = frozenset(
+    {
+        "GRIFFE_ERRORS",
+        "SharedPackages",
+        "alias_target",
+        "fill_namespace_subpackages",
+        "griffe_silenced",
+        "load_package",
+        "walk_objects",
+    }
 )
-from paritydocs.python.methods import ClientReader
-from paritydocs.python.types import TypeReader
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LOADER_NAMES:
+        from paritydocs.python import loader
+
+        return getattr(loader, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "GRIFFE_ERRORS",
@@ -91,6 +114,10 @@ def extract_python(
         The types sorted by file and line, the clients in the order given, and every
         recoverable problem as an `ExtractionWarning` (nothing is logged here).
     """
+    from paritydocs.python.loader import SdkTree, griffe_silenced
+    from paritydocs.python.methods import ClientReader
+    from paritydocs.python.types import TypeReader
+
     tops = {spec.strip().split(".")[0] for spec in (*modules, *clients) if spec.strip()}
     # one tree per extraction: with several top-level packages, each is loaded here
     tree = SdkTree(Path(root), packages=packages if len(tops) == 1 else None)

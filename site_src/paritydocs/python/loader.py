@@ -21,6 +21,7 @@ from typing import Any
 import griffe
 
 from paritydocs.model import ExtractionWarning
+from paritydocs.python.paths import find_search_path, python_search_path
 from paritydocs.python.scope import Source, collect_scope
 from paritydocs.textsafe import brief
 
@@ -127,27 +128,6 @@ class SharedPackages:
     """Options for `docstring_parser`, those the parser accepts."""
 
 
-def find_search_path(root: Path, top: str) -> Path | None:
-    """Where the package `top` is importable from under `root`: `src/` layout, flat layout or unpacked wheel,
-    the package directory itself, or one directory further down (an unpacked sdist)."""
-    candidates = [root / "src", root]
-    if root.name == top:
-        candidates.append(root.parent)
-    with suppress(OSError):
-        if root.is_dir():
-            for sub in sorted(root.iterdir()):
-                if sub.is_dir() and not sub.name.startswith(".") and sub.name != top:
-                    candidates += [sub / "src", sub]
-    for cand in candidates:
-        if (cand / top / "__init__.py").is_file() or (cand / f"{top}.py").is_file():
-            return cand
-    for cand in candidates:
-        pkg = cand / top
-        if pkg.is_dir() and next(pkg.rglob("*.py"), None) is not None:
-            return cand
-    return None
-
-
 @contextlib.contextmanager
 def griffe_silenced() -> Iterator[None]:
     """Silence Griffe's logger while we load: its messages become our warnings instead.
@@ -172,11 +152,6 @@ def _describe(error: BaseException) -> str:
     if isinstance(error, OSError) and error.strerror:
         return error.strerror
     return str(error) or type(error).__name__
-
-
-def python_search_path(root: str) -> str:
-    src = Path(root) / "src"
-    return str(src if src.is_dir() else Path(root))
 
 
 GRIFFE_ERRORS = (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError)

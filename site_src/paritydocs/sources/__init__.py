@@ -39,8 +39,6 @@ from pathlib import Path
 from paritydocs.errors import SourceError
 from paritydocs.model import Language, SourceInfo
 from paritydocs.sources.cache import MARKER, default_cache_dir
-from paritydocs.sources.git import cheap_head, resolve_git
-from paritydocs.sources.registries import resolve_hex, resolve_pypi
 
 __all__ = ["MARKER", "ResolvedSource", "default_cache_dir", "resolve", "source_info"]
 
@@ -83,13 +81,20 @@ def resolve(spec: str, *, cache_dir: Path | None = None) -> ResolvedSource:
     cache = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
     prefix, colon, rest = spec.partition(":")
     if colon:
+        # each kind's module is imported when a spec needs it (a local checkout never loads the HTTP client)
         if prefix == "git":
+            from paritydocs.sources.git import resolve_git
+
             root, ref, commit = resolve_git(spec, rest, cache)
             return ResolvedSource(spec=spec, kind="git", root=root, version=ref, ref=commit)
         if prefix == "pypi":
+            from paritydocs.sources.registries import resolve_pypi
+
             root, version = resolve_pypi(spec, rest, cache)
             return ResolvedSource(spec=spec, kind="pypi", root=root, version=version, ref=None)
         if prefix == "hex":
+            from paritydocs.sources.registries import resolve_hex
+
             root, version = resolve_hex(spec, rest, cache)
             return ResolvedSource(spec=spec, kind="hex", root=root, version=version, ref=None)
         # `C:\...` is a drive, and a directory may have a colon in its name; anything else is a typo.
@@ -108,4 +113,6 @@ def _resolve_path(spec: str) -> ResolvedSource:
             raise SourceError(spec, "not a directory", "point at the SDK's top directory")
         raise SourceError(spec, "no such directory", "check the path, or use git:/pypi:/hex: specs")
     root = Path(os.path.abspath(path))
+    from paritydocs.sources.git import cheap_head
+
     return ResolvedSource(spec=spec, kind="path", root=root, version=None, ref=cheap_head(root))

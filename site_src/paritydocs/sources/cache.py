@@ -1,31 +1,45 @@
 """The cache of resolved sources: where it lives, its complete-marker, entries filled in scratch folders and
-renamed into place whole under a lock, and the sweep of scratch folders that killed builds left behind."""
+renamed into place whole under a lock, and the sweep of scratch folders that killed builds left behind; and the
+store of the extraction cache (JSON entries written whole, checked when read, bounded in number)."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from paritydocs.errors import SourceError
 from paritydocs.textsafe import logger, one_line
 
 __all__ = [
+    "EXTRACTION_ENTRIES_KEPT",
+    "EXTRACTION_FORMAT",
     "MARKER",
+    "NO_CACHE_ENV",
     "SCRATCH_MAX_AGE",
     "default_cache_dir",
+    "entry_key",
+    "extraction_cache_disabled",
+    "extraction_dir",
     "is_complete",
     "locked",
+    "own_code_digest",
     "populate",
+    "prune_entries",
+    "read_entry",
     "safe_name",
     "short_digest",
+    "write_entry",
 ]
 
 MARKER = ".paritydocs-complete"
@@ -132,3 +146,167 @@ def safe_name(text: str) -> str:
 
 def short_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+# --------------------------------------------------------------------------- the extraction cache
+#
+# Extracted models, as JSON files under `cache_dir/extraction/<kind>/<key>.json` (never pickle: cache folders
+# are shared through CI caches). An entry is a header line (format, kind, key, sha256 of the body) and the body;
+# it is written to a temporary file and renamed into place, so a reader sees a whole entry or none. Each kind keeps
+# its `EXTRACTION_ENTRIES_KEPT` most recently used entries. Whatever goes wrong reading one (missing, truncated,
+# edited, another format) makes it absent: the caller extracts cold.
+
+EXTRACTION_FORMAT = 1
+"""The layout of an entry; entries of another format are ignored (and swept away by the bound)."""
+EXTRACTION_ENTRIES_KEPT = 16
+"""Entries kept per kind (`python`, `elixir`), the most recently used ones."""
+NO_CACHE_ENV = "PARITYDOCS_NO_CACHE"
+"""Set to anything but empty, `0`, `false` or `no`: the extraction cache is neither read nor written."""
+
+
+def extraction_cache_disabled(environ: Mapping[str, str] | None = None) -> bool:
+    value = (os.environ if environ is None else environ).get(NO_CACHE_ENV, "")
+    return value.strip().lower() not in ("", "0", "false", "no")
+
+
+def extraction_dir(cache_dir: Path | None, kind: str) -> Path:
+    """Where entries of `kind` live: `extraction/<kind>` under `cache_dir` (default: `default_cache_dir()`)."""
+    base = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+    return base / "extraction" / kind
+
+
+def entry_key(parts: object) -> str:
+    """A key from any JSON-able description of what an entry depends on."""
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()[:40]
+
+
+def read_entry(kind_dir: Path, key: str) -> Any | None:
+    """The JSON body of entry `key`, or None (absent, unreadable, damaged, another format: logged at debug)."""
+    path = kind_dir / f"{key}.json"
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        logger.debug("extraction cache: cannot read %s (%s)", path, one_line(err))
+        return None
+    try:
+        head, sep, body = raw.partition(b"\n")
+        header = json.loads(head)
+        if not sep or not isinstance(header, dict):
+            raise ValueError("no header line")
+        if header.get("format") != EXTRACTION_FORMAT or header.get("key") != key:
+            raise ValueError(f"format {header.get('format')!r}, key {header.get('key')!r}")
+        if header.get("sha256") != hashlib.sha256(body).hexdigest():
+            raise ValueError("the body does not match its checksum")
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError) as err:
+        logger.debug("extraction cache: ignoring %s (%s)", path, one_line(err))
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: kept by the bound
+    return data
+
+
+def write_entry(kind_dir: Path, key: str, data: Any, *, keep: int | None = None) -> bool:
+    """Write entry `key` whole (temporary file, then rename), then drop all but the `keep` most recent entries.
+
+    Never raises for the cache's sake: a cache that cannot be written is logged at debug and skipped."""
+    try:
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=True).encode("utf-8")
+        header = {"format": EXTRACTION_FORMAT, "key": key, "sha256": hashlib.sha256(body).hexdigest()}
+        kind_dir.mkdir(parents=True, exist_ok=True)
+        handle, scratch = tempfile.mkstemp(prefix=f".tmp-{key}-", suffix=".json", dir=kind_dir)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(json.dumps(header).encode("ascii") + b"\n" + body)
+            os.replace(scratch, kind_dir / f"{key}.json")
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(scratch)
+            raise
+    except (OSError, ValueError, TypeError, RecursionError) as err:
+        logger.debug("extraction cache: cannot write %s/%s.json (%s)", kind_dir, key, one_line(err))
+        return False
+    prune_entries(kind_dir, EXTRACTION_ENTRIES_KEPT if keep is None else keep)
+    return True
+
+
+def prune_entries(kind_dir: Path, keep: int) -> None:
+    """Keep the `keep` most recently used entries of `kind_dir`; remove scratch files older than a day."""
+    now = time.time()
+    entries: list[tuple[float, str, Path]] = []
+    try:
+        with os.scandir(kind_dir) as listing:
+            for item in listing:
+                with contextlib.suppress(OSError):
+                    mtime = item.stat(follow_symlinks=False).st_mtime
+                    if item.name.startswith(".tmp-"):
+                        if now - mtime > SCRATCH_MAX_AGE:
+                            os.unlink(item.path)
+                    elif item.name.endswith(".json") and item.is_file(follow_symlinks=False):
+                        entries.append((mtime, item.name, Path(item.path)))
+    except OSError:
+        return
+    entries.sort(reverse=True)
+    for _mtime, _name, path in entries[max(keep, 0) :]:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def own_code_digest() -> str:
+    """A digest of paritydocs' own source (every `.py` and `.scm` file of the package) and of what else decides an
+    extraction's result: the Python version and the installed Griffe and tree-sitter distributions. During
+    development the version string does not change when the code does, so it is not enough."""
+    return _own_code_digest()
+
+
+@functools.cache
+def _own_code_digest() -> str:
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    digest.update(f"python {sys.version}\n".encode())
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".py", ".scm")):
+                path = Path(folder, name)
+                digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for dist in _distributions(("griffe", "tree_sitter", "tree_sitter_elixir")):
+        digest.update(f"{dist}\n".encode())
+    return digest.hexdigest()
+
+
+def _distributions(modules: tuple[str, ...]) -> list[str]:
+    """The installed distributions (`name-version.dist-info`) of top-level `modules`, without importing them or
+    `importlib.metadata` (both cost more than the rest of a warm run); a module found elsewhere is named by its
+    location and modification time."""
+    import importlib.util
+
+    found = []
+    for module in modules:
+        try:
+            spec = importlib.util.find_spec(module)
+        except (ImportError, ValueError):
+            spec = None
+        origin = spec.origin if spec is not None else None
+        if not origin:
+            found.append(f"{module}: absent")
+            continue
+        package = Path(origin).parent
+        site = package.parent
+        prefix = module.lower() + "-"
+        try:
+            names = sorted(n for n in os.listdir(site) if n.lower().startswith(prefix) and n.endswith(".dist-info"))
+        except OSError:
+            names = []
+        if names:
+            found += names
+        else:
+            try:
+                found.append(f"{origin} {os.stat(origin).st_mtime_ns}")
+            except OSError:
+                found.append(origin)
+    return found
