@@ -13,7 +13,7 @@ from conftest import ex_type, py_type, sdk_models
 from html_checks import live_markup
 from paritydocs.config import load_settings
 from paritydocs.errors import ConfigError
-from paritydocs.model import Default, FieldDef, Language, Location, SdkModel, SourceInfo, TypeDef, TypeKind
+from paritydocs.model import ConstantDef, Default, FieldDef, Language, Location, SdkModel, SourceInfo, TypeDef, TypeKind
 from paritydocs.modelnames import compile_updates
 from paritydocs.parity import run_parity
 from paritydocs.render import Renderer
@@ -412,3 +412,38 @@ def test_pair_page_marks_python_surface_origins_and_each_docs_source():
     out = html(page)
     assert live_markup(out) == []
     assert "<code>__init__</code> parameter</small>" in out and "from <code>@moduledoc</code> prose</small>" in out
+
+
+def test_constants_page_groups_by_module_and_keeps_sdk_text_inert():
+    settings, _ = _report("Size.")
+    py = SdkModel(
+        SourceInfo("p", "", Language.PYTHON),
+        constants=[
+            ConstantDef("MAX_CHUNK_LEN", "acme.lib.uploads", Default("1024", 1024, True), "acme/lib/uploads.py", 3),
+            ConstantDef(
+                "BANNER",
+                "acme.lib.text",
+                Default("'<b>{{ 7*7 }}</b>'", "<b>{{ 7*7 }}</b>", True),
+                "acme/lib/text.py",
+                1,
+                doc="<script>alert(1)</script>",
+            ),
+        ],
+    )
+    ex = SdkModel(
+        SourceInfo("e", "", Language.ELIXIR),
+        constants=[
+            ConstantDef("max_chunk_len", "Acme.Uploads", Default("128", 128, True), "lib/uploads.ex", 5, "attribute"),
+            ConstantDef("pool_size", "Acme.Pool", Default("10", 10, True), "lib/pool.ex", 2, "attribute"),
+        ],
+    )
+    report = run_parity(py, ex, settings, constants=True)
+    pages = {p.path: p for p in Renderer(settings).pages(report)}
+    page = pages["constants.md"].content
+    assert page.index("## `acme.lib.text`") < page.index("## `acme.lib.uploads`") < page.index("## Only in Elixir (1)")
+    assert "| Differ | 1 |" in page and "| Only in Python | 1 |" in page and "| Only in Elixir | 1 |" in page
+    assert "`Acme.Uploads.@max_chunk_len`" in page and "constant_mismatch" in page
+    out = html(page)
+    assert live_markup(out) == [] and "49" not in out
+    no_constants = {p.path for p in Renderer(settings).pages(run_parity(py, ex, settings))}
+    assert "constants.md" not in no_constants  # a report without the comparison has no such page

@@ -61,6 +61,10 @@ TINKER_PROFILE: dict[str, Any] = {
         "SamplingClient": {"sample.include_prompt_logprobs": "prompt_logprobs"},
     },
     "model_names": {"Qwen/Qwen2.5-7B": "Qwen/Qwen3-8B"},
+    "constant_map": {
+        # the same dtype table under another name (`%{"target_tokens" => :int64, ...}` in the port)
+        "tinker.types.datum._KEY_TO_TYPE": "Tinkex.Types.Datum.@key_dtype_map",
+    },
     "notes": None,
     "custom_templates": None,
     "python_repo": {"url": "https://github.com/thinking-machines-lab/tinker", "ref": "main", "prefix": ""},
@@ -133,6 +137,9 @@ class Settings:
     """Per Python client (short name or path, or `*`): Python method → Elixir function."""
     model_names: Mapping[str, str]
     """Ordered map of outdated model names → current ones, applied to everything published."""
+    constant_map: Mapping[str, str]
+    """Python constant (`tinker.lib.telemetry.FLUSH_INTERVAL`) → Elixir constant (`Tinkex.Telemetry.Reporter.@x`
+    for an attribute, `Tinkex.X.name/0` for a function), for pairs the names do not make."""
     notes: Path | None
     """YAML file of review notes and waivers."""
     custom_templates: Path | None
@@ -296,6 +303,7 @@ def load_settings(
         field_aliases=_nested_map("field_aliases", merged["field_aliases"], errors),
         method_aliases=_nested_map("method_aliases", merged["method_aliases"], errors),
         model_names=_str_map("model_names", merged["model_names"], errors),
+        constant_map=_str_map("constant_map", merged["constant_map"], errors),
         notes=_path("notes", merged["notes"], base, errors),
         custom_templates=_path("custom_templates", merged["custom_templates"], base, errors),
         python_repo=_repo("python_repo", merged["python_repo"], errors),

@@ -203,6 +203,50 @@ class OptionRead:
 
 
 @dataclass(slots=True)
+class ConstantDef:
+    """A named value one SDK fixes: a Python module- or class-level UPPER_CASE name bound to a literal
+    (`MAX_CHUNK_LEN = 1024`, `60 * 5`, an imported constant), an Elixir module attribute with a literal value
+    (`@max_chunk_len 1024`) or a public zero-arity function returning one (`def max_chunk_len, do: 1024`)."""
+
+    name: str
+    """As written, without Elixir's `@`: `MAX_CHUNK_LEN`, `max_chunk_len`."""
+    owner: str
+    """The module (or class) it belongs to: `tinker.lib.telemetry`, `Tinkex.TrainingClient.DataProcessor`."""
+    value: Default
+    file: str = ""
+    line: int | None = None
+    kind: str = "module"
+    """Python: `module` or `class` (a class attribute); Elixir: `attribute` or `function`."""
+    doc: str | None = None
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line)
+
+    @property
+    def path(self) -> str:
+        """`owner.NAME` (Python), `Owner.@name` or `Owner.name/0` (Elixir)."""
+        if self.kind == "attribute":
+            return f"{self.owner}.@{self.name}"
+        if self.kind == "function":
+            return f"{self.owner}.{self.name}/0"
+        return f"{self.owner}.{self.name}"
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "name": self.name,
+            "owner": self.owner,
+            "kind": self.kind,
+            "value": self.value.to_json(),
+            "file": self.file,
+            "line": self.line,
+        }
+        if self.doc is not None:
+            data["doc"] = self.doc
+        return data
+
+
+@dataclass(slots=True)
 class TypeDef:
     """A Python class/alias or an Elixir module."""
 
@@ -233,6 +277,9 @@ class TypeDef:
     local_types: dict[str, str] = field(default_factory=dict)
     """Elixir: the module's own zero-arity `@type`/`@typep name :: spec` other than `t`, name → spec as written
     (`format` → `:png | :jpeg`), so a field typed `format()` is compared by what it stands for."""
+    constants: list[ConstantDef] = field(default_factory=list)
+    """Elixir: the module's constants (attributes with a literal value, zero-arity functions returning one);
+    `SdkModel.constants` gathers them."""
     member_lines: dict[str, int] = field(default_factory=dict)
     """Where each member of an enum, a `Literal` or a union is written (the member as a string, or a union
     member's last name → line), so a finding about one member points at it rather than at the type."""
@@ -279,6 +326,8 @@ class TypeDef:
                 data["references"] = list(self.references)
             if self.local_types:
                 data["local_types"] = dict(self.local_types)
+            if self.constants:
+                data["constants"] = [c.to_json() for c in self.constants]
         return data
 
 
@@ -328,6 +377,8 @@ class SdkModel:
     warnings: list[ExtractionWarning] = field(default_factory=list)
     clients: list[TypeDef] = field(default_factory=list)
     """Client classes/modules and their public methods/functions (issue: clients side by side)."""
+    constants: list[ConstantDef] = field(default_factory=list)
+    """Every constant of the tree read, in file and line order."""
 
     def type_named(self, path: str) -> TypeDef | None:
         for t in self.types:
@@ -344,6 +395,8 @@ class SdkModel:
             key: [t.to_json(with_functions=elixir) for t in self.types],
             "warnings": [w.to_json() for w in self.warnings],
         }
+        if self.constants and not elixir:  # an Elixir module lists its own
+            data["constants"] = [c.to_json() for c in self.constants]
         return data
 
 

@@ -151,4 +151,6 @@ def build_report(
     python = python or load_python(settings, caches=caches, persistent=persistent)
     elixir = elixir or load_elixir(settings, caches=caches, persistent=persistent)
     notes = load_notes(settings.notes)
-    return run_parity(python, elixir, settings, notes, model_names=True, clients=True, warn_unused=complete)
+    return run_parity(
+        python, elixir, settings, notes, model_names=True, clients=True, constants=True, warn_unused=complete
+    )

@@ -110,6 +110,7 @@ def extract_elixir(
                 cache.put(rel, digest, result)
         model.types.extend(result.types)
         model.warnings.extend(result.warnings)
+    model.constants = [c for t in model.types for c in t.constants]
     for warning in model.warnings:
         logger.debug("elixir extraction: %s", warning)
     return model

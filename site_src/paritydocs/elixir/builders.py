@@ -40,7 +40,7 @@ from paritydocs.elixir.records import Clause, FileState, Module
 from paritydocs.elixir.syntax import child_of_type, first_named, named, operator, strip_space
 from paritydocs.model import Default
 
-__all__ = ["Fill", "builder_fills", "choose_default", "constructor_defaults", "is_builder"]
+__all__ = ["Fill", "body_value", "builder_fills", "choose_default", "constructor_defaults", "is_builder"]
 
 
 _CONSTRUCTORS = frozenset({"new", "new!"})
@@ -371,7 +371,7 @@ def _helper_fill(scope: _Scope, caller: Clause, name: str, args: list[Any]) -> t
             return None
         if not guard:
             continue
-        body = _body_value(scope.state, helper)
+        body = body_value(scope.state, helper)
         value = _result(scope, helper, body, env, 0) if body is not None else None
         return (value, f"{name}/{arity}") if value is not None else None
     return None
@@ -575,7 +575,7 @@ def _head_params(clause: Clause) -> list[Any]:
     return named(head_args) if head_args is not None else []
 
 
-def _body_value(state: FileState, clause: Clause) -> Any:
+def body_value(state: FileState, clause: Clause) -> Any:
     """The expression whose value the clause returns: `do: x`, or the last expression of its do-block."""
     args = child_of_type(clause.node, "arguments")
     keywords = child_of_type(args, "keywords") if args is not None else None

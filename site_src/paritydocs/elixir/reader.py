@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from paritydocs.elixir.aliases import alias_typedefs, local_types
+from paritydocs.elixir.constants import module_constants
 from paritydocs.elixir.docs import doc_value
 from paritydocs.elixir.functions import (
     DEF_KEYWORDS,
@@ -253,6 +254,7 @@ def module_typedef(state: FileState, module: Module) -> TypeDef:
     )
     if module.struct is None and module.type_t is not None:
         typedef.member_lines = union_member_lines(state, module.type_t)
+    typedef.constants = module_constants(state, module)
     if module.struct is not None:
         typedef.fields = struct_fields(state, module)
         typedef.local_types = local_types(state, module)

@@ -25,6 +25,7 @@ from paritydocs.config import Settings
 from paritydocs.model import FieldDef, SdkModel, TypeDef, TypeKind
 from paritydocs.parity.annotations import Atom, PyContext, enum_atoms
 from paritydocs.parity.clients import compare_clients
+from paritydocs.parity.constants import compare_constants
 from paritydocs.parity.findings import SEVERITY, Finding, FindingKind, Severity
 from paritydocs.parity.matching import (
     ALIAS_KINDS,
@@ -39,7 +40,16 @@ from paritydocs.parity.matching import (
 )
 from paritydocs.parity.model_names import add_model_name_findings
 from paritydocs.parity.notes import Note, apply_notes, load_notes
-from paritydocs.parity.report import ClientPair, FieldRow, MethodRow, PairReport, ParamRow, ParityReport, Row
+from paritydocs.parity.report import (
+    ClientPair,
+    ConstantRow,
+    FieldRow,
+    MethodRow,
+    PairReport,
+    ParamRow,
+    ParityReport,
+    Row,
+)
 from paritydocs.parity.rules import (
     FIELD_RULES,
     FieldContext,
@@ -56,6 +66,7 @@ from paritydocs.parity.rules import (
 __all__ = [
     "SEVERITY",
     "ClientPair",
+    "ConstantRow",
     "FieldRow",
     "Finding",
     "FindingKind",
@@ -165,6 +176,7 @@ def run_parity(
     *,
     model_names: bool = False,
     clients: bool = False,
+    constants: bool = False,
     warn_unused: bool = True,
 ) -> ParityReport:
     """The parity report of two models: type pairs and their findings; with `model_names`, the outdated model
@@ -247,6 +259,8 @@ def run_parity(
         add_model_name_findings(report, settings)
     if clients:
         report.client_pairs = compare_clients(python, elixir, settings)
+    if constants:
+        report.constant_rows = compare_constants(python.constants, elixir.constants, settings.constant_map)
     if notes:
         apply_notes(report, notes, warn_unused=warn_unused)
     return report

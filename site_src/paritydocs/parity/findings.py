@@ -24,6 +24,12 @@ class FindingKind(str, enum.Enum):
     DOC_MISSING_IN_ELIXIR = "doc_missing_in_elixir"
     DOC_MISSING_IN_PYTHON = "doc_missing_in_python"
     OUTDATED_MODEL_NAME = "outdated_model_name"
+    CONSTANT_MISMATCH = "constant_mismatch"
+    """A constant both sides have, with values that differ (after scaling seconds to milliseconds)."""
+    CONSTANT_MISSING_IN_ELIXIR = "constant_missing_in_elixir"
+    CONSTANT_MISSING_IN_PYTHON = "constant_missing_in_python"
+    CONSTANT_EQUAL = "constant_equal"
+    """A constant both sides have with the same value: listed so the page shows it was checked."""
 
 
 class Severity(str, enum.Enum):
@@ -52,6 +58,12 @@ SEVERITY: dict[FindingKind, Severity] = {
     FindingKind.REPRESENTATION_DIFFERENCE: Severity.LOW,
     FindingKind.UNIT_DIFFERENCE: Severity.INFO,
     FindingKind.PYTHON_ONLY_CONVENIENCE: Severity.INFO,
+    FindingKind.CONSTANT_MISMATCH: Severity.HIGH,
+    # medium for a public Python constant, low for a private one (`parity.constants`)
+    FindingKind.CONSTANT_MISSING_IN_ELIXIR: Severity.MEDIUM,
+    # the port keeps many values of its own (telemetry event names, pool sizes) that Python has no constant for
+    FindingKind.CONSTANT_MISSING_IN_PYTHON: Severity.INFO,
+    FindingKind.CONSTANT_EQUAL: Severity.INFO,
 }
 
 

@@ -5,7 +5,8 @@
   note: The port sends a default LoRA config on purpose.
   waive: [optionality_mismatch]                        # optional: finding kinds this note waives
 ```
-A target is a type (Python path, public path or short name; Elixir module) optionally followed by `.field`.
+A target is a type (Python path, public path or short name; Elixir module) optionally followed by `.field`, or
+a constant (`tinker.lib.telemetry.MAX_BATCH_SIZE`; `Tinkex.Telemetry.Reporter.@max_batch_size`, `@` optional).
 
 `load_notes` reads the file; `apply_notes` attaches the notes to a report's pairs, clients and rows, and waives
 the finding kinds they name.
@@ -20,7 +21,7 @@ from typing import Any
 import yaml
 
 from paritydocs.errors import ConfigError
-from paritydocs.model import TypeDef
+from paritydocs.model import ConstantDef, TypeDef
 from paritydocs.parity.findings import Finding, FindingKind
 from paritydocs.parity.report import ClientPair, PairReport, ParityReport
 
@@ -121,11 +122,23 @@ def apply_notes(report: ParityReport, notes: list[Note], *, warn_unused: bool = 
                     note.used = True
                     row.notes.append(note.text)
                     _waive(_row_findings(row), note)
+        for constant_row in report.constant_rows:
+            constant = constant_row.python if note.side == "python" else constant_row.elixir
+            if constant is not None and note.target in _constant_names(constant):
+                note.used = True
+                constant_row.notes.append(note.text)
+                _waive(constant_row.findings, note)
         if not note.used and warn_unused:
             report.warnings.append(
                 f"{note.describe()} points at nothing: no matched type, field, client or method is named "
                 f"'{note.target}'"
             )
+
+
+def _constant_names(constant: ConstantDef) -> set[str]:
+    """The names a note can use for a constant: its path (`Owner.@name`, `Owner.name/0` in Elixir) and, for an
+    Elixir one, `Owner.name` without the `@` or arity."""
+    return {constant.path, f"{constant.owner}.{constant.name}"}
 
 
 def _row_findings(row: Any) -> list[Finding]:

@@ -10,7 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from paritydocs.model import Default, FieldDef, FunctionDef, Location, ParamDef, SdkModel, TypeDef, TypeKind
+from paritydocs.model import (
+    ConstantDef,
+    Default,
+    FieldDef,
+    FunctionDef,
+    Location,
+    ParamDef,
+    SdkModel,
+    TypeDef,
+    TypeKind,
+)
 from paritydocs.modelnames import Occurrence
 from paritydocs.parity.findings import Finding, FindingKind, Severity
 from paritydocs.parity.matching import PairReason
@@ -18,6 +28,7 @@ from paritydocs.python.docstrings import DocParts
 
 __all__ = [
     "ClientPair",
+    "ConstantRow",
     "FieldRow",
     "IndirectRead",
     "MethodRow",
@@ -297,6 +308,49 @@ class ClientPair:
 
 
 @dataclass(slots=True)
+class ConstantRow:
+    """One constant on both sides (or on one side only), with its findings."""
+
+    python: ConstantDef | None
+    elixir: ConstantDef | None
+    how: str
+    """`name`, `unit` (the names differ by a unit: seconds against milliseconds), `config` or `` (one side)."""
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """`equal`, `differs`, `unresolved`, `python_only` or `elixir_only`."""
+        if self.elixir is None:
+            return "python_only"
+        if self.python is None:
+            return "elixir_only"
+        kinds = {f.kind for f in self.findings}
+        if FindingKind.CONSTANT_MISMATCH in kinds:
+            return "differs"
+        if FindingKind.CONSTANT_EQUAL in kinds:
+            return "equal"
+        return "unresolved"
+
+    @property
+    def group(self) -> str:
+        """The module the row is listed under: the Python constant's, else the Elixir one's."""
+        return (self.python or self.elixir).owner  # type: ignore[union-attr]
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "python": self.python.to_json() if self.python else None,
+            "elixir": self.elixir.to_json() if self.elixir else None,
+            "match": self.how or None,
+            "status": self.status,
+            "findings": [f.to_json() for f in self.findings],
+        }
+        if self.notes:
+            data["notes"] = list(self.notes)
+        return data
+
+
+@dataclass(slots=True)
 class ParityReport:
     python_model: SdkModel
     elixir_model: SdkModel
@@ -310,12 +364,15 @@ class ParityReport:
     """`modelnames.Occurrence`s of outdated model names in either tree."""
     client_pairs: list[ClientPair] = field(default_factory=list)
     """Client class ↔ client module comparisons (`clients.ClientPair`)."""
+    constant_rows: list[ConstantRow] = field(default_factory=list)
+    """Constants side by side (`constants.compare_constants`)."""
 
     def all_findings(self) -> list[Finding]:
         return [
             *(f for p in self.pairs for f in p.all_findings()),
             *self.extra_findings,
             *(f for cp in self.client_pairs for f in cp.all_findings()),  # clients side by side
+            *(f for row in self.constant_rows for f in row.findings),
         ]
 
     def summary(self) -> dict[str, Any]:
@@ -352,6 +409,7 @@ class ParityReport:
             "findings": [f.to_json() for f in self.extra_findings],
             "model_names": [o.to_json() for o in self.model_names],
             "clients": [cp.to_json() for cp in self.client_pairs],  # clients side by side
+            "constants": [row.to_json() for row in self.constant_rows],
             "summary": self.summary(),
         }
 

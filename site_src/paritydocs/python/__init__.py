@@ -25,6 +25,7 @@ Public API:
 The modules: `loader` (the one static Griffe loader and its lookups, `SdkTree`), `scope` (source text and name
 bindings, field comments), `evaluator` (constants), `types` (classes, fields, enums, aliases), `surface` (the
 rest of a class's surface: properties and custom `__init__` parameters), `methods` (client methods and signatures),
+`constants` (module and class constants),
 `docstrings` (the one docstring reader), `paths` (package folders, without Griffe), `modelcache` (the persistent
 cache of extracted models).
 """
@@ -114,6 +115,7 @@ def extract_python(
         The types sorted by file and line, the clients in the order given, and every
         recoverable problem as an `ExtractionWarning` (nothing is logged here).
     """
+    from paritydocs.python.constants import read_constants
     from paritydocs.python.loader import SdkTree, griffe_silenced
     from paritydocs.python.methods import ClientReader
     from paritydocs.python.types import TypeReader
@@ -125,4 +127,7 @@ def extract_python(
     with griffe_silenced():
         types = type_reader.extract_types(modules)
         client_defs = ClientReader(tree, type_reader).extract_clients(clients)
-    return SdkModel(source=source, types=types, warnings=tree.sorted_warnings(), clients=client_defs)
+        constants = read_constants(tree, type_reader.evaluator, tops)
+    return SdkModel(
+        source=source, types=types, warnings=tree.sorted_warnings(), clients=client_defs, constants=constants
+    )

@@ -42,6 +42,7 @@ PAGE_TEMPLATES = {
     "unmatched": "unmatched.md.jinja",
     "checklist": "checklist.md.jinja",
     "model_names": "model_names.md.jinja",
+    "constants": "constants.md.jinja",
     "python_api": "python_api.md.jinja",
     "client": "client.md.jinja",
     "sync": "sync.md.jinja",
@@ -176,6 +177,8 @@ class Renderer:
             add(f"clients/{client_slugs[cp.python.path]}.md", cp.python.name, "Clients", "client", pair=cp)
         add("checklist.md", "Parity checklist", "Reports", "checklist", groups=checklist_groups(report, links))
         add("unmatched.md", "Unmatched types", "Reports", "unmatched")
+        if report.constant_rows:
+            add("constants.md", "Constants", "Reports", "constants", rows=report.constant_rows)
         add(
             "model-names.md",
             "Model names",
