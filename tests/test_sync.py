@@ -769,3 +769,108 @@ def test_works_after_mkdocstrings_patched_griffes_logger(world, tmp_path):
     finally:
         facade._logger = saved
     find(report, "behaviour_changed", "wid._client.Wid.__init__")
+
+
+# ---- constants: changed, added, removed; the same range against the port before and after it caught up ------
+
+LIMITS_V1 = '''
+    MAX_CHUNK_LEN = 128
+    """Items in one request."""
+    UPLOAD_TIMEOUT = 30.0
+    LEGACY_LIMIT = 7
+    '''
+LIMITS_V2 = '''
+    MAX_CHUNK_LEN = 1024
+    """Items in one request."""
+    UPLOAD_TIMEOUT = 30.0
+    MAX_CHUNK_BYTES = 5_000_000
+    '''
+PORT_BEFORE = """
+    defmodule Wid.Uploads.Chunker do
+      @moduledoc "Splits uploads."
+      @max_chunk_len 128
+      @upload_timeout_ms 30_000
+      @legacy_limit 7
+    end
+    """
+PORT_AFTER = """
+    defmodule Wid.Uploads.Chunker do
+      @moduledoc "Splits uploads."
+      @max_chunk_len 1024
+      @max_chunk_bytes 5_000_000
+      @upload_timeout_ms 30_000
+    end
+    """
+
+
+@pytest.fixture(scope="module")
+def limits_world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    tmp = tmp_path_factory.mktemp("limits")
+    repo = tmp / "wid"
+    write_files(repo, {**V1, "src/wid/lib/limits.py": LIMITS_V1})
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "v1")
+    write_files(repo, {**V2, "src/wid/lib/limits.py": LIMITS_V2})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "v2")
+    ex_root = write_files(tmp / "wid_ex", {**ELIXIR, "lib/wid/uploads/chunker.ex": PORT_BEFORE})
+    (tmp / "notes.yml").write_text(textwrap.dedent(NOTES), encoding="utf-8")
+    settings = load_settings(plugin_options(repo, ex_root, tmp), base_dir=tmp, environ={})
+    return World(tmp, repo, ex_root, settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD")
+
+
+def _constant_changes(report: SyncReport) -> dict[str, Change]:
+    return {c.python.path: c for c in report.changes if c.kind.startswith("constant_")}
+
+
+def test_constants_changed_added_and_removed_with_their_values_and_targets(limits_world):
+    changes = _constant_changes(limits_world.report())
+    assert {path: c.kind for path, c in changes.items()} == {
+        "wid.lib.limits.MAX_CHUNK_LEN": "constant_changed",
+        "wid.lib.limits.MAX_CHUNK_BYTES": "constant_added",
+        "wid.lib.limits.LEGACY_LIMIT": "constant_removed",
+    }
+    changed = changes["wid.lib.limits.MAX_CHUNK_LEN"]
+    assert (changed.old, changed.new, changed.cls) == ("128", "1024", BREAKING)
+    assert changed.summary == "Constant `wid.lib.limits.MAX_CHUNK_LEN` changed: `128` → `1024`"
+    target = changed.elixir
+    assert (target.module, target.field, target.default, target.matches) == (
+        "Wid.Uploads.Chunker",
+        "@max_chunk_len",
+        "128",
+        False,
+    )
+    assert (target.file, target.line, target.found_by) == ("lib/wid/uploads/chunker.ex", 3, "constant name")
+    added = changes["wid.lib.limits.MAX_CHUNK_BYTES"]
+    assert added.new == "5000000" and not added.elixir.present
+    assert added.elixir.found_by == (
+        "no Elixir constant named `max_chunk_bytes` (with or without `default_`, `python_` or a unit)"
+    )
+    removed = changes["wid.lib.limits.LEGACY_LIMIT"]
+    assert removed.old == "7" and removed.elixir.present and removed.elixir.matches is None  # the port still has it
+    # an unchanged constant is no change, and a constant's change is not listed again as code
+    assert "wid.lib.limits.UPLOAD_TIMEOUT" not in changes
+    assert not [
+        c for c in limits_world.report().changes if c.kind == "behaviour_changed" and "limits" in (c.python.path or "")
+    ]
+
+
+def test_the_same_range_against_the_port_that_caught_up_shows_it_done(limits_world, tmp_path):
+    ex_after = write_files(tmp_path / "wid_ex_after", {**ELIXIR, "lib/wid/uploads/chunker.ex": PORT_AFTER})
+    settings = load_settings(
+        plugin_options(limits_world.repo, ex_after, limits_world.tmp), base_dir=limits_world.tmp, environ={}
+    )
+    report = build_sync_report(
+        settings, limits_world.old, limits_world.new, elixir=load_elixir(settings), notes=load_notes(settings.notes)
+    )
+    changes = _constant_changes(report)
+    assert changes["wid.lib.limits.MAX_CHUNK_LEN"].elixir.matches is True
+    assert changes["wid.lib.limits.MAX_CHUNK_BYTES"].elixir.matches is True
+    assert not changes["wid.lib.limits.LEGACY_LIMIT"].elixir.present  # removed in the port too
+    page = render_markdown(Renderer(settings), settings, report, title="t")
+    assert "holds the new value: **done**" in page
+    json_report = report.to_json()
+    assert any(c["elixir"] and c["elixir"].get("matches") is True for c in json_report["changes"])
+    jsonschema.validate(json_report, schema())
+    jsonschema.validate(limits_world.report().to_json(), schema())

@@ -75,9 +75,11 @@ def as_table(report: SyncReport) -> str:
         where = f"{c.python.file}:{c.python.line}" if c.python.file and c.python.line else (c.python.file or "")
         target = c.elixir.module or "" if c.elixir else ""
         if c.elixir is not None and c.elixir.field:
-            target += f".{c.elixir.field}"
+            target += f".{c.elixir.field}" if target else c.elixir.field
         if c.elixir is not None and not c.elixir.present:
             target += " (missing)"
+        elif c.elixir is not None and c.elixir.matches is not None:
+            target += " (done)" if c.elixir.matches else " (open)"
         rows.append((c.priority.lower(), c.kind, where, target or "—", c.summary))
     if not rows:
         return "No changes.\n"

@@ -118,6 +118,9 @@ _ACTIONS = {
     "parameter_added": "Add the new parameter to",
     "function_added": "Port the new function",
     "behaviour_changed": "Port the behaviour change of",
+    "constant_added": "Port the new constant",
+    "constant_changed": "Update the constant",
+    "constant_removed": "Remove or deprecate the port of the constant",
 }
 
 
@@ -125,12 +128,21 @@ def _target_state(target: ElixirTarget | None) -> str:
     if target is None:
         return "no Elixir target found"
     if not target.present:
+        if target.found_by:
+            return f"missing in the port: {target.found_by}"
         return "missing in the port" if target.module else "no Elixir target found"
     bits = []
-    if target.field:
-        bits.append(f"field :{target.field}")
-    if target.default is not None:
-        bits.append(f"default {target.default}")
+    if (target.field and target.field.startswith("@")) or (target.field or "").endswith("/0"):
+        bits.append(f"constant {target.field} = {target.default}")
+    else:
+        if target.field:
+            bits.append(f"field :{target.field}")
+        if target.default is not None:
+            bits.append(f"default {target.default}")
+    if target.matches is True:
+        bits.append("holds the new value: done")
+    elif target.matches is False:
+        bits.append("differs from the new value: open")
     return ", ".join(bits)
 
 

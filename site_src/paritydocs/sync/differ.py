@@ -11,8 +11,9 @@ from typing import Any
 import griffe
 
 from paritydocs.config import Settings
-from paritydocs.model import Default, FieldDef, TypeDef, TypeKind
+from paritydocs.model import ConstantDef, Default, FieldDef, TypeDef, TypeKind
 from paritydocs.modelnames import Occurrence, apply_updates, classify, compile_updates, scan_tree
+from paritydocs.parity.rules import py_value
 from paritydocs.python.loader import alias_target, walk_objects
 from paritydocs.sync.codediff import Enclosing, code_lines, read_lines, replaced_lines, syntax, unified
 from paritydocs.sync.report import Change, PythonLocation
@@ -76,6 +77,8 @@ class Differ:
         """Dotted paths (defining and public) of the types and fields found removed."""
         self.renamed_only: set[str] = set()
         """Files whose every changed line is a model-name replacement."""
+        self.constant_paths: set[str] = set()
+        """Constants compared by `constants` (their value changes are not listed again as code)."""
 
     def add(self, change: Change) -> None:
         self.changes.append(change)
@@ -293,7 +296,7 @@ class Differ:
             loc = PythonLocation(path, file_new or file_old, old.lineno, new.lineno)
             if path not in self.doc_paths:
                 self.doc_change(path, None, _docstring(old), _docstring(new), loc)
-            if new.is_function or new.is_attribute:
+            if new.is_function or (new.is_attribute and path not in self.constant_paths):
                 self.body(path, old, new, loc)
 
     def body(self, path: str, old: Any, new: Any, loc: PythonLocation) -> None:
@@ -347,13 +350,43 @@ class Differ:
                     )
                 )
 
+    # ---- constants (from extract_python): every module of the packages, with old and new values
+
+    def constants(self) -> None:
+        old = {c.path: c for c in self.old.model.constants}
+        new = {c.path: c for c in self.new.model.constants}
+        for path, nc in new.items():
+            oc = old.get(path)
+            if oc is None:
+                loc = PythonLocation(path, nc.file, None, nc.line)
+                shown = _constant_text(nc)
+                self.add(Change("constant_added", loc, f"New constant `{path}` = `{shown}`", new=shown, owner=path))
+            elif oc.value.value != nc.value.value or type(oc.value.value) is not type(nc.value.value):
+                loc = PythonLocation(path, nc.file, oc.line, nc.line)
+                before, after = _constant_text(oc), _constant_text(nc)
+                summary = f"Constant `{path}` changed: `{before}` → `{after}`"
+                self.add(Change("constant_changed", loc, summary, old=before, new=after, owner=path))
+            self.constant_paths.add(path)
+        for path, oc in old.items():
+            if path not in new:
+                loc = PythonLocation(path, oc.file, oc.line, None)
+                self.removed_paths.add(path)
+                self.constant_paths.add(path)
+                shown = _constant_text(oc)
+                self.add(Change("constant_removed", loc, f"Constant `{path}` removed", old=shown, owner=path))
+
     def run(self) -> list[Change]:
         self.types()
+        self.constants()
         self.breaking()
         self.parameters()
         self.behaviour()
         self.model_names()
         return self.changes
+
+
+def _constant_text(constant: ConstantDef) -> str:
+    return py_value(constant.value.value) if constant.value.resolved else constant.value.expr
 
 
 def _is_public_name(name: str) -> bool:

@@ -44,6 +44,9 @@ KIND_CLASS: dict[str, str] = {
     "field_removed": BREAKING,
     "field_type_changed": BREAKING,
     "default_changed": BREAKING,
+    "constant_added": BREAKING,
+    "constant_changed": BREAKING,
+    "constant_removed": BREAKING,
     "parameter_added": BREAKING,
     "function_added": BREAKING,
     "behaviour_changed": BREAKING,
@@ -123,6 +126,11 @@ class ElixirTarget:
     literals: list[tuple[str, bool]] = dataclasses.field(default_factory=list)
     """Behaviour changes: the string literals the Python change added, and whether the target's file has each
     (`"tml-"` → False: the port does not check the prefix yet)."""
+    matches: bool | None = None
+    """Constant changes: whether the port's constant holds the Python value the change leads to (after scaling
+    seconds to milliseconds): True is done, False still open, None not comparable."""
+    found_by: str | None = None
+    """How the target was found, when not by the type matching: `constant name`, `constant_map`."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -136,6 +144,8 @@ class ElixirTarget:
             "doc": self.doc,
             "outdated_lines": list(self.outdated_lines),
             "literals": [{"text": text, "found": found} for text, found in self.literals],
+            **({"matches": self.matches} if self.matches is not None else {}),
+            **({"found_by": self.found_by} if self.found_by is not None else {}),
         }
 
 

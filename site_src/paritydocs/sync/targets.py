@@ -39,6 +39,9 @@ class ElixirIndex:
             self.py_types.setdefault(type_key(t), t)
             self.py_types.setdefault(t.path, t)
         self.old_types = {type_key(t): t for t in diff.old.model.types}
+        # a change's constant as the revision it comes from has it: the new one, or the old for a removal
+        self.py_constants = {c.path: c for c in (*diff.old.model.constants, *diff.new.model.constants)}
+        self.elixir_constants = list(elixir.constants)
         combined = SdkModel(source=diff.new.model.source, types=[*new_types, *old_only])
         matched = match_types(combined, elixir, prefixes=settings.type_prefixes, type_map=settings.type_map)
         self.targets: dict[str, TypeDef] = {}
@@ -182,7 +185,54 @@ class ElixirIndex:
                 self.texts[file] = ""
         return self.texts[file]
 
+    def constant_target(self, change: Change) -> ElixirTarget:
+        """The port's constant for a Python constant change, by the constants matching (`parity.constants`):
+        present or not, its value, and whether it holds the value the change leads to."""
+        from paritydocs.parity.constants import compare_constants, constant_key
+        from paritydocs.parity.findings import FindingKind
+
+        path = change.python.path or ""
+        constant = self.py_constants.get(path)
+        if constant is None:
+            return ElixirTarget(module=None, file=None, line=None, present=False)
+        row = next(
+            r for r in compare_constants([constant], self.elixir_constants, self.settings.constant_map) if r.python
+        )
+        ex = row.elixir
+        if ex is None:
+            key = constant_key(constant.name)[0]
+            return ElixirTarget(
+                module=None,
+                file=None,
+                line=None,
+                field=f"@{key}",
+                present=False,
+                found_by=f"no Elixir constant named `{key}` (with or without `default_`, `python_` or a unit)",
+            )
+        kinds = {f.kind for f in row.findings}
+        matches = None
+        if change.kind != "constant_removed":
+            if FindingKind.CONSTANT_EQUAL in kinds:
+                matches = True
+            elif FindingKind.CONSTANT_MISMATCH in kinds:
+                matches = False
+        return ElixirTarget(
+            module=ex.owner,
+            file=ex.file or None,
+            line=ex.line,
+            field=f"@{ex.name}" if ex.kind == "attribute" else f"{ex.name}/0",
+            present=True,
+            documented=bool(ex.doc) if ex.kind == "function" else None,
+            default=ex.value.expr,
+            doc=ex.doc,
+            outdated_lines=list(self.outdated.get(ex.file, [])),
+            matches=matches,
+            found_by="constant_map" if row.how == "config" else "constant name",
+        )
+
     def _target(self, change: Change) -> ElixirTarget | None:
+        if change.kind.startswith("constant_"):
+            return self.constant_target(change)
         owner = change.owner
         if owner is not None and owner in self.py_types and change.kind not in ("api_breaking", "behaviour_changed"):
             return self.type_target(owner, change.field)
