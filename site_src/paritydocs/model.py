@@ -357,15 +357,20 @@ class SourceInfo:
     version: str | None = None
     ref: str | None = None
     """The git commit (full hash) when known."""
+    mirrors: str | None = None
+    """Elixir: the release of the Python SDK the port declares it mirrors (`@tinker_sdk_version` in `mix.exs`)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "spec": self.spec,
             "root": self.root,
             "language": self.language.value,
             "version": self.version,
             "ref": self.ref,
         }
+        if self.mirrors is not None:
+            data["mirrors"] = self.mirrors
+        return data
 
 
 @dataclass(slots=True)

@@ -130,7 +130,22 @@ def load_elixir(
     )
     if stored is not None:
         stored.save()
+    model.source.mirrors = declared_python_release(settings, resolved.root)
     return model
+
+
+def python_packages(settings: Settings) -> list[str]:
+    """The Python SDK's top-level packages, from `python_modules` and `python_clients`, sorted."""
+    return sorted({p.strip().split(".")[0] for p in (*settings.python_modules, *settings.python_clients) if p.strip()})
+
+
+def declared_python_release(settings: Settings, elixir_root: Path) -> str | None:
+    """The Python release the port's `mix.exs` says it mirrors (`@tinker_sdk_version`), for the Python SDK's
+    top-level package; None when it declares none."""
+    from paritydocs.elixir import declared_sdk_versions
+
+    declared = declared_sdk_versions(elixir_root)
+    return next((declared[p] for p in python_packages(settings) if p in declared), None)
 
 
 def build_report(

@@ -43,7 +43,16 @@ from paritydocs.elixir.syntax import find_modules, parse_elixir
 from paritydocs.model import ExtractionWarning, SdkModel, SourceInfo
 from paritydocs.textsafe import logger
 
-__all__ = ["OPTS_PARAM", "FileResult", "ParseCache", "extract_elixir", "extract_file", "find_modules", "parse_elixir"]
+__all__ = [
+    "OPTS_PARAM",
+    "FileResult",
+    "ParseCache",
+    "declared_sdk_versions",
+    "extract_elixir",
+    "extract_file",
+    "find_modules",
+    "parse_elixir",
+]
 
 
 # --------------------------------------------------------------------------------------------
@@ -203,3 +212,23 @@ def extract_file(rel: str, data: bytes) -> FileResult:
         logger.debug("elixir extraction failed on %s", rel, exc_info=True)
         warnings.append(ExtractionWarning(rel, None, f"extraction failed: {type(exc).__name__}: {exc}"))
     return FileResult([], warnings)
+
+
+_SDK_VERSION_SUFFIX = "_sdk_version"
+
+
+def declared_sdk_versions(root: Path) -> dict[str, str]:
+    """The releases of other SDKs the port declares it mirrors: each `@<package>_sdk_version "x.y.z"` attribute of
+    its `mix.exs` (Tinkex: `@tinker_sdk_version "0.15.0"` → `{"tinker": "0.15.0"}`). Empty when the tree has no
+    readable `mix.exs` or it declares none; only string literals count."""
+    try:
+        data = (Path(root) / "mix.exs").read_bytes()
+    except OSError:
+        return {}
+    found: dict[str, str] = {}
+    for typedef in extract_file("mix.exs", data).types:
+        for constant in typedef.constants:
+            name = constant.name
+            if name.endswith(_SDK_VERSION_SUFFIX) and isinstance(constant.value.value, str) and constant.value.resolved:
+                found.setdefault(name[: -len(_SDK_VERSION_SUFFIX)], constant.value.value)
+    return found

@@ -400,7 +400,12 @@ class ParityReport:
         py, ex = self.python_model.source, self.elixir_model.source
         return {
             "python": {"source": py.spec, "version": py.version, "ref": py.ref},
-            "elixir": {"source": ex.spec, "version": ex.version, "ref": ex.ref},
+            "elixir": {
+                "source": ex.spec,
+                "version": ex.version,
+                "ref": ex.ref,
+                **({"mirrors": ex.mirrors} if ex.mirrors else {}),
+            },
             "pairs": [p.to_json() for p in self.pairs],
             "unmatched": {
                 "python": [t.public_path or t.path for t in self.unmatched_python],

@@ -64,14 +64,32 @@ class ResolvedSource:
 
 
 def source_info(resolved: ResolvedSource, language: Language) -> SourceInfo:
-    """The model's record of where an SDK came from."""
+    """The model's record of where an SDK came from; a Python tree's version, when the spec does not give one,
+    is its `pyproject.toml`'s `[project] version` (a checkout or an sdist)."""
+    version = resolved.version
+    if version is None and language is Language.PYTHON:
+        version = pyproject_version(Path(resolved.root))
     return SourceInfo(
         spec=resolved.spec,
         root=str(resolved.root),
         language=language,
-        version=resolved.version,
+        version=version,
         ref=resolved.ref,
     )
+
+
+def pyproject_version(root: Path) -> str | None:
+    """`[project] version` of `root/pyproject.toml` when it is a plain string; None otherwise (absent, unreadable,
+    dynamic)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    project = data.get("project")
+    version = project.get("version") if isinstance(project, dict) else None
+    return version if isinstance(version, str) and version.strip() else None
 
 
 def resolve(spec: str, *, cache_dir: Path | None = None) -> ResolvedSource:

@@ -24,7 +24,15 @@ from paritydocs.sources.cache import is_complete, populate, safe_name, short_dig
 from paritydocs.textsafe import logger, one_line
 from paritydocs.version import __version__
 
-__all__ = ["DEFAULT_HEX_MIRROR", "DEFAULT_PYPI_INDEX", "HTTP_TIMEOUT", "PEP691_JSON", "resolve_hex", "resolve_pypi"]
+__all__ = [
+    "DEFAULT_HEX_MIRROR",
+    "DEFAULT_PYPI_INDEX",
+    "HTTP_TIMEOUT",
+    "PEP691_JSON",
+    "latest_pypi_release",
+    "resolve_hex",
+    "resolve_pypi",
+]
 
 DEFAULT_PYPI_INDEX = "https://pypi.org/simple"
 DEFAULT_HEX_MIRROR = "https://repo.hex.pm"
@@ -122,6 +130,21 @@ def resolve_pypi(spec: str, rest: str, cache: Path) -> tuple[Path, str]:
     logger.info("%s: downloading %s", spec, chosen.url)
     root = populate(spec, kind_dir, key, fill)
     return root, version
+
+
+def latest_pypi_release(spec: str, name: str) -> str:
+    """The newest final release of `name` on the package index (`PARITYDOCS_PYPI_INDEX`, else PyPI): pre-releases,
+    development releases aside. `spec` names what asked, for the error line."""
+    if not _PYPI_NAME_RE.fullmatch(name):
+        raise SourceError(spec, f"'{name}' is not a valid PyPI project name", "give a release: pypi:NAME==VERSION")
+    project = _normalize_project(name)
+    index = (os.environ.get("PARITYDOCS_PYPI_INDEX") or DEFAULT_PYPI_INDEX).rstrip("/")
+    fix = f"give a release instead of '{spec}': pypi:{project}==VERSION"
+    _, versions = _read_index(spec, f"{index}/{project}/", index, project, fix)
+    final = [v for v in versions if re.fullmatch(r"\d+(?:\.\d+)*", v)]
+    if not final:
+        raise SourceError(spec, f"no final release of '{project}' on {index}", fix)
+    return max(final, key=_version_key)
 
 
 def _split_pin(spec: str, rest: str, kind: str) -> tuple[str, str]:

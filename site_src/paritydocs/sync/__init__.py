@@ -61,7 +61,7 @@ from paritydocs.sync.report import (
     Revision,
     SyncReport,
 )
-from paritydocs.sync.revisions import PythonDiff, fingerprint, load_tree, resolve_revision
+from paritydocs.sync.revisions import PythonDiff, fingerprint, load_tree, range_spec, resolve_revision
 from paritydocs.sync.targets import ElixirIndex, notes_index
 
 __all__ = [
@@ -146,6 +146,9 @@ def build_sync_report(
     port). `elixir_occurrences` are the outdated model names already found in the Elixir tree (scanned here
     otherwise). Raises `SourceError` when a revision cannot be resolved or holds none of the packages.
     """
+    # `declared` (the release the port's mix.exs mirrors) and `latest` (the newest on the index) as real specs
+    from_spec = range_spec(settings, from_spec, elixir.source.mirrors)
+    to_spec = range_spec(settings, to_spec, elixir.source.mirrors)
     old_rev, old_root = resolve_revision(settings, from_spec)
     new_rev, new_root = resolve_revision(settings, to_spec)
     diff = _python_diff(settings, old_rev, old_root, new_rev, new_root)

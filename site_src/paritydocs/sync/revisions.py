@@ -76,6 +76,38 @@ class PythonDiff:
 # Resolving and loading (the comparison of two revisions is cached in `paritydocs.sync`)
 
 
+DECLARED = "declared"
+"""A sync range end: the Python release the port's `mix.exs` declares it mirrors (`@tinker_sdk_version`)."""
+LATEST = "latest"
+"""A sync range end: the newest final release of the Python SDK on the package index."""
+
+
+def python_distribution(settings: Settings) -> str:
+    """The Python SDK's name on the package index: the `pypi:NAME==...` of `python`, else its top-level package."""
+    if settings.python.startswith("pypi:"):
+        return settings.python[len("pypi:") :].partition("==")[0].strip()
+    return top_packages(settings)[0] if top_packages(settings) else ""
+
+
+def range_spec(settings: Settings, spec: str, mirrors: str | None) -> str:
+    """`declared` and `latest` as the `pypi:NAME==VERSION` they stand for; any other spec as it is. `mirrors` is
+    the release the port declares (`SourceInfo.mirrors`). Raises `SourceError` when it cannot be told."""
+    from paritydocs.sources.registries import latest_pypi_release
+
+    name = python_distribution(settings)
+    if spec == DECLARED:
+        if not mirrors:
+            raise SourceError(
+                spec,
+                "the Elixir port declares no Python release (no `@<package>_sdk_version` in its mix.exs)",
+                f"give a release instead: from: pypi:{name or 'NAME'}==VERSION",
+            )
+        return f"pypi:{name}=={mirrors}"
+    if spec == LATEST:
+        return f"pypi:{name}=={latest_pypi_release(spec, name)}"
+    return spec
+
+
 def resolve_revision(settings: Settings, spec: str) -> tuple[Revision, Path]:
     from paritydocs.pipeline import check_python_tree
     from paritydocs.sources import resolve

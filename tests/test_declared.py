@@ -1,0 +1,134 @@
+"""The port's declared target: `@tinker_sdk_version` in its `mix.exs`, shown beside the compared release, and the
+sync range ends `declared` and `latest` (the newest final release on the package index, served here on 127.0.0.1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import write_files
+from paritydocs.config import load_settings
+from paritydocs.elixir import declared_sdk_versions
+from paritydocs.errors import SourceError
+from paritydocs.pipeline import build_report, load_elixir
+from paritydocs.render import Renderer
+from paritydocs.sources.registries import latest_pypi_release
+from paritydocs.sync import build_sync_report
+from paritydocs.sync.revisions import range_spec
+from source_helpers import FakeRegistry, RegistryServer, build_wheel
+
+MIX = """
+defmodule Acme.MixProject do
+  use Mix.Project
+
+  @version "0.4.0"
+  @tinker_sdk_version "0.7.0"
+
+  def project, do: [app: :acme, version: @version, tinker_sdk_version: @tinker_sdk_version]
+end
+"""
+
+PORT = {
+    "mix.exs": MIX,
+    "lib/acme/uploads.ex": 'defmodule Acme.Uploads do\n  @moduledoc "Uploads."\n  @max_chunk_len 128\nend\n',
+}
+
+
+@pytest.fixture
+def registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeRegistry]:
+    for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    with RegistryServer() as served:
+        monkeypatch.setenv("PARITYDOCS_PYPI_INDEX", served.base_url + "/simple")
+        yield served
+
+
+def settings_for(tmp_path: Path, elixir: Path, **extra: object):
+    raw = {
+        "python": "pypi:tinker==0.7.0",
+        "elixir": str(elixir),
+        "python_modules": ["tinker.types"],
+        "python_clients": [],
+        "type_prefixes": {"tinker.types": "Acme.Types"},
+        "cache_dir": str(tmp_path / "cache"),
+        "python_api": False,
+        **extra,
+    }
+    return load_settings(raw, base_dir=tmp_path, environ={})
+
+
+def test_the_port_declares_the_python_release_it_mirrors(tmp_path):
+    root = write_files(tmp_path / "port", PORT)
+    assert declared_sdk_versions(root) == {"tinker": "0.7.0"}
+    assert declared_sdk_versions(tmp_path / "nowhere") == {}
+    settings = settings_for(tmp_path, root)
+    assert load_elixir(settings).source.mirrors == "0.7.0"
+
+
+def test_the_dashboard_and_parity_json_show_the_declared_target(tmp_path):
+    port = write_files(tmp_path / "port", PORT)
+    python = write_files(
+        tmp_path / "py",
+        {
+            "pyproject.toml": '[project]\nname = "tinker"\nversion = "0.8.0"\n',
+            "tinker/__init__.py": "",
+            "tinker/types/__init__.py": "",
+        },
+    )
+    settings = settings_for(tmp_path, port, python=str(python))
+    report = build_report(settings)
+    assert report.to_json()["elixir"]["mirrors"] == "0.7.0"
+    assert report.python_model.source.version == "0.8.0"  # read from pyproject.toml
+    dashboard = next(p for p in Renderer(settings).pages(report) if p.path == "index.md").content
+    assert "mirrors Python release `0.7.0`; the Python side compared here is `0.8.0`" in dashboard
+
+
+def test_latest_is_the_newest_final_release(registry):
+    registry.add_pep691_project("tinker", [], versions=["0.7.0", "0.10.0", "0.9.1", "0.11.0rc1", "0.12.0.dev1"])
+    assert latest_pypi_release("latest", "tinker") == "0.10.0"
+    registry.add_pep691_project("empty", [], versions=["1.0b1"])
+    with pytest.raises(SourceError) as err:
+        latest_pypi_release("latest", "empty")
+    assert str(err.value).startswith("latest: no final release of 'empty' on http://127.0.0.1:")
+
+
+def test_range_ends_declared_and_latest(tmp_path, registry):
+    registry.add_pep691_project("tinker", [], versions=["0.7.0", "0.8.0"])
+    settings = settings_for(tmp_path, tmp_path)
+    assert range_spec(settings, "declared", "0.7.0") == "pypi:tinker==0.7.0"
+    assert range_spec(settings, "latest", "0.7.0") == "pypi:tinker==0.8.0"
+    assert range_spec(settings, "git:/x@v1", None) == "git:/x@v1"
+    with pytest.raises(SourceError) as err:
+        range_spec(settings, "declared", None)
+    assert str(err.value) == (
+        "declared: the Elixir port declares no Python release (no `@<package>_sdk_version` in its mix.exs) "
+        "(give a release instead: from: pypi:tinker==VERSION)"
+    )
+
+
+def test_declared_to_latest_is_what_to_port_now(tmp_path, registry):
+    """The port declares 0.7.0; the index's newest is 0.8.0, which raised a limit the port still has at 128."""
+    wheels = []
+    for version, limit in (("0.7.0", 128), ("0.8.0", 1024)):
+        files = {
+            "tinker/__init__.py": b"",
+            "tinker/types/__init__.py": b"",
+            "tinker/lib/uploads.py": f"MAX_CHUNK_LEN = {limit}\n".encode(),
+        }
+        wheels.append(build_wheel("tinker", version, files))
+    registry.add_pep691_project("tinker", wheels, versions=["0.7.0", "0.8.0"])
+    port = write_files(tmp_path / "port", PORT)
+    settings = settings_for(tmp_path, port)
+    elixir = load_elixir(settings)
+    report = build_sync_report(settings, "declared", "latest", elixir=elixir)
+    assert (report.old.spec, report.new.spec) == ("pypi:tinker==0.7.0", "pypi:tinker==0.8.0")
+    (change,) = [c for c in report.changes if c.kind == "constant_changed"]
+    assert (change.old, change.new) == ("128", "1024")
+    assert (change.elixir.module, change.elixir.field, change.elixir.matches) == (
+        "Acme.Uploads",
+        "@max_chunk_len",
+        False,
+    )
