@@ -874,3 +874,38 @@ def test_the_same_range_against_the_port_that_caught_up_shows_it_done(limits_wor
     assert any(c["elixir"] and c["elixir"].get("matches") is True for c in json_report["changes"])
     jsonschema.validate(json_report, schema())
     jsonschema.validate(limits_world.report().to_json(), schema())
+
+
+def test_a_git_range_says_which_commit_made_each_change(tmp_path):
+    """Three commits: the limit raised, then a constant added; each change under its commit, and the commit
+    that changed only a test file listed with that file."""
+    repo = tmp_path / "wid"
+    write_files(repo, {**V1, "src/wid/lib/limits.py": LIMITS_V1})
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    write_files(repo, {"src/wid/lib/limits.py": LIMITS_V1.replace("= 128", "= 1024")})
+    git(repo, "commit", "-q", "-am", "raise the chunk limit")
+    write_files(repo, {"tests/test_x.py": "def test_x():\n    pass\n"})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a test")
+    final = LIMITS_V1.replace("= 128", "= 1024").replace("    LEGACY_LIMIT = 7\n", "") + "NEW_LIMIT = 9\n"
+    write_files(repo, {"src/wid/lib/limits.py": final})
+    git(repo, "commit", "-q", "-am", "add a limit; drop the legacy one")
+    ex_root = write_files(tmp_path / "wid_ex", {**ELIXIR, "lib/wid/uploads/chunker.ex": PORT_BEFORE})
+    (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")
+    settings = load_settings(plugin_options(repo, ex_root, tmp_path), base_dir=tmp_path, environ={})
+    report = build_sync_report(settings, f"git:{repo}@HEAD~3", f"git:{repo}@HEAD", elixir=load_elixir(settings))
+    subjects = {c.sha: c.subject for c in report.commits}
+    assert list(subjects.values()) == ["raise the chunk limit", "a test", "add a limit; drop the legacy one"]
+    changes = _constant_changes(report)
+    assert subjects[changes["wid.lib.limits.MAX_CHUNK_LEN"].commit] == "raise the chunk limit"
+    assert changes["wid.lib.limits.MAX_CHUNK_LEN"].commit_by == "line"
+    assert subjects[changes["wid.lib.limits.NEW_LIMIT"].commit] == "add a limit; drop the legacy one"
+    removed = changes["wid.lib.limits.LEGACY_LIMIT"]  # no line at the new revision: found by its name
+    assert (subjects[removed.commit], removed.commit_by) == ("add a limit; drop the legacy one", "text")
+    page = render_markdown(Renderer(settings), settings, report, title="t")
+    assert "## By commit" in page and "No change of this report; it changed: `tests/test_x.py`." in page
+    data = report.to_json()
+    jsonschema.validate(data, schema())
+    assert [len(c["changes"]) for c in data["commits"]] == [1, 0, 2]

@@ -4,6 +4,7 @@ and the page through the overridable `sync.md.jinja` template."""
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -227,6 +228,12 @@ class SyncLinks:
 
     def elixir(self, file: str | None, line: int | None = None) -> str | None:
         return self._blob(self.elixir_repo, self.elixir_ref, file, line, True)
+
+    def python_commit(self, sha: str) -> str | None:
+        """The commit's page on the Python repository's host (GitHub's `/commit/<sha>`), when it is configured."""
+        if self.python_repo is None or not re.fullmatch(r"[0-9a-f]{7,64}", sha):
+            return None
+        return f"{self.python_repo.url.rstrip('/')}/commit/{sha}"
 
 
 def render_markdown(

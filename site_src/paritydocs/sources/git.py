@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from paritydocs.errors import SourceError
@@ -13,7 +14,7 @@ from paritydocs.sources.archives import extract_tar
 from paritydocs.sources.cache import locked, populate, safe_name, short_digest
 from paritydocs.textsafe import logger, one_line
 
-__all__ = ["GIT_QUICK_TIMEOUT", "GIT_SLOW_TIMEOUT", "cheap_head", "resolve_git"]
+__all__ = ["GIT_QUICK_TIMEOUT", "GIT_SLOW_TIMEOUT", "Commit", "History", "cheap_head", "range_history", "resolve_git"]
 
 GIT_QUICK_TIMEOUT = 60.0
 GIT_SLOW_TIMEOUT = 900.0
@@ -229,3 +230,122 @@ def _git_message(stderr: str) -> str:
 def _redact(url: str) -> str:
     """A URL with any `user:password@` replaced, for messages."""
     return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]+@", r"\1***@", url)
+
+
+# ---- history between two revisions of one repository (sync reports: which commit made each change) --------
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    subject: str
+    files: tuple[str, ...] = ()
+    """The files it changed, as `git log --name-only` lists them."""
+
+
+@dataclass(slots=True)
+class History:
+    """The commits from `old` (excluded) to `new` of one repository, and who last changed each line of a file."""
+
+    spec: str
+    git_dir: Path
+    old: str
+    new: str
+    commits: list[Commit]
+    _blame: dict[str, dict[int, str]] = field(default_factory=dict)
+
+    def line_commit(self, file: str, line: int) -> str | None:
+        """The commit of the range that last changed `file`'s line `line` (at `new`); None when the line is older
+        than the range or the file cannot be blamed."""
+        if file not in self._blame:
+            self._blame[file] = self._blame_file(file)
+        return self._blame[file].get(line)
+
+    def text_commit(self, file: str, text: str) -> str | None:
+        """The newest commit of the range that changed how often `text` occurs in `file` (`git log -S`): the
+        commit that added or removed it."""
+        result = _git(
+            self.spec,
+            [
+                f"--git-dir={self.git_dir}",
+                "log",
+                "-1",
+                "--format=%H",
+                f"-S{text}",
+                f"{self.old}..{self.new}",
+                "--",
+                file,
+            ],
+            timeout=GIT_QUICK_TIMEOUT,
+        )
+        sha = result.stdout.strip()
+        return sha if result.returncode == 0 and _FULL_HASH_RE.fullmatch(sha) else None
+
+    def last_commit(self, file: str) -> str | None:
+        """The newest commit of the range that touched `file` (a removal has no line at `new` to blame)."""
+        result = _git(
+            self.spec,
+            [f"--git-dir={self.git_dir}", "log", "-1", "--format=%H", f"{self.old}..{self.new}", "--", file],
+            timeout=GIT_QUICK_TIMEOUT,
+        )
+        sha = result.stdout.strip()
+        return sha if result.returncode == 0 and _FULL_HASH_RE.fullmatch(sha) else None
+
+    def _blame_file(self, file: str) -> dict[int, str]:
+        result = _git(
+            self.spec,
+            [f"--git-dir={self.git_dir}", "blame", "--porcelain", f"{self.old}..{self.new}", "--", file],
+            timeout=GIT_QUICK_TIMEOUT,
+        )
+        lines: dict[int, str] = {}
+        if result.returncode != 0:
+            return lines
+        boundary: set[str] = set()
+        current = ""
+        for text in result.stdout.splitlines():
+            head = text.split(" ")
+            if len(head) >= 3 and _FULL_HASH_RE.fullmatch(head[0]) and head[2].isdigit():
+                current = head[0]
+                final = int(head[2])
+                if current not in boundary:
+                    lines[final] = current
+            elif text == "boundary" and current:
+                boundary.add(current)  # the line is as old as `old`: no commit of the range made it
+                lines = {n: c for n, c in lines.items() if c != current}
+        return lines
+
+
+def range_history(old_spec: str, new_spec: str, cache: Path) -> History | None:
+    """The history between two `git:` specs of the same repository (local or cached clone), oldest commit first;
+    None for any other pair of specs, or when git cannot list it (the report is then made without commits)."""
+    if not (old_spec.startswith("git:") and new_spec.startswith("git:")):
+        return None
+    old_repo, _, old_ref = old_spec[4:].rpartition("@")
+    new_repo, _, new_ref = new_spec[4:].rpartition("@")
+    if not old_repo or old_repo != new_repo:
+        return None
+    try:
+        git_dir = (
+            _remote_git_dir(new_spec, new_repo, new_ref, cache)
+            if _is_git_url(new_repo)
+            else _local_git_dir(new_spec, new_repo)
+        )
+        old, new = _rev_parse(old_spec, git_dir, old_ref), _rev_parse(new_spec, git_dir, new_ref)
+        if old is None or new is None:
+            return None
+        result = _git(
+            new_spec,
+            [f"--git-dir={git_dir}", "log", "--reverse", "--name-only", "--format=%x01%H%x00%s", f"{old}..{new}"],
+            timeout=GIT_QUICK_TIMEOUT,
+        )
+    except SourceError:
+        return None
+    if result.returncode != 0:
+        return None
+    commits = []
+    for block in result.stdout.split("\x01")[1:]:
+        head, _, rest = block.partition("\n")
+        sha, _, subject = head.partition("\0")
+        if _FULL_HASH_RE.fullmatch(sha):
+            commits.append(Commit(sha, subject, tuple(f for f in rest.splitlines() if f.strip())))
+    return History(new_spec, git_dir, old, new, commits)

@@ -45,6 +45,7 @@ from paritydocs.config import Settings
 from paritydocs.model import SdkModel
 from paritydocs.modelnames import Occurrence, compile_updates, scan_tree
 from paritydocs.python.loader import griffe_silenced
+from paritydocs.sources.git import History, range_history
 from paritydocs.sync.codediff import changed_files
 from paritydocs.sync.differ import Differ
 from paritydocs.sync.report import (
@@ -175,6 +176,11 @@ def build_sync_report(
             change.notes = list(type_notes[change.owner].notes)
     changes.sort(key=_order)
     _assign_ids(changes)
+    from paritydocs.sources.cache import default_cache_dir
+
+    history = range_history(from_spec, to_spec, settings.cache_dir or default_cache_dir())
+    if history is not None:
+        _attribute_commits(changes, history)
     warnings = list(diff.warnings)
     if not ex_source.root:
         warnings.append(f"{ex_source.spec}: the Elixir tree is unavailable; changes have no Elixir target")
@@ -188,6 +194,7 @@ def build_sync_report(
     for client, module in index.missing_clients.items():
         warnings.append(f"client_map: `{client}` → `{module}`, but `{module}` is not in the Elixir tree")
     report = SyncReport(
+        commits=list(history.commits) if history is not None else [],
         title=title or f"{from_spec} → {to_spec}",
         old=old_rev,
         new=new_rev,
@@ -198,6 +205,42 @@ def build_sync_report(
         warnings=warnings,
     )
     return report
+
+
+def _telling_text(change: Change) -> str | None:
+    """Text of the change to look for in the history: a removed object's name (`MAX_CHUNK_LEN`), else the first
+    line of what is new (or was removed), when it is distinctive enough (six characters or more)."""
+    name = (change.python.path or "").rsplit(".", 1)[-1]
+    if change.python.line_new is None and len(name) >= 6:
+        return name
+    source = change.old if change.python.line_new is None else change.new
+    for line in (source or "").splitlines():
+        line = line.strip()
+        if len(line) >= 6:
+            return line[:200]
+    return None
+
+
+def _attribute_commits(changes: list[Change], history: History) -> None:
+    """Each change's commit: the one that last changed its line in the range (`git blame`); else the newest one
+    that added or removed its text (`git log -S`: a removal, a docstring below an older line); else the last one
+    to touch its file."""
+    for change in changes:
+        file = change.python.file
+        if not file:
+            continue
+        sha = history.line_commit(file, change.python.line_new) if change.python.line_new else None
+        if sha is not None:
+            change.commit, change.commit_by = sha, "line"
+            continue
+        text = _telling_text(change)
+        sha = history.text_commit(file, text) if text else None
+        if sha is not None:
+            change.commit, change.commit_by = sha, "text"
+            continue
+        sha = history.last_commit(file)
+        if sha is not None:
+            change.commit, change.commit_by = sha, "file"
 
 
 def _copy(change: Change) -> Change:

@@ -260,14 +260,14 @@ class Differ:
             old = old_objs.get(path)
             if old is None or not old.is_function:
                 if old is None and _is_public_name(new.name) and new.parent is not None and new.parent.path in old_objs:
-                    loc = PythonLocation(path, self.new.rel(new), None, new.lineno)
+                    loc = PythonLocation(path, self.new.rel(new), None, new.lineno or None)
                     self.add(Change("function_added", loc, f"New function `{path}`", new=_signature(new), owner=path))
                 continue
             old_names = {p.name for p in old.parameters}
             for param in new.parameters:
                 if param.name in old_names or param.required:
                     continue
-                loc = PythonLocation(path, self.new.rel(new), old.lineno, new.lineno)
+                loc = PythonLocation(path, self.new.rel(new), old.lineno or None, new.lineno or None)
                 default = f" = {param.default}" if param.default is not None else ""
                 self.add(
                     Change(
@@ -293,7 +293,7 @@ class Differ:
             if old is None:
                 continue
             file_old, file_new = self.old.rel(old), self.new.rel(new)
-            loc = PythonLocation(path, file_new or file_old, old.lineno, new.lineno)
+            loc = PythonLocation(path, file_new or file_old, old.lineno or None, new.lineno or None)
             if path not in self.doc_paths:
                 self.doc_change(path, None, _docstring(old), _docstring(new), loc)
             if new.is_function or (new.is_attribute and path not in self.constant_paths):
@@ -406,8 +406,8 @@ def _lineno(obj: Any) -> int | None:
     if obj is None:
         return None
     if getattr(obj, "is_alias", False):
-        return obj.alias_lineno
-    return obj.lineno
+        return obj.alias_lineno or None
+    return obj.lineno or None  # Griffe gives a generated member (a dataclass's `__init__`) line 0
 
 
 def _owner_of(path: str, obj: Any) -> str:

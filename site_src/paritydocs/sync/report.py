@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from paritydocs.modelnames import Occurrence
+from paritydocs.sources.git import Commit
 
 __all__ = [
     "BREAKING",
@@ -171,6 +172,12 @@ class Change:
     notes: list[str] = dataclasses.field(default_factory=list)
     """Review notes on the same type or field."""
     id: str = ""
+    commit: str | None = None
+    """For a git range: the commit that made the change (full hash), when known."""
+    commit_by: str | None = None
+    """How `commit` was found: `line` (the last commit of the range to change the change's line, `git blame`),
+    `text` (the newest commit that added or removed the change's text, `git log -S`: a removal, or a docstring
+    below an older line) or `file` (the last commit to touch the file)."""
 
     @property
     def cls(self) -> str:
@@ -201,6 +208,8 @@ class Change:
         }
         if self.audience is not None:
             data["audience"] = self.audience
+        if self.commit is not None:
+            data["commit"] = {"sha": self.commit, "by": self.commit_by}
         return data
 
 
@@ -229,6 +238,8 @@ class SyncReport:
     elixir_model_names: list[Occurrence] = field(default_factory=list)
     """Outdated model names still in the Elixir tree."""
     warnings: list[str] = field(default_factory=list)
+    commits: list[Commit] = field(default_factory=list)
+    """For a git range: its commits, oldest first (the page has a section per commit)."""
 
     def of_class(self, cls: str) -> list[Change]:
         return [c for c in self.changes if c.cls == cls]
@@ -269,7 +280,15 @@ class SyncReport:
             "other_files": [f.to_json() for f in self.other_files],
             "elixir_model_names": [o.to_json() for o in self.elixir_model_names],
             "warnings": list(self.warnings),
+            "commits": [
+                {"sha": c.sha, "subject": c.subject, "changes": [x.id for x in self.changes if x.commit == c.sha]}
+                for c in self.commits
+            ],
         }
+
+    def by_commit(self) -> list[tuple[Commit, list[Change]]]:
+        """Each commit of a git range with the changes it made, oldest first; commits that made none included."""
+        return [(c, [x for x in self.changes if x.commit == c.sha]) for c in self.commits]
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
