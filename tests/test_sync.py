@@ -426,8 +426,8 @@ def test_behaviour_change_is_a_diff_mapped_to_the_config_module(report):
     assert "@@ -4," in change.diff and " +4," in change.diff  # hunks numbered by the file's own lines
     assert change.elixir is not None and change.elixir.module == "Wid.Config"
     assert change.elixir.file == "lib/wid/config.ex"
-    # the literals the change added, looked up in the port's file: the prefix is there, the message is not
-    assert change.elixir.literals == [("wid-", True), ("The api_key must start with 'wid-'", False)]
+    # the literals the change added, looked up in the port: the prefix is in the target's file, the message nowhere
+    assert change.elixir.literals == [("wid-", "lib/wid/config.ex"), ("The api_key must start with 'wid-'", None)]
 
 
 def test_docstring_only_change_in_a_function_is_documentation_not_behaviour(report):
@@ -909,3 +909,30 @@ def test_a_git_range_says_which_commit_made_each_change(tmp_path):
     data = report.to_json()
     jsonschema.validate(data, schema())
     assert [len(c["changes"]) for c in data["commits"]] == [1, 0, 2]
+
+
+def test_a_string_the_port_holds_elsewhere_is_found_and_gives_a_change_its_target(tmp_path):
+    """A new log message in a Python helper no type or client maps: the port already has it in another module."""
+    repo = tmp_path / "wid"
+    helper = "def warn_big(n):\n    return None\n"
+    write_files(repo, {**V1, "src/wid/lib/helpers.py": helper})
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    helper = 'def warn_big(n):\n    if n > 3:\n        print("chunk too big for one request")\n'
+    write_files(repo, {"src/wid/lib/helpers.py": helper})
+    git(repo, "commit", "-q", "-am", "warn")
+    port = {
+        **ELIXIR,
+        "lib/wid/uploads/chunker.ex": 'defmodule Wid.Uploads.Chunker do\n  @moduledoc "Splits."\n'
+        '  def warn(n) when n > 3, do: IO.puts("chunk too big for one request")\nend\n',
+    }
+    ex_root = write_files(tmp_path / "wid_ex", port)
+    (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")
+    options = plugin_options(repo, ex_root, tmp_path, behaviour_modules=["wid.lib.helpers"])
+    settings = load_settings(options, base_dir=tmp_path, environ={})
+    report = build_sync_report(settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD", elixir=load_elixir(settings))
+    change = find(report, "behaviour_changed", "wid.lib.helpers.warn_big")
+    target = change.elixir
+    assert (target.module, target.found_by) == ("Wid.Uploads.Chunker", "the strings the change added")
+    assert target.literals == [("chunk too big for one request", "lib/wid/uploads/chunker.ex")]

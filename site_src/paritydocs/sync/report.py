@@ -124,9 +124,10 @@ class ElixirTarget:
     """The current Elixir doc of the target (field doc or `@moduledoc`)."""
     outdated_lines: list[int] = dataclasses.field(default_factory=list)
     """Lines of the target's file that still contain an outdated model name."""
-    literals: list[tuple[str, bool]] = dataclasses.field(default_factory=list)
-    """Behaviour changes: the string literals the Python change added, and whether the target's file has each
-    (`"tml-"` → False: the port does not check the prefix yet)."""
+    literals: list[tuple[str, str | None]] = dataclasses.field(default_factory=list)
+    """Behaviour changes: the string literals the Python change added, and the port's file that has each (the
+    target's own file first, else the first other file under the port's folders), or None (`"tml-"` → None:
+    the port does not check the prefix yet)."""
     matches: bool | None = None
     """Constant changes: whether the port's constant holds the Python value the change leads to (after scaling
     seconds to milliseconds): True is done, False still open, None not comparable."""
@@ -144,7 +145,7 @@ class ElixirTarget:
             "default": self.default,
             "doc": self.doc,
             "outdated_lines": list(self.outdated_lines),
-            "literals": [{"text": text, "found": found} for text, found in self.literals],
+            "literals": [{"text": text, "found": where is not None, "file": where} for text, where in self.literals],
             **({"matches": self.matches} if self.matches is not None else {}),
             **({"found_by": self.found_by} if self.found_by is not None else {}),
         }

@@ -31,6 +31,8 @@ class ElixirIndex:
         self.root = Path(elixir.source.root)
         self.texts: dict[str, str] = {}
         self.modules = {t.path: t for t in elixir.types}
+        self.files = sorted({t.file for t in elixir.types if t.file})
+        """Every `.ex` file of the port that defines a module: where a literal of a change is looked for."""
         new_types = list(diff.new.model.types)
         new_keys = {type_key(t) for t in new_types}
         old_only = [t for t in diff.old.model.types if type_key(t) not in new_keys]
@@ -172,10 +174,32 @@ class ElixirIndex:
 
     def target(self, change: Change) -> ElixirTarget | None:
         target = self._target(change)
-        if target is not None and target.file and change.diff:
-            text = self.elixir_text(target.file)
-            target.literals = [(literal, literal in text) for literal in added_literals(change.diff)]
+        literals = added_literals(change.diff) if change.diff else []
+        if not literals:
+            return target
+        places = [(literal, self.literal_file(literal, target.file if target else None)) for literal in literals]
+        if target is None:
+            # no type, client or file maps the change: the port's module that already holds its strings is where
+            found = next((where for _, where in places if where is not None), None)
+            module = self.module_in_file(found) if found else None
+            if module is None:
+                return None
+            target = self.module_target(module)
+            target.found_by = "the strings the change added"
+        target.literals = places
         return target
+
+    def literal_file(self, literal: str, first: str | None) -> str | None:
+        """The port's file holding `literal`: `first` (the target's file) when it does, else the first other
+        `.ex` file of the port, by path."""
+        for file in ([first] if first else []) + [f for f in self.files if f != first]:
+            if literal in self.elixir_text(file):
+                return file
+        return None
+
+    def module_in_file(self, file: str) -> TypeDef | None:
+        """The first module defined in `file`."""
+        return next((m for m in self.modules.values() if m.file == file), None)
 
     def elixir_text(self, file: str) -> str:
         if file not in self.texts:
