@@ -551,7 +551,9 @@ def test_markdown_has_the_sections_of_the_seed(world, report):
     assert "- [ ] Replace outdated model names: `Qwen/Qwen2.5-7B → Qwen/Qwen3-8B` in" in text
     assert "| `src/wid/types/gadget.py` | `lib/wid/types/gadget.ex` | `Wid.Types.Gadget` |" in text
     assert "| `tests/test_wid.py` | added |" in text
-    assert "Compared, nothing to report (imports, formatting, comments, private helpers' docstrings):" in text
+    assert (
+        "Modules of the packages compared, nothing to report (imports, formatting, comments, private helpers'" in text
+    )
     # old text is shown as it was: the outdated name stays on the "before" side
     assert 'WidgetClient(base_model="Qwen/Qwen2.5-7B")' in text
     # links: the Python revisions by commit (git trees: no prefix), the port at its configured ref
@@ -936,3 +938,47 @@ def test_a_string_the_port_holds_elsewhere_is_found_and_gives_a_change_its_targe
     target = change.elixir
     assert (target.module, target.found_by) == ("Wid.Uploads.Chunker", "the strings the change added")
     assert target.literals == [("chunk too big for one request", "lib/wid/uploads/chunker.ex")]
+
+
+def test_additions_anywhere_in_the_package_and_other_files_classified(tmp_path):
+    repo = tmp_path / "wid"
+    base = {
+        **V1,
+        "src/wid/_exceptions.py": "class WidError(Exception):\n    pass\n",
+        "pyproject.toml": '[project]\nname = "wid"\nversion = "1.0"\n',
+    }
+    write_files(repo, base)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    write_files(
+        repo,
+        {
+            "src/wid/_exceptions.py": (
+                'class WidError(Exception):\n    pass\n\n\nclass SidecarError(WidError):\n    """The sidecar failed."""\n'
+            ),
+            "src/wid/lib/queue_logger.py": "def log_state(state):\n    return state\n",
+            "src/wid/lib/queue_logger_test.py": "def test_log_state():\n    pass\n",
+            "tests/test_more.py": "def test_more():\n    pass\n",
+            "pyproject.toml": '[project]\nname = "wid"\nversion = "1.1"\n',
+        },
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "additions")
+    port = {
+        **ELIXIR,
+        "lib/wid/queue_logger.ex": 'defmodule Wid.QueueLogger do\n  @moduledoc "Logs queue states."\nend\n',
+    }
+    ex_root = write_files(tmp_path / "wid_ex", port)
+    (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")
+    settings = load_settings(plugin_options(repo, ex_root, tmp_path), base_dir=tmp_path, environ={})
+    report = build_sync_report(settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD", elixir=load_elixir(settings))
+    added = {c.python.path: c for c in report.changes if c.kind in ("class_added", "module_added", "function_added")}
+    assert set(added) == {"wid._exceptions.SidecarError", "wid.lib.queue_logger"}  # a test module is no API
+    assert added["wid._exceptions.SidecarError"].new == "The sidecar failed."
+    queue = added["wid.lib.queue_logger"].elixir
+    assert (queue.module, queue.found_by) == ("Wid.QueueLogger", "a module named `QueueLogger`")
+    others = {f.file: (f.compared, f.category, f.note) for f in report.other_files}
+    assert others["tests/test_more.py"] == (False, "tests", None)
+    assert others["pyproject.toml"] == (False, "packaging", "version 1.0 → 1.1")
+    jsonschema.validate(report.to_json(), schema())

@@ -118,6 +118,8 @@ _ACTIONS = {
     "default_changed": "Update the default in",
     "parameter_added": "Add the new parameter to",
     "function_added": "Port the new function",
+    "class_added": "Port the new class",
+    "module_added": "Port the new module",
     "behaviour_changed": "Port the behaviour change of",
     "constant_added": "Port the new constant",
     "constant_changed": "Update the constant",

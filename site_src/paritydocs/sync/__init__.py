@@ -46,7 +46,7 @@ from paritydocs.model import SdkModel
 from paritydocs.modelnames import Occurrence, compile_updates, scan_tree
 from paritydocs.python.loader import griffe_silenced
 from paritydocs.sources.git import History, range_history
-from paritydocs.sync.codediff import changed_files
+from paritydocs.sync.codediff import changed_files, classify_file
 from paritydocs.sync.differ import Differ
 from paritydocs.sync.report import (
     BREAKING,
@@ -114,10 +114,13 @@ def _python_diff(
     referenced = {c.python.file for c in changes if c.kind != "model_name"} | differ.renamed_only
     compared = {t.file for t in (*old.model.types, *new.model.types)}
     for tree in (old, new):
-        compared.update(f for obj in differ.scope(tree, settings.behaviour_modules).values() if (f := tree.rel(obj)))
+        # every module of the packages: its API (Griffe), additions, parameters and constants were compared
+        compared.update(f for obj in differ.scope(tree, tree.tops).values() if obj.is_module and (f := tree.rel(obj)))
     other = [f for f in changed_files(old_root, new_root) if f.file not in referenced]
     for status in other:
         status.compared = status.file in compared
+        if not status.compared:
+            status.category, status.note = classify_file(status.file, old_root, new_root)
     result = PythonDiff(old, new, changes, other, differ.warnings)
     _DIFF_CACHE[key] = result
     while len(_DIFF_CACHE) > _DIFF_CACHE_SIZE:

@@ -22,6 +22,7 @@ __all__ = [
     "Enclosing",
     "added_literals",
     "changed_files",
+    "classify_file",
     "code_lines",
     "read_lines",
     "replaced_lines",
@@ -220,3 +221,29 @@ def changed_files(old_root: Path, new_root: Path) -> list[FileStatus]:
                 if a.stat().st_size != b.stat().st_size or a.read_bytes() != b.read_bytes():
                     out.append(FileStatus(rel, "modified"))
     return out
+
+
+_PACKAGING = ("pyproject.toml", "setup.py", "setup.cfg", "uv.lock", "poetry.lock", "MANIFEST.in", "requirements")
+
+
+def classify_file(rel: str, old_root: Path, new_root: Path) -> tuple[str, str | None]:
+    """What a changed file outside the compared modules is (`tests`, `docs`, `packaging`, `ci`, `other`), and
+    what changed in it when that can be said: the `[project] version` of a `pyproject.toml`."""
+    from paritydocs.sources import pyproject_version
+
+    parts = rel.split("/")
+    name = parts[-1]
+    if parts[0] in ("tests", "test") or name.startswith("test_") or name.endswith("_test.py"):
+        return "tests", None
+    if parts[0] in ("docs", "doc") or name.lower().endswith((".md", ".rst")):
+        return "docs", None
+    if parts[0] in (".github", ".gitlab", ".circleci") or name in (".gitlab-ci.yml", ".pre-commit-config.yaml"):
+        return "ci", None
+    if name.startswith(_PACKAGING):
+        note = None
+        if rel == "pyproject.toml":
+            before, after = pyproject_version(old_root), pyproject_version(new_root)
+            if before != after:
+                note = f"version {before or '?'} → {after or '?'}"
+        return "packaging", note
+    return "other", None

@@ -251,15 +251,23 @@ class Differ:
         return objects
 
     def parameters(self) -> None:
-        """Optional parameters added to functions (Griffe reports required ones as breaking)."""
+        """Optional parameters added to functions anywhere in the packages (Griffe reports required ones as
+        breaking), and public functions added to the client classes, `python_modules` and `behaviour_modules`."""
         paths = [*self.settings.behaviour_modules, *self.settings.python_clients, *self.settings.python_modules]
+        paths.extend(self.new.tops)  # every module of the packages: an exception's new keyword argument too
         old_objs = self.scope(self.old, paths)
         for path, new in self.scope(self.new, paths).items():
             if not new.is_function:
                 continue
             old = old_objs.get(path)
             if old is None or not old.is_function:
-                if old is None and _is_public_name(new.name) and new.parent is not None and new.parent.path in old_objs:
+                if (
+                    old is None
+                    and _is_public_name(new.name)
+                    and not _is_test(new)
+                    and new.parent is not None
+                    and new.parent.path in old_objs
+                ):
                     loc = PythonLocation(path, self.new.rel(new), None, new.lineno or None)
                     self.add(Change("function_added", loc, f"New function `{path}`", new=_signature(new), owner=path))
                 continue
@@ -278,6 +286,34 @@ class Differ:
                         owner=path,
                     )
                 )
+
+    def additions(self) -> None:
+        """Public classes, functions and modules that appeared anywhere in the packages (Griffe reports removals,
+        not additions): the outermost new object only, and none already listed (a type, a function of a client)."""
+        listed = {c.python.path for c in self.changes}
+        type_files = {c.python.file for c in self.changes if c.kind == "type_added"}
+        for top, new_mod in self.new.tops.items():
+            old_mod = self.old.tops.get(top)
+            if old_mod is None:
+                continue
+            old_paths = {obj.path for obj in walk_objects(old_mod)}
+            for obj in walk_objects(new_mod):
+                path = obj.path
+                if path in old_paths or path in listed or not (obj.is_class or obj.is_function or obj.is_module):
+                    continue
+                parent = obj.parent
+                if parent is not None and parent.path not in old_paths:
+                    continue  # inside a new class or module: that one is listed
+                if not _is_public_name(obj.name) or obj.name == "__init__" or _is_test(obj):
+                    continue
+                if (obj.is_module or obj.is_class) and self.new.rel(obj) in type_files:
+                    continue  # the module (or class) of a new type: the type is listed, with its fields
+                what = "module" if obj.is_module else "class" if obj.is_class else "function"
+                kind = {"module": "module_added", "class": "class_added", "function": "function_added"}[what]
+                new_text = _signature(obj) if obj.is_function else _docstring(obj)
+                loc = PythonLocation(path, self.new.rel(obj), None, _lineno(obj))
+                self.add(Change(kind, loc, f"New {what} `{path}`", new=new_text, owner=path))
+                listed.add(path)
 
     def behaviour(self) -> None:
         scope = self.settings.behaviour_modules
@@ -380,9 +416,17 @@ class Differ:
         self.constants()
         self.breaking()
         self.parameters()
+        self.additions()
         self.behaviour()
         self.model_names()
         return self.changes
+
+
+def _is_test(obj: Any) -> bool:
+    """A test shipped inside the package (`internal_client_holder_test`, `TestSessionlessTelemetry`)."""
+    module = obj if obj.is_module else getattr(obj, "module", None)
+    name = str(getattr(module, "name", ""))
+    return name.endswith("_test") or name.startswith("test_") or (obj.is_class and obj.name.startswith("Test"))
 
 
 def _constant_text(constant: ConstantDef) -> str:

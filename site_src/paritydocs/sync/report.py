@@ -50,6 +50,8 @@ KIND_CLASS: dict[str, str] = {
     "constant_removed": BREAKING,
     "parameter_added": BREAKING,
     "function_added": BREAKING,
+    "class_added": BREAKING,
+    "module_added": BREAKING,
     "behaviour_changed": BREAKING,
     "doc_added": DOCUMENTATION,
     "doc_removed": DOCUMENTATION,
@@ -220,11 +222,21 @@ class FileStatus:
     status: str
     """`added`, `removed` or `modified`."""
     compared: bool = False
-    """The file holds types or `behaviour_modules` code that was compared, and nothing was found to report
-    (imports, formatting, comments, private helpers' docstrings)."""
+    """The file is a module of the packages (its API, constants and, in `behaviour_modules`, code were compared)
+    and nothing was found to report (imports, formatting, comments, private helpers' docstrings, code outside
+    `behaviour_modules`)."""
+    category: str = ""
+    """What the file is, when not a compared module: `tests`, `docs`, `packaging`, `ci` or `other`."""
+    note: str | None = None
+    """What changed in it, when that can be said (`version 0.7.0 → 0.8.0` for `pyproject.toml`)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"file": self.file, "status": self.status, "compared": self.compared}
+        data: dict[str, Any] = {"file": self.file, "status": self.status, "compared": self.compared}
+        if self.category:
+            data["category"] = self.category
+        if self.note:
+            data["note"] = self.note
+        return data
 
 
 @dataclass(slots=True)
