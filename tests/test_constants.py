@@ -326,3 +326,79 @@ def test_review_notes_reach_constants_by_path():
     assert mismatch.findings[0].waived and mismatch.notes == ["Server caps it."]
     assert pool.notes == ["Port only."] and not pool.findings[0].waived
     assert report.warnings == []
+
+
+# ---- modules ----------------------------------------------------------------------------------------------
+
+
+def test_every_python_module_beside_the_port_module_that_implements_it(tmp_path):
+    from conftest import ex_type, py_type, write_files
+    from paritydocs.model import ModuleDef, TypeKind
+    from paritydocs.parity.modules import compare_modules
+    from paritydocs.python import extract_python
+
+    root = write_files(
+        tmp_path,
+        {
+            "acme/__init__.py": "",
+            "acme/_errors.py": "class AcmeError(Exception):\n    pass\n",
+            "acme/lib/__init__.py": "",
+            "acme/lib/queue_logger.py": '"""Logs queues."""\n\ndef log(x):\n    return x\n',
+            "acme/lib/queue_logger_test.py": "def test_log():\n    pass\n",
+            "acme/lib/version.py": "def version():\n    return 1\n",
+            "acme/lib/nothing.py": "LIMIT = 3\n",
+        },
+    )
+    from conftest import python_source_info
+
+    model = extract_python(root, modules=["acme"], source=python_source_info(root))
+    paths = [m.path for m in model.modules]
+    assert paths == [
+        "acme",
+        "acme._errors",
+        "acme.lib",
+        "acme.lib.nothing",
+        "acme.lib.queue_logger",
+        "acme.lib.version",
+    ]
+    queue = next(m for m in model.modules if m.path == "acme.lib.queue_logger")
+    assert (queue.functions, queue.doc, queue.file) == (["log"], "Logs queues.", "acme/lib/queue_logger.py")
+
+    datum_py = py_type("Datum", [], module="acme.types")
+    datum_ex = ex_type("Datum", [])
+    elixir = [
+        ex_type("QueueLogger", [], kind=TypeKind.MODULE, prefix="Acme"),
+        ex_type("Version", [], kind=TypeKind.MODULE, prefix="Acme"),
+        ex_type("Version", [], kind=TypeKind.MODULE, prefix="Acme.Lib.Cmd"),  # shares the word `lib`
+        ex_type("Errors", [], kind=TypeKind.MODULE, prefix="Acme.Util", doc="Mirrors Python acme._errors.AcmeError."),
+        datum_ex,
+    ]
+    python = [
+        *(m for m in model.modules if m.path != "acme.lib.nothing"),
+        ModuleDef("acme.types.datum", classes=["Datum"]),
+    ]
+    python.append(next(m for m in model.modules if m.path == "acme.lib.nothing"))
+    rows = {
+        r.python.path: r for r in compare_modules(python, elixir, [(datum_py, datum_ex)], {"acme": "Acme.Util.Errors"})
+    }
+    assert {p: (r.elixir.path if r.elixir else None, r.how, r.status) for p, r in rows.items()} == {
+        "acme": (None, "", "empty"),
+        "acme._errors": ("Acme.Util.Errors", "mirrors", "mapped"),
+        "acme.lib": (None, "", "empty"),
+        "acme.lib.queue_logger": ("Acme.QueueLogger", "name", "mapped"),
+        "acme.lib.version": ("Acme.Lib.Cmd.Version", "name", "mapped"),
+        "acme.types.datum": ("Acme.Types.Datum", "types", "mapped"),
+        "acme.lib.nothing": (None, "", "empty"),
+    }
+    assert rows["acme._errors"].evidence == "the port's `@moduledoc` (“Mirrors Python acme._errors.AcmeError”)"
+
+
+def test_a_module_with_no_port_says_what_was_searched():
+    from paritydocs.model import ModuleDef
+    from paritydocs.parity.modules import compare_modules
+
+    (row,) = compare_modules([ModuleDef("acme.lib.sidecar", functions=["start"])], [], [])
+    assert (row.status, row.evidence) == (
+        "unmapped",
+        "no `module_map` entry, no “Mirrors Python”, no paired type, no module named `Sidecar`",
+    )

@@ -61,6 +61,15 @@ TINKER_PROFILE: dict[str, Any] = {
         "SamplingClient": {"sample.include_prompt_logprobs": "prompt_logprobs"},
     },
     "model_names": {"Qwen/Qwen2.5-7B": "Qwen/Qwen3-8B"},
+    "module_map": {
+        # the REST resources are the port's `Tinkex.API.*` modules; the exceptions its one `Tinkex.Error`
+        **{
+            f"tinker.resources.{name}": f"Tinkex.API.{name.capitalize()}"
+            for name in ("futures", "models", "sampling", "service", "telemetry", "training", "weights")
+        },
+        "tinker._exceptions": "Tinkex.Error",
+        "tinker.lib.public_interfaces.api_future": "Tinkex.Future",
+    },
     "constant_map": {
         # the same dtype table under another name (`%{"target_tokens" => :int64, ...}` in the port)
         "tinker.types.datum._KEY_TO_TYPE": "Tinkex.Types.Datum.@key_dtype_map",
@@ -137,6 +146,9 @@ class Settings:
     """Per Python client (short name or path, or `*`): Python method → Elixir function."""
     model_names: Mapping[str, str]
     """Ordered map of outdated model names → current ones, applied to everything published."""
+    module_map: Mapping[str, str]
+    """Python module (`tinker.lib.sidecar`) → the Elixir module that implements it, for pairs the evidence does not
+    make (see the parity rules, "Modules")."""
     constant_map: Mapping[str, str]
     """Python constant (`tinker.lib.telemetry.FLUSH_INTERVAL`) → Elixir constant (`Tinkex.Telemetry.Reporter.@x`
     for an attribute, `Tinkex.X.name/0` for a function), for pairs the names do not make."""
@@ -304,6 +316,7 @@ def load_settings(
         method_aliases=_nested_map("method_aliases", merged["method_aliases"], errors),
         model_names=_str_map("model_names", merged["model_names"], errors),
         constant_map=_str_map("constant_map", merged["constant_map"], errors),
+        module_map=_str_map("module_map", merged["module_map"], errors),
         notes=_path("notes", merged["notes"], base, errors),
         custom_templates=_path("custom_templates", merged["custom_templates"], base, errors),
         python_repo=_repo("python_repo", merged["python_repo"], errors),

@@ -247,6 +247,38 @@ class ConstantDef:
 
 
 @dataclass(slots=True)
+class ModuleDef:
+    """A module of the Python SDK and what it defines publicly (the whole-surface comparison)."""
+
+    path: str
+    file: str = ""
+    doc: str | None = None
+    """The first line of its docstring."""
+    classes: list[str] = field(default_factory=list)
+    """Public classes it defines (not imports), in source order."""
+    functions: list[str] = field(default_factory=list)
+    """Public functions it defines, in source order."""
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, None)
+
+    @property
+    def private(self) -> bool:
+        """A `_` on its path: importable, but not the SDK's public API."""
+        return any(part.startswith("_") for part in self.path.split("."))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "file": self.file,
+            "doc": self.doc,
+            "classes": list(self.classes),
+            "functions": list(self.functions),
+        }
+
+
+@dataclass(slots=True)
 class TypeDef:
     """A Python class/alias or an Elixir module."""
 
@@ -384,6 +416,8 @@ class SdkModel:
     """Client classes/modules and their public methods/functions (issue: clients side by side)."""
     constants: list[ConstantDef] = field(default_factory=list)
     """Every constant of the tree read, in file and line order."""
+    modules: list[ModuleDef] = field(default_factory=list)
+    """Python: every module of the packages read, by path."""
 
     def type_named(self, path: str) -> TypeDef | None:
         for t in self.types:
@@ -402,6 +436,8 @@ class SdkModel:
         }
         if self.constants and not elixir:  # an Elixir module lists its own
             data["constants"] = [c.to_json() for c in self.constants]
+        if self.modules:
+            data["modules_read"] = [m.to_json() for m in self.modules]
         return data
 
 

@@ -39,12 +39,14 @@ from paritydocs.parity.matching import (
     python_union_members,
 )
 from paritydocs.parity.model_names import add_model_name_findings
+from paritydocs.parity.modules import compare_modules
 from paritydocs.parity.notes import Note, apply_notes, load_notes
 from paritydocs.parity.report import (
     ClientPair,
     ConstantRow,
     FieldRow,
     MethodRow,
+    ModuleRow,
     PairReport,
     ParamRow,
     ParityReport,
@@ -71,6 +73,7 @@ __all__ = [
     "Finding",
     "FindingKind",
     "MethodRow",
+    "ModuleRow",
     "Note",
     "PairReason",
     "PairReport",
@@ -261,6 +264,7 @@ def run_parity(
         report.client_pairs = compare_clients(python, elixir, settings)
     if constants:
         report.constant_rows = compare_constants(python.constants, elixir.constants, settings.constant_map)
+        report.module_rows = compare_modules(python.modules, elixir.types, matched.pairs, settings.module_map)
     if notes:
         apply_notes(report, notes, warn_unused=warn_unused)
     return report

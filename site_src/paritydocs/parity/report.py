@@ -16,6 +16,7 @@ from paritydocs.model import (
     FieldDef,
     FunctionDef,
     Location,
+    ModuleDef,
     ParamDef,
     SdkModel,
     TypeDef,
@@ -32,6 +33,7 @@ __all__ = [
     "FieldRow",
     "IndirectRead",
     "MethodRow",
+    "ModuleRow",
     "PairReport",
     "ParamRow",
     "ParityReport",
@@ -351,6 +353,37 @@ class ConstantRow:
 
 
 @dataclass(slots=True)
+class ModuleRow:
+    """A module of the Python SDK, and the port's module that implements it (or None: listed as unmapped)."""
+
+    python: ModuleDef
+    elixir: TypeDef | None
+    how: str
+    """`module_map`, `mirrors`, `types`, `name`, or `` when unmapped."""
+    evidence: str
+    """Why the two are paired, or what was searched (or why the module is not compared)."""
+
+    @property
+    def status(self) -> str:
+        """`mapped`, `unmapped`, or `empty` (the module defines nothing public)."""
+        if self.elixir is not None:
+            return "mapped"
+        return "empty" if not self.python.classes and not self.python.functions else "unmapped"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "python": self.python.path,
+            "file": self.python.file,
+            "classes": list(self.python.classes),
+            "functions": list(self.python.functions),
+            "elixir": self.elixir.path if self.elixir else None,
+            "match": self.how or None,
+            "status": self.status,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(slots=True)
 class ParityReport:
     python_model: SdkModel
     elixir_model: SdkModel
@@ -366,6 +399,8 @@ class ParityReport:
     """Client class ↔ client module comparisons (`clients.ClientPair`)."""
     constant_rows: list[ConstantRow] = field(default_factory=list)
     """Constants side by side (`constants.compare_constants`)."""
+    module_rows: list[ModuleRow] = field(default_factory=list)
+    """Every Python module beside the port's module (`modules.compare_modules`)."""
 
     def all_findings(self) -> list[Finding]:
         return [
@@ -415,6 +450,7 @@ class ParityReport:
             "model_names": [o.to_json() for o in self.model_names],
             "clients": [cp.to_json() for cp in self.client_pairs],  # clients side by side
             "constants": [row.to_json() for row in self.constant_rows],
+            "modules": [row.to_json() for row in self.module_rows],
             "summary": self.summary(),
         }
 

@@ -25,7 +25,7 @@ Public API:
 The modules: `loader` (the one static Griffe loader and its lookups, `SdkTree`), `scope` (source text and name
 bindings, field comments), `evaluator` (constants), `types` (classes, fields, enums, aliases), `surface` (the
 rest of a class's surface: properties and custom `__init__` parameters), `methods` (client methods and signatures),
-`constants` (module and class constants),
+`constants` (module and class constants), `modules` (every module and what it defines),
 `docstrings` (the one docstring reader), `paths` (package folders, without Griffe), `modelcache` (the persistent
 cache of extracted models).
 """
@@ -118,6 +118,7 @@ def extract_python(
     from paritydocs.python.constants import read_constants
     from paritydocs.python.loader import SdkTree, griffe_silenced
     from paritydocs.python.methods import ClientReader
+    from paritydocs.python.modules import read_modules
     from paritydocs.python.types import TypeReader
 
     tops = {spec.strip().split(".")[0] for spec in (*modules, *clients) if spec.strip()}
@@ -128,6 +129,12 @@ def extract_python(
         types = type_reader.extract_types(modules)
         client_defs = ClientReader(tree, type_reader).extract_clients(clients)
         constants = read_constants(tree, type_reader.evaluator, tops)
+        modules_read = read_modules(tree, tops)
     return SdkModel(
-        source=source, types=types, warnings=tree.sorted_warnings(), clients=client_defs, constants=constants
+        source=source,
+        types=types,
+        warnings=tree.sorted_warnings(),
+        clients=client_defs,
+        constants=constants,
+        modules=modules_read,
     )

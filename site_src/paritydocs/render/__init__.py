@@ -43,6 +43,7 @@ PAGE_TEMPLATES = {
     "checklist": "checklist.md.jinja",
     "model_names": "model_names.md.jinja",
     "constants": "constants.md.jinja",
+    "modules": "modules.md.jinja",
     "python_api": "python_api.md.jinja",
     "client": "client.md.jinja",
     "sync": "sync.md.jinja",
@@ -179,6 +180,8 @@ class Renderer:
         add("unmatched.md", "Unmatched types", "Reports", "unmatched")
         if report.constant_rows:
             add("constants.md", "Constants", "Reports", "constants", rows=report.constant_rows)
+        if report.module_rows:
+            add("modules.md", "Python modules", "Reports", "modules", rows=report.module_rows)
         add(
             "model-names.md",
             "Model names",
