@@ -982,3 +982,28 @@ def test_additions_anywhere_in_the_package_and_other_files_classified(tmp_path):
     assert others["tests/test_more.py"] == (False, "tests", None)
     assert others["pyproject.toml"] == (False, "packaging", "version 1.0 → 1.1")
     jsonschema.validate(report.to_json(), schema())
+
+
+def test_a_new_function_is_present_only_when_the_port_defines_it_and_done_items_are_ticked(limits_world, tmp_path):
+    from paritydocs.render.sync import sync_checklist
+
+    report = limits_world.report()
+    new_functions = [c for c in report.changes if c.kind == "function_added"]
+    for change in new_functions:
+        assert change.elixir is None or change.elixir.found_by  # the function itself was looked for
+    ex_after = write_files(tmp_path / "wid_ex_after", {**ELIXIR, "lib/wid/uploads/chunker.ex": PORT_AFTER})
+    settings = load_settings(
+        plugin_options(limits_world.repo, ex_after, limits_world.tmp), base_dir=limits_world.tmp, environ={}
+    )
+    after = build_sync_report(settings, limits_world.old, limits_world.new, elixir=load_elixir(settings))
+
+    def ticked(rep):
+        (_, _, high), *_ = sync_checklist(rep)
+        return {e.subject for e in high if e.done}
+
+    assert "wid.lib.limits.MAX_CHUNK_LEN" not in ticked(report)  # still 128 in the port
+    assert {"wid.lib.limits.MAX_CHUNK_LEN", "wid.lib.limits.MAX_CHUNK_BYTES", "wid.lib.limits.LEGACY_LIMIT"} <= ticked(
+        after
+    )
+    page = render_markdown(Renderer(settings), settings, after, title="t")
+    assert "- [x] Update the constant `wid.lib.limits.MAX_CHUNK_LEN`" in page

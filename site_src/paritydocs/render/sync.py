@@ -45,6 +45,8 @@ class ChecklistEntry:
     details: list[str] = field(default_factory=list)
     state: str = ""
     lines: list[int] = field(default_factory=list)
+    done: bool = False
+    """The port already has what the change leads to (`_done`): the item is ticked."""
 
 
 def sync_checklist(report: SyncReport, links: SyncLinks | None = None) -> list[tuple[str, str, list[ChecklistEntry]]]:
@@ -62,6 +64,7 @@ def sync_checklist(report: SyncReport, links: SyncLinks | None = None) -> list[t
                 url=links.elixir(target.file, target.line) if links and target and target.file else None,
                 details=[change.field] if change.field else [],
                 state=_target_state(target),
+                done=_done(change),
             )
         )
     medium: dict[str, ChecklistEntry] = OrderedDict()
@@ -125,6 +128,27 @@ _ACTIONS = {
     "constant_changed": "Update the constant",
     "constant_removed": "Remove or deprecate the port of the constant",
 }
+
+
+_PORTED_WHEN_PRESENT = frozenset({"field_added", "type_added", "function_added"})
+_PORTED_WHEN_ABSENT = frozenset({"field_removed", "type_removed"})
+
+
+def _done(change: Change) -> bool:
+    """Whether the port already has what the change leads to: a new field, type or function present; a removed
+    one gone; a constant holding the new value. Anything else needs a person to look."""
+    target = change.elixir
+    if target is None:
+        return False
+    if change.kind in ("constant_added", "constant_changed"):
+        return target.matches is True
+    if change.kind == "constant_removed":
+        return not target.present  # the port's constant of that name is gone too
+    if change.kind in _PORTED_WHEN_PRESENT:
+        return target.present
+    if change.kind in _PORTED_WHEN_ABSENT:
+        return not target.present and target.module is not None
+    return False
 
 
 def _target_state(target: ElixirTarget | None) -> str:

@@ -216,6 +216,11 @@ def _telling_text(change: Change) -> str | None:
     name = (change.python.path or "").rsplit(".", 1)[-1]
     if change.python.line_new is None and len(name) >= 6:
         return name
+    if change.diff:  # a behaviour change: its first added line of code
+        added = [
+            line[1:].strip() for line in change.diff.splitlines() if line.startswith("+") and not line.startswith("+++")
+        ]
+        return next((line[:200] for line in added if len(line) >= 6), None)
     source = change.old if change.python.line_new is None else change.new
     for line in (source or "").splitlines():
         line = line.strip()
@@ -226,8 +231,9 @@ def _telling_text(change: Change) -> str | None:
 
 def _attribute_commits(changes: list[Change], history: History) -> None:
     """Each change's commit: the one that last changed its line in the range (`git blame`); else the newest one
-    that added or removed its text (`git log -S`: a removal, a docstring below an older line); else the last one
-    to touch its file."""
+    that added or removed its text (`git log -S`: a removal, a docstring below an older line, a behaviour change's
+    first added line); else the one commit of the range that touched its file. When several did, the change stays
+    unattributed: a guess would mislead."""
     for change in changes:
         file = change.python.file
         if not file:
@@ -241,9 +247,9 @@ def _attribute_commits(changes: list[Change], history: History) -> None:
         if sha is not None:
             change.commit, change.commit_by = sha, "text"
             continue
-        sha = history.last_commit(file)
-        if sha is not None:
-            change.commit, change.commit_by = sha, "file"
+        touching = [c.sha for c in history.commits if file in c.files]
+        if len(touching) == 1:  # only then is the file's last commit certainly the change's
+            change.commit, change.commit_by = touching[0], "file"
 
 
 def _copy(change: Change) -> Change:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from paritydocs.config import Settings
-from paritydocs.model import SdkModel, TypeDef
+from paritydocs.model import SdkModel, TypeDef, TypeKind
 from paritydocs.modelnames import Occurrence
 from paritydocs.sync.codediff import added_literals
 from paritydocs.sync.differ import elixir_default_text, type_key
@@ -254,9 +254,38 @@ class ElixirIndex:
             found_by="constant_map" if row.how == "config" else "constant name",
         )
 
+    def function_target(self, change: Change, target: ElixirTarget | None) -> ElixirTarget | None:
+        """A new function's target is the function, not only its module: present when the module defines a
+        public function of that name (or its `_async`/`!` twin's)."""
+        module = self.modules.get(target.module) if target is not None and target.module else None
+        if target is None or module is None or (module.kind is TypeKind.STRUCT and not module.functions):
+            return target
+        name = (change.python.path or "").rsplit(".", 1)[-1]
+        stem = name.removesuffix("_async").removesuffix("_sync")
+        if stem == "__init__":  # a type's new constructor: the port's `new`, or building the struct itself
+            found = next((f for f in module.functions if f.name in ("new", "new!")), None)
+            target.found_by = (
+                f"the constructor `{found.name}/{found.arity}` of `{module.path}`"
+                if found is not None
+                else f"the struct `%{module.path}{{}}` itself (no `new`)"
+            )
+            return target
+        found = next((f for f in module.functions if f.name in (name, stem, f"{stem}!", f"{stem}_async")), None)
+        if found is None:
+            target.present = False
+            target.found_by = f"no public function `{stem}` in `{module.path}`"
+        else:
+            target.found_by = f"the function `{found.name}/{found.arity}` of `{module.path}`"
+        return target
+
     def _target(self, change: Change) -> ElixirTarget | None:
         if change.kind.startswith("constant_"):
             return self.constant_target(change)
+        if change.kind == "function_added":
+            return self.function_target(change, self._module_of_change(change))
+        return self._module_of_change(change)
+
+    def _module_of_change(self, change: Change) -> ElixirTarget | None:
         owner = change.owner
         if owner is not None and owner in self.py_types and change.kind not in ("api_breaking", "behaviour_changed"):
             return self.type_target(owner, change.field)
