@@ -107,6 +107,11 @@ def test_range_ends_declared_and_latest(tmp_path, registry):
         "declared: the Elixir port declares no Python release (no `@<package>_sdk_version` in its mix.exs) "
         "(give a release instead: from: pypi:tinker==VERSION)"
     )
+    with pytest.raises(SourceError) as unread:
+        range_spec(settings, "declared", None, port_read=False)
+    assert str(unread.value).startswith(
+        "declared: the Elixir port could not be read, so the Python release it declares is unknown"
+    )
 
 
 def test_declared_to_latest_is_what_to_port_now(tmp_path, registry):

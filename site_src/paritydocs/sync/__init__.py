@@ -151,8 +151,9 @@ def build_sync_report(
     otherwise). Raises `SourceError` when a revision cannot be resolved or holds none of the packages.
     """
     # `declared` (the release the port's mix.exs mirrors) and `latest` (the newest on the index) as real specs
-    from_spec = range_spec(settings, from_spec, elixir.source.mirrors)
-    to_spec = range_spec(settings, to_spec, elixir.source.mirrors)
+    port_read = bool(elixir.source.root)
+    from_spec = range_spec(settings, from_spec, elixir.source.mirrors, port_read=port_read)
+    to_spec = range_spec(settings, to_spec, elixir.source.mirrors, port_read=port_read)
     old_rev, old_root = resolve_revision(settings, from_spec)
     new_rev, new_root = resolve_revision(settings, to_spec)
     diff = _python_diff(settings, old_rev, old_root, new_rev, new_root)

@@ -89,19 +89,21 @@ def python_distribution(settings: Settings) -> str:
     return top_packages(settings)[0] if top_packages(settings) else ""
 
 
-def range_spec(settings: Settings, spec: str, mirrors: str | None) -> str:
+def range_spec(settings: Settings, spec: str, mirrors: str | None, *, port_read: bool = True) -> str:
     """`declared` and `latest` as the `pypi:NAME==VERSION` they stand for; any other spec as it is. `mirrors` is
-    the release the port declares (`SourceInfo.mirrors`). Raises `SourceError` when it cannot be told."""
+    the release the port declares (`SourceInfo.mirrors`); `port_read=False` when the port's tree could not be read
+    (the error then says so). Raises `SourceError` when it cannot be told."""
     from paritydocs.sources.registries import latest_pypi_release
 
     name = python_distribution(settings)
     if spec == DECLARED:
         if not mirrors:
-            raise SourceError(
-                spec,
-                "the Elixir port declares no Python release (no `@<package>_sdk_version` in its mix.exs)",
-                f"give a release instead: from: pypi:{name or 'NAME'}==VERSION",
+            problem = (
+                "the Elixir port declares no Python release (no `@<package>_sdk_version` in its mix.exs)"
+                if port_read
+                else "the Elixir port could not be read, so the Python release it declares is unknown"
             )
+            raise SourceError(spec, problem, f"give a release instead: from: pypi:{name or 'NAME'}==VERSION")
         return f"pypi:{name}=={mirrors}"
     if spec == LATEST:
         return f"pypi:{name}=={latest_pypi_release(spec, name)}"
