@@ -15,17 +15,23 @@ Temporary trees:
 - `write_files(root, {"pkg/__init__.py": "...", ...})`: a Python package (or any tree) written from dedented
   text. Elixir modules: `elixir_helpers.write_elixir_module`, beside the Elixir extraction's accessors.
 
+Fixtures: `sources_registry`, a fake PyPI simple index and Hex mirror on 127.0.0.1 (`source_helpers`), wired in
+through the environment, for the sources and the declared-target tests.
+
 Test modules import them by name (`from conftest import py_type`): pytest puts this folder on the path.
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from paritydocs.model import Default, FieldDef, Language, SdkModel, SourceInfo, TypeDef, TypeKind
+from source_helpers import FakeRegistry, RegistryServer
 
 
 def write_files(root: Path, files: dict[str, str]) -> Path:
@@ -108,3 +114,15 @@ def sdk_models(py_types: list[TypeDef], ex_types: list[TypeDef]) -> tuple[SdkMod
     py = SdkModel(SourceInfo("py", "/nonexistent", Language.PYTHON), types=py_types)
     ex = SdkModel(SourceInfo("ex", "/nonexistent", Language.ELIXIR), types=ex_types)
     return py, ex
+
+
+@pytest.fixture
+def sources_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeRegistry]:
+    """A fake PyPI simple index (`/simple/`) and Hex mirror (`/hex/`) on 127.0.0.1, wired in via env."""
+    for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    with RegistryServer() as registry:
+        monkeypatch.setenv("PARITYDOCS_PYPI_INDEX", registry.base_url + "/simple")
+        monkeypatch.setenv("HEX_MIRROR", registry.base_url + "/hex")
+        yield registry

@@ -3,7 +3,6 @@ sync range ends `declared` and `latest` (the newest final release on the package
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from paritydocs.render import Renderer
 from paritydocs.sources.registries import latest_pypi_release
 from paritydocs.sync import build_sync_report
 from paritydocs.sync.revisions import range_spec
-from source_helpers import FakeRegistry, RegistryServer, build_wheel
+from source_helpers import build_wheel
 
 MIX = """
 defmodule Acme.MixProject do
@@ -34,16 +33,6 @@ PORT = {
     "mix.exs": MIX,
     "lib/acme/uploads.ex": 'defmodule Acme.Uploads do\n  @moduledoc "Uploads."\n  @max_chunk_len 128\nend\n',
 }
-
-
-@pytest.fixture
-def registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeRegistry]:
-    for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    with RegistryServer() as served:
-        monkeypatch.setenv("PARITYDOCS_PYPI_INDEX", served.base_url + "/simple")
-        yield served
 
 
 def settings_for(tmp_path: Path, elixir: Path, **extra: object):
@@ -86,17 +75,17 @@ def test_the_dashboard_and_parity_json_show_the_declared_target(tmp_path):
     assert "mirrors Python release `0.7.0`; the Python side compared here is `0.8.0`" in dashboard
 
 
-def test_latest_is_the_newest_final_release(registry):
-    registry.add_pep691_project("tinker", [], versions=["0.7.0", "0.10.0", "0.9.1", "0.11.0rc1", "0.12.0.dev1"])
+def test_latest_is_the_newest_final_release(sources_registry):
+    sources_registry.add_pep691_project("tinker", [], versions=["0.7.0", "0.10.0", "0.9.1", "0.11.0rc1", "0.12.0.dev1"])
     assert latest_pypi_release("latest", "tinker") == "0.10.0"
-    registry.add_pep691_project("empty", [], versions=["1.0b1"])
+    sources_registry.add_pep691_project("empty", [], versions=["1.0b1"])
     with pytest.raises(SourceError) as err:
         latest_pypi_release("latest", "empty")
     assert str(err.value).startswith("latest: no final release of 'empty' on http://127.0.0.1:")
 
 
-def test_range_ends_declared_and_latest(tmp_path, registry):
-    registry.add_pep691_project("tinker", [], versions=["0.7.0", "0.8.0"])
+def test_range_ends_declared_and_latest(tmp_path, sources_registry):
+    sources_registry.add_pep691_project("tinker", [], versions=["0.7.0", "0.8.0"])
     settings = settings_for(tmp_path, tmp_path)
     assert range_spec(settings, "declared", "0.7.0") == "pypi:tinker==0.7.0"
     assert range_spec(settings, "latest", "0.7.0") == "pypi:tinker==0.8.0"
@@ -114,7 +103,7 @@ def test_range_ends_declared_and_latest(tmp_path, registry):
     )
 
 
-def test_declared_to_latest_is_what_to_port_now(tmp_path, registry):
+def test_declared_to_latest_is_what_to_port_now(tmp_path, sources_registry):
     """The port declares 0.7.0; the index's newest is 0.8.0, which raised a limit the port still has at 128."""
     wheels = []
     for version, limit in (("0.7.0", 128), ("0.8.0", 1024)):
@@ -124,7 +113,7 @@ def test_declared_to_latest_is_what_to_port_now(tmp_path, registry):
             "tinker/lib/uploads.py": f"MAX_CHUNK_LEN = {limit}\n".encode(),
         }
         wheels.append(build_wheel("tinker", version, files))
-    registry.add_pep691_project("tinker", wheels, versions=["0.7.0", "0.8.0"])
+    sources_registry.add_pep691_project("tinker", wheels, versions=["0.7.0", "0.8.0"])
     port = write_files(tmp_path / "port", PORT)
     settings = settings_for(tmp_path, port)
     elixir = load_elixir(settings)

@@ -17,7 +17,6 @@ import textwrap
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,7 +26,6 @@ from paritydocs.model import Language
 from paritydocs.sources import MARKER, ResolvedSource, archives, default_cache_dir, resolve, source_info
 from source_helpers import (
     FakeRegistry,
-    RegistryServer,
     TarEntry,
     build_hex_tarball,
     build_sdist,
@@ -59,18 +57,6 @@ def leftovers(kind_dir: Path) -> list[str]:
     if not kind_dir.exists():
         return []
     return sorted(p.name for p in kind_dir.iterdir() if p.name.startswith((".tmp-", ".stale-")))
-
-
-@pytest.fixture
-def sources_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeRegistry]:
-    """A fake PyPI simple index (`/simple/`) and Hex mirror (`/hex/`) on 127.0.0.1, wired in via env."""
-    for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    with RegistryServer() as registry:
-        monkeypatch.setenv("PARITYDOCS_PYPI_INDEX", registry.base_url + "/simple")
-        monkeypatch.setenv("HEX_MIRROR", registry.base_url + "/hex")
-        yield registry
 
 
 @pytest.fixture

@@ -226,38 +226,15 @@ def compare_constants(
                     if other is not None
                     else f"`{py.path}` is left unpaired"
                 )
-            rows.append(
-                ConstantRow(
-                    None,
-                    ex,
-                    "",
-                    [
-                        _finding(
-                            FindingKind.CONSTANT_MISSING_IN_PYTHON,
-                            f"Elixir constant `{ex.path}` = {shown} has no Python counterpart of its own: Python's "
-                            f"constant of that name goes elsewhere ({'; '.join(fates)}).",
-                            None,
-                            ex,
-                        )
-                    ],
-                )
+            message = (
+                f"Elixir constant `{ex.path}` = {shown} has no Python counterpart of its own: Python's constant of "
+                f"that name goes elsewhere ({'; '.join(fates)})."
             )
-            continue
-        rows.append(
-            ConstantRow(
-                None,
-                ex,
-                "",
-                [
-                    _finding(
-                        FindingKind.CONSTANT_MISSING_IN_PYTHON,
-                        f"Elixir constant `{ex.path}` = {shown} has no counterpart in Python (no UPPER_CASE "
-                        f"constant with a literal value named `{constant_key(ex.name)[0].upper()}`, with or without "
-                        "`DEFAULT_` or a unit).",
-                        None,
-                        ex,
-                    )
-                ],
+        else:
+            message = (
+                f"Elixir constant `{ex.path}` = {shown} has no counterpart in Python (no UPPER_CASE constant with a "
+                f"literal value named `{constant_key(ex.name)[0].upper()}`, with or without `DEFAULT_` or a unit)."
             )
-        )
+        finding = _finding(FindingKind.CONSTANT_MISSING_IN_PYTHON, message, None, ex)
+        rows.append(ConstantRow(None, ex, "", [finding]))
     return rows
