@@ -1007,3 +1007,17 @@ def test_a_new_function_is_present_only_when_the_port_defines_it_and_done_items_
     )
     page = render_markdown(Renderer(settings), settings, after, title="t")
     assert "- [x] Update the constant `wid.lib.limits.MAX_CHUNK_LEN`" in page
+
+
+def test_a_new_init_is_never_ticked_done():
+    from paritydocs.render.sync import _done
+    from paritydocs.sync import ElixirTarget, PythonLocation
+
+    target = ElixirTarget(module="Wid.Types.Gadget", file="lib/g.ex", line=1, present=True)
+    init = Change(
+        "function_added", PythonLocation("wid.types.gadget.Gadget.__init__", "g.py"), "New function", elixir=target
+    )
+    method = Change(
+        "function_added", PythonLocation("wid.types.gadget.Gadget.paint", "g.py"), "New function", elixir=target
+    )
+    assert (_done(init), _done(method)) == (False, True)

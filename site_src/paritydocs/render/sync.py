@@ -145,7 +145,8 @@ def _done(change: Change) -> bool:
     if change.kind == "constant_removed":
         return not target.present  # the port's constant of that name is gone too
     if change.kind in _PORTED_WHEN_PRESENT:
-        return target.present
+        # a type's new `__init__` is its parameters, which the pair page compares: present is not ported
+        return target.present and not (change.python.path or "").endswith(".__init__")
     if change.kind in _PORTED_WHEN_ABSENT:
         return not target.present and target.module is not None
     return False

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from paritydocs.config import Settings
-from paritydocs.model import SdkModel, TypeDef, TypeKind
+from paritydocs.model import SdkModel, TypeDef
 from paritydocs.modelnames import Occurrence
 from paritydocs.sync.codediff import added_literals
 from paritydocs.sync.differ import elixir_default_text, type_key
@@ -258,7 +258,7 @@ class ElixirIndex:
         """A new function's target is the function, not only its module: present when the module defines a
         public function of that name (or its `_async`/`!` twin's)."""
         module = self.modules.get(target.module) if target is not None and target.module else None
-        if target is None or module is None or (module.kind is TypeKind.STRUCT and not module.functions):
+        if target is None or module is None:
             return target
         name = (change.python.path or "").rsplit(".", 1)[-1]
         stem = name.removesuffix("_async").removesuffix("_sync")
