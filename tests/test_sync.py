@@ -1021,3 +1021,24 @@ def test_a_new_init_is_never_ticked_done():
         "function_added", PythonLocation("wid.types.gadget.Gadget.paint", "g.py"), "New function", elixir=target
     )
     assert (_done(init), _done(method)) == (False, True)
+
+
+def test_code_changed_outside_behaviour_modules_is_listed_by_function(tmp_path):
+    repo = tmp_path / "wid"
+    write_files(repo, {**V1, "src/wid/lib/polling.py": "def poll(n):\n    return n\n\n\ndef keep():\n    return 1\n"})
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    write_files(
+        repo, {"src/wid/lib/polling.py": "def poll(n):\n    return n + 1\n\n\ndef keep():\n    return 1  # same code\n"}
+    )
+    git(repo, "commit", "-q", "-am", "poll differently")
+    ex_root = write_files(tmp_path / "wid_ex", ELIXIR)
+    (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")
+    settings = load_settings(plugin_options(repo, ex_root, tmp_path), base_dir=tmp_path, environ={})
+    report = build_sync_report(settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD", elixir=load_elixir(settings))
+    (status,) = [f for f in report.other_files if f.file == "src/wid/lib/polling.py"]
+    assert (status.compared, status.code_changed) == (True, ["poll"])  # a comment is no code change
+    page = render_markdown(Renderer(settings), settings, report, title="t")
+    assert "| `src/wid/lib/polling.py` | `poll` |" in page
+    jsonschema.validate(report.to_json(), schema())

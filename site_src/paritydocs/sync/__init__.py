@@ -121,6 +121,8 @@ def _python_diff(
         status.compared = status.file in compared
         if not status.compared:
             status.category, status.note = classify_file(status.file, old_root, new_root)
+        elif status.status == "modified" and status.file.endswith(".py"):
+            status.code_changed = differ.code_changes_in(status.file)
     result = PythonDiff(old, new, changes, other, differ.warnings)
     _DIFF_CACHE[key] = result
     while len(_DIFF_CACHE) > _DIFF_CACHE_SIZE:

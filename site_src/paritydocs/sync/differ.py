@@ -77,6 +77,7 @@ class Differ:
         """Dotted paths (defining and public) of the types and fields found removed."""
         self.renamed_only: set[str] = set()
         """Files whose every changed line is a model-name replacement."""
+        self._functions: dict[int, dict[str, dict[str, Any]]] = {}
         self.constant_paths: set[str] = set()
         """Constants compared by `constants` (their value changes are not listed again as code)."""
 
@@ -239,6 +240,33 @@ class Differ:
                 owner=_owner_of(path, obj),
             )
         )
+
+    def code_changes_in(self, file: str) -> list[str]:
+        """Names (dotted, from the module) of the functions and methods of `file` whose code differs between the
+        two revisions, outside `behaviour_modules` (no diff is shown for them: the report lists where to look)."""
+
+        old, new = self._functions_by_file(self.old).get(file, {}), self._functions_by_file(self.new).get(file, {})
+        changed = []
+        for path, fn in new.items():
+            before = old.get(path)
+            if before is None:
+                continue  # an added function is listed as an addition when it is public
+            if syntax(before) != syntax(fn) or (syntax(fn) is None and code_lines(before) != code_lines(fn)):
+                module = str(fn.module.path)
+                changed.append(path[len(module) + 1 :] if path.startswith(module + ".") else path)
+        return sorted(changed)
+
+    def _functions_by_file(self, tree: Tree) -> dict[str, dict[str, Any]]:
+        """Every function and method of a revision's packages, by file then path (built once per revision)."""
+        cached = self._functions.get(id(tree))
+        if cached is None:
+            cached = {}
+            for top in tree.tops.values():
+                for obj in walk_objects(top):
+                    if obj.is_function and (rel := tree.rel(obj)) is not None:
+                        cached.setdefault(rel, {})[obj.path] = obj
+            self._functions[id(tree)] = cached
+        return cached
 
     def scope(self, tree: Tree, paths: Iterable[str]) -> dict[str, Any]:
         objects: dict[str, Any] = {}

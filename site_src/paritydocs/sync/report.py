@@ -229,6 +229,9 @@ class FileStatus:
     """What the file is, when not a compared module: `tests`, `docs`, `packaging`, `ci` or `other`."""
     note: str | None = None
     """What changed in it, when that can be said (`version 0.7.0 → 0.8.0` for `pyproject.toml`)."""
+    code_changed: list[str] = field(default_factory=list)
+    """A compared module: its functions and methods whose code changed outside `behaviour_modules` (where to
+    look by hand; no diff is shown)."""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"file": self.file, "status": self.status, "compared": self.compared}
@@ -236,6 +239,8 @@ class FileStatus:
             data["category"] = self.category
         if self.note:
             data["note"] = self.note
+        if self.code_changed:
+            data["code_changed"] = list(self.code_changed)
         return data
 
 
