@@ -16,7 +16,7 @@ from typing import Any
 from paritydocs.model import ConstantDef
 from paritydocs.parity.findings import Finding, FindingKind, Severity
 from paritydocs.parity.report import ConstantRow
-from paritydocs.parity.rules import MS_PER_S, ex_value, py_value, values_equal
+from paritydocs.parity.rules import MS_PER_S, _number, ex_value, py_value, values_equal
 
 __all__ = ["compare_constants", "constant_key"]
 
@@ -97,16 +97,12 @@ def _scaled(py: ConstantDef, ex: ConstantDef) -> tuple[Any, Any, str | None, str
     _, py_unit = constant_key(py.name)
     _, ex_unit = constant_key(ex.name)
     py_v, ex_v = py.value.value, ex.value.value
-    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (py_v, ex_v))
+    numbers = _number(py_v) and _number(ex_v)
     if numbers and ex_unit == "ms" and py_unit in (None, "s"):
         return py_v * MS_PER_S, ex_v, "s", "ms"
     if numbers and py_unit == "ms" and ex_unit in (None, "s"):
         return py_v, ex_v * MS_PER_S, "ms", "s"
     return py_v, ex_v, None, None
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _compare(py: ConstantDef, ex: ConstantDef, siblings: Mapping[tuple[str, str], list[ConstantDef]]) -> list[Finding]:
@@ -167,7 +163,7 @@ def compare_constants(
             score = 10 * len(_module_words(py.owner) & _module_words(ex.owner)) + (
                 1000 if _mirrors_python(ex.name) else 0
             )
-            if constant_key(ex.name)[1] is not None and _is_number(py.value.value):
+            if constant_key(ex.name)[1] is not None and _number(py.value.value):
                 score += 1
             scored.append((score, -index, py, ex))
     scored.sort(key=lambda s: (s[0], s[1]), reverse=True)

@@ -10,17 +10,18 @@ or sharing a word of the Python path). A module that defines nothing public is l
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from paritydocs.model import ModuleDef, TypeDef
 from paritydocs.parity.matching import mirrored_names
 from paritydocs.parity.report import ModuleRow
 
-__all__ = ["compare_modules"]
+__all__ = ["camel_name", "compare_modules", "module_named_like"]
 
 
-def _camel(name: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
+def camel_name(python_path: str) -> str:
+    """The CamelCase of a dotted path's last part: `tinker.lib.queue_state_logger` → `QueueStateLogger`."""
+    return "".join(part[:1].upper() + part[1:] for part in python_path.rsplit(".", 1)[-1].split("_") if part)
 
 
 def _shared(module: TypeDef, python_path: str) -> int:
@@ -29,9 +30,18 @@ def _shared(module: TypeDef, python_path: str) -> int:
     return len({p.lower() for p in module.path.split(".")[1:-1]} & words)
 
 
-def _near(module: TypeDef, python_path: str) -> bool:
-    """Directly under the port's root (`Tinkex.QueueStateLogger`), or sharing a word of the Python path."""
-    return module.path.count(".") == 1 or _shared(module, python_path) > 0
+def module_named_like(python_path: str, elixir: Iterable[TypeDef]) -> TypeDef | None:
+    """The port's module named like a Python module or class (`tinker.lib.queue_state_logger` ↔
+    `Tinkex.QueueStateLogger`): one directly under the port's root or sharing a word of the Python path; the one
+    sharing the most words first (`tinker.cli.commands.version` ↔ `Tinkex.CLI.Commands.Version`, not
+    `Tinkex.Version`), then the shortest path. None when there is none."""
+    camel = camel_name(python_path)
+    candidates = [
+        m
+        for m in elixir
+        if m.path.rsplit(".", 1)[-1] == camel and (m.path.count(".") == 1 or _shared(m, python_path) > 0)
+    ]
+    return min(candidates, key=lambda m: (-_shared(m, python_path), len(m.path)), default=None)
 
 
 def compare_modules(
@@ -43,9 +53,6 @@ def compare_modules(
     """One row per Python module, in path order. `pairs` are the type pairs of the report (a module's paired
     types say where the port implements it)."""
     by_path = {m.path: m for m in elixir}
-    by_name: dict[str, list[TypeDef]] = {}
-    for m in elixir:
-        by_name.setdefault(m.path.rsplit(".", 1)[-1], []).append(m)
     mirrors: dict[str, tuple[TypeDef, str]] = {}
     for m in elixir:
         for name, words in mirrored_names(m.doc):
@@ -63,17 +70,10 @@ def compare_modules(
         if target and target in by_path:
             rows.append(ModuleRow(module, by_path[target], "module_map", f"`module_map`: `{target}`"))
             continue
-        mirrored = next(
-            (
-                (m, words, name)
-                for name in (module.path, *(f"{module.path}.{c}" for c in module.classes))
-                if (found := mirrors.get(name)) is not None
-                for m, words in [found]
-            ),
-            None,
-        )
+        names = (module.path, *(f"{module.path}.{c}" for c in module.classes))
+        mirrored = next((mirrors[name] for name in names if name in mirrors), None)
         if mirrored is not None:
-            m, words, _ = mirrored
+            m, words = mirrored
             rows.append(ModuleRow(module, m, "mirrors", f"the port's `@moduledoc` (\u201c{words}\u201d)"))
             continue
         counts = paired_in.get(module.path)
@@ -81,16 +81,10 @@ def compare_modules(
             ex_path, n = counts.most_common(1)[0]
             rows.append(ModuleRow(module, by_path[ex_path], "types", f"{n} of its types are paired with `{ex_path}`"))
             continue
-        camel = _camel(module.path.rsplit(".", 1)[-1])
-        candidates = sorted(
-            (m for m in by_name.get(camel, []) if _near(m, module.path)),
-            key=lambda m: (
-                -_shared(m, module.path),
-                len(m.path),
-            ),  # `Tinkex.CLI.Commands.Version` over `Tinkex.Version`
-        )
-        if candidates:
-            rows.append(ModuleRow(module, candidates[0], "name", f"the name: `{camel}`"))
+        camel = camel_name(module.path)
+        named = module_named_like(module.path, elixir)
+        if named is not None:
+            rows.append(ModuleRow(module, named, "name", f"the name: `{camel}`"))
             continue
         searched = f"no `module_map` entry, no \u201cMirrors Python\u201d, no paired type, no module named `{camel}`"
         rows.append(ModuleRow(module, None, "", searched))

@@ -12,11 +12,16 @@ import griffe
 from paritydocs.model import ModuleDef
 from paritydocs.python.loader import SdkTree, walk_objects
 
-__all__ = ["read_modules"]
+__all__ = ["is_test_module_name", "read_modules"]
+
+
+def is_test_module_name(name: str) -> bool:
+    """A module name of a test shipped inside a package (`internal_client_holder_test`, `test_client`)."""
+    return name.endswith("_test") or name.startswith("test_")
 
 
 def _is_test_module(name: str) -> bool:
-    return name.endswith("_test") or name.startswith("test_") or name in ("tests", "conftest")
+    return is_test_module_name(name) or name in ("tests", "conftest")
 
 
 def read_modules(tree: SdkTree, tops: Iterable[str]) -> list[ModuleDef]:

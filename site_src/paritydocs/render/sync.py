@@ -160,7 +160,7 @@ def _target_state(target: ElixirTarget | None) -> str:
             return f"missing in the port: {target.found_by}"
         return "missing in the port" if target.module else "no Elixir target found"
     bits = []
-    if (target.field and target.field.startswith("@")) or (target.field or "").endswith("/0"):
+    if target.is_constant:
         bits.append(f"constant {target.field} = {target.default}")
     else:
         if target.field:

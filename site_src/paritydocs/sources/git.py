@@ -281,16 +281,6 @@ class History:
         sha = result.stdout.strip()
         return sha if result.returncode == 0 and _FULL_HASH_RE.fullmatch(sha) else None
 
-    def last_commit(self, file: str) -> str | None:
-        """The newest commit of the range that touched `file` (a removal has no line at `new` to blame)."""
-        result = _git(
-            self.spec,
-            [f"--git-dir={self.git_dir}", "log", "-1", "--format=%H", f"{self.old}..{self.new}", "--", file],
-            timeout=GIT_QUICK_TIMEOUT,
-        )
-        sha = result.stdout.strip()
-        return sha if result.returncode == 0 and _FULL_HASH_RE.fullmatch(sha) else None
-
     def _blame_file(self, file: str) -> dict[int, str]:
         result = _git(
             self.spec,

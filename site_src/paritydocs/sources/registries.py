@@ -101,7 +101,7 @@ def resolve_pypi(spec: str, rest: str, cache: Path) -> tuple[Path, str]:
     if not _PYPI_NAME_RE.fullmatch(name):
         raise SourceError(spec, f"'{name}' is not a valid PyPI project name", "expected pypi:NAME==VERSION")
     project = _normalize_project(name)
-    index = (os.environ.get("PARITYDOCS_PYPI_INDEX") or DEFAULT_PYPI_INDEX).rstrip("/")
+    index = _pypi_index()
     kind_dir, key, cached = _registry_entry(
         spec, cache, "pypi", name=project, version=version, registry=index, default_registry=DEFAULT_PYPI_INDEX
     )
@@ -132,13 +132,18 @@ def resolve_pypi(spec: str, rest: str, cache: Path) -> tuple[Path, str]:
     return root, version
 
 
+def _pypi_index() -> str:
+    """The package index read: `$PARITYDOCS_PYPI_INDEX`, else PyPI's simple index."""
+    return (os.environ.get("PARITYDOCS_PYPI_INDEX") or DEFAULT_PYPI_INDEX).rstrip("/")
+
+
 def latest_pypi_release(spec: str, name: str) -> str:
     """The newest final release of `name` on the package index (`PARITYDOCS_PYPI_INDEX`, else PyPI): pre-releases,
     development releases aside. `spec` names what asked, for the error line."""
     if not _PYPI_NAME_RE.fullmatch(name):
         raise SourceError(spec, f"'{name}' is not a valid PyPI project name", "give a release: pypi:NAME==VERSION")
     project = _normalize_project(name)
-    index = (os.environ.get("PARITYDOCS_PYPI_INDEX") or DEFAULT_PYPI_INDEX).rstrip("/")
+    index = _pypi_index()
     fix = f"give a release instead of '{spec}': pypi:{project}==VERSION"
     _, versions = _read_index(spec, f"{index}/{project}/", index, project, fix)
     final = [v for v in versions if re.fullmatch(r"\d+(?:\.\d+)*", v)]

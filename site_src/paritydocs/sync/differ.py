@@ -15,6 +15,7 @@ from paritydocs.model import ConstantDef, Default, FieldDef, TypeDef, TypeKind
 from paritydocs.modelnames import Occurrence, apply_updates, classify, compile_updates, scan_tree
 from paritydocs.parity.rules import py_value
 from paritydocs.python.loader import alias_target, walk_objects
+from paritydocs.python.modules import is_test_module_name
 from paritydocs.sync.codediff import Enclosing, code_lines, read_lines, replaced_lines, syntax, unified
 from paritydocs.sync.report import Change, PythonLocation
 from paritydocs.sync.revisions import Tree
@@ -453,8 +454,7 @@ class Differ:
 def _is_test(obj: Any) -> bool:
     """A test shipped inside the package (`internal_client_holder_test`, `TestSessionlessTelemetry`)."""
     module = obj if obj.is_module else getattr(obj, "module", None)
-    name = str(getattr(module, "name", ""))
-    return name.endswith("_test") or name.startswith("test_") or (obj.is_class and obj.name.startswith("Test"))
+    return is_test_module_name(str(getattr(module, "name", ""))) or (obj.is_class and obj.name.startswith("Test"))
 
 
 def _constant_text(constant: ConstantDef) -> str:

@@ -136,6 +136,12 @@ class ElixirTarget:
     found_by: str | None = None
     """How the target was found, when not by the type matching: `constant name`, `constant_map`."""
 
+    @property
+    def is_constant(self) -> bool:
+        """The target is a constant of the port: `field` is `@name` (an attribute) or `name/0` (a function)."""
+        field = self.field or ""
+        return field.startswith("@") or field.endswith("/0")
+
     def to_json(self) -> dict[str, Any]:
         return {
             "module": self.module,

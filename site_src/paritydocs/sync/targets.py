@@ -302,24 +302,14 @@ class ElixirIndex:
         return target
 
     def name_target(self, path: str) -> ElixirTarget | None:
-        """The port's module named like a new Python module or class (`tinker.lib.queue_state_logger` ↔
-        `Tinkex.QueueStateLogger`), the shortest such path; None when there is none or a function is new."""
-        name = path.rsplit(".", 1)[-1]
-        camel = "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
-        words = {w for w in path.lower().replace("_", ".").split(".")[1:-1]}
+        """The port's module named like a new Python module or class (`parity.modules.module_named_like`)."""
+        from paritydocs.parity.modules import camel_name, module_named_like
 
-        def near(module: TypeDef) -> bool:
-            # directly under the port's root (`Tinkex.QueueStateLogger`), or sharing a word of the Python path
-            parts = module.path.split(".")
-            return len(parts) == 2 or bool({p.lower() for p in parts[1:-1]} & words)
-
-        found = sorted(
-            (m for p, m in self.modules.items() if p.rsplit(".", 1)[-1] == camel and near(m)), key=lambda m: len(m.path)
-        )
-        if not found:
+        module = module_named_like(path, self.modules.values())
+        if module is None:
             return None
-        target = self.module_target(found[0])
-        target.found_by = f"a module named `{camel}`"
+        target = self.module_target(module)
+        target.found_by = f"a module named `{camel_name(path)}`"
         return target
 
 
