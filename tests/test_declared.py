@@ -126,3 +126,14 @@ def test_declared_to_latest_is_what_to_port_now(tmp_path, sources_registry):
         "@max_chunk_len",
         False,
     )
+
+
+def test_a_broken_mix_exs_is_a_warning_not_a_silent_nothing(tmp_path):
+    root = write_files(
+        tmp_path / "port", {**PORT, "mix.exs": 'defmodule Acme.MixProject do\n  @tinker_sdk_version "0.7.0"\n'}
+    )
+    warnings: list = []
+    declared_sdk_versions(root, warnings)
+    assert warnings and warnings[0].file == "mix.exs"
+    model = load_elixir(settings_for(tmp_path, root))
+    assert any(w.file == "mix.exs" for w in model.warnings)

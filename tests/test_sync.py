@@ -1042,3 +1042,12 @@ def test_code_changed_outside_behaviour_modules_is_listed_by_function(tmp_path):
     page = render_markdown(Renderer(settings), settings, report, title="t")
     assert "| `src/wid/lib/polling.py` | `poll` |" in page
     jsonschema.validate(report.to_json(), schema())
+
+
+def test_a_git_range_whose_commits_cannot_be_listed_says_so(limits_world, monkeypatch):
+    import paritydocs.sync as sync_module
+
+    monkeypatch.setattr(sync_module, "range_history", lambda *args: None)
+    report = limits_world.report()
+    assert all(c.commit is None for c in report.changes) and report.commits == []
+    assert report.warnings[-1].endswith(": git could not list the commits; changes are not attributed")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paritydocs.config import Settings
-from paritydocs.model import Language, SdkModel
+from paritydocs.model import ExtractionWarning, Language, SdkModel
 from paritydocs.parity import ParityReport, load_notes, run_parity
 from paritydocs.sources.trees import python_fingerprint
 
@@ -130,7 +130,7 @@ def load_elixir(
     )
     if stored is not None:
         stored.save()
-    model.source.mirrors = declared_python_release(settings, resolved.root)
+    model.source.mirrors = declared_python_release(settings, resolved.root, model.warnings)
     return model
 
 
@@ -139,12 +139,14 @@ def python_packages(settings: Settings) -> list[str]:
     return sorted({p.strip().split(".")[0] for p in (*settings.python_modules, *settings.python_clients) if p.strip()})
 
 
-def declared_python_release(settings: Settings, elixir_root: Path) -> str | None:
+def declared_python_release(
+    settings: Settings, elixir_root: Path, warnings: list[ExtractionWarning] | None = None
+) -> str | None:
     """The Python release the port's `mix.exs` says it mirrors (`@tinker_sdk_version`), for the Python SDK's
-    top-level package; None when it declares none."""
+    top-level package; None when it declares none. A `mix.exs` that cannot be read says so in `warnings`."""
     from paritydocs.elixir import declared_sdk_versions
 
-    declared = declared_sdk_versions(elixir_root)
+    declared = declared_sdk_versions(elixir_root, warnings)
     return next((declared[p] for p in python_packages(settings) if p in declared), None)
 
 

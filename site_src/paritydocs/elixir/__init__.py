@@ -217,16 +217,25 @@ def extract_file(rel: str, data: bytes) -> FileResult:
 _SDK_VERSION_SUFFIX = "_sdk_version"
 
 
-def declared_sdk_versions(root: Path) -> dict[str, str]:
+def declared_sdk_versions(root: Path, warnings: list[ExtractionWarning] | None = None) -> dict[str, str]:
     """The releases of other SDKs the port declares it mirrors: each `@<package>_sdk_version "x.y.z"` attribute of
     its `mix.exs` (Tinkex: `@tinker_sdk_version "0.15.0"` → `{"tinker": "0.15.0"}`). Empty when the tree has no
-    readable `mix.exs` or it declares none; only string literals count."""
-    try:
-        data = (Path(root) / "mix.exs").read_bytes()
-    except OSError:
+    `mix.exs` or it declares none; only string literals count. Problems reading a `mix.exs` that is there (not
+    readable, not valid Elixir) go to `warnings`."""
+    path = Path(root) / "mix.exs"
+    if not path.is_file():
         return {}
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        if warnings is not None:
+            warnings.append(ExtractionWarning("mix.exs", None, f"cannot read file: {exc.strerror or exc}"))
+        return {}
+    result = extract_file("mix.exs", data)
+    if warnings is not None:
+        warnings.extend(result.warnings)
     found: dict[str, str] = {}
-    for typedef in extract_file("mix.exs", data).types:
+    for typedef in result.types:
         for constant in typedef.constants:
             name = constant.name
             if name.endswith(_SDK_VERSION_SUFFIX) and isinstance(constant.value.value, str) and constant.value.resolved:

@@ -14,7 +14,16 @@ from paritydocs.sources.archives import extract_tar
 from paritydocs.sources.cache import locked, populate, safe_name, short_digest
 from paritydocs.textsafe import logger, one_line
 
-__all__ = ["GIT_QUICK_TIMEOUT", "GIT_SLOW_TIMEOUT", "Commit", "History", "cheap_head", "range_history", "resolve_git"]
+__all__ = [
+    "GIT_QUICK_TIMEOUT",
+    "GIT_SLOW_TIMEOUT",
+    "Commit",
+    "History",
+    "cheap_head",
+    "is_git_range",
+    "range_history",
+    "resolve_git",
+]
 
 GIT_QUICK_TIMEOUT = 60.0
 GIT_SLOW_TIMEOUT = 900.0
@@ -305,15 +314,27 @@ class History:
         return lines
 
 
+def _repo_ref(spec: str) -> tuple[str, str]:
+    """(REPO, REF) of a `git:REPO@REF` spec; ("", "") for any other spec."""
+    if not spec.startswith("git:"):
+        return "", ""
+    repo, _, ref = spec[4:].rpartition("@")
+    return repo, ref
+
+
+def is_git_range(old_spec: str, new_spec: str) -> bool:
+    """Both ends are `git:` specs of one repository: a range with commits."""
+    old_repo, new_repo = _repo_ref(old_spec)[0], _repo_ref(new_spec)[0]
+    return bool(old_repo) and old_repo == new_repo
+
+
 def range_history(old_spec: str, new_spec: str, cache: Path) -> History | None:
     """The history between two `git:` specs of the same repository (local or cached clone), oldest commit first;
-    None for any other pair of specs, or when git cannot list it (the report is then made without commits)."""
-    if not (old_spec.startswith("git:") and new_spec.startswith("git:")):
+    None for any other pair of specs, or when git cannot list it (`is_git_range` tells the two apart)."""
+    if not is_git_range(old_spec, new_spec):
         return None
-    old_repo, _, old_ref = old_spec[4:].rpartition("@")
-    new_repo, _, new_ref = new_spec[4:].rpartition("@")
-    if not old_repo or old_repo != new_repo:
-        return None
+    old_ref = _repo_ref(old_spec)[1]
+    new_repo, new_ref = _repo_ref(new_spec)
     try:
         git_dir = (
             _remote_git_dir(new_spec, new_repo, new_ref, cache)

@@ -45,7 +45,7 @@ from paritydocs.config import Settings
 from paritydocs.model import SdkModel
 from paritydocs.modelnames import Occurrence, compile_updates, scan_tree
 from paritydocs.python.loader import griffe_silenced
-from paritydocs.sources.git import History, range_history
+from paritydocs.sources.git import History, is_git_range, range_history
 from paritydocs.sync.codediff import changed_files, classify_file
 from paritydocs.sync.differ import Differ
 from paritydocs.sync.report import (
@@ -187,7 +187,10 @@ def build_sync_report(
     history = range_history(from_spec, to_spec, settings.cache_dir or default_cache_dir())
     if history is not None:
         _attribute_commits(changes, history)
+
     warnings = list(diff.warnings)
+    if history is None and is_git_range(from_spec, to_spec):
+        warnings.append(f"{from_spec} → {to_spec}: git could not list the commits; changes are not attributed")
     if not ex_source.root:
         warnings.append(f"{ex_source.spec}: the Elixir tree is unavailable; changes have no Elixir target")
     for rev in (old_rev, new_rev):
