@@ -229,6 +229,28 @@ def measure_check(py: Path, ex: Path, runs: int, *, warm: bool) -> list[float]:
     return times
 
 
+def measure_sync(old: str, new: str, ex: Path, runs: int, *, warm: bool) -> list[float]:
+    """Wall time of `paritydocs sync --from OLD --to NEW --elixir EX`, one fresh process a run.
+
+    The resolved sources (git trees, releases) are fetched by an untimed first run into a cache directory of this
+    benchmark. Cold: the extraction cache (models, the sync report's Python half) emptied before each run, so
+    both revisions are loaded and compared; warm: kept, so every timed run reads the Python half from it."""
+    times = []
+    with tempfile.TemporaryDirectory(prefix="pd-bench-sync-") as tmp:
+        cache = Path(tmp) / "cache"
+        command = [sys.executable, "-m", "paritydocs.cli", "sync", "--from", old, "--to", new, "--elixir", str(ex)]
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PARITYDOCS_CACHE": str(cache)}
+        env.pop("PARITYDOCS_NO_CACHE", None)
+        subprocess.run(command, capture_output=True, check=False, env=env, cwd=ROOT)
+        for _ in range(runs):
+            if not warm:
+                shutil.rmtree(cache / "extraction", ignore_errors=True)
+            start = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=False, env=env, cwd=ROOT)
+            times.append(time.perf_counter() - start)
+    return times
+
+
 def compile_package() -> None:
     """Write paritydocs' bytecode, as any installed package has it (an editable checkout run with
     `PYTHONDONTWRITEBYTECODE=1` would otherwise compile every module of its own on each start, ~0.15 s)."""
@@ -287,8 +309,26 @@ def main() -> int:
         action="store_true",
         help="--check-only: do not write paritydocs' bytecode first (measure imports compiled from source)",
     )
+    parser.add_argument(
+        "--sync",
+        nargs=2,
+        metavar=("FROM", "TO"),
+        help="only time `paritydocs sync --from FROM --to TO` against --elixir, cold and warm (--runs each)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.sync:
+        if not args.elixir:
+            parser.error("--sync needs --elixir")
+        if not args.no_compile:
+            compile_package()
+        for label, warm in (("cold (extraction cache empty)", False), ("warm (Python half cached)", True)):
+            times = measure_sync(*args.sync, args.elixir, args.runs, warm=warm)
+            print(
+                f"paritydocs sync, {label}: {min(times):.2f}-{max(times):.2f} s wall over {len(times)} runs"
+                f" ({', '.join(f'{t:.2f}' for t in times)})"
+            )
+        return 0
     if args.check_only:
         if not (args.python and args.elixir):
             parser.error("--check-only needs --python and --elixir")

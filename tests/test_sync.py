@@ -940,6 +940,111 @@ def test_a_string_the_port_holds_elsewhere_is_found_and_gives_a_change_its_targe
     assert target.literals == [("chunk too big for one request", "lib/wid/uploads/chunker.ex")]
 
 
+def test_numbers_the_change_added_are_searched_across_the_port(tmp_path):
+    """A new byte threshold (`128 * 1024`, one number) in a helper no type maps: the port has it in another module,
+    written its own way; a common number (`300`, an HTTP status as often as a duration) is not looked for. A new
+    constant the port holds under another name is pointed at by its value, never ticked done."""
+    repo = tmp_path / "wid"
+    helper = "def backoff(n):\n    return 1\n"
+    write_files(repo, {**V1, "src/wid/lib/helpers.py": helper, "src/wid/lib/limits.py": LIMITS_V1})
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    helper = "def backoff(n):\n    if n > 300:\n        return 2\n    return 1 if n <= 128 * 1024 else 5\n"
+    write_files(repo, {"src/wid/lib/helpers.py": helper, "src/wid/lib/limits.py": LIMITS_V2})
+    git(repo, "commit", "-q", "-am", "backoff by size")
+    port = {
+        **ELIXIR,
+        "lib/wid/uploads/chunker.ex": PORT_BEFORE.replace("@legacy_limit 7", "@byte_budget 5_000_000"),
+        "lib/wid/uploads/backoff.ex": 'defmodule Wid.Uploads.Backoff do\n  @moduledoc "Waits."\n'
+        "  def seconds(bytes) when bytes <= 131_072, do: 1\n  def seconds(_), do: 5\nend\n",
+    }
+    ex_root = write_files(tmp_path / "wid_ex", port)
+    (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")
+    options = plugin_options(repo, ex_root, tmp_path, behaviour_modules=["wid.lib.helpers"])
+    settings = load_settings(options, base_dir=tmp_path, environ={})
+    report = build_sync_report(settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD", elixir=load_elixir(settings))
+    target = find(report, "behaviour_changed", "wid.lib.helpers.backoff").elixir
+    assert (target.module, target.found_by) == ("Wid.Uploads.Backoff", "the numbers the change added")
+    assert target.numbers == [("128 * 1024", "lib/wid/uploads/backoff.ex")] and target.literals == []
+    constant = find(report, "constant_added", "wid.lib.limits.MAX_CHUNK_BYTES")
+    assert constant.elixir.present is False and constant.elixir.matches is None
+    assert constant.elixir.found_by.endswith("; `@byte_budget` of `Wid.Uploads.Chunker` holds its value 5000000")
+    assert constant.elixir.numbers == [("5000000", "lib/wid/uploads/chunker.ex")]
+    page = render_markdown(Renderer(settings), settings, report, title="t")
+    assert "number `128 * 1024` in the port" in page
+    data = report.to_json()
+    jsonschema.validate(data, schema())
+
+
+EXCEPTIONS_V1 = """
+class WidError(Exception):
+    pass
+
+
+class StatusError(WidError):
+    def __init__(self, message, *, status):
+        super().__init__(message)
+        self.status = status
+"""
+EXCEPTIONS_V2 = """
+class WidError(Exception):
+    pass
+
+
+class StatusError(WidError):
+    def __init__(self, message, *, status, body, request_id=None):
+        super().__init__(message)
+        self.status = status
+        self.body = body
+        self.request_id = request_id
+
+    def __reduce__(self):
+        return (type(self), (str(self),), {"status": self.status})
+
+
+class SidecarError(WidError):
+    \"\"\"The sidecar failed.\"\"\"
+"""
+
+
+def test_an_exceptions_constructor_change_lands_on_the_module_the_module_map_names(tmp_path):
+    """A private `_exceptions` module the package re-exports: a required argument (Griffe's breakage, through the
+    public alias), an optional one, `__reduce__` (a special method is API: pickling) and a new exception class,
+    each on the port's one error module by `module_map`."""
+    repo = tmp_path / "wid"
+    init = COMMON["src/wid/__init__.py"].rstrip() + (
+        '\n        from ._exceptions import StatusError, WidError\n\n        __all__ = ["StatusError", "WidError"]\n'
+    )
+    write_files(repo, {**V1, "src/wid/__init__.py": init, "src/wid/_exceptions.py": EXCEPTIONS_V1})
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    write_files(repo, {"src/wid/_exceptions.py": EXCEPTIONS_V2})
+    git(repo, "commit", "-q", "-am", "richer errors")
+    port = {
+        **ELIXIR,
+        "lib/wid/error.ex": 'defmodule Wid.Error do\n  @moduledoc "Errors."\n  defstruct [:message, :status]\nend\n',
+    }
+    ex_root = write_files(tmp_path / "wid_ex", port)
+    (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")
+    options = plugin_options(repo, ex_root, tmp_path, module_map={"wid._exceptions": "Wid.Error"})
+    settings = load_settings(options, base_dir=tmp_path, environ={})
+    report = build_sync_report(settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD", elixir=load_elixir(settings))
+    init_path = "wid._exceptions.StatusError.__init__"
+    required = find(report, "api_breaking", init_path)
+    assert "Parameter was added as required" in required.summary and "body" in (required.new or "")
+    assert find(report, "parameter_added", init_path).new == "request_id = None"
+    reduce = find(report, "function_added", "wid._exceptions.StatusError.__reduce__")
+    assert reduce.new == "__reduce__(self)" and reduce.elixir.present is False
+    assert "special method" in reduce.elixir.found_by
+    sidecar = find(report, "class_added", "wid._exceptions.SidecarError")
+    for change in (required, sidecar):
+        assert change.elixir.module == "Wid.Error"
+        assert change.elixir.found_by == "`module_map`: `wid._exceptions` → `Wid.Error`"
+    jsonschema.validate(report.to_json(), schema())
+
+
 def test_additions_anywhere_in_the_package_and_other_files_classified(tmp_path):
     repo = tmp_path / "wid"
     base = {
@@ -1048,6 +1153,98 @@ def test_a_git_range_whose_commits_cannot_be_listed_says_so(limits_world, monkey
     import paritydocs.sync as sync_module
 
     monkeypatch.setattr(sync_module, "range_history", lambda *args: None)
+    monkeypatch.setattr(sync_module, "_DIFF_CACHE", type(sync_module._DIFF_CACHE)())  # compared again, here
+    monkeypatch.setenv("PARITYDOCS_NO_CACHE", "1")
     report = limits_world.report()
     assert all(c.commit is None for c in report.changes) and report.commits == []
     assert report.warnings[-1].endswith(": git could not list the commits; changes are not attributed")
+
+
+# ---- the Python half kept across runs --------------------------------------------------------------
+
+
+def test_a_second_run_reads_the_python_half_from_the_cache_and_says_the_same(limits_world, monkeypatch):
+    """No timings: a warm run loads no revision and its report is the cold run's, JSON for JSON."""
+    import paritydocs.sync as sync_module
+
+    monkeypatch.setattr(sync_module, "_DIFF_CACHE", type(sync_module._DIFF_CACHE)())
+    shutil.rmtree(limits_world.tmp / "cache" / "extraction" / "sync", ignore_errors=True)
+    cold = limits_world.report().to_json()
+    assert len(list((limits_world.tmp / "cache" / "extraction" / "sync").glob("*.json"))) == 1
+
+    def no_loading(*args: object) -> None:
+        raise AssertionError("the revision was loaded again")
+
+    monkeypatch.setattr(sync_module, "_DIFF_CACHE", type(sync_module._DIFF_CACHE)())
+    monkeypatch.setattr(sync_module, "load_tree", no_loading)
+    monkeypatch.setattr(sync_module, "range_history", no_loading)
+    assert limits_world.report().to_json() == cold  # commits and attribution included
+
+
+def test_an_edited_local_tree_or_a_damaged_entry_is_compared_again(limits_world, tmp_path, monkeypatch):
+    import paritydocs.sync as sync_module
+
+    old = tmp_path / "old"
+    new = tmp_path / "new"
+    write_files(old, {**V1, "src/wid/lib/limits.py": LIMITS_V1})
+    write_files(new, {**V2, "src/wid/lib/limits.py": LIMITS_V2})
+    settings = limits_world.settings
+
+    def report() -> SyncReport:
+        monkeypatch.setattr(sync_module, "_DIFF_CACHE", type(sync_module._DIFF_CACHE)())
+        return build_sync_report(settings, str(old), str(new), elixir=load_elixir(settings))
+
+    first = _constant_changes(report())["wid.lib.limits.MAX_CHUNK_LEN"]
+    assert first.new == "1024"
+    # the same size, another value: a key of sizes and times could miss this edit, a content key cannot
+    write_files(new, {"src/wid/lib/limits.py": LIMITS_V2.replace("= 1024", "= 2048")})
+    assert _constant_changes(report())["wid.lib.limits.MAX_CHUNK_LEN"].new == "2048"
+    for entry in (limits_world.tmp / "cache" / "extraction" / "sync").glob("*.json"):
+        entry.write_bytes(entry.read_bytes()[:-40])  # cut short: its checksum no longer holds
+    assert _constant_changes(report())["wid.lib.limits.MAX_CHUNK_LEN"].new == "2048"
+    monkeypatch.setenv("PARITYDOCS_NO_CACHE", "1")
+    write_files(new, {"src/wid/lib/limits.py": LIMITS_V2.replace("= 1024", "= 4096")})
+    assert _constant_changes(report())["wid.lib.limits.MAX_CHUNK_LEN"].new == "4096"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0, False),
+        (60, False),
+        (128, False),
+        (300, False),
+        (1000, False),
+        (1024, False),
+        (5000, False),
+        (254, True),
+        (30_000, True),
+        (131_072, True),
+        (5_000_000, True),
+        (0.25, True),
+        (0.5, False),
+        (True, False),
+    ],
+)
+def test_which_numbers_are_distinctive(value, expected):
+    from paritydocs.sync.codediff import distinctive
+
+    assert distinctive(value) is expected
+
+
+def test_added_numbers_leave_out_strings_comments_and_numbers_the_old_code_had():
+    from paritydocs.sync.codediff import added_numbers, elixir_numbers
+
+    diff = "\n".join(
+        [
+            "--- a/x.py",
+            "+++ b/x.py",
+            '+    log("waited 4242 s")  # 777 tries',
+            "-    limit = 65_536",
+            "+    limit = 65_536",
+            "+    budget = 5_000_000 if big else 2.5e-3",
+            "+    mask = 128 * 1024",
+        ]
+    )
+    assert added_numbers(diff) == ["5_000_000", "2.5e-3", "128 * 1024"]
+    assert elixir_numbers("@budget 5_000_000\n@mask 128 * 1024\n@f 1.5e3") == {5_000_000, 131_072, 1500}

@@ -279,6 +279,23 @@ def _target_names(node: ast.AST) -> Iterator[str]:
             yield sub.rest
 
 
+def _statements(stmt: ast.stmt) -> Iterator[ast.stmt]:
+    """`stmt` and every statement nested in it (function and class bodies included), not their expressions: a
+    `global` is a statement, so finding one needs no walk through every expression of a function."""
+    stack = [stmt]
+    while stack:
+        node = stack.pop()
+        yield node
+        for attr in ("body", "orelse", "finalbody"):
+            sub = getattr(node, attr, None)
+            if isinstance(sub, list):
+                stack.extend(s for s in sub if isinstance(s, ast.stmt))
+        for handler in getattr(node, "handlers", None) or ():
+            stack.extend(handler.body)
+        for case in getattr(node, "cases", None) or ():
+            stack.extend(case.body)
+
+
 def collect_scope(body: list[ast.stmt], scope: Scope | None = None, *, nested: bool = False) -> Scope:
     """Every binding of a name in a module or class body (not inside functions or classes)."""
     scope = scope if scope is not None else Scope()
@@ -286,9 +303,9 @@ def collect_scope(body: list[ast.stmt], scope: Scope | None = None, *, nested: b
         line = stmt.lineno
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             scope.add(stmt.name, _Binding("class" if isinstance(stmt, ast.ClassDef) else "def", line, nested))
-            for sub in ast.walk(stmt):
-                if isinstance(sub, ast.Global):
-                    scope.dynamic.update(sub.names)
+            for inner in _statements(stmt):
+                if isinstance(inner, ast.Global):
+                    scope.dynamic.update(inner.names)
             continue
         # Walrus targets anywhere in the statement bind at this level.
         for sub in ast.walk(stmt):

@@ -87,6 +87,35 @@ def tree_fingerprint(root: Path, pattern: str = "*") -> str:
     return digest.hexdigest()
 
 
+def content_fingerprint(root: Path) -> str:
+    """The relative path and content of every file under `root` (the folders of `tree_fingerprint` skipped,
+    symbolic links not followed): a key that survives copying the tree elsewhere and changes with any edit."""
+    digest = hashlib.sha256()
+    stack = [root]
+    files: list[tuple[str, Path]] = []
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name in SKIPPED_DIRS or entry.is_symlink():
+                continue
+            if entry.is_dir():
+                stack.append(Path(entry.path))
+            elif entry.is_file():
+                files.append((Path(entry.path).relative_to(root).as_posix(), Path(entry.path)))
+    for rel, path in sorted(files):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b"\0unreadable"
+        digest.update(f"{rel}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
 def python_fingerprint(root: Path) -> str:
     """`tree_fingerprint` of the Python sources alone: what the Python extraction and the API pages read."""
     return tree_fingerprint(root, "*.py")

@@ -14,14 +14,16 @@ Python SDK (`git:REPO@REF`, `pypi:NAME==VER` or local trees) it finds:
 
 Each change gets a class (`breaking/functional`, `documentation`, `polish`: the High / Medium / Low of a
 checklist) and its Elixir target, found with the same matching as the parity pages, with the target's current
-state (present? documented? default?). The Python half is cached per process: resolved git/PyPI trees never
-change, so `mkdocs serve` compares two revisions once.
+state (present? documented? default?). The Python half is cached: in
+the process (`mkdocs serve` compares two revisions once) and across runs, keyed by the trees' content
+(`store`).
 
 The package, one module a step (each imports only those above it in this list):
 
 - `report`: the records and their JSON (`SyncReport`, `Change`, `Revision`, `PythonLocation`, `ElixirTarget`,
   `FileStatus`, the classes and `KIND_CLASS`);
 - `revisions`: resolving, checking and loading the two revisions;
+- `store`: the Python half kept across runs (the extraction cache's `sync` entries);
 - `codediff`: source lines, syntax trees, unified diffs, literals, model-name lines, changed files;
 - `differ`: the changes between the two loaded revisions;
 - `targets`: the Elixir target of each change, and the review notes.
@@ -63,6 +65,7 @@ from paritydocs.sync.report import (
     SyncReport,
 )
 from paritydocs.sync.revisions import PythonDiff, fingerprint, load_tree, range_spec, resolve_revision
+from paritydocs.sync.store import diff_key, load_diff, store_diff
 from paritydocs.sync.targets import ElixirIndex, notes_index
 
 __all__ = [
@@ -82,28 +85,44 @@ __all__ = [
 ]
 
 # --------------------------------------------------------------------------------------------------
-# The Python half, cached per process
+# The Python half, cached in the process and across runs
 
 
 _DIFF_CACHE: OrderedDict[tuple[Any, ...], PythonDiff] = OrderedDict()
 _DIFF_CACHE_SIZE = 4
 
 
-def _python_diff(
-    settings: Settings, old_rev: Revision, old_root: Path, new_rev: Revision, new_root: Path
-) -> PythonDiff:
+def _python_diff(settings: Settings, old: tuple[Revision, Path], new: tuple[Revision, Path]) -> PythonDiff:
+    """The Python half of the report: from this process's memory (a served site compares once), else from the
+    persistent cache (`paritydocs.sync.store`), else compared now and kept in both."""
+    (old_rev, old_root), (new_rev, new_root) = old, new
     key = (
         fingerprint(old_rev, old_root),
         fingerprint(new_rev, new_root),
+        old_rev.spec,
+        new_rev.spec,
         settings.python_modules,
         settings.python_clients,
         settings.behaviour_modules,
         tuple(settings.model_names.items()),
     )
-    cached = _DIFF_CACHE.get(key)
-    if cached is not None:
+    result = _DIFF_CACHE.get(key)
+    if result is not None:
         _DIFF_CACHE.move_to_end(key)
-        return cached
+        return result
+    stored = diff_key(settings, old, new)
+    result = load_diff(settings, stored)
+    if result is None:
+        result = _compare(settings, old, new)
+        store_diff(settings, stored, result)
+    _DIFF_CACHE[key] = result
+    while len(_DIFF_CACHE) > _DIFF_CACHE_SIZE:
+        _DIFF_CACHE.popitem(last=False)
+    return result
+
+
+def _compare(settings: Settings, old_side: tuple[Revision, Path], new_side: tuple[Revision, Path]) -> PythonDiff:
+    (old_rev, old_root), (new_rev, new_root) = old_side, new_side
     with griffe_silenced():
         old = load_tree(settings, old_rev, old_root)
         new = load_tree(settings, new_rev, new_root)
@@ -123,11 +142,13 @@ def _python_diff(
             status.category, status.note = classify_file(status.file, old_root, new_root)
         elif status.status == "modified" and status.file.endswith(".py"):
             status.code_changed = differ.code_changes_in(status.file)
-    result = PythonDiff(old, new, changes, other, differ.warnings)
-    _DIFF_CACHE[key] = result
-    while len(_DIFF_CACHE) > _DIFF_CACHE_SIZE:
-        _DIFF_CACHE.popitem(last=False)
-    return result
+    from paritydocs.sources.cache import default_cache_dir
+
+    history = range_history(old_rev.spec, new_rev.spec, settings.cache_dir or default_cache_dir())
+    if history is not None:
+        _attribute_commits(changes, history)
+    commits = list(history.commits) if history is not None else None
+    return PythonDiff(old.model, new.model, changes, other, differ.warnings, commits)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -158,7 +179,7 @@ def build_sync_report(
     to_spec = range_spec(settings, to_spec, elixir.source.mirrors, port_read=port_read)
     old_rev, old_root = resolve_revision(settings, from_spec)
     new_rev, new_root = resolve_revision(settings, to_spec)
-    diff = _python_diff(settings, old_rev, old_root, new_rev, new_root)
+    diff = _python_diff(settings, (old_rev, old_root), (new_rev, new_root))
     # the Python trees are cached; the revisions' specs are the caller's
     ex_source = elixir.source
     elixir_rev = Revision(ex_source.spec, ex_source.version, ex_source.ref, ex_source.root, "", False)
@@ -170,7 +191,7 @@ def build_sync_report(
     if parity is None and notes:
         from paritydocs.parity import run_parity
 
-        parity = run_parity(diff.new.model, elixir, settings, notes)
+        parity = run_parity(diff.new, elixir, settings, notes)
     type_notes, field_notes = notes_index(parity)
     changes = [_copy(c) for c in diff.changes]
     for change in changes:
@@ -182,14 +203,9 @@ def build_sync_report(
             change.notes = list(type_notes[change.owner].notes)
     changes.sort(key=_order)
     _assign_ids(changes)
-    from paritydocs.sources.cache import default_cache_dir
-
-    history = range_history(from_spec, to_spec, settings.cache_dir or default_cache_dir())
-    if history is not None:
-        _attribute_commits(changes, history)
 
     warnings = list(diff.warnings)
-    if history is None and is_git_range(from_spec, to_spec):
+    if diff.commits is None and is_git_range(from_spec, to_spec):
         warnings.append(f"{from_spec} → {to_spec}: git could not list the commits; changes are not attributed")
     if not ex_source.root:
         warnings.append(f"{ex_source.spec}: the Elixir tree is unavailable; changes have no Elixir target")
@@ -203,7 +219,7 @@ def build_sync_report(
     for client, module in index.missing_clients.items():
         warnings.append(f"client_map: `{client}` → `{module}`, but `{module}` is not in the Elixir tree")
     report = SyncReport(
-        commits=list(history.commits) if history is not None else [],
+        commits=list(diff.commits or []),
         title=title or f"{from_spec} → {to_spec}",
         old=old_rev,
         new=new_rev,
@@ -269,6 +285,8 @@ def _copy(change: Change) -> Change:
         change.owner,
         change.field,
         change.audience,
+        commit=change.commit,
+        commit_by=change.commit_by,
     )
 
 

@@ -1,5 +1,5 @@
-"""Code as the differ compares it: source lines, syntax trees, unified diffs, string literals, model-name lines,
-the object around a line, and the files that differ between two trees."""
+"""Code as the differ compares it: source lines, syntax trees, unified diffs, string and number literals,
+model-name lines, the object around a line, and the files that differ between two trees."""
 
 from __future__ import annotations
 
@@ -21,9 +21,13 @@ __all__ = [
     "DIFF_CONTEXT",
     "Enclosing",
     "added_literals",
+    "added_numbers",
     "changed_files",
     "classify_file",
     "code_lines",
+    "distinctive",
+    "elixir_numbers",
+    "number_value",
     "read_lines",
     "replaced_lines",
     "syntax",
@@ -129,6 +133,76 @@ def added_literals(diff: str) -> list[str]:
                 elif text not in added:
                     added.append(text)
     return [text for text in added if text not in removed]
+
+
+_NUMBER = r"(?:\d[\d_]*(?:\.[\d_]*)?(?:[eE][-+]?\d+)?|\.\d[\d_]*(?:[eE][-+]?\d+)?)"
+_PY_NUMBER = re.compile(rf"(?<![\w.@?]){_NUMBER}(?:\s*\*\s*{_NUMBER})*(?![\w.])")
+"""A number literal, or a product of them (`128 * 1024`: one number, 131072, not 128 and 1024)."""
+_ELIXIR_NUMBER = _PY_NUMBER
+
+
+def number_value(text: str) -> int | float | None:
+    """The value of a number literal as Python or Elixir writes it (`5_000_000`, `1e-3`, `2.5`), or of a product
+    of them (`128 * 1024`), or None."""
+    result: int | float = 1
+    for factor in text.split("*"):
+        clean = factor.strip().replace("_", "")
+        try:
+            result *= float(clean) if any(c in clean for c in ".eE") else int(clean)
+        except ValueError:
+            return None
+    if isinstance(result, float) and result.is_integer() and abs(result) < 2**53:
+        return int(result)
+    return result
+
+
+def distinctive(value: int | float | None) -> bool:
+    """A number worth looking for in another code base: an integer of at least 100 that is no power of two up to
+    1024 and, when it is one digit and zeros, at least 10,000; or a fraction other than 0.5. `0`, `3`, `60`, `300`
+    (an HTTP status as often as five minutes), `5000`, `1024` and `0.5` stand for too many things to be a target;
+    `254`, `131072`, `30000` and `5000000` do not."""
+    if value is None or isinstance(value, bool):
+        return False
+    if isinstance(value, float) and not value.is_integer():
+        return value not in (0.5, -0.5)
+    magnitude = abs(int(value))
+    if magnitude < 100 or (magnitude <= 1024 and magnitude & (magnitude - 1) == 0):
+        return False
+    digits = magnitude
+    while digits % 10 == 0:
+        digits //= 10
+    return digits >= 10 or magnitude >= 10_000
+
+
+def added_numbers(diff: str) -> list[str]:
+    """Distinctive numbers of the code on the added lines of a diff that no removed line has (a new limit, a
+    changed timeout), as the Python code writes them; numbers inside strings and comments left out."""
+    added: dict[int | float, str] = {}
+    removed: set[int | float] = set()
+    for line in diff.splitlines():
+        if line.startswith(("+++", "---")) or line[:1] not in "+-":
+            continue
+        code = _STRING.sub('""', line[1:]).split("#", 1)[0]
+        for match in _PY_NUMBER.finditer(code):
+            value = number_value(match.group(0))
+            if value is None or not distinctive(value):
+                continue
+            if line[0] == "-":
+                removed.add(value)
+            else:
+                added.setdefault(value, match.group(0))
+    return [text for value, text in added.items() if value not in removed]
+
+
+def elixir_numbers(text: str) -> set[int | float]:
+    """The values of the number literals of an Elixir file (`5_000_000`, `1.5e3`), a product of them counted as
+    one number (`128 * 1024`)."""
+    values: set[int | float] = set()
+    for match in _ELIXIR_NUMBER.finditer(text):
+        value = number_value(match.group(0))
+        if value is not None:
+            values.add(value)
+    return values
 
 
 def replaced_lines(

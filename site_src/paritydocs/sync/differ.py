@@ -252,7 +252,11 @@ class Differ:
             before = old.get(path)
             if before is None:
                 continue  # an added function is listed as an addition when it is public
-            if syntax(before) != syntax(fn) or (syntax(fn) is None and code_lines(before) != code_lines(fn)):
+            lines_before, lines_after = code_lines(before), code_lines(fn)
+            if lines_before is not None and [t for _, t in lines_before] == [t for _, t in (lines_after or [])]:
+                continue  # the same text (moved at most): the same code, no need to parse it
+            after = syntax(fn)
+            if syntax(before) != after or (after is None and lines_before != lines_after):
                 module = str(fn.module.path)
                 changed.append(path[len(module) + 1 :] if path.startswith(module + ".") else path)
         return sorted(changed)
@@ -462,7 +466,9 @@ def _constant_text(constant: ConstantDef) -> str:
 
 
 def _is_public_name(name: str) -> bool:
-    return not name.startswith("_") or name == "__init__"
+    """A public name, or a special method (`__init__`, `__reduce__`, `__eq__`): Python's protocols are API too
+    (pickling, equality), though their names start with an underscore."""
+    return not name.startswith("_") or (len(name) > 4 and name.startswith("__") and name.endswith("__"))
 
 
 def _field_text(f: FieldDef) -> str:

@@ -130,6 +130,10 @@ class ElixirTarget:
     """Behaviour changes: the string literals the Python change added, and the port's file that has each (the
     target's own file first, else the first other file under the port's folders), or None (`"tml-"` → None:
     the port does not check the prefix yet)."""
+    numbers: list[tuple[str, str | None]] = dataclasses.field(default_factory=list)
+    """Behaviour changes: the distinctive numbers the Python change added (as Python writes them), and the port's
+    file holding each as a number literal (the target's own file first), or None; a constant change whose port
+    has no constant of that name: its value (and in milliseconds, for a seconds constant), where the port has it."""
     matches: bool | None = None
     """Constant changes: whether the port's constant holds the Python value the change leads to (after scaling
     seconds to milliseconds): True is done, False still open, None not comparable."""
@@ -154,6 +158,11 @@ class ElixirTarget:
             "doc": self.doc,
             "outdated_lines": list(self.outdated_lines),
             "literals": [{"text": text, "found": where is not None, "file": where} for text, where in self.literals],
+            **(
+                {"numbers": [{"text": text, "found": where is not None, "file": where} for text, where in self.numbers]}
+                if self.numbers
+                else {}
+            ),
             **({"matches": self.matches} if self.matches is not None else {}),
             **({"found_by": self.found_by} if self.found_by is not None else {}),
         }

@@ -13,9 +13,10 @@ from paritydocs.config import Settings
 from paritydocs.errors import SourceError
 from paritydocs.model import Language, SdkModel, SourceInfo
 from paritydocs.python.loader import GRIFFE_ERRORS, SharedPackages, alias_target, load_package
+from paritydocs.sources.git import Commit
 from paritydocs.sync.report import Change, FileStatus, Revision
 
-__all__ = ["PythonDiff", "Tree", "fingerprint", "load_tree", "resolve_revision", "top_packages"]
+__all__ = ["PythonDiff", "Tree", "content_key", "fingerprint", "load_tree", "resolve_revision", "top_packages"]
 
 # --------------------------------------------------------------------------------------------------
 # Loading the Python trees with Griffe (statically)
@@ -65,11 +66,16 @@ class Tree:
 
 @dataclass(slots=True)
 class PythonDiff:
-    old: Tree
-    new: Tree
+    """The Python half of a sync report: the two revisions' models, the changes (each attributed to its commit for
+    a git range), the other changed files, and the commits of the range (None when it is not a git range, or git
+    could not list it)."""
+
+    old: SdkModel
+    new: SdkModel
     changes: list[Change]
     other_files: list[FileStatus]
     warnings: list[str]
+    commits: list[Commit] | None = None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -128,6 +134,16 @@ def fingerprint(rev: Revision, root: Path) -> str:
     from paritydocs.sources.trees import tree_fingerprint
 
     return tree_fingerprint(root)
+
+
+def content_key(rev: Revision, root: Path) -> str:
+    """What a revision's tree holds, for a key kept across runs: a resolved git/PyPI/Hex tree by what it was
+    resolved to (its commit or release, and where it is cached), a local tree by the content of its files."""
+    if rev.kind in ("git", "pypi", "hex"):
+        return f"{rev.kind}:{rev.ref or rev.version}:{root}"
+    from paritydocs.sources.trees import content_fingerprint
+
+    return f"path:{content_fingerprint(root)}"
 
 
 def load_tree(settings: Settings, rev: Revision, root: Path) -> Tree:

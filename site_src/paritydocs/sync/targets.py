@@ -9,7 +9,7 @@ from typing import Any
 from paritydocs.config import Settings
 from paritydocs.model import SdkModel, TypeDef
 from paritydocs.modelnames import Occurrence
-from paritydocs.sync.codediff import added_literals
+from paritydocs.sync.codediff import added_literals, added_numbers, distinctive, elixir_numbers, number_value
 from paritydocs.sync.differ import elixir_default_text, type_key
 from paritydocs.sync.report import Change, ElixirTarget
 from paritydocs.sync.revisions import PythonDiff
@@ -25,26 +25,27 @@ class ElixirIndex:
     `*._client.*` by the `*.Config` module, and files by the types and clients defined in them."""
 
     def __init__(self, settings: Settings, diff: PythonDiff, elixir: SdkModel, occurrences: list[Occurrence]) -> None:
-        from paritydocs.parity.matching import match_types
+        from paritydocs.parity.matching import match_types, mirrored_names
 
         self.settings = settings
         self.root = Path(elixir.source.root)
         self.texts: dict[str, str] = {}
+        self.numbers: dict[str, set[int | float]] = {}
         self.modules = {t.path: t for t in elixir.types}
         self.files = sorted({t.file for t in elixir.types if t.file})
         """Every `.ex` file of the port that defines a module: where a literal of a change is looked for."""
-        new_types = list(diff.new.model.types)
+        new_types = list(diff.new.types)
         new_keys = {type_key(t) for t in new_types}
-        old_only = [t for t in diff.old.model.types if type_key(t) not in new_keys]
+        old_only = [t for t in diff.old.types if type_key(t) not in new_keys]
         self.py_types: dict[str, TypeDef] = {}
         for t in (*new_types, *old_only):
             self.py_types.setdefault(type_key(t), t)
             self.py_types.setdefault(t.path, t)
-        self.old_types = {type_key(t): t for t in diff.old.model.types}
+        self.old_types = {type_key(t): t for t in diff.old.types}
         # a change's constant as the revision it comes from has it: the new one, or the old for a removal
-        self.py_constants = {c.path: c for c in (*diff.old.model.constants, *diff.new.model.constants)}
+        self.py_constants = {c.path: c for c in (*diff.old.constants, *diff.new.constants)}
         self.elixir_constants = list(elixir.constants)
-        combined = SdkModel(source=diff.new.model.source, types=[*new_types, *old_only])
+        combined = SdkModel(source=diff.new.source, types=[*new_types, *old_only])
         matched = match_types(combined, elixir, prefixes=settings.type_prefixes, type_map=settings.type_map)
         self.targets: dict[str, TypeDef] = {}
         for py, ex in matched.pairs:
@@ -69,10 +70,16 @@ class ElixirIndex:
             py_type = self.py_types.get(key)
             if py_type is not None and py_type.file:
                 self.by_file.setdefault(py_type.file, ex)
-        for client_def in (*diff.new.model.clients, *diff.old.model.clients):
+        for client_def in (*diff.new.clients, *diff.old.clients):
             client_module = self.clients.get(client_def.path)
             if client_module is not None and client_def.file:
                 self.by_file.setdefault(client_def.file, client_module)
+        self.py_modules = sorted({m.path for m in (*diff.old.modules, *diff.new.modules)})
+        """Every module of both revisions: the module a change is in, for `module_map` and "Mirrors" statements."""
+        self.mirrors: dict[str, tuple[TypeDef, str]] = {}
+        for module in elixir.types:
+            for name, words in mirrored_names(module.doc):
+                self.mirrors.setdefault(name, (module, words))
         self.by_stem: dict[str, TypeDef] = {}
         for client_path, client_module in self.clients.items():
             self.by_stem.setdefault(client_path.rsplit(".", 1)[-1].lower(), client_module)
@@ -175,27 +182,50 @@ class ElixirIndex:
     def target(self, change: Change) -> ElixirTarget | None:
         target = self._target(change)
         literals = added_literals(change.diff) if change.diff else []
-        if not literals:
+        numbers = added_numbers(change.diff) if change.diff else []
+        if not literals and not numbers:
             return target
-        places = [(literal, self.literal_file(literal, target.file if target else None)) for literal in literals]
+        first = target.file if target else None
+        places = [(literal, self.literal_file(literal, first)) for literal in literals]
+        number_places = [(text, self.number_file(number_value(text), first)) for text in numbers]
         if target is None:
-            # no type, client or file maps the change: the port's module that already holds its strings is where
-            found = next((where for _, where in places if where is not None), None)
-            module = self.module_in_file(found) if found else None
-            if module is None:
+            # no type, client or file maps the change: the port's module that already holds its strings (else its
+            # numbers) is where
+            for what, found_in in (("strings", places), ("numbers", number_places)):
+                found = next((where for _, where in found_in if where is not None), None)
+                module = self.module_in_file(found) if found else None
+                if module is not None:
+                    target = self.module_target(module)
+                    target.found_by = f"the {what} the change added"
+                    break
+            else:
                 return None
-            target = self.module_target(module)
-            target.found_by = "the strings the change added"
         target.literals = places
+        target.numbers = number_places
         return target
 
     def literal_file(self, literal: str, first: str | None) -> str | None:
         """The port's file holding `literal`: `first` (the target's file) when it does, else the first other
         `.ex` file of the port, by path."""
-        for file in ([first] if first else []) + [f for f in self.files if f != first]:
+        for file in self._files_from(first):
             if literal in self.elixir_text(file):
                 return file
         return None
+
+    def number_file(self, value: int | float | None, first: str | None) -> str | None:
+        """The port's file with a number literal of `value` (`5_000_000` for 5000000): `first` when it has one,
+        else the first other `.ex` file of the port, by path."""
+        if value is None:
+            return None
+        for file in self._files_from(first):
+            if file not in self.numbers:
+                self.numbers[file] = elixir_numbers(self.elixir_text(file))
+            if value in self.numbers[file]:
+                return file
+        return None
+
+    def _files_from(self, first: str | None) -> list[str]:
+        return ([first] if first else []) + [f for f in self.files if f != first]
 
     def module_in_file(self, file: str) -> TypeDef | None:
         """The first module defined in `file`."""
@@ -212,7 +242,7 @@ class ElixirIndex:
     def constant_target(self, change: Change) -> ElixirTarget:
         """The port's constant for a Python constant change, by the constants matching (`parity.constants`):
         present or not, its value, and whether it holds the value the change leads to."""
-        from paritydocs.parity.constants import compare_constants, constant_key
+        from paritydocs.parity.constants import compare_constants
         from paritydocs.parity.findings import FindingKind
 
         path = change.python.path or ""
@@ -224,15 +254,7 @@ class ElixirIndex:
         )
         ex = row.elixir
         if ex is None:
-            key = constant_key(constant.name)[0]
-            return ElixirTarget(
-                module=None,
-                file=None,
-                line=None,
-                field=f"@{key}",
-                present=False,
-                found_by=f"no Elixir constant named `{key}` (with or without `default_`, `python_` or a unit)",
-            )
+            return self.value_target(constant, change)
         kinds = {f.kind for f in row.findings}
         matches = None
         if change.kind != "constant_removed":
@@ -254,6 +276,42 @@ class ElixirIndex:
             found_by="constant_map" if row.how == "config" else "constant name",
         )
 
+    def value_target(self, constant: Any, change: Change) -> ElixirTarget:
+        """A constant the port has no constant of that name for: where the port holds its value, if it is
+        distinctive (`codediff.distinctive`: no `0`, `60` or `1000`): an Elixir constant of that value (named
+        otherwise), else a number literal anywhere under the port's folders. A seconds constant (its name ends in
+        a seconds unit, or says TIMEOUT, INTERVAL or DELAY) is looked for in milliseconds too. Never done: a value
+        found is where to look, not proof the port has it."""
+        from paritydocs.parity.constants import constant_key
+
+        key, unit = constant_key(constant.name)
+        target = ElixirTarget(module=None, file=None, line=None, field=f"@{key}", present=False)
+        searched = f"no Elixir constant named `{key}` (with or without `default_`, `python_` or a unit)"
+        value = constant.value.value if constant.value.resolved else None
+        if change.kind == "constant_removed" or not isinstance(value, int | float) or not distinctive(value):
+            target.found_by = searched
+            return target
+        values: list[tuple[str, int | float]] = [(str(value), value)]
+        if unit == "s" or any(word in constant.name.upper() for word in ("TIMEOUT", "INTERVAL", "DELAY")):
+            values.append((f"{value * 1000:g} (ms)", value * 1000))
+        holder = next(
+            (
+                (text, c)
+                for text, v in values
+                for c in self.elixir_constants
+                if c.value.resolved and not isinstance(c.value.value, bool) and c.value.value == v
+            ),
+            None,
+        )
+        if holder is not None:
+            text, c = holder
+            shown = f"@{c.name}" if c.kind == "attribute" else f"{c.name}/0"
+            target.found_by = f"{searched}; `{shown}` of `{c.owner}` holds its value {text}"
+        else:
+            target.found_by = searched
+        target.numbers = [(text, self.number_file(v, None)) for text, v in values]
+        return target
+
     def function_target(self, change: Change, target: ElixirTarget | None) -> ElixirTarget | None:
         """A new function's target is the function, not only its module: present when the module defines a
         public function of that name (or its `_async`/`!` twin's)."""
@@ -262,6 +320,11 @@ class ElixirIndex:
             return target
         name = (change.python.path or "").rsplit(".", 1)[-1]
         stem = name.removesuffix("_async").removesuffix("_sync")
+        if name != "__init__" and name.startswith("__") and name.endswith("__"):
+            # `__reduce__`, `__eq__`: Python's protocols, which a port meets its own way (or not at all)
+            target.present = False
+            target.found_by = f"`{name}` is a Python special method: no Elixir function of that name to look for"
+            return target
         if stem == "__init__":  # a type's new constructor: the port's `new`, or building the struct itself
             found = next((f for f in module.functions if f.name in ("new", "new!")), None)
             target.found_by = (
@@ -297,9 +360,28 @@ class ElixirIndex:
                 if target is not None:
                     return target
         target = self.file_target(change.python.file) if change.python.file else None
+        if target is None and change.python.path:
+            target = self.mapped_module_target(change.python.path)
         if target is None and change.kind in ("module_added", "class_added", "function_added"):
             target = self.name_target(change.python.path or "")
         return target
+
+    def mapped_module_target(self, path: str) -> ElixirTarget | None:
+        """The port's module for the Python module a change is in: its `module_map` entry, else the module whose
+        `@moduledoc` says it mirrors the changed object or its module (`parity.modules`' evidence, in order)."""
+        module = max((m for m in self.py_modules if path == m or path.startswith(m + ".")), key=len, default=None)
+        mapped = self.settings.module_map.get(module) if module is not None else None
+        if mapped is not None and mapped in self.modules:
+            target = self.module_target(self.modules[mapped])
+            target.found_by = f"`module_map`: `{module}` → `{mapped}`"
+            return target
+        for name in (path, module):
+            if name is not None and name in self.mirrors:
+                ex, words = self.mirrors[name]
+                target = self.module_target(ex)
+                target.found_by = f"the port's `@moduledoc` (\u201c{words}\u201d)"
+                return target
+        return None
 
     def name_target(self, path: str) -> ElixirTarget | None:
         """The port's module named like a new Python module or class (`parity.modules.module_named_like`)."""
