@@ -411,6 +411,9 @@ def test_griffe_breaking_change_and_added_parameter(report):
     assert removed[0].elixir is not None and removed[0].elixir.module == "Wid.WidgetClient"
     added = find(report, "parameter_added", "wid.lib.public.client.WidgetClient.sample")
     assert added.new == "n = 1" and added.cls == BREAKING
+    # the port's module is there, the option is not: no function takes `n` or reads `:n`
+    assert (added.elixir.module, added.elixir.field, added.elixir.present) == ("Wid.WidgetClient", "n", False)
+    assert added.elixir.found_by == "no function of `Wid.WidgetClient` takes `n` or reads the option `:n`"
 
 
 def test_behaviour_change_is_a_diff_mapped_to_the_config_module(report):
@@ -1041,7 +1044,9 @@ def test_an_exceptions_constructor_change_lands_on_the_module_the_module_map_nam
     sidecar = find(report, "class_added", "wid._exceptions.SidecarError")
     for change in (required, sidecar):
         assert change.elixir.module == "Wid.Error"
-        assert change.elixir.found_by == "`module_map`: `wid._exceptions` → `Wid.Error`"
+        assert change.elixir.found_by.startswith("`module_map`: `wid._exceptions` → `Wid.Error`")
+    # where a new class lands is not a sign the port has it
+    assert sidecar.elixir.present is False and sidecar.elixir.found_by.endswith("(no `SidecarError` in it)")
     jsonschema.validate(report.to_json(), schema())
 
 
@@ -1248,3 +1253,13 @@ def test_added_numbers_leave_out_strings_comments_and_numbers_the_old_code_had()
     )
     assert added_numbers(diff) == ["5_000_000", "2.5e-3", "128 * 1024"]
     assert elixir_numbers("@budget 5_000_000\n@mask 128 * 1024\n@f 1.5e3") == {5_000_000, 131_072, 1500}
+
+
+def test_string_literals_match_whole_strings_atoms_and_interpolations():
+    from paritydocs.sync.targets import literal_pattern
+
+    assert not literal_pattern("params").search('x = "query_params"')  # a short literal is a whole string
+    assert all(literal_pattern("params").search(t) for t in ('"params" => p', "opts[:params]", "%{params: 1}"))
+    message = literal_pattern("Training is paused for {model_id}: {reason}")
+    assert message.search('Logger.info("Training is paused for #{id}: #{why}")')  # an f-string's placeholders
+    assert not message.search('"Sampling is paused for #{id}"')

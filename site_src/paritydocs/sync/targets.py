@@ -3,6 +3,7 @@ the review notes of the types and fields."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -207,8 +208,9 @@ class ElixirIndex:
     def literal_file(self, literal: str, first: str | None) -> str | None:
         """The port's file holding `literal`: `first` (the target's file) when it does, else the first other
         `.ex` file of the port, by path."""
+        pattern = literal_pattern(literal)
         for file in self._files_from(first):
-            if literal in self.elixir_text(file):
+            if pattern.search(self.elixir_text(file)):
                 return file
         return None
 
@@ -333,7 +335,10 @@ class ElixirIndex:
                 else f"the struct `%{module.path}{{}}` itself (no `new`)"
             )
             return target
-        found = next((f for f in module.functions if f.name in (name, stem, f"{stem}!", f"{stem}_async")), None)
+        candidates = (name, stem, f"{stem}!", f"{stem}_async")
+        found = min(
+            (f for f in module.functions if f.name in candidates), key=lambda f: candidates.index(f.name), default=None
+        )
         if found is None:
             target.present = False
             target.found_by = f"no public function `{stem}` in `{module.path}`"
@@ -346,7 +351,35 @@ class ElixirIndex:
             return self.constant_target(change)
         if change.kind == "function_added":
             return self.function_target(change, self._module_of_change(change))
-        return self._module_of_change(change)
+        target = self._module_of_change(change)
+        if change.kind == "parameter_added" and target is not None:
+            return self.option_target(change, target)
+        if change.kind == "class_added" and target is not None and target.found_by and "module_map" in target.found_by:
+            # the module the map names is where the class lands, not a sign the port has it
+            target.present = False
+            target.found_by += f" (no `{(change.python.path or '').rsplit('.', 1)[-1]}` in it)"
+        return target
+
+    def option_target(self, change: Change, target: ElixirTarget) -> ElixirTarget:
+        """A new parameter lands as an option (or a parameter) of the port's module: present only when one of its
+        functions takes a parameter of that name or reads an option of it (`Keyword.get(opts, :name)`)."""
+        module = self.modules.get(target.module) if target.module else None
+        name = (change.new or "").split(" ", 1)[0].split("=", 1)[0].strip()
+        if module is None or not name:
+            return target
+        target.field = name
+        read = next((r for r in module.option_reads if r.key == name), None)
+        param = next((f for f in module.functions if any(p.name == name for p in f.params)), None)
+        if read is not None:
+            target.present, target.line = True, read.line
+            target.found_by = f"the option `:{name}` that `{read.function}/{read.arity}` of `{module.path}` reads"
+        elif param is not None:
+            target.present, target.line = True, param.line or target.line
+            target.found_by = f"the parameter `{name}` of `{param.name}/{param.arity}` in `{module.path}`"
+        else:
+            target.present = False
+            target.found_by = f"no function of `{module.path}` takes `{name}` or reads the option `:{name}`"
+        return target
 
     def _module_of_change(self, change: Change) -> ElixirTarget | None:
         owner = change.owner
@@ -393,6 +426,22 @@ class ElixirIndex:
         target = self.module_target(module)
         target.found_by = f"a module named `{camel_name(path)}`"
         return target
+
+
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def literal_pattern(literal: str) -> re.Pattern[str]:
+    """How a Python string literal can appear in the port: a placeholder of an f-string or `.format` (`{name}`)
+    stands for an Elixir interpolation or any short text (`#{name}`, `~p`); a literal shorter than 12 characters
+    must be a whole string of its own (`"params"`, or the atom `:params`; not the inside of `"query_params"`)."""
+    parts = [re.escape(part) for part in _PLACEHOLDER.split(literal)]
+    body = r"(?:#\{[^}]*\}|[^\n]{0,40}?)".join(parts)
+    if len(_PLACEHOLDER.sub("", literal)) < 12:
+        # `"params"` is the atom `:params` as a key, or `params:` in a keyword list or map
+        atom = rf"|(?<![\w:]):{body}\b|(?<![\w:]){body}:(?=\s)" if literal.isidentifier() else ""
+        return re.compile(rf"[\"']{body}[\"']{atom}")
+    return re.compile(body)
 
 
 def notes_index(parity: Any) -> tuple[dict[str, Any], dict[tuple[str, str], list[str]]]:
