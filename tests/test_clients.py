@@ -510,10 +510,15 @@ def test_report_counts_client_findings(report, pair):
     assert summary["findings"] == len(pair.all_findings()) == 10
     assert summary["by_kind"]["optionality_mismatch"] == 2
     links = Links(settings(), client_pages={CLIENT: "clients/CartClient.md"})
-    items = [item for _, group in checklist_groups(report, links) for item in group]
+    groups = checklist_groups(report, links)
+    items = [entry for _, group in groups for item in group for entry in item.findings]
     assert len(items) == 10  # all of them are high, medium or low
     assert {item.page for item in items} == {"clients/CartClient.md"}
     assert {item.title for item in items} == {"CartClient"}
+    # one item per file and action: every finding of the client lands in the port's one file (docs only the port
+    # has are one item for the whole site: nothing to port)
+    files = {item.file for _, group in groups for item in group if not item.action.startswith("Nothing to port")}
+    assert files == {pair.elixir.file}
 
 
 def test_json_validates_against_the_schema(report):

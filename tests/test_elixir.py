@@ -290,6 +290,8 @@ def test_field_annotations_required_and_wire(tmp_path: Path) -> None:
         ("b", "integer()", False, False),
     ]
     assert field(module(model, "Acme.Plain"), "a").wire is None
+    # which structs the port encodes: every form of `@derive` that names a JSON encoder
+    assert [module(model, m).encoders for m in ("Acme.Order", "Acme.Named", "Acme.Plain")] == [["Jason.Encoder"]] * 3
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 
-from conftest import ex_type, py_type, sdk_models
+from conftest import default, ex_type, py_type, sdk_models
 from html_checks import live_markup
 from paritydocs.config import load_settings
 from paritydocs.errors import ConfigError
@@ -163,6 +163,36 @@ def test_pair_page_has_both_sides_fields_and_findings():
     assert "default_mismatch" in page and "missing_in_elixir" in page
     assert "Size of the thing." in page
     assert {"index.md", "checklist.md", "unmatched.md", "model-names.md"} <= set(pages)
+
+
+def test_the_checklist_has_one_item_per_port_file_and_action():
+    from paritydocs.render.checklist import checklist_groups
+
+    thing_py = py_type("Thing", [FieldDef("size", "int", required=False, default=default(3)), FieldDef("color", "str")])
+    thing_py.fields[0].doc, thing_py.fields[1].doc = "Size.", "Color."
+    other_py = py_type("Other", [FieldDef("name", "str", doc="Its name.")])
+    thing_ex = ex_type("Thing", [FieldDef("size", "integer()", default=default(5), required=False)])
+    other_ex = ex_type("Other", [FieldDef("name", "String.t()")])
+    py, ex = sdk_models([thing_py, other_py], [thing_ex, other_ex])
+    settings = load_settings({"python": "x", "elixir": "y", "type_prefixes": {"acme.types": "Acme.Types"}}, environ={})
+    report = run_parity(py, ex, settings)
+    groups = dict(
+        checklist_groups(report, Links(settings, pair_pages={t.path: f"types/{t.name}.md" for t in py.types}))
+    )
+    items = {(item.action, item.file): item for level in groups.values() for item in level}
+    assert set(items) == {
+        ("Add the missing fields", "lib/acme/types/thing.ex"),
+        ("Fix types, defaults and optionality", "lib/acme/types/thing.ex"),
+        ("Document the fields", "lib/acme/types/thing.ex"),
+        ("Document the fields", "lib/acme/types/other.ex"),
+    }
+    assert [item.action for item in groups["high"]] == ["Add the missing fields", "Fix types, defaults and optionality"]
+    docs = items[("Document the fields", "lib/acme/types/thing.ex")]
+    assert docs.level == "medium" and docs.snippet and docs.counts == {"medium": len(docs.findings)}
+    assert [(s.title, s.page, s.names) for s in docs.subjects] == [("Thing", "types/Thing.md", ["size"])]
+    page = next(p for p in Renderer(settings).pages(report) if p.path == "checklist.md").content
+    assert page.count("- [ ] ") == 4 and "4 items" in page
+    assert "[Thing](types/Thing.md#suggested-elixir-docs): `size`" in page
 
 
 def test_pair_page_with_hostile_doc_builds_inert_html():

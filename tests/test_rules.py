@@ -11,7 +11,7 @@ import pytest
 
 from conftest import default, ex_type, py_type, sdk_models
 from paritydocs.config import load_settings
-from paritydocs.model import FieldDef, FunctionDef, TypeDef, TypeKind
+from paritydocs.model import FieldDef, FunctionDef, ParamDef, TypeDef, TypeKind
 from paritydocs.parity import FindingKind, Severity, run_parity
 from paritydocs.parity.annotations import (
     STRINGS_AS_ATOMS,
@@ -529,3 +529,64 @@ def test_a_tag_the_port_fixes_is_one_low_finding_not_a_type_and_an_optionality_m
 def test_only_a_single_literal_spec_that_is_the_default_and_a_python_value_is_a_tag(ex_field):
     report = _tagged(ex_field)
     assert all("this type's own tag" not in f.message for f in found(report))
+
+
+# ---- severity by the direction of the data ----------------------------------------------------------------
+
+
+def _directed(name: str, py_field: FieldDef, ex_field: FieldDef, *, encoders=(), functions=(), directions=None):
+    ex = ex_type(name, [ex_field])
+    ex.encoders = list(encoders)
+    ex.functions = [FunctionDef(f, arity=1) for f in functions]
+    py_types, ex_types = [py_type(name, [py_field])], [ex]
+    py, ex_model = sdk_models(py_types, ex_types)
+    options = {"python": "x", "elixir": "y", "type_prefixes": {"acme.types": "Acme.Types"}, "type_map": {}}
+    if directions is not None:
+        options["type_directions"] = directions
+    return run_parity(py, ex_model, load_settings(options, environ={}))
+
+
+REQUIRED = FieldDef("model_id", "str", required=True)
+LENIENT = FieldDef("model_id", "String.t() | nil", default=default(None, "nil"))
+OPTIONAL = FieldDef("seed", "int | None", required=False, default=default(None, "None"))
+STRICT = FieldDef("seed", "integer()", required=True)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "severity", "says"),
+    [
+        ({"encoders": ["Jason.Encoder"]}, Severity.HIGH, "is sent (the port encodes it (@derive Jason.Encoder))"),
+        ({"functions": ["to_json"]}, Severity.HIGH, "the port can send it as nil, where the API requires a value"),
+        ({"functions": ["from_map"]}, Severity.LOW, "is received (the port decodes it (from_map/1))"),
+        ({"functions": ["from_map", "to_json"]}, Severity.HIGH, "is sent and received"),
+        ({}, Severity.HIGH, "`model_id` is required in Python; optional in Elixir"),  # nothing says: as before
+        ({"functions": ["from_map"], "directions": {"Thing": "sent"}}, Severity.HIGH, "`type_directions` says"),
+    ],
+)
+def test_a_port_more_lenient_than_python_weighs_by_which_way_the_data_flows(kwargs, severity, says):
+    (finding,) = found(_directed("Thing", REQUIRED, LENIENT, **kwargs), FindingKind.OPTIONALITY_MISMATCH)
+    assert finding.severity is severity and says in finding.message
+
+
+def test_a_port_stricter_than_python_is_low_on_what_it_sends_and_high_on_what_it_decodes():
+    (sent,) = found(_directed("Thing", OPTIONAL, STRICT, encoders=["Jason.Encoder"]), FindingKind.OPTIONALITY_MISMATCH)
+    assert sent.severity is Severity.LOW and "callers must give a value the API does not need" in sent.message
+    (got,) = found(_directed("Thing", OPTIONAL, STRICT, functions=["from_map"]), FindingKind.OPTIONALITY_MISMATCH)
+    assert got.severity is Severity.HIGH and "a response without the key does not decode" in got.message
+
+
+def test_the_name_and_the_python_clients_say_the_direction_when_the_port_code_does_not():
+    from paritydocs.parity.direction import Direction, ParameterTypes, type_direction
+
+    response, request, job = py_type("JobResponse", []), py_type("JobRequest", []), py_type("Job", [])
+    plain = ex_type("Job", [])
+    assert type_direction(response, plain, {}).direction is Direction.RECEIVED
+    assert type_direction(request, plain, {}).direction is Direction.SENT
+    assert type_direction(job, plain, {}).direction is Direction.UNKNOWN
+    client = TypeDef(path="acme.Client", name="Client", kind=TypeKind.CLASS)
+    client.functions = [FunctionDef("submit", params=[ParamDef("job", annotation="types.Job")], returns="JobResponse")]
+    call = type_direction(job, plain, {}, ParameterTypes.of([client]))
+    assert (call.direction, call.evidence) == (Direction.SENT, "a Python client method takes it")
+    report = _directed("JobResponse", REQUIRED, LENIENT)
+    assert report.pairs[0].to_json()["direction"] == {"flow": "received", "evidence": "its name (`JobResponse`)"}
+    jsonschema.validate(json.loads(json.dumps(report.to_json())), json.loads(SCHEMA.read_text()))

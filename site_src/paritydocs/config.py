@@ -70,6 +70,7 @@ TINKER_PROFILE: dict[str, Any] = {
         "tinker._exceptions": "Tinkex.Error",
         "tinker.lib.public_interfaces.api_future": "Tinkex.Future",
     },
+    "type_directions": {},
     "constant_map": {
         # the same dtype table under another name (`%{"target_tokens" => :int64, ...}` in the port)
         "tinker.types.datum._KEY_TO_TYPE": "Tinkex.Types.Datum.@key_dtype_map",
@@ -149,6 +150,9 @@ class Settings:
     module_map: Mapping[str, str]
     """Python module (`tinker.lib.sidecar`) → the Elixir module that implements it, for pairs the evidence does not
     make (see the parity rules, "Modules")."""
+    type_directions: Mapping[str, str]
+    """Python type (short name or path) or Elixir module → `sent`, `received` or `both`: which way its data flows,
+    where the code does not say it (see the parity rules, "Which way the data flows")."""
     constant_map: Mapping[str, str]
     """Python constant (`tinker.lib.telemetry.FLUSH_INTERVAL`) → Elixir constant (`Tinkex.Telemetry.Reporter.@x`
     for an attribute, `Tinkex.X.name/0` for a function), for pairs the names do not make."""
@@ -193,6 +197,18 @@ def _str_map(name: str, value: Any, errors: list[str]) -> dict[str, str]:
         errors.append(f"'{name}' must be a mapping of strings to strings, got {value!r}")
         return {}
     return dict(value)
+
+
+DIRECTIONS = ("sent", "received", "both")
+"""The values of `type_directions`."""
+
+
+def _directions(value: Any, errors: list[str]) -> dict[str, str]:
+    found = _str_map("type_directions", value, errors)
+    wrong = {k: v for k, v in found.items() if v not in DIRECTIONS}
+    for key, direction in wrong.items():
+        errors.append(f"'type_directions': `{key}` must be one of {', '.join(DIRECTIONS)}, got {direction!r}")
+    return {k: v for k, v in found.items() if k not in wrong}
 
 
 def _nested_map(name: str, value: Any, errors: list[str]) -> dict[str, dict[str, str]]:
@@ -317,6 +333,7 @@ def load_settings(
         model_names=_str_map("model_names", merged["model_names"], errors),
         constant_map=_str_map("constant_map", merged["constant_map"], errors),
         module_map=_str_map("module_map", merged["module_map"], errors),
+        type_directions=_directions(merged["type_directions"], errors),
         notes=_path("notes", merged["notes"], base, errors),
         custom_templates=_path("custom_templates", merged["custom_templates"], base, errors),
         python_repo=_repo("python_repo", merged["python_repo"], errors),

@@ -312,6 +312,9 @@ class TypeDef:
     constants: list[ConstantDef] = field(default_factory=list)
     """Elixir: the module's constants (attributes with a literal value, zero-arity functions returning one);
     `SdkModel.constants` gathers them."""
+    encoders: list[str] = field(default_factory=list)
+    """Elixir: the JSON encoder protocols the module derives (`@derive Jason.Encoder`, with or without `only:`):
+    the port puts the struct on the wire."""
     member_lines: dict[str, int] = field(default_factory=dict)
     """Where each member of an enum, a `Literal` or a union is written (the member as a string, or a union
     member's last name → line), so a finding about one member points at it rather than at the type."""
@@ -360,6 +363,8 @@ class TypeDef:
                 data["local_types"] = dict(self.local_types)
             if self.constants:
                 data["constants"] = [c.to_json() for c in self.constants]
+            if self.encoders:
+                data["encoders"] = list(self.encoders)
         return data
 
 

@@ -24,6 +24,7 @@ from paritydocs.elixir.records import Clause, FileResult, FileState, Module
 from paritydocs.elixir.structs import (
     STRUCT_KEYWORDS,
     TYPE_ATTRIBUTES,
+    derived_encoders,
     is_type_t,
     struct_fields,
     union_member_lines,
@@ -258,6 +259,7 @@ def module_typedef(state: FileState, module: Module) -> TypeDef:
     if module.struct is not None:
         typedef.fields = struct_fields(state, module)
         typedef.local_types = local_types(state, module)
+        typedef.encoders = derived_encoders(state, module)
     typedef.functions = public_functions(state, module)
     typedef.hidden_functions = hidden_functions(state, module)
     typedef.option_reads = option_reads(state, module)

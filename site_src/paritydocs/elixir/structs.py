@@ -26,6 +26,7 @@ __all__ = [
     "STRUCT_KEYWORDS",
     "TYPE_ATTRIBUTES",
     "commented_items",
+    "derived_encoders",
     "enforced_keys",
     "is_type_t",
     "struct_entries",
@@ -242,6 +243,19 @@ def enforced_keys(state: FileState, module: Module) -> set[str]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return set(value)
     return set()
+
+
+def derived_encoders(state: FileState, module: Module) -> list[str]:
+    """The JSON encoders `@derive` names (`@derive Jason.Encoder`, `@derive {Jason.Encoder, only: [...]}`, either
+    in a list), in order."""
+    found: list[str] = []
+    for derive in module.derives:
+        for item in named(derive) if derive.type == "list" else [derive]:
+            head = named(item)[0] if item.type == "tuple" and named(item) else item
+            name = strip_space(state.text(head)) if head.type == "alias" else ""
+            if name in _ENCODERS and name not in found:
+                found.append(name)
+    return found
 
 
 def wire_fields(state: FileState, module: Module, names: list[str]) -> dict[str, bool] | None:

@@ -26,6 +26,7 @@ from paritydocs.model import FieldDef, SdkModel, TypeDef, TypeKind
 from paritydocs.parity.annotations import Atom, PyContext, enum_atoms
 from paritydocs.parity.clients import compare_clients
 from paritydocs.parity.constants import compare_constants
+from paritydocs.parity.direction import ParameterTypes, type_direction
 from paritydocs.parity.findings import SEVERITY, Finding, FindingKind, Severity
 from paritydocs.parity.matching import (
     ALIAS_KINDS,
@@ -199,7 +200,9 @@ def run_parity(
     # the port's type for a Python name: the one paired with it, else the one of that name
     paired = {**{name: t.path for name, t in ex_by_name.items()}, **{p.name: e.path for p, e in matched.pairs}}
     pairs: list[PairReport] = []
+    client_types = ParameterTypes.of(python.clients)
     for (py_type, ex_type), reason in zip(matched.pairs, matched.reasons, strict=True):
+        direction = type_direction(py_type, ex_type, settings.type_directions, client_types)
         is_enum = py_type.kind in ALIAS_KINDS and ex_type.kind is TypeKind.ENUM_TYPE
         ex_union = elixir_union_members(ex_type)
         is_union = py_type.kind is TypeKind.UNION_ALIAS and len(ex_union) >= 2
@@ -241,7 +244,7 @@ def run_parity(
                 rows.append(FieldRow(raw.python, ex_field, how, []))  # the pair's `union_shape` finding says it
                 continue
             ctx = FieldContext(
-                py_type, ex_type, raw.python, ex_field, how, py_ctx, same_model, ex_enums, memo, struct_for
+                py_type, ex_type, raw.python, ex_field, how, py_ctx, same_model, ex_enums, memo, struct_for, direction
             )
             rows.append(FieldRow(raw.python, ex_field, how, [f for rule in rules for f in rule(ctx)]))
         pairs.append(
@@ -254,6 +257,7 @@ def run_parity(
                 is_union=is_union,
                 is_alias=is_alias,
                 reason=reason,
+                direction=direction,
             )
         )
     report = ParityReport(python, elixir, pairs, matched.unmatched_python, matched.unmatched_elixir)

@@ -23,6 +23,7 @@ from paritydocs.model import (
     TypeKind,
 )
 from paritydocs.modelnames import Occurrence
+from paritydocs.parity.direction import UNKNOWN, DirectionCall
 from paritydocs.parity.findings import Finding, FindingKind, Severity
 from paritydocs.parity.matching import PairReason
 from paritydocs.python.docstrings import DocParts
@@ -93,6 +94,8 @@ class PairReport:
     """A Python alias paired with an Elixir `@type` alias: one row, the type each stands for."""
     reason: PairReason | None = None
     """Why the two are a pair (`parity.matching.match_types`)."""
+    direction: DirectionCall = UNKNOWN
+    """Which way the type's data flows (`parity.direction`): it weighs the optionality findings."""
 
     @property
     def slug(self) -> str:
@@ -126,6 +129,8 @@ class PairReport:
         }
         if self.reason is not None:
             data["paired_by"] = self.reason.to_json()
+        if self.direction.evidence:
+            data["direction"] = {"flow": self.direction.direction.value, "evidence": self.direction.evidence}
         if self.notes:
             data["notes"] = list(self.notes)
         return data

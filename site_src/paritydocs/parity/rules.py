@@ -30,6 +30,7 @@ from paritydocs.parity.annotations import (
     nullable,
     python_atoms,
 )
+from paritydocs.parity.direction import UNKNOWN, Direction, DirectionCall
 from paritydocs.parity.findings import Finding, FindingKind, Severity
 
 MS_PER_S = 1000
@@ -49,6 +50,8 @@ class FieldContext:
     """Reduced annotations of this run, shared by every field: the same few texts recur thousands of times."""
     struct_for: Callable[[str], str | None] = lambda _name: None
     """A Python object type's name → the Elixir struct it is paired with (`annotations.compare_types`)."""
+    direction: DirectionCall = UNKNOWN
+    """Which way the pair's data flows (`parity.direction`)."""
 
     def py_atoms(self, annotation: str, *, expand: bool = True) -> frozenset[Any]:
         key = ("py", annotation, expand)
@@ -420,10 +423,40 @@ def rule_optionality(ctx: FieldContext) -> list[Finding]:
     if problem is None:
         return []
     text, severity = problem
+    if severity is None:
+        text, severity = _weighed_by_direction(ctx, text)
     finding = ctx.finding(FindingKind.OPTIONALITY_MISMATCH, f"`{ctx.python.name}` is {text}")
     if severity is not None:
         finding.severity = severity
     return [finding]
+
+
+def _weighed_by_direction(ctx: FieldContext, text: str) -> tuple[str, Severity | None]:
+    """Severity by the direction of the data (`parity.direction`), the reason added to the message. A port more
+    lenient than Python on a struct it only decodes accepts responses Python rejects: low. Stricter on a struct it
+    only sends, it asks its callers for a value the API does not need: low. The other two ways (lenient on what
+    it sends, strict on what it decodes) are what a user hits: the default, high. Unknown: high."""
+    assert ctx.python is not None and ctx.elixir is not None
+    call = ctx.direction
+    lenient = ctx.python.required and not ctx.elixir.required
+    strict = not ctx.python.required and ctx.elixir.required
+    name = ctx.elixir_type.name
+    if call.direction is Direction.UNKNOWN or not (lenient or strict):
+        return text, None
+    if lenient and call.direction.only_received:
+        why = "the port decodes a response without it, which Python rejects; lenient, rarely wrong"
+        return f"{text} {name} is received ({call.evidence}): {why}.", Severity.LOW
+    flows = "sent and received" if call.direction is Direction.BOTH else call.direction.value
+    if lenient:
+        if _is_nil(_elixir_default(ctx.elixir)):
+            why = "the port can send it as nil, where the API requires a value"
+        else:
+            why = "the port sends its default where Python makes the caller give a value"
+        return f"{text} {name} is {flows} ({call.evidence}): {why}.", None
+    if call.direction is Direction.SENT:
+        why = "callers must give a value the API does not need"
+        return f"{text} {name} is sent ({call.evidence}): {why}.", Severity.LOW
+    return f"{text} {name} is {flows} ({call.evidence}): a response without the key does not decode.", None
 
 
 def rule_default(ctx: FieldContext) -> list[Finding]:

@@ -176,7 +176,9 @@ class Renderer:
             )
         for cp in client_pairs:
             add(f"clients/{client_slugs[cp.python.path]}.md", cp.python.name, "Clients", "client", pair=cp)
-        add("checklist.md", "Parity checklist", "Reports", "checklist", groups=checklist_groups(report, links))
+        constants_page = self.path("constants.md") if report.constant_rows else None
+        groups = checklist_groups(report, links, constants_page=constants_page)
+        add("checklist.md", "Parity checklist", "Reports", "checklist", groups=groups)
         add("unmatched.md", "Unmatched types", "Reports", "unmatched")
         if report.constant_rows:
             add("constants.md", "Constants", "Reports", "constants", rows=report.constant_rows)

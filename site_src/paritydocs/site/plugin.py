@@ -55,6 +55,7 @@ class ParitydocsConfig(base.Config):
     model_names = opt.Optional(opt.Type(dict))
     constant_map = opt.Optional(opt.Type(dict))
     module_map = opt.Optional(opt.Type(dict))
+    type_directions = opt.Optional(opt.Type(dict))
     notes = opt.Optional(opt.Type(str))
     custom_templates = opt.Optional(opt.Type(str))
     python_repo = opt.Optional(opt.Type((dict, str)))
