@@ -385,6 +385,22 @@ def test_default_changed_is_functional_and_uses_field_aliases(report):
         "60_000",
     )
     assert target.file == "lib/wid/retry_settings.ex"
+    assert target.matches is False  # 60_000 ms is the old 60.0 s, not the new 120.0 s: open
+
+
+def test_a_default_the_port_already_changed_is_done(world, tmp_path):
+    from paritydocs.render.sync import sync_checklist
+
+    ex_root = tmp_path / "caught_up"
+    shutil.copytree(world.ex_root, ex_root)
+    settings_file = ex_root / "lib/wid/retry_settings.ex"
+    settings_file.write_text(settings_file.read_text().replace("timeout_ms: 60_000", "timeout_ms: 120_000"))
+    settings = load_settings(plugin_options(world.repo, ex_root, world.tmp), base_dir=world.tmp, environ={})
+    report = build_sync_report(settings, world.old, world.new, elixir=load_elixir(settings))
+    change = find(report, "default_changed", "wid.lib.retry.RetrySettings.timeout")
+    assert change.elixir.matches is True  # 120.0 s is 120_000 ms
+    entries = [e for _, _, group in sync_checklist(report) for e in group]
+    assert next(e for e in entries if e.subject == "wid.lib.retry.RetrySettings.timeout").done
 
 
 def test_removed_field_is_reported_once_with_the_port_still_having_it(report):
@@ -448,6 +464,9 @@ def test_reformatting_is_not_a_change(report):
 def test_removing_a_statement_is_a_behaviour_change(report):
     change = find(report, "behaviour_changed", "wid.lib.public.client.WidgetClient.close")
     assert "-        del force" in change.diff.splitlines()
+    # a public method's change lands on the port's function of that name, which `Wid.WidgetClient` lacks
+    assert (change.elixir.module, change.elixir.present) == ("Wid.WidgetClient", False)
+    assert change.elixir.found_by == "no public function `close` in `Wid.WidgetClient`"
 
 
 def test_model_name_updates_in_docstring_and_docs(report):
@@ -941,6 +960,10 @@ def test_a_string_the_port_holds_elsewhere_is_found_and_gives_a_change_its_targe
     target = change.elixir
     assert (target.module, target.found_by) == ("Wid.Uploads.Chunker", "the strings the change added")
     assert target.literals == [("chunk too big for one request", "lib/wid/uploads/chunker.ex")]
+    from paritydocs.render.sync import sync_checklist
+
+    entries = [e for _, _, group in sync_checklist(report) for e in group]
+    assert next(e for e in entries if e.subject == "wid.lib.helpers.warn_big").done  # its one string is ported
 
 
 def test_numbers_the_change_added_are_searched_across_the_port(tmp_path):
@@ -1135,22 +1158,25 @@ def test_a_new_init_is_never_ticked_done():
 
 def test_code_changed_outside_behaviour_modules_is_listed_by_function(tmp_path):
     repo = tmp_path / "wid"
-    write_files(repo, {**V1, "src/wid/lib/polling.py": "def poll(n):\n    return n\n\n\ndef keep():\n    return 1\n"})
+    base = "def poll(n):\n    return n\n\n\ndef keep():\n    return 1\n\n\ndef _old_helper():\n    return 2\n"
+    write_files(repo, {**V1, "src/wid/lib/polling.py": base})
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "base")
-    write_files(
-        repo, {"src/wid/lib/polling.py": "def poll(n):\n    return n + 1\n\n\ndef keep():\n    return 1  # same code\n"}
+    changed = (
+        "def poll(n):\n    return n + 1\n\n\ndef keep():\n    return 1  # same code\n\n\ndef _rate(n):\n    return n\n"
     )
+    write_files(repo, {"src/wid/lib/polling.py": changed})
     git(repo, "commit", "-q", "-am", "poll differently")
     ex_root = write_files(tmp_path / "wid_ex", ELIXIR)
     (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")
     settings = load_settings(plugin_options(repo, ex_root, tmp_path), base_dir=tmp_path, environ={})
     report = build_sync_report(settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD", elixir=load_elixir(settings))
     (status,) = [f for f in report.other_files if f.file == "src/wid/lib/polling.py"]
-    assert (status.compared, status.code_changed) == (True, ["poll"])  # a comment is no code change
+    # a comment is no code change; private helpers added or removed are named (public ones are items)
+    assert (status.compared, status.code_changed) == (True, ["_old_helper (removed)", "_rate (new)", "poll"])
     page = render_markdown(Renderer(settings), settings, report, title="t")
-    assert "| `src/wid/lib/polling.py` | `poll` |" in page
+    assert "| `src/wid/lib/polling.py` | `_old_helper (removed)`, `_rate (new)`, `poll` |" in page
     jsonschema.validate(report.to_json(), schema())
 
 
@@ -1263,3 +1289,73 @@ def test_string_literals_match_whole_strings_atoms_and_interpolations():
     message = literal_pattern("Training is paused for {model_id}: {reason}")
     assert message.search('Logger.info("Training is paused for #{id}: #{why}")')  # an f-string's placeholders
     assert not message.search('"Sampling is paused for #{id}"')
+
+
+def test_a_class_named_like_a_port_module_lands_there_and_its_files_other_code_changes_are_listed(tmp_path):
+    """`QueueObserver.on_change` gains a parameter: it lands on the port's `Wid.QueueObserver` (by the class's
+    name, stronger than the file), and the same file's changed helper, which no item shows, is still listed."""
+    repo = tmp_path / "wid"
+    observer = (
+        "class QueueObserver:\n    def on_change(self, state):\n        return state\n\n\n"
+        "def _helper(x):\n    return x\n"
+    )
+    write_files(repo, {**V1, "src/wid/lib/observer.py": observer})
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    changed = observer.replace("on_change(self, state)", "on_change(self, state, reason=None)").replace(
+        "return x", "return x + 1"
+    )
+    write_files(repo, {"src/wid/lib/observer.py": changed})
+    git(repo, "commit", "-q", "-am", "reasons")
+    port = {
+        **ELIXIR,
+        "lib/wid/queue_observer.ex": 'defmodule Wid.QueueObserver do\n  @moduledoc "Observes."\n'
+        "  def on_change(state, opts \\\\ []), do: {state, Keyword.get(opts, :reason)}\nend\n",
+    }
+    ex_root = write_files(tmp_path / "wid_ex", port)
+    (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")
+    settings = load_settings(plugin_options(repo, ex_root, tmp_path), base_dir=tmp_path, environ={})
+    report = build_sync_report(settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD", elixir=load_elixir(settings))
+    target = find(report, "parameter_added", "wid.lib.observer.QueueObserver.on_change").elixir
+    assert (target.module, target.field, target.present) == ("Wid.QueueObserver", "reason", True)
+    assert target.found_by == "the option `:reason` that `on_change/2` of `Wid.QueueObserver` reads"
+    (listed,) = [f for f in report.other_files if f.file == "src/wid/lib/observer.py"]
+    assert (listed.has_changes, listed.code_changed) == (True, ["_helper"])
+    jsonschema.validate(report.to_json(), schema())
+
+
+def test_a_module_at_the_same_path_in_the_port_is_the_target_of_what_nothing_else_maps(tmp_path):
+    """`wid/cli/commands/run.py` ↔ `lib/wid/cli/commands/run.ex`: the CLI's changes land on its twin, a new
+    constant there too (missing, with where it would go)."""
+    repo = tmp_path / "wid"
+    run = "def list_runs(limit=10):\n    return limit\n"
+    write_files(
+        repo,
+        {
+            **V1,
+            "src/wid/cli/__init__.py": "",
+            "src/wid/cli/commands/__init__.py": "",
+            "src/wid/cli/commands/run.py": run,
+        },
+    )
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    run2 = 'DEFAULT_COLUMNS = ["id", "status"]\n\n\ndef list_runs(limit=10, columns=None):\n    return limit\n'
+    write_files(repo, {"src/wid/cli/commands/run.py": run2})
+    git(repo, "commit", "-q", "-am", "columns")
+    port = {**ELIXIR, "lib/wid/cli/commands/run.ex": 'defmodule Wid.CLI.Commands.Run do\n  @moduledoc "Runs."\nend\n'}
+    ex_root = write_files(tmp_path / "wid_ex", port)
+    (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")
+    settings = load_settings(plugin_options(repo, ex_root, tmp_path), base_dir=tmp_path, environ={})
+    report = build_sync_report(settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD", elixir=load_elixir(settings))
+    added = find(report, "parameter_added", "wid.cli.commands.run.list_runs").elixir
+    assert (added.module, added.present) == ("Wid.CLI.Commands.Run", False)
+    constant = find(report, "constant_added", "wid.cli.commands.run.DEFAULT_COLUMNS").elixir
+    assert (constant.module, constant.file, constant.present) == (
+        "Wid.CLI.Commands.Run",
+        "lib/wid/cli/commands/run.ex",
+        False,
+    )
+    assert constant.found_by.endswith("the same path in the port: `lib/wid/cli/commands/run.ex`")

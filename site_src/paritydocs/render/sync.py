@@ -130,13 +130,14 @@ _ACTIONS = {
 }
 
 
-_PORTED_WHEN_PRESENT = frozenset({"field_added", "type_added", "function_added"})
+_PORTED_WHEN_PRESENT = frozenset({"field_added", "type_added", "function_added", "parameter_added"})
 _PORTED_WHEN_ABSENT = frozenset({"field_removed", "type_removed"})
 
 
 def _done(change: Change) -> bool:
-    """Whether the port already has what the change leads to: a new field, type or function present; a removed
-    one gone; a constant holding the new value. Anything else needs a person to look."""
+    """Whether the port already has what the change leads to: a new field, type, function or option present; a removed
+    one gone; a constant or a field default holding the new value; a behaviour change whose added strings and
+    numbers are all in the port. Anything else needs a person to look."""
     target = change.elixir
     if target is None:
         return False
@@ -149,6 +150,12 @@ def _done(change: Change) -> bool:
         return target.present and not (change.python.path or "").endswith(".__init__")
     if change.kind in _PORTED_WHEN_ABSENT:
         return not target.present and target.module is not None
+    if change.kind == "default_changed":
+        return target.matches is True
+    if change.kind == "behaviour_changed":
+        # the strings and numbers it added are all in the port already (and it added some)
+        found = [where for _, where in (*target.literals, *target.numbers)]
+        return bool(found) and all(where is not None for where in found)
     return False
 
 

@@ -135,13 +135,25 @@ def _compare(settings: Settings, old_side: tuple[Revision, Path], new_side: tupl
     for tree in (old, new):
         # every module of the packages: its API (Griffe), additions, parameters and constants were compared
         compared.update(f for obj in differ.scope(tree, tree.tops).values() if obj.is_module and (f := tree.rel(obj)))
-    other = [f for f in changed_files(old_root, new_root) if f.file not in referenced]
-    for status in other:
+    other: list[FileStatus] = []
+    with_diff = {c.python.path for c in changes if c.kind == "behaviour_changed"}
+    for status in changed_files(old_root, new_root):
         status.compared = status.file in compared
+        if status.file in referenced:
+            # a file with items above: still list the functions whose code changed that no item shows a diff of
+            if status.compared and status.status == "modified" and status.file.endswith(".py"):
+                status.code_changed = [
+                    name for name in differ.code_changes_in(status.file) if not _is_shown(name, status, with_diff)
+                ]
+                if status.code_changed:
+                    status.has_changes = True
+                    other.append(status)
+            continue
         if not status.compared:
             status.category, status.note = classify_file(status.file, old_root, new_root)
         elif status.status == "modified" and status.file.endswith(".py"):
             status.code_changed = differ.code_changes_in(status.file)
+        other.append(status)
     from paritydocs.sources.cache import default_cache_dir
 
     history = range_history(old_rev.spec, new_rev.spec, settings.cache_dir or default_cache_dir())
@@ -232,9 +244,15 @@ def build_sync_report(
     return report
 
 
+def _is_shown(name: str, status: FileStatus, with_diff: set[str | None]) -> bool:
+    """Whether a changed function (`Class.method`, dotted from its module) already has a behaviour item's diff."""
+    return any(path is not None and (path == name or path.endswith("." + name)) for path in with_diff)
+
+
 def _telling_text(change: Change) -> str | None:
     """Text of the change to look for in the history: a removed object's name (`MAX_CHUNK_LEN`), else the first
-    line of what is new (or was removed), when it is distinctive enough (six characters or more)."""
+    line of what is new (or was removed) that the other side does not have, when it is distinctive enough (six
+    characters or more)."""
     name = (change.python.path or "").rsplit(".", 1)[-1]
     if change.python.line_new is None and len(name) >= 6:
         return name
@@ -244,9 +262,10 @@ def _telling_text(change: Change) -> str | None:
         ]
         return next((line[:200] for line in added if len(line) >= 6), None)
     source = change.old if change.python.line_new is None else change.new
+    other = {line.strip() for line in ((change.new if source is change.old else change.old) or "").splitlines()}
     for line in (source or "").splitlines():
         line = line.strip()
-        if len(line) >= 6:
+        if len(line) >= 6 and line not in other:  # a changed docstring: a line the other side does not have
             return line[:200]
     return None
 

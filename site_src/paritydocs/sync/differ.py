@@ -244,21 +244,31 @@ class Differ:
 
     def code_changes_in(self, file: str) -> list[str]:
         """Names (dotted, from the module) of the functions and methods of `file` whose code differs between the
-        two revisions, outside `behaviour_modules` (no diff is shown for them: the report lists where to look)."""
+        two revisions, outside `behaviour_modules` (no diff is shown for them: the report lists where to look), and
+        the private ones added (`name (new)`) or removed (`name (removed)`): public ones are items of their own."""
 
         old, new = self._functions_by_file(self.old).get(file, {}), self._functions_by_file(self.new).get(file, {})
         changed = []
+
+        def short(fn: Any, path: str) -> str:
+            module = str(fn.module.path)
+            return path[len(module) + 1 :] if path.startswith(module + ".") else path
+
+        for path, fn in old.items():
+            if path not in new and not _is_public_name(fn.name):
+                changed.append(f"{short(fn, path)} (removed)")  # a public one is Griffe's removal breakage
         for path, fn in new.items():
             before = old.get(path)
             if before is None:
-                continue  # an added function is listed as an addition when it is public
+                if not _is_public_name(fn.name):
+                    changed.append(f"{short(fn, path)} (new)")  # a public one is listed as an addition
+                continue
             lines_before, lines_after = code_lines(before), code_lines(fn)
             if lines_before is not None and [t for _, t in lines_before] == [t for _, t in (lines_after or [])]:
                 continue  # the same text (moved at most): the same code, no need to parse it
             after = syntax(fn)
             if syntax(before) != after or (after is None and lines_before != lines_after):
-                module = str(fn.module.path)
-                changed.append(path[len(module) + 1 :] if path.startswith(module + ".") else path)
+                changed.append(short(fn, path))
         return sorted(changed)
 
     def _functions_by_file(self, tree: Tree) -> dict[str, dict[str, Any]]:

@@ -247,6 +247,8 @@ class FileStatus:
     code_changed: list[str] = field(default_factory=list)
     """A compared module: its functions and methods whose code changed outside `behaviour_modules` (where to
     look by hand; no diff is shown)."""
+    has_changes: bool = False
+    """The file also has change items above: it is listed for the functions of `code_changed` that no item shows."""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"file": self.file, "status": self.status, "compared": self.compared}
@@ -256,6 +258,8 @@ class FileStatus:
             data["note"] = self.note
         if self.code_changed:
             data["code_changed"] = list(self.code_changed)
+        if self.has_changes:
+            data["has_changes"] = True
         return data
 
 

@@ -135,6 +135,10 @@ class ElixirIndex:
                 ex_field = pair.elixir
                 break
         outdated = list(self.outdated.get(module.file, []))
+        if ex_field is not None:
+            from paritydocs.parity.rules import with_prose_doc
+
+            ex_field = with_prose_doc(module, ex_field)  # a field the `@moduledoc` prose documents is documented
         if ex_field is None:
             return ElixirTarget(
                 module=module.path,
@@ -289,6 +293,10 @@ class ElixirIndex:
         key, unit = constant_key(constant.name)
         target = ElixirTarget(module=None, file=None, line=None, field=f"@{key}", present=False)
         searched = f"no Elixir constant named `{key}` (with or without `default_`, `python_` or a unit)"
+        twin = self.path_twin_target(constant.file) if constant.file else None
+        if twin is not None:  # where it would go: the port's module at the same path
+            target.module, target.file, target.line = twin.module, twin.file, twin.line
+            searched += f" in the port; {twin.found_by}"
         value = constant.value.value if constant.value.resolved else None
         if change.kind == "constant_removed" or not isinstance(value, int | float) or not distinctive(value):
             target.found_by = searched
@@ -354,11 +362,57 @@ class ElixirIndex:
         target = self._module_of_change(change)
         if change.kind == "parameter_added" and target is not None:
             return self.option_target(change, target)
+        if change.kind == "default_changed" and target is not None and target.present:
+            target.matches = self.default_matches(change, target)
+        if change.kind in ("behaviour_changed", "api_breaking") and target is not None and not target.field:
+            return self.method_target(change, target)
         if change.kind == "class_added" and target is not None and target.found_by and "module_map" in target.found_by:
             # the module the map names is where the class lands, not a sign the port has it
             target.present = False
             target.found_by += f" (no `{(change.python.path or '').rsplit('.', 1)[-1]}` in it)"
         return target
+
+    def method_target(self, change: Change, target: ElixirTarget) -> ElixirTarget:
+        """A change to a public method of a class the port maps to a module (not a type's field): present only when
+        the module has a public function of that name (or its `_async`/`!` twin); a private helper's change keeps
+        the module, where its callers are."""
+        module = self.modules.get(target.module or "")
+        path = change.python.path or ""
+        owner, _, name = path.rpartition(".")
+        if module is None or not name or name.startswith("_") or not owner[owner.rfind(".") + 1 :][:1].isupper():
+            return target
+        stem = name.removesuffix("_async").removesuffix("_sync")
+        candidates = (name, stem, f"{stem}!", f"{stem}_async")
+        found = min(
+            (f for f in module.functions if f.name in candidates), key=lambda f: candidates.index(f.name), default=None
+        )
+        if found is None:
+            target.present = False
+            target.found_by = f"no public function `{stem}` in `{module.path}`"
+        else:
+            target.line = found.line or target.line
+            target.found_by = f"the function `{found.name}/{found.arity}` of `{module.path}`"
+        return target
+
+    def default_matches(self, change: Change, target: ElixirTarget) -> bool | None:
+        """Whether the port's field already defaults to the new Python value (seconds scaled to an `_ms` field):
+        True done, False open, None when either value is not known."""
+        from paritydocs.parity.rules import MS_PER_S, values_equal
+
+        py_type = self.py_types.get(change.owner or "")
+        py_field = py_type.field_named(change.field or "") if py_type is not None else None
+        module = self.modules.get(target.module or "")
+        ex_field = module.field_named(target.field or "") if module is not None else None
+        if py_field is None or ex_field is None or py_field.default is None or ex_field.default is None:
+            return None
+        if not py_field.default.resolved or not ex_field.default.resolved:
+            return None
+        py_value, ex_value = py_field.default.value, ex_field.default.value
+        if ex_field.name.endswith("_ms") and not py_field.name.endswith("_ms"):
+            if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (py_value, ex_value)):
+                return None
+            py_value = py_value * MS_PER_S
+        return values_equal(py_value, ex_value)
 
     def option_target(self, change: Change, target: ElixirTarget) -> ElixirTarget:
         """A new parameter lands as an option (or a parameter) of the port's module: present only when one of its
@@ -392,12 +446,48 @@ class ElixirIndex:
                 target = self.path_target(path)
                 if target is not None:
                     return target
-        target = self.file_target(change.python.file) if change.python.file else None
+        target = self.class_name_target(change.python.path) if change.python.path else None
+        if target is None and change.python.file:
+            target = self.file_target(change.python.file)
         if target is None and change.python.path:
             target = self.mapped_module_target(change.python.path)
+        if target is None and change.python.file:
+            target = self.path_twin_target(change.python.file)
         if target is None and change.kind in ("module_added", "class_added", "function_added"):
             target = self.name_target(change.python.path or "")
         return target
+
+    def path_twin_target(self, file: str) -> ElixirTarget | None:
+        """The first module of the port's file at the same path under its package as the Python file under its
+        own (`src/tinker/cli/commands/checkpoint.py` ↔ `lib/tinkex/cli/commands/checkpoint.ex`)."""
+        parts = Path(file).with_suffix("").parts
+        if parts and parts[0] == "src":
+            parts = parts[1:]
+        if len(parts) < 3:  # a module right under the package: its name is no evidence of a twin
+            return None
+        rel = "/".join(parts[1:])
+        twins = [f for f in self.files if f.count("/") == rel.count("/") + 2 and f.endswith(f"/{rel}.ex")]
+        if len(twins) != 1:
+            return None
+        module = self.module_in_file(twins[0])
+        if module is None:
+            return None
+        target = self.module_target(module)
+        target.found_by = f"the same path in the port: `{twins[0]}`"
+        return target
+
+    def class_name_target(self, path: str) -> ElixirTarget | None:
+        """The port's module named like the class a change is in (`…api_future_impl.QueueStateObserver.on_x` →
+        `Tinkex.QueueStateObserver`), the innermost class first; stronger than the file it is defined in."""
+        parts = path.split(".")
+        for end in range(len(parts), 1, -1):
+            name = parts[end - 1]
+            if not name[:1].isupper() or name.isupper():
+                continue  # a class is CamelCase; an UPPER_CASE name is a constant
+            target = self.name_target(".".join(parts[:end]))
+            if target is not None:
+                return target
+        return None
 
     def mapped_module_target(self, path: str) -> ElixirTarget | None:
         """The port's module for the Python module a change is in: its `module_map` entry, else the module whose
