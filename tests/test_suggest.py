@@ -407,10 +407,8 @@ def test_ported_text_escaping_units_and_wrapping(sdks):
     # `#{` and backslashes in a normal heredoc are escaped, and read back as the Python text.
     assert docs["template"] == (py_docs[("Acme.Types.Widget", "template")], "moduledoc_fields")
     assert "C:\\temp" in docs["template"][0] and "#{name}" in docs["template"][0]
-    assert docs["timeout_ms"][0] == "Seconds to wait. In milliseconds here (Python `timeout` is in seconds)."
-    assert docs["base_delay_ms"][0] == (
-        "First retry delay in seconds. In milliseconds here (Python `retry_base` is in seconds)."
-    )
+    assert docs["timeout_ms"][0] == "Milliseconds to wait."  # the port's unit, never two contradicting texts
+    assert docs["base_delay_ms"][0] == "First retry delay in milliseconds."
     assert docs["name"][0] == LONG_DOC.replace("Qwen/Qwen2.5-7B", "Qwen/Qwen3-8B")
     assert docs["notes"] == (None, None) and docs["extra"] == (None, None)
 
@@ -425,8 +423,7 @@ def test_ported_text_escaping_units_and_wrapping(sdks):
         for line in name_lines[1:]
     )
     assert text.endswith(
-        "    * `:base_delay_ms` - First retry delay in seconds. In milliseconds here (Python `retry_base`\n"
-        '                         is in seconds).\n  """\n\n'
+        '    * `:base_delay_ms` - First retry delay in milliseconds.\n  """\n\n'
         "  defstruct [:name, :template, :timeout_ms, :base_delay_ms, :notes, :extra]\n"
         + WIDGET_EX.split("defstruct [:name, :template, :timeout_ms, :base_delay_ms, :notes, :extra]\n")[1]
     )
@@ -632,7 +629,7 @@ def test_edit_that_would_end_the_moduledoc_early_is_dropped(sdks, monkeypatch):
 def test_field_bullet_and_the_render_snippet_agree():
     updates = compile_updates({"Qwen/Qwen2.5-7B": "Qwen/Qwen3-8B"})
     row = FieldRow(FieldDef("timeout", doc="Wait for\n  Qwen/Qwen2.5-7B."), FieldDef("timeout_ms"), "unit")
-    bullet = "* `:timeout_ms` - Wait for Qwen/Qwen3-8B. In milliseconds here (Python `timeout` is in seconds)."
+    bullet = "* `:timeout_ms` - Wait for Qwen/Qwen3-8B. In milliseconds (Python `timeout` is in seconds)."
     assert field_bullet(row, updates) == bullet
     assert field_bullet(FieldRow(FieldDef("a", doc="x"), FieldDef("a", doc="y"), "name"), updates) is None
     assert field_bullet(FieldRow(FieldDef("a", doc="x"), None, ""), updates) is None
@@ -745,3 +742,17 @@ def test_file_reached_through_a_symlink_is_left_out(sdks):
     assert any("symbolic link" in w for w in result.warnings), result.warnings
     assert "lib/acme/types/widget.ex" in result.files
     apply_patch(ex_root, result.patch)
+
+
+@pytest.mark.parametrize(
+    ("python_doc", "ported"),
+    [
+        ("Initial delay in seconds before first retry.", "Initial delay in milliseconds before first retry."),
+        ("Wait 0.5 seconds, then 30s, then 1 second.", "Wait 500 milliseconds, then 30000ms, then 1000 milliseconds."),
+        ("Retry 3 times with a 2.5 s backoff.", "Retry 3 times with a 2500 ms backoff."),  # the count stays
+        ("How long to wait.", "How long to wait. In milliseconds (Python `delay` is in seconds)."),
+    ],
+)
+def test_a_doc_ported_to_a_milliseconds_field_speaks_milliseconds(python_doc, ported):
+    row = FieldRow(FieldDef("delay", doc=python_doc), FieldDef("delay_ms"), "unit")
+    assert field_bullet(row, []) == f"* `:delay_ms` - {ported}"

@@ -157,8 +157,38 @@ def field_doc_text(row: FieldPair, updates: Iterable[ModelNameUpdate]) -> str | 
     if not text:
         return None
     if ex.name.endswith("_ms") and not py.name.endswith("_ms"):
-        text += f" In milliseconds here (Python `{py.name}` is in seconds)."
+        converted = in_milliseconds(text)
+        if converted == text:  # the text names no unit: say the port's
+            converted += f" In milliseconds (Python `{py.name}` is in seconds)."
+        text = converted
     return text
+
+
+_SECONDS_VALUE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(\s*)(seconds|second|secs|sec|s)\b(?!-)")
+_SECONDS_WORD = re.compile(r"\b(seconds|second|secs|sec)\b", re.IGNORECASE)
+_MS_WORD = {"seconds": "milliseconds", "second": "millisecond", "secs": "ms", "sec": "ms", "s": "ms"}
+
+
+def in_milliseconds(text: str) -> str:
+    """A Python doc about seconds, spoken in the port's milliseconds: `0.5 seconds` → `500 milliseconds`, `30s` →
+    `30000ms`, `in seconds` → `in milliseconds`. Numbers without a unit are left as they are (a count, a
+    factor)."""
+
+    def value(match: re.Match[str]) -> str:
+        number, space, unit = match.groups()
+        ms = float(number) * 1000
+        shown = str(int(ms)) if ms.is_integer() else f"{ms:g}"
+        word = _MS_WORD[unit.lower()]
+        if word == "millisecond" and shown != "1":
+            word = "milliseconds"
+        return f"{shown}{space}{word}"
+
+    def word(match: re.Match[str]) -> str:
+        found = match.group(1)
+        ms = _MS_WORD[found.lower()]
+        return ms.capitalize() if found[:1].isupper() else ms
+
+    return _SECONDS_WORD.sub(word, _SECONDS_VALUE.sub(value, text))
 
 
 def field_bullet(row: FieldPair, updates: Iterable[ModelNameUpdate]) -> str | None:
