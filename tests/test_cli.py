@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -146,3 +148,34 @@ def test_json_to_a_terminal_escapes_every_control_character(monkeypatch, capsys)
     write_json({"doc": "csi\x9b2J bidi\u202e ok é"}, "-")
     out = capsys.readouterr().out
     assert "\x9b" not in out and "\u202e" not in out and "\\u009b" in out and json.loads(out)["doc"].endswith("é")
+
+
+def _paritydocs(*argv: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARITYDOCS_")}
+    return subprocess.run(
+        [sys.executable, "-m", "paritydocs.cli", *argv], capture_output=True, text=True, env=env, cwd=cwd, check=False
+    )
+
+
+def test_build_prints_what_mkdocs_build_prints_and_q_silences_it(tmp_path):
+    demo = copy_demo(tmp_path)
+    built = _paritydocs("build", "--config", str(demo / "mkdocs.yml"), "--site-dir", str(tmp_path / "site"))
+    assert built.returncode == 0
+    lines = built.stderr.splitlines()
+    assert any(line.startswith("INFO    -  Building documentation to directory:") for line in lines)
+    assert any(line.startswith("INFO    -  Documentation built in ") for line in lines)
+    quiet = _paritydocs("-q", "build", "--config", str(demo / "mkdocs.yml"), "--site-dir", str(tmp_path / "q"))
+    assert (quiet.returncode, quiet.stderr) == (0, "")
+
+
+def test_a_source_fetched_into_the_cache_says_so_once(tmp_path, caplog):
+    from paritydocs.sources.cache import populate
+
+    def fill(tree: Path, work: Path) -> None:
+        (tree / "x.py").write_text("X = 1\n")
+
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.paritydocs"):
+        populate("pypi:acme==1.0", tmp_path / "pypi", "acme-1.0", fill)
+        populate("pypi:acme==1.0", tmp_path / "pypi", "acme-1.0", fill)  # cached: no line
+    fetched = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert fetched == [f"paritydocs: fetching pypi:acme==1.0 (first use; cached in {tmp_path / 'pypi'})"]

@@ -36,7 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Publish a Python SDK's types side by side with its Elixir port, and report where they differ.",
     )
     parser.add_argument("--version", action="version", version=f"paritydocs {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="show debug logging")
+    noise = parser.add_mutually_exclusive_group()
+    noise.add_argument("-v", "--verbose", action="store_true", help="show debug logging")
+    noise.add_argument("-q", "--quiet", action="store_true", help="silence progress lines and warnings: errors only")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # Commands defined next to the stages they drive (each module imports its stage lazily).
     for module in (cli_check, cli_site, cli_suggest, cli_sync):
@@ -44,10 +46,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def set_up_logging(command: str, *, verbose: bool, quiet: bool) -> None:
+    """`build` and `serve` log as `mkdocs build` and `mkdocs serve` do (MkDocs' own format and handler, INFO: the
+    serving URL, the build time, one line per source fetched); the other commands print their results and show
+    paritydocs' progress lines (a source fetched) on stderr. `-q`: errors only; `-v`: debug."""
+    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.INFO
+    if command in ("build", "serve"):
+        from mkdocs.__main__ import ColorFormatter
+
+        mkdocs_logger = logging.getLogger("mkdocs")
+        mkdocs_logger.setLevel(level)
+        mkdocs_logger.propagate = False
+        if not any(h.name == "MkDocsStreamHandler" for h in mkdocs_logger.handlers):
+            handler = logging.StreamHandler()
+            handler.setFormatter(ColorFormatter())
+            handler.name = "MkDocsStreamHandler"
+            mkdocs_logger.addHandler(handler)
+        return
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s: %(message)s")
+    logging.getLogger("mkdocs.plugins.paritydocs").setLevel(level)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
+    set_up_logging(args.command, verbose=args.verbose, quiet=args.quiet)
     try:
         return int(args.func(args) or 0)
     except ParitydocsError as err:

@@ -83,6 +83,7 @@ def populate(spec: str, kind_dir: Path, key: str, fill: Callable[[Path, Path], N
     try:
         tree = work / "tree"
         tree.mkdir()
+        logger.info("paritydocs: fetching %s (first use; cached in %s)", spec, kind_dir)
         fill(tree, work)
         (tree / MARKER).write_text(json.dumps({"spec": spec, "created": time.time()}) + "\n", encoding="utf-8")
         return _install(tree, target)

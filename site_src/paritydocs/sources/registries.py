@@ -127,7 +127,7 @@ def resolve_pypi(spec: str, rest: str, cache: Path) -> tuple[Path, str]:
             extract_tar(spec, download, tree, strip_top=True)
         download.unlink()
 
-    logger.info("%s: downloading %s", spec, chosen.url)
+    logger.debug("%s: downloading %s", spec, chosen.url)
     root = populate(spec, kind_dir, key, fill)
     return root, version
 
@@ -326,7 +326,7 @@ def resolve_hex(spec: str, rest: str, cache: Path) -> tuple[Path, str]:
         extract_tar(spec, inner, tree, strip_top=False)
         inner.unlink()
 
-    logger.info("%s: downloading %s", spec, url)
+    logger.debug("%s: downloading %s", spec, url)
     root = populate(spec, kind_dir, key, fill)
     return root, version
 
