@@ -477,3 +477,29 @@ def test_constants_page_groups_by_module_and_keeps_sdk_text_inert():
     assert live_markup(out) == [] and "49" not in out
     no_constants = {p.path for p in Renderer(settings).pages(run_parity(py, ex, settings))}
     assert "constants.md" not in no_constants  # a report without the comparison has no such page
+
+
+def test_source_links_name_the_revision_that_was_read_or_none():
+    from paritydocs.config import RepoLink
+    from paritydocs.render.links import source_ref
+
+    repo = RepoLink(url="https://example.invalid/acme", ref="abc1234", prefix="src/")
+    tagged = RepoLink(url="https://example.invalid/acme", ref="abc1234", release="v{version}")
+    configured = "pypi:acme==0.8.0"
+
+    def source(spec: str, version: str | None = None, ref: str | None = None) -> SourceInfo:
+        return SourceInfo(spec, "/x", Language.PYTHON, version=version, ref=ref)
+
+    assert source_ref(repo, source(configured, "0.8.0"), configured) == (None, True, None)  # the pinned `ref`
+    assert source_ref(repo, source("git:acme@main", "main", "f" * 40), configured) == ("f" * 40, True, None)
+    assert source_ref(tagged, source("pypi:acme==0.38.0", "0.38.0"), configured) == ("v0.38.0", True, None)
+    ref, on, why = source_ref(repo, source("pypi:acme==0.38.0", "0.38.0"), configured)
+    assert (ref, on) == (None, False)
+    assert why is not None and why.startswith("pypi:acme==0.38.0: no source links to https://example.invalid/acme")
+    links = Links(load_settings({"python": "x", "elixir": "y"}, environ={}), python_on=False)
+    assert links.python(Location("src/acme/x.py", 3)) is None  # never a link to a revision that was not read
+
+
+def test_a_repository_release_pattern_is_checked():
+    with pytest.raises(ConfigError, match="'python_repo.release' must be a ref pattern with"):
+        load_settings({"python": "x", "elixir": "y", "python_repo": {"url": "u", "release": "v1"}}, environ={})

@@ -78,7 +78,12 @@ TINKER_PROFILE: dict[str, Any] = {
     "notes": None,
     "custom_templates": None,
     "python_repo": {"url": "https://github.com/thinking-machines-lab/tinker", "ref": "main", "prefix": ""},
-    "elixir_repo": {"url": "https://github.com/North-Shore-AI/tinkex", "ref": "c2fb609", "prefix": ""},
+    "elixir_repo": {
+        "url": "https://github.com/North-Shore-AI/tinkex",
+        "ref": "c2fb609",
+        "prefix": "",
+        "release": "v{version}",
+    },
     "hexdocs": "tinkex",
     "python_api": True,
     "sync_ranges": [],
@@ -101,6 +106,8 @@ class RepoLink:
     url: str
     ref: str
     prefix: str = ""
+    release: str | None = None
+    """The ref of a release (`v{version}`), for a `pypi:`/`hex:` source other than the configured one."""
 
     def blob(self, file: str, line: int | None = None, *, ref: str | None = None, prefixed: bool = True) -> str:
         """The URL of `file` (relative to the SDK's root, or to the repository when not `prefixed`) at `ref`
@@ -174,6 +181,10 @@ class Settings:
     nav_title: str
     output_dir: str
     """Folder (under docs) where generated pages live."""
+    python_configured: str = ""
+    """The `python` spec the configuration itself gives (`python` may be `PARITYDOCS_PYTHON`): the spec
+    `python_repo.ref` is pinned for."""
+    elixir_configured: str = ""
     base_dir: Path = field(default_factory=Path.cwd)
     """Directory relative paths are resolved against (the directory of mkdocs.yml)."""
 
@@ -228,10 +239,16 @@ def _repo(name: str, value: Any, errors: list[str]) -> RepoLink | None:
     if not isinstance(value, Mapping) or not isinstance(value.get("url"), str):
         errors.append(f"'{name}' must be a mapping with 'url' (and optional 'ref', 'prefix'), got {value!r}")
         return None
-    unknown = set(value) - {"url", "ref", "prefix"}
+    unknown = set(value) - {"url", "ref", "prefix", "release"}
     if unknown:
-        errors.append(f"'{name}' has unknown keys: {', '.join(sorted(unknown))} (expected url, ref, prefix)")
-    return RepoLink(url=value["url"], ref=str(value.get("ref") or "main"), prefix=str(value.get("prefix") or ""))
+        errors.append(f"'{name}' has unknown keys: {', '.join(sorted(unknown))} (expected url, ref, prefix, release)")
+    release = value.get("release")
+    if release is not None and (not isinstance(release, str) or "{version}" not in release):
+        errors.append(f"'{name}.release' must be a ref pattern with {{version}} (\"v{{version}}\"), got {release!r}")
+        release = None
+    return RepoLink(
+        url=value["url"], ref=str(value.get("ref") or "main"), prefix=str(value.get("prefix") or ""), release=release
+    )
 
 
 def _sync_ranges(value: Any, errors: list[str]) -> tuple[SyncRange, ...]:
@@ -346,6 +363,8 @@ def load_settings(
         cache_dir=_path("cache_dir", merged["cache_dir"], base, errors),
         nav_title=str(merged["nav_title"]),
         output_dir=str(merged["output_dir"]).strip("/"),
+        python_configured=str(_spec(merged["python"], base)),
+        elixir_configured=str(_spec(merged["elixir"], base)),
         base_dir=base,
     )
     if settings.custom_templates is not None and not settings.custom_templates.is_dir():

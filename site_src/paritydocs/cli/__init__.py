@@ -64,7 +64,9 @@ def set_up_logging(command: str, *, verbose: bool, quiet: bool) -> None:
             mkdocs_logger.addHandler(handler)
         return
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s: %(message)s")
-    logging.getLogger("mkdocs.plugins.paritydocs").setLevel(level)
+    ours = logging.getLogger("mkdocs.plugins.paritydocs")
+    if quiet or ours.level == logging.NOTSET or ours.level > level:  # a level set lower (a test's) is kept
+        ours.setLevel(level)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -144,12 +144,7 @@ class Renderer:
         return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
     def pages(self, report: ParityReport, *, extra_pages: list[Page] | None = None) -> list[Page]:
-        py, ex = report.python_model.source, report.elixir_model.source
-        links = Links(
-            self.settings,
-            python_ref=py.ref if py.ref else None,
-            elixir_ref=ex.ref if ex.ref else None,
-        )
+        links = Links.of_sources(self.settings, report.python_model.source, report.elixir_model.source)
         slugs = unique_slugs([(p.python.path, p.python.name) for p in report.pairs])
         for pair in report.pairs:
             links.pair_pages[pair.python.path] = self.path(f"types/{slugs[pair.python.path]}.md")

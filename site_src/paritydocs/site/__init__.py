@@ -26,6 +26,7 @@ from paritydocs.parity import ParityReport
 from paritydocs.pipeline import Caches, build_report, load_elixir, load_python
 from paritydocs.python.loader import SharedPackages, python_search_path
 from paritydocs.render import Page, Renderer
+from paritydocs.render.links import source_ref
 from paritydocs.sources.trees import python_fingerprint
 
 __all__ = ["SiteBuild", "build_site"]
@@ -91,6 +92,12 @@ def build_site(
             page.content += f"\n<!-- python sources {fingerprint[:16]} -->\n"
     site = SiteBuild(settings, report, pages, errors=errors, python_fingerprint=fingerprint)
     site.warnings = [str(w) for w in (*python.warnings, *elixir.warnings)] + list(report.warnings)
+    for repo, model, configured in (
+        (settings.python_repo, python, settings.python_configured),
+        (settings.elixir_repo, elixir, settings.elixir_configured),
+    ):
+        if model.source.root and (why := source_ref(repo, model.source, configured)[2]):
+            site.warnings.append(why)
     site.outputs = {"parity.json": JsonOutput(report.to_json), **extra_outputs}
     site.outputs["llms.txt"] = _llms_txt(settings, pages)
     for model in (python, elixir):
