@@ -501,5 +501,5 @@ def test_source_links_name_the_revision_that_was_read_or_none():
 
 
 def test_a_repository_release_pattern_is_checked():
-    with pytest.raises(ConfigError, match="'python_repo.release' must be a ref pattern with"):
+    with pytest.raises(ConfigError, match=r"'python_repo\.release' must be a ref pattern with"):
         load_settings({"python": "x", "elixir": "y", "python_repo": {"url": "u", "release": "v1"}}, environ={})
