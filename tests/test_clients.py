@@ -248,6 +248,12 @@ def test_missing_parameter_names_a_similar_option_elixir_reads(models):
     row = param(op(compare_clients(model, ex, settings())[0], "checkout"), "coupon_code")
     assert kinds(row.findings) == ["missing_in_elixir"]
     assert "similar option, `:coupon` (in `handle_call/3`, lib/shop/cart_client.ex:109)" in row.findings[0].message
+    # the operation's badge says it is an option that is missing, not the function the port has
+    from paritydocs.render.filters import do_op_badges
+
+    checkout = op(compare_clients(model, ex, settings())[0], "checkout")
+    labels = [badge.label for badge in do_op_badges(checkout)]
+    assert "1 option missing in elixir" in labels and "function missing in elixir" not in labels
 
 
 def test_a_renamed_parameter_is_matched_by_method_aliases(models):

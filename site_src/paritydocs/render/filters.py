@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -366,6 +367,35 @@ def do_slug(text: str) -> str:
     return re.sub(r"[^\w\-]+", "-", text).strip("-").lower() or "x"
 
 
+@dataclass(frozen=True, slots=True)
+class Badge:
+    """A status badge: its words, its level (the CSS class) and its tooltip (every message it stands for)."""
+
+    label: str
+    level: str
+    title: str
+
+
+def do_op_badges(op: Any) -> list[Badge]:
+    """The badges of a client operation's row, saying in the badge itself what each is about: the function
+    (`function missing in elixir`) or its options (`2 options missing in elixir`), one badge per kind."""
+    badges: list[Badge] = []
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for finding in op.findings:
+        if not finding.waived:
+            groups.setdefault(("function", finding.kind.value), []).append(finding)
+    for param in op.params:
+        for finding in param.findings:
+            if not finding.waived:
+                groups.setdefault(("option", finding.kind.value), []).append(finding)
+    for (what, kind), found in groups.items():
+        level = max(found, key=lambda f: f.level.rank).level.value
+        count = len(found) if what == "option" else 0
+        subject = f"{count} option{'s' if count != 1 else ''}" if count else what
+        badges.append(Badge(f"{subject} {kind.replace('_', ' ')}", level, "\n".join(f.message for f in found)))
+    return badges
+
+
 FILTERS = {
     "doc": do_doc,
     "cell": do_cell,
@@ -381,4 +411,5 @@ FILTERS = {
     "anchor": do_anchor,
     "slug": do_slug,
     "fence": do_fence,
+    "op_badges": do_op_badges,
 }
