@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 from html.parser import HTMLParser
@@ -193,6 +194,24 @@ def test_the_checklist_has_one_item_per_port_file_and_action():
     page = next(p for p in Renderer(settings).pages(report) if p.path == "checklist.md").content
     assert page.count("- [ ] ") == 4 and "4 items" in page
     assert "[Thing](types/Thing.md#suggested-elixir-docs): `size`" in page
+    assert "New since the baseline" not in page
+
+
+def test_the_checklist_shows_what_is_new_since_the_baseline(tmp_path):
+    thing_py = py_type("Thing", [FieldDef("size", "int", doc="Size."), FieldDef("color", "str")])
+    thing_ex = ex_type("Thing", [FieldDef("size", "integer()")])
+    py, ex = sdk_models([thing_py], [thing_ex])
+    options = {"python": "x", "elixir": "y", "type_prefixes": {"acme.types": "Acme.Types"}}
+    report = run_parity(py, ex, load_settings(options, environ={}))
+    doc_key = next(f.key for f in report.all_findings() if f.kind.value == "doc_missing_in_elixir")
+    (tmp_path / "baseline.json").write_text(json.dumps({"findings": [doc_key]}))
+    settings = load_settings({**options, "baseline": str(tmp_path / "baseline.json")}, environ={})
+    page = next(p for p in Renderer(settings).pages(report) if p.path == "checklist.md").content
+    new = page.split("## New since the baseline", 1)[1].split("## High priority", 1)[0]
+    assert "1 item, 1 finding" in new and "Add the missing fields" in new and "Document the fields" not in new
+    (tmp_path / "baseline.json").write_text("[]")
+    with pytest.raises(ConfigError, match="expected"):
+        Renderer(settings).pages(report)
 
 
 def test_pair_page_with_hostile_doc_builds_inert_html():

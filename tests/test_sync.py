@@ -1359,3 +1359,21 @@ def test_a_module_at_the_same_path_in_the_port_is_the_target_of_what_nothing_els
         False,
     )
     assert constant.found_by.endswith("the same path in the port: `lib/wid/cli/commands/run.ex`")
+
+
+def test_the_sync_checklist_has_one_item_per_elixir_file_and_action():
+    from paritydocs.render.sync import ChecklistEntry, _by_file_and_action
+
+    def entry(subject: str, done: bool, module: str | None = "Wid.Rest", action: str = "Add the new parameter to"):
+        file = "lib/wid/rest.ex" if module else None
+        return ChecklistEntry(action, subject, module, file, None, state="s", done=done)
+
+    merged = _by_file_and_action(
+        [entry("a.get", True), entry("a.list", False), entry("b.new", False, None), entry("a.x", True, action="Port")]
+    )
+    assert [(e.action, e.module, len(e.children), e.done, e.state) for e in merged] == [
+        ("Add the new parameter to", "Wid.Rest", 2, False, "2 changes, 1 done"),
+        ("Add the new parameter to", None, 0, False, "s"),  # no Elixir place: the change alone
+        ("Port", "Wid.Rest", 0, True, "s"),
+    ]
+    assert [c.subject for c in merged[0].children] == ["a.get", "a.list"]

@@ -93,6 +93,7 @@ TINKER_PROFILE: dict[str, Any] = {
         "tinker.lib.public_interfaces",
     ],
     "fail_on": "high",
+    "baseline": None,
     "cache_dir": None,
     "nav_title": "Parity",
     "output_dir": "",
@@ -177,6 +178,8 @@ class Settings:
     behaviour_modules: tuple[str, ...]
     """Functions, classes or modules whose changed bodies a sync report shows (`tinker._client.Tinker.__init__`)."""
     fail_on: str
+    baseline: Path | None
+    """A `paritydocs check --write-baseline` file: the checklist page adds what is new since it."""
     cache_dir: Path | None
     nav_title: str
     output_dir: str
@@ -360,6 +363,7 @@ def load_settings(
         sync_ranges=_sync_ranges(merged["sync_ranges"], errors),
         behaviour_modules=_str_list("behaviour_modules", merged["behaviour_modules"] or [], errors),
         fail_on=fail_on if fail_on in FINDING_LEVELS else "high",
+        baseline=_path("baseline", merged["baseline"], base, errors),
         cache_dir=_path("cache_dir", merged["cache_dir"], base, errors),
         nav_title=str(merged["nav_title"]),
         output_dir=str(merged["output_dir"]).strip("/"),

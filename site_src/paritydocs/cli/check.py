@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
 from typing import Any
 
 from paritydocs.cli.common import EXIT_FINDINGS, add_common_options, settings_from_args, warn, write_json
@@ -47,25 +45,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 # ---- check ----------------------------------------------------------------------------------------
 
 
-def _load_baseline(path: str | None) -> set[str]:
-    if not path:
-        return set()
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as err:
-        raise ConfigError(
-            f"baseline {path}: cannot read it ({err.strerror}); create one with --write-baseline"
-        ) from err
-    except json.JSONDecodeError as err:
-        raise ConfigError(f"baseline {path}: not valid JSON ({err.msg} at line {err.lineno})") from err
-    keys = data.get("findings") if isinstance(data, dict) else None
-    if not isinstance(keys, list):
-        raise ConfigError(f'baseline {path}: expected {{"findings": [keys...]}}')
-    return {str(k) for k in keys}
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     from paritydocs.parity import Severity
+    from paritydocs.parity.baseline import load_baseline
     from paritydocs.pipeline import build_report
 
     settings = settings_from_args(args)
@@ -77,7 +59,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.write_baseline:
         keys = sorted({f.key for f in findings if not f.waived})
         write_json({"findings": keys}, args.write_baseline)
-    baseline = _load_baseline(args.baseline)
+    baseline = load_baseline(args.baseline)
     threshold = Severity(args.fail_on or settings.fail_on).rank
     failing = [f for f in findings if not f.waived and f.level.rank >= threshold and f.key not in baseline]
     if args.format == "github":

@@ -29,8 +29,9 @@ from paritydocs.errors import ConfigError
 from paritydocs.model import SdkModel, TypeDef
 from paritydocs.modelnames import compile_updates
 from paritydocs.parity import ParityReport
+from paritydocs.parity.baseline import load_baseline
 from paritydocs.parity.findings import SEVERITY, Severity
-from paritydocs.render.checklist import checklist_groups, coverage_areas, fields_snippet
+from paritydocs.render.checklist import checklist_groups, coverage_areas, fields_snippet, new_since
 from paritydocs.render.filters import FILTERS
 from paritydocs.render.links import Links, relpath_factory, unique_slugs
 
@@ -173,7 +174,9 @@ class Renderer:
             add(f"clients/{client_slugs[cp.python.path]}.md", cp.python.name, "Clients", "client", pair=cp)
         constants_page = self.path("constants.md") if report.constant_rows else None
         groups = checklist_groups(report, links, constants_page=constants_page)
-        add("checklist.md", "Parity checklist", "Reports", "checklist", groups=groups)
+        baseline = load_baseline(self.settings.baseline) if self.settings.baseline else None
+        fresh = new_since(groups, baseline) if baseline is not None else None
+        add("checklist.md", "Parity checklist", "Reports", "checklist", groups=groups, new_items=fresh)
         add("unmatched.md", "Unmatched types", "Reports", "unmatched")
         if report.constant_rows:
             add("constants.md", "Constants", "Reports", "constants", rows=report.constant_rows)

@@ -27,6 +27,7 @@ __all__ = [
     "checklist_groups",
     "coverage_areas",
     "fields_snippet",
+    "new_since",
 ]
 
 
@@ -142,6 +143,20 @@ _ACTION_ORDER = [
     "Update model names",
     "Nothing to port: the port documents what Python does not",
 ]
+
+
+def new_since(groups: list[tuple[str, list[FileAction]]], baseline: set[str]) -> list[FileAction]:
+    """The items with findings the baseline does not hold, each keeping only those findings (what a pull request
+    introduced), in the checklist's order."""
+    found: list[FileAction] = []
+    for _, items in groups:
+        for item in items:
+            fresh = [entry for entry in item.findings if entry.finding.key not in baseline]
+            if fresh:
+                found.append(
+                    FileAction(item.level, item.action, item.file, item.file_url, fresh, item.subjects, item.snippet)
+                )
+    return found
 
 
 def checklist_groups(

@@ -47,6 +47,9 @@ class ChecklistEntry:
     lines: list[int] = field(default_factory=list)
     done: bool = False
     """The port already has what the change leads to (`_done`): the item is ticked."""
+    children: list[ChecklistEntry] = field(default_factory=list)
+    """An item for one Elixir file and action: the changes it gathers, each ticked on its own; the item is done
+    when they all are."""
 
 
 def sync_checklist(report: SyncReport, links: SyncLinks | None = None) -> list[tuple[str, str, list[ChecklistEntry]]]:
@@ -67,6 +70,7 @@ def sync_checklist(report: SyncReport, links: SyncLinks | None = None) -> list[t
                 done=_done(change),
             )
         )
+    high = _by_file_and_action(high)
     medium: dict[str, ChecklistEntry] = OrderedDict()
     for change in report.of_class(DOCUMENTATION):
         target = change.elixir
@@ -108,6 +112,34 @@ def sync_checklist(report: SyncReport, links: SyncLinks | None = None) -> list[t
         (PRIORITY[DOCUMENTATION], DOCUMENTATION, list(medium.values())),
         (PRIORITY[POLISH], POLISH, list(low.values())),
     ]
+
+
+def _by_file_and_action(entries: list[ChecklistEntry]) -> list[ChecklistEntry]:
+    """One item per Elixir file (or module) and action, the changes under it; a pair that gathers one change stays
+    that change. In the order of their first change."""
+    groups: dict[tuple[str, str | None, str | None], list[ChecklistEntry]] = OrderedDict()
+    for entry in entries:
+        where = (entry.module, entry.file) if entry.module or entry.file else (None, f"\0{entry.subject}")
+        groups.setdefault((entry.action, *where), []).append(entry)
+    merged: list[ChecklistEntry] = []
+    for (action, module, file), members in groups.items():
+        if len(members) == 1:
+            merged.append(members[0])
+            continue
+        done = sum(m.done for m in members)
+        merged.append(
+            ChecklistEntry(
+                action=action,
+                subject=None,
+                module=module,
+                file=None if file is None or file.startswith("\0") else file,
+                url=members[0].url,
+                state=f"{len(members)} changes, {done} done",
+                done=done == len(members),
+                children=members,
+            )
+        )
+    return merged
 
 
 _ACTIONS = {

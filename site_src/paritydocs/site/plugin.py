@@ -65,6 +65,7 @@ class ParitydocsConfig(base.Config):
     sync_ranges = opt.Optional(opt.Type(list))
     behaviour_modules = opt.Optional(opt.Type(list))
     fail_on = opt.Optional(opt.Type(str))
+    baseline = opt.Optional(opt.Type(str))
     cache_dir = opt.Optional(opt.Type(str))
     nav_title = opt.Optional(opt.Type(str))
     output_dir = opt.Optional(opt.Type(str))
