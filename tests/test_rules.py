@@ -557,6 +557,12 @@ STRICT = FieldDef("seed", "integer()", required=True)
     [
         ({"encoders": ["Jason.Encoder"]}, Severity.HIGH, "is sent (the port encodes it (@derive Jason.Encoder))"),
         ({"functions": ["to_json"]}, Severity.HIGH, "the port can send it as nil, where the API requires a value"),
+        # a value goes out either way: the port's own default is to check, not a request the API rejects
+        (
+            {"functions": ["to_json"], "lenient": FieldDef("model_id", "String.t()", default=default("m"))},
+            Severity.MEDIUM,
+            "check that it is the one",
+        ),
         ({"functions": ["from_map"]}, Severity.LOW, "is received (the port decodes it (from_map/1))"),
         ({"functions": ["from_map", "to_json"]}, Severity.HIGH, "is sent and received"),
         ({}, Severity.HIGH, "`model_id` is required in Python; optional in Elixir"),  # nothing says: as before
@@ -564,7 +570,8 @@ STRICT = FieldDef("seed", "integer()", required=True)
     ],
 )
 def test_a_port_more_lenient_than_python_weighs_by_which_way_the_data_flows(kwargs, severity, says):
-    (finding,) = found(_directed("Thing", REQUIRED, LENIENT, **kwargs), FindingKind.OPTIONALITY_MISMATCH)
+    lenient = kwargs.pop("lenient", LENIENT)
+    (finding,) = found(_directed("Thing", REQUIRED, lenient, **kwargs), FindingKind.OPTIONALITY_MISMATCH)
     assert finding.severity is severity and says in finding.message
 
 
@@ -590,3 +597,31 @@ def test_the_name_and_the_python_clients_say_the_direction_when_the_port_code_do
     report = _directed("JobResponse", REQUIRED, LENIENT)
     assert report.pairs[0].to_json()["direction"] == {"flow": "received", "evidence": "its name (`JobResponse`)"}
     jsonschema.validate(json.loads(json.dumps(report.to_json())), json.loads(SCHEMA.read_text()))
+
+
+def test_a_one_value_tag_a_received_struct_lacks_is_low_and_a_field_only_the_port_has_is_its_own():
+    tag = FieldDef("type", 'Literal["create_model"]', required=False, default=default("create_model"))
+    extra = FieldDef("note", "String.t() | nil")
+
+    def run_with(py_fields, ex_fields, **kwargs):
+        ex = ex_type("ThingResponse", ex_fields)
+        ex.functions = [FunctionDef(f, arity=1) for f in kwargs.get("functions", ())]
+        ex.encoders = list(kwargs.get("encoders", ()))
+        py, ex_model = sdk_models([py_type("ThingResponse", py_fields)], [ex])
+        return run_parity(py, ex_model, settings())
+
+    (missing,) = found(
+        run_with([tag, REQUIRED], [FieldDef("model_id", "String.t()")], functions=["from_map"]),
+        FindingKind.MISSING_IN_ELIXIR,
+    )
+    assert missing.severity is Severity.LOW and "a tag the port need not keep" in missing.message
+    (received,) = found(
+        run_with([REQUIRED], [FieldDef("model_id", "String.t()"), extra], functions=["from_map"]),
+        FindingKind.MISSING_IN_PYTHON,
+    )
+    assert received.severity is Severity.LOW and "An addition of the port's" in received.message
+    (sent,) = found(
+        run_with([REQUIRED], [FieldDef("model_id", "String.t()"), extra], encoders=["Jason.Encoder"]),
+        FindingKind.MISSING_IN_PYTHON,
+    )
+    assert sent.severity is Severity.MEDIUM and "check that the API accepts it" in sent.message

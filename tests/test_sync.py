@@ -950,6 +950,9 @@ def test_a_string_the_port_holds_elsewhere_is_found_and_gives_a_change_its_targe
         **ELIXIR,
         "lib/wid/uploads/chunker.ex": 'defmodule Wid.Uploads.Chunker do\n  @moduledoc "Splits."\n'
         '  def warn(n) when n > 3, do: IO.puts("chunk too big for one request")\nend\n',
+        # the same words in a doc's example and a comment only: not the code, not a place the change landed
+        "lib/wid/a_docs.ex": 'defmodule Wid.ADocs do\n  @moduledoc """\n  Logs "chunk too big for one request".\n'
+        '  """\n  # "chunk too big for one request"\nend\n',
     }
     ex_root = write_files(tmp_path / "wid_ex", port)
     (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")

@@ -401,14 +401,16 @@ def compare_params(
             rows.append(ParamRow(None, e, "", notes=[f"Python takes `**kwargs`, which may carry `{e.name}`."]))
             continue
         what = "option" if e.kind == "option" else "parameter"
-        rows.append(
-            one_sided(
-                FindingKind.MISSING_IN_PYTHON,
-                None,
-                e,
-                f"Elixir `{ex_fn}` {what} `{e.name}` has no counterpart in Python `{client.name}.{py.name}`.",
-            )
+        extra = one_sided(
+            FindingKind.MISSING_IN_PYTHON,
+            None,
+            e,
+            f"Elixir `{ex_fn}` {what} `{e.name}` has no counterpart in Python `{client.name}.{py.name}`. An"
+            " addition of the port's: nothing a Python user has is missing.",
         )
+        for finding in extra.findings:
+            finding.severity = Severity.LOW
+        rows.append(extra)
     if opts_param is not None:
         rows.append(
             ParamRow(

@@ -32,7 +32,7 @@ from paritydocs.parity.client_params import (
     finding_subject,
     py_location,
 )
-from paritydocs.parity.findings import Finding, FindingKind
+from paritydocs.parity.findings import Finding, FindingKind, Severity
 from paritydocs.parity.report import ClientPair, MethodRow, ParamRow
 from paritydocs.parity.rules import type_doc_findings
 from paritydocs.python.docstrings import parse_python_doc
@@ -374,6 +374,8 @@ def _elixir_only(
             f" Python has `{hint}`: if that is the same operation renamed, add `{hint}: {ex.name}` to "
             f"`method_aliases` for `{client.name}`."
         )
+    if not hint:
+        message += " An addition of the port's: nothing a Python user has is missing."
     row.findings.append(
         Finding(
             FindingKind.MISSING_IN_PYTHON,
@@ -381,6 +383,8 @@ def _elixir_only(
             python=client.location,
             elixir=ex_location(module, ex.main),
             subject=finding_subject(client, module, None, ex.name),
+            # a possible rename is worth a look (its Python twin is reported missing); an addition is the port's
+            severity=Severity.MEDIUM if hint else Severity.LOW,
         )
     )
     return row

@@ -199,20 +199,34 @@ def rule_missing(ctx: FieldContext) -> list[Finding]:
                 )
             ]
         what = "`__init__` parameter" if ctx.python.origin == "init" else _member_word(ctx.python_type)
-        return [
-            ctx.finding(
-                FindingKind.MISSING_IN_ELIXIR,
-                f"Python {what} `{ctx.python.name}` has no counterpart in Elixir `{ctx.elixir_type.path}`.",
+        finding = ctx.finding(
+            FindingKind.MISSING_IN_ELIXIR,
+            f"Python {what} `{ctx.python.name}` has no counterpart in Elixir `{ctx.elixir_type.path}`.",
+        )
+        tag = _single_literal(ctx, ctx.python) if ctx.direction.direction.only_received else None
+        if tag is not None:
+            # `type: Literal["create_model"]` on a response: the one value it can hold tells a port user nothing
+            finding.severity = Severity.LOW
+            finding.message += (
+                f" It can only be {tag.expr}, on a struct the port receives ({ctx.direction.evidence}): a tag the"
+                " port need not keep."
             )
-        ]
+        return [finding]
     if ctx.elixir is not None and ctx.python is None:
-        return [
-            ctx.finding(
-                FindingKind.MISSING_IN_PYTHON,
-                f"Elixir {_member_word(ctx.python_type)} `{ctx.elixir.name}` has no counterpart in Python "
-                f"`{ctx.python_type.name}`.",
+        finding = ctx.finding(
+            FindingKind.MISSING_IN_PYTHON,
+            f"Elixir {_member_word(ctx.python_type)} `{ctx.elixir.name}` has no counterpart in Python "
+            f"`{ctx.python_type.name}`.",
+        )
+        if ctx.python_type.kind not in (TypeKind.UNION_ALIAS, TypeKind.LITERAL_ALIAS, TypeKind.ENUM):
+            sent = ctx.direction.direction.sends and ctx.elixir.wire is not False
+            finding.severity = Severity.MEDIUM if sent else Severity.LOW
+            finding.message += (
+                " The port sends it, which Python never does: check that the API accepts it."
+                if sent
+                else " An addition of the port's: nothing a Python user has is missing."
             )
-        ]
+        return [finding]
     return []
 
 
@@ -450,9 +464,10 @@ def _weighed_by_direction(ctx: FieldContext, text: str) -> tuple[str, Severity |
     if lenient:
         if _is_nil(_elixir_default(ctx.elixir)):
             why = "the port can send it as nil, where the API requires a value"
-        else:
-            why = "the port sends its default where Python makes the caller give a value"
-        return f"{text} {name} is {flows} ({call.evidence}): {why}.", None
+            return f"{text} {name} is {flows} ({call.evidence}): {why}.", None
+        # a value goes out either way: whether the port's default is the one a caller would choose is to check
+        why = "the port sends its default where Python makes the caller give a value; check that it is the one"
+        return f"{text} {name} is {flows} ({call.evidence}): {why}.", Severity.MEDIUM
     if call.direction is Direction.SENT:
         why = "callers must give a value the API does not need"
         return f"{text} {name} is sent ({call.evidence}): {why}.", Severity.LOW

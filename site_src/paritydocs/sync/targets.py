@@ -238,11 +238,14 @@ class ElixirIndex:
         return next((m for m in self.modules.values() if m.file == file), None)
 
     def elixir_text(self, file: str) -> str:
+        """The code of a port's file, where its strings and numbers are looked for: its docs (`@moduledoc`,
+        `@doc`, `@typedoc`) and whole-line comments left out, so an example in a doc is not taken for the code."""
         if file not in self.texts:
             try:
-                self.texts[file] = (self.root / file).read_text(encoding="utf-8", errors="replace")
+                text = (self.root / file).read_text(encoding="utf-8", errors="replace")
             except OSError:
-                self.texts[file] = ""
+                text = ""
+            self.texts[file] = _COMMENT_LINE.sub("", _DOC_ATTRIBUTE.sub("", text))
         return self.texts[file]
 
     def constant_target(self, change: Change) -> ElixirTarget:
@@ -519,6 +522,10 @@ class ElixirIndex:
 
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+_DOC_ATTRIBUTE = re.compile(
+    r'@(?:moduledoc|doc|typedoc)\s+(?:~[sS])?(?:"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*")'
+)
+_COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
 
 
 def literal_pattern(literal: str) -> re.Pattern[str]:
