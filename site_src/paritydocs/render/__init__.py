@@ -31,7 +31,7 @@ from paritydocs.modelnames import compile_updates
 from paritydocs.parity import ParityReport
 from paritydocs.parity.baseline import load_baseline
 from paritydocs.parity.findings import SEVERITY, Severity
-from paritydocs.render.checklist import checklist_groups, coverage_areas, fields_snippet, new_since
+from paritydocs.render.checklist import checklist_groups, coverage_areas, fields_snippet, kind_levels, new_since
 from paritydocs.render.filters import FILTERS
 from paritydocs.render.links import Links, relpath_factory, unique_slugs
 
@@ -160,7 +160,15 @@ class Renderer:
             content = self.render(template, **self._context(report, links, page_path=full, **ctx))
             pages.append(Page(full, title, content, section, keep_model_names=keep))
 
-        add("index.md", "Dashboard", "", "dashboard", areas=coverage_areas(report), client_pairs=client_pairs)
+        add(
+            "index.md",
+            "Dashboard",
+            "",
+            "dashboard",
+            areas=coverage_areas(report),
+            client_pairs=client_pairs,
+            kind_levels=kind_levels(report),
+        )
         for pair in report.pairs:
             add(
                 f"types/{slugs[pair.python.path]}.md",

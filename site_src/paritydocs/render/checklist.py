@@ -27,8 +27,20 @@ __all__ = [
     "checklist_groups",
     "coverage_areas",
     "fields_snippet",
+    "kind_levels",
     "new_since",
 ]
+
+
+def kind_levels(report: ParityReport) -> dict[str, dict[str, int]]:
+    """Open findings per kind and severity (`optionality_mismatch` → {high: 9, medium: 4, low: 19}): a kind's
+    findings are weighed one by one (the direction of the data, a tag, an addition of the port's)."""
+    found: dict[str, dict[str, int]] = {}
+    for finding in report.all_findings():
+        if not finding.waived:
+            levels = found.setdefault(finding.kind.value, {})
+            levels[finding.level.value] = levels.get(finding.level.value, 0) + 1
+    return found
 
 
 def coverage_areas(report: ParityReport) -> list[dict[str, Any]]:
