@@ -87,12 +87,11 @@ def tree_fingerprint(root: Path, pattern: str = "*") -> str:
     return digest.hexdigest()
 
 
-def content_fingerprint(root: Path) -> str:
-    """The relative path and content of every file under `root` (the folders of `tree_fingerprint` skipped,
-    symbolic links not followed): a key that survives copying the tree elsewhere and changes with any edit."""
-    digest = hashlib.sha256()
+def tree_files(root: Path) -> dict[str, Path]:
+    """Every file under `root` by its relative POSIX path: the folders of `tree_fingerprint` skipped, symbolic
+    links not followed, the cache's complete-marker left out."""
+    files: dict[str, Path] = {}
     stack = [root]
-    files: list[tuple[str, Path]] = []
     while stack:
         folder = stack.pop()
         try:
@@ -104,9 +103,16 @@ def content_fingerprint(root: Path) -> str:
                 continue
             if entry.is_dir():
                 stack.append(Path(entry.path))
-            elif entry.is_file():
-                files.append((Path(entry.path).relative_to(root).as_posix(), Path(entry.path)))
-    for rel, path in sorted(files):
+            elif entry.is_file() and entry.name != ".paritydocs-complete":
+                files[Path(entry.path).relative_to(root).as_posix()] = Path(entry.path)
+    return files
+
+
+def content_fingerprint(root: Path) -> str:
+    """The relative path and content of every file of `tree_files(root)`: a key that survives copying the tree
+    elsewhere and changes with any edit."""
+    digest = hashlib.sha256()
+    for rel, path in sorted(tree_files(root).items()):
         try:
             data = path.read_bytes()
         except OSError:

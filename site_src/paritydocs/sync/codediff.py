@@ -13,7 +13,7 @@ from typing import Any
 
 from paritydocs.modelnames import ModelNameUpdate, apply_updates, has_outdated
 from paritydocs.python.loader import walk_objects
-from paritydocs.sources.trees import SKIPPED_DIRS
+from paritydocs.sources.trees import tree_files
 from paritydocs.sync.report import FileStatus
 from paritydocs.sync.revisions import Tree
 
@@ -264,25 +264,7 @@ class Enclosing:
 
 
 def changed_files(old_root: Path, new_root: Path) -> list[FileStatus]:
-    def listing(root: Path) -> dict[str, Path]:
-        files: dict[str, Path] = {}
-        stack = [root]
-        while stack:
-            folder = stack.pop()
-            try:
-                entries = list(folder.iterdir())
-            except OSError:
-                continue
-            for entry in entries:
-                if entry.name in SKIPPED_DIRS or entry.is_symlink():
-                    continue
-                if entry.is_dir():
-                    stack.append(entry)
-                elif entry.is_file() and entry.name != ".paritydocs-complete":
-                    files[entry.relative_to(root).as_posix()] = entry
-        return files
-
-    old, new = listing(old_root), listing(new_root)
+    old, new = tree_files(old_root), tree_files(new_root)
     out = []
     for rel in sorted(set(old) | set(new)):
         if rel not in new:

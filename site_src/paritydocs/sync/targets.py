@@ -346,10 +346,7 @@ class ElixirIndex:
                 else f"the struct `%{module.path}{{}}` itself (no `new`)"
             )
             return target
-        candidates = (name, stem, f"{stem}!", f"{stem}_async")
-        found = min(
-            (f for f in module.functions if f.name in candidates), key=lambda f: candidates.index(f.name), default=None
-        )
+        found = _port_function(module, name)
         if found is None:
             target.present = False
             target.found_by = f"no public function `{stem}` in `{module.path}`"
@@ -384,14 +381,10 @@ class ElixirIndex:
         owner, _, name = path.rpartition(".")
         if module is None or not name or name.startswith("_") or not owner[owner.rfind(".") + 1 :][:1].isupper():
             return target
-        stem = name.removesuffix("_async").removesuffix("_sync")
-        candidates = (name, stem, f"{stem}!", f"{stem}_async")
-        found = min(
-            (f for f in module.functions if f.name in candidates), key=lambda f: candidates.index(f.name), default=None
-        )
+        found = _port_function(module, name)
         if found is None:
             target.present = False
-            target.found_by = f"no public function `{stem}` in `{module.path}`"
+            target.found_by = f"no public function `{_stem(name)}` in `{module.path}`"
         else:
             target.line = found.line or target.line
             target.found_by = f"the function `{found.name}/{found.arity}` of `{module.path}`"
@@ -519,6 +512,20 @@ class ElixirIndex:
         target = self.module_target(module)
         target.found_by = f"a module named `{camel_name(path)}`"
         return target
+
+
+def _stem(name: str) -> str:
+    return name.removesuffix("_async").removesuffix("_sync")
+
+
+def _port_function(module: TypeDef, name: str) -> Any:
+    """The port's public function for a Python method: its own name first, then its stem's (`sample_async` →
+    `sample`), the stem's `!` and `_async` twins."""
+    stem = _stem(name)
+    candidates = (name, stem, f"{stem}!", f"{stem}_async")
+    return min(
+        (f for f in module.functions if f.name in candidates), key=lambda f: candidates.index(f.name), default=None
+    )
 
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
