@@ -625,3 +625,26 @@ def test_a_one_value_tag_a_received_struct_lacks_is_low_and_a_field_only_the_por
         FindingKind.MISSING_IN_PYTHON,
     )
     assert sent.severity is Severity.MEDIUM and "check that the API accepts it" in sent.message
+
+
+def test_nil_a_nullable_python_field_takes_is_low_and_a_config_the_port_never_encodes_sends_nothing():
+    nullable_required = FieldDef("meta", "Optional[dict]", required=True)
+    (finding,) = found(
+        _directed(
+            "Thing",
+            nullable_required,
+            FieldDef("meta", "map() | nil", default=default(None, "nil")),
+            encoders=["Jason.Encoder"],
+        ),
+        FindingKind.OPTIONALITY_MISMATCH,
+    )
+    assert finding.severity is Severity.LOW and "which Python's `Optional[dict]` admits too" in finding.message
+    # a type a Python client takes is "sent" by direction, but only an encoder puts an extra field on the wire
+    client = TypeDef(path="acme.Client", name="Client", kind=TypeKind.CLASS)
+    client.functions = [FunctionDef("run", params=[ParamDef("config", annotation="Settings")])]
+    py = py_type("Settings", [REQUIRED])
+    ex = ex_type("Settings", [FieldDef("model_id", "String.t()"), FieldDef("max_retries", "integer()")])
+    py_model, ex_model = sdk_models([py], [ex])
+    py_model.clients = [client]
+    (extra,) = found(run_parity(py_model, ex_model, settings()), FindingKind.MISSING_IN_PYTHON)
+    assert extra.severity is Severity.LOW and "The port sends it" not in extra.message

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from paritydocs.model import TypeDef
 
-__all__ = ["UNKNOWN", "Direction", "DirectionCall", "ParameterTypes", "type_direction"]
+__all__ = ["ENCODING_FUNCTIONS", "UNKNOWN", "Direction", "DirectionCall", "ParameterTypes", "type_direction"]
 
 
 class Direction(str, enum.Enum):
@@ -50,7 +50,8 @@ class DirectionCall:
 
 UNKNOWN = DirectionCall(Direction.UNKNOWN, "")
 
-_ENCODING_FUNCTIONS = ("to_json", "to_map", "encode")
+ENCODING_FUNCTIONS = ("to_json", "to_map", "encode")
+"""Functions of an Elixir module that put its struct on the wire."""
 _DECODING_FUNCTIONS = ("from_map", "from_json", "decode", "parse")
 _SENT_NAME = re.compile(r"(Request|Params|Input)$")
 _RECEIVED_NAME = re.compile(r"(Response|Result|Output)$")
@@ -92,7 +93,7 @@ def type_direction(
     for key in (py.name, py.path, py.public_path, ex.path):
         if key and key in configured:
             return DirectionCall(Direction(configured[key]), f"`type_directions` says `{configured[key]}`")
-    encodes = [f"@derive {name}" for name in ex.encoders] + _functions(ex, _ENCODING_FUNCTIONS)
+    encodes = [f"@derive {name}" for name in ex.encoders] + _functions(ex, ENCODING_FUNCTIONS)
     decodes = _functions(ex, _DECODING_FUNCTIONS)
     if encodes and decodes:
         return DirectionCall(Direction.BOTH, f"the port encodes it ({encodes[0]}) and decodes it ({decodes[0]})")

@@ -30,7 +30,7 @@ from paritydocs.parity.annotations import (
     nullable,
     python_atoms,
 )
-from paritydocs.parity.direction import UNKNOWN, Direction, DirectionCall
+from paritydocs.parity.direction import ENCODING_FUNCTIONS, UNKNOWN, Direction, DirectionCall
 from paritydocs.parity.findings import Finding, FindingKind, Severity
 
 MS_PER_S = 1000
@@ -219,7 +219,12 @@ def rule_missing(ctx: FieldContext) -> list[Finding]:
             f"`{ctx.python_type.name}`.",
         )
         if ctx.python_type.kind not in (TypeKind.UNION_ALIAS, TypeKind.LITERAL_ALIAS, TypeKind.ENUM):
-            sent = ctx.direction.direction.sends and ctx.elixir.wire is not False
+            # on the wire only when the port's own code encodes the struct (a Python client taking the type is
+            # not the port sending it)
+            encodes = bool(ctx.elixir_type.encoders) or any(
+                f.name in ENCODING_FUNCTIONS and f.arity in (1, 2) for f in ctx.elixir_type.functions
+            )
+            sent = encodes and ctx.elixir.wire is not False
             finding.severity = Severity.MEDIUM if sent else Severity.LOW
             finding.message += (
                 " The port sends it, which Python never does: check that the API accepts it."
@@ -463,6 +468,11 @@ def _weighed_by_direction(ctx: FieldContext, text: str) -> tuple[str, Severity |
     flows = "sent and received" if call.direction is Direction.BOTH else call.direction.value
     if lenient:
         if _is_nil(_elixir_default(ctx.elixir)):
+            py_annotation = ctx.python.annotation
+            if py_annotation and nullable(ctx.py_atoms(py_annotation)):
+                # Python must be given the key but takes None: nil goes out as null, which the API accepts too
+                why = f"nil goes out as null, which Python's `{py_annotation}` admits too"
+                return f"{text} {name} is {flows} ({call.evidence}): {why}.", Severity.LOW
             why = "the port can send it as nil, where the API requires a value"
             return f"{text} {name} is {flows} ({call.evidence}): {why}.", None
         # a value goes out either way: whether the port's default is the one a caller would choose is to check
