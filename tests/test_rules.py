@@ -648,3 +648,31 @@ def test_nil_a_nullable_python_field_takes_is_low_and_a_config_the_port_never_en
     py_model.clients = [client]
     (extra,) = found(run_parity(py_model, ex_model, settings()), FindingKind.MISSING_IN_PYTHON)
     assert extra.severity is Severity.LOW and "The port sends it" not in extra.message
+
+
+def test_a_struct_nothing_in_the_port_names_reaches_no_user():
+    from paritydocs.parity.direction import unused_structs
+
+    client = TypeDef(path="Acme.Client", name="Client", kind=TypeKind.MODULE, file="lib/acme/client.ex")
+    client.references = ["Acme.Types.Used"]
+    used = ex_type("Used", [FieldDef("model_id", "String.t() | nil", default=default(None, "nil"))])
+    used.references = ["Acme.Types.Nested"]
+    nested = ex_type("Nested", [])
+    state = TypeDef(path="Acme.Client.State", name="State", kind=TypeKind.STRUCT, file="lib/acme/client.ex")
+    orphan = ex_type("Orphan", [FieldDef("model_id", "String.t() | nil", default=default(None, "nil"))])
+    py, ex = sdk_models([], [client, used, nested, state, orphan])
+    assert unused_structs(ex) == {"Acme.Types.Orphan"}  # a struct in a reached file (`%State{}`) is reached
+    py, ex = sdk_models([py_type("Orphan", [REQUIRED]), py_type("Used", [REQUIRED])], [client, used, orphan])
+    report = run_parity(py, ex, settings())
+    by_type = {p.elixir.name: p for p in report.pairs}
+    assert by_type["Orphan"].unused_in_port and not by_type["Used"].unused_in_port
+    (lonely,) = found_in(by_type["Orphan"], FindingKind.OPTIONALITY_MISMATCH)
+    assert (
+        lonely.severity is Severity.LOW and "Nothing in the port builds or reads `Acme.Types.Orphan`" in lonely.message
+    )
+    (reached,) = found_in(by_type["Used"], FindingKind.OPTIONALITY_MISMATCH)
+    assert reached.severity is Severity.HIGH
+
+
+def found_in(pair, kind):
+    return [f for f in pair.all_findings() if f.kind is kind]

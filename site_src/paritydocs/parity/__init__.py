@@ -26,7 +26,7 @@ from paritydocs.model import FieldDef, SdkModel, TypeDef, TypeKind
 from paritydocs.parity.annotations import Atom, PyContext, enum_atoms
 from paritydocs.parity.clients import compare_clients
 from paritydocs.parity.constants import compare_constants
-from paritydocs.parity.direction import ParameterTypes, type_direction
+from paritydocs.parity.direction import ParameterTypes, type_direction, unused_structs
 from paritydocs.parity.findings import SEVERITY, Finding, FindingKind, Severity
 from paritydocs.parity.matching import (
     ALIAS_KINDS,
@@ -172,6 +172,30 @@ def _struct_for_factory(pairs: list[tuple[TypeDef, TypeDef]]) -> Callable[[str],
     return found.get
 
 
+_BEHAVIOUR_KINDS = frozenset(
+    {
+        FindingKind.MISSING_IN_ELIXIR,
+        FindingKind.MISSING_IN_PYTHON,
+        FindingKind.TYPE_MISMATCH,
+        FindingKind.DEFAULT_MISMATCH,
+        FindingKind.OPTIONALITY_MISMATCH,
+        FindingKind.REPRESENTATION_DIFFERENCE,
+    }
+)
+
+
+def _weigh_unused(ex_type: TypeDef, findings: list[Finding]) -> None:
+    """A struct nothing of the port builds or reads (`direction.unused_structs`): what its fields do reaches no
+    user, so behaviour findings about it are low, the reason in the message. Its docs keep their weight."""
+    for finding in findings:
+        if finding.kind in _BEHAVIOUR_KINDS and finding.level.rank > Severity.LOW.rank:
+            finding.severity = Severity.LOW
+            finding.message += (
+                f" Nothing in the port builds or reads `{ex_type.path}` (no other module names it): this reaches no"
+                " user of the port."
+            )
+
+
 def run_parity(
     python: SdkModel,
     elixir: SdkModel,
@@ -201,6 +225,7 @@ def run_parity(
     paired = {**{name: t.path for name, t in ex_by_name.items()}, **{p.name: e.path for p, e in matched.pairs}}
     pairs: list[PairReport] = []
     client_types = ParameterTypes.of(python.clients)
+    unused = unused_structs(elixir)
     for (py_type, ex_type), reason in zip(matched.pairs, matched.reasons, strict=True):
         direction = type_direction(py_type, ex_type, settings.type_directions, client_types)
         is_enum = py_type.kind in ALIAS_KINDS and ex_type.kind is TypeKind.ENUM_TYPE
@@ -247,6 +272,8 @@ def run_parity(
                 py_type, ex_type, raw.python, ex_field, how, py_ctx, same_model, ex_enums, memo, struct_for, direction
             )
             rows.append(FieldRow(raw.python, ex_field, how, [f for rule in rules for f in rule(ctx)]))
+        if ex_type.path in unused:
+            _weigh_unused(ex_type, [f for row in rows for f in row.findings])
         pairs.append(
             PairReport(
                 py_type,
@@ -258,6 +285,7 @@ def run_parity(
                 is_alias=is_alias,
                 reason=reason,
                 direction=direction,
+                unused_in_port=ex_type.path in unused,
             )
         )
     report = ParityReport(python, elixir, pairs, matched.unmatched_python, matched.unmatched_elixir)

@@ -19,9 +19,17 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from paritydocs.model import TypeDef
+from paritydocs.model import SdkModel, TypeDef, TypeKind
 
-__all__ = ["ENCODING_FUNCTIONS", "UNKNOWN", "Direction", "DirectionCall", "ParameterTypes", "type_direction"]
+__all__ = [
+    "ENCODING_FUNCTIONS",
+    "UNKNOWN",
+    "Direction",
+    "DirectionCall",
+    "ParameterTypes",
+    "type_direction",
+    "unused_structs",
+]
 
 
 class Direction(str, enum.Enum):
@@ -114,3 +122,29 @@ def type_direction(
     if _RECEIVED_NAME.search(py.name):
         return DirectionCall(Direction.RECEIVED, f"its name (`{py.name}`)")
     return UNKNOWN
+
+
+def unused_structs(elixir: SdkModel) -> set[str]:
+    """The port's structs (and enum types) that nothing of the port builds or reads: not reachable from its
+    modules of functions (clients, API modules, helpers) through the module names each file mentions
+    (`TypeDef.references`, aliases included), a struct defined in the file of a reachable module counting as
+    reached (`defmodule State` inside `Tinkex.Future`, used as `%State{}`). A finding about such a struct reaches
+    no user of the port. A port read without any module of functions has none: nothing says what it uses."""
+    modules = {m.path: m for m in elixir.types}
+    by_file: dict[str, list[str]] = {}
+    for module in elixir.types:
+        if module.file:
+            by_file.setdefault(module.file, []).append(module.path)
+    reached: set[str] = set()
+    stack = [m.path for m in elixir.types if m.kind is TypeKind.MODULE]
+    if not stack:
+        return set()  # no module of functions was read (the types alone): nothing says what the port uses
+    while stack:
+        path = stack.pop()
+        if path in reached:
+            continue
+        reached.add(path)
+        module = modules[path]
+        stack.extend(r for r in module.references if r in modules and r not in reached)
+        stack.extend(p for p in by_file.get(module.file, ()) if p not in reached)
+    return {m.path for m in elixir.types if m.kind in (TypeKind.STRUCT, TypeKind.ENUM_TYPE) and m.path not in reached}

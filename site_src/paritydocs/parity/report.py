@@ -96,6 +96,8 @@ class PairReport:
     """Why the two are a pair (`parity.matching.match_types`)."""
     direction: DirectionCall = UNKNOWN
     """Which way the type's data flows (`parity.direction`): it weighs the optionality findings."""
+    unused_in_port: bool = False
+    """Nothing of the port builds or reads the Elixir struct (`parity.direction.unused_structs`)."""
 
     @property
     def slug(self) -> str:
@@ -131,6 +133,8 @@ class PairReport:
             data["paired_by"] = self.reason.to_json()
         if self.direction.evidence:
             data["direction"] = {"flow": self.direction.direction.value, "evidence": self.direction.evidence}
+        if self.unused_in_port:
+            data["unused_in_port"] = True
         if self.notes:
             data["notes"] = list(self.notes)
         return data
