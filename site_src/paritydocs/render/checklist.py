@@ -2,6 +2,8 @@
 
 - `FileAction`, `checklist_groups`: the checklist by file and action ("Document the fields" in one `.ex` file), in
   sections High / Medium / Low, each item with its types, fields and findings (`ChecklistItem`).
+- `new_since`: the items with findings a baseline does not hold (what a pull request introduced).
+- `kind_levels`: open findings per kind and severity, for the dashboard.
 - `coverage_areas`: doc coverage and findings per area (the Python module a pair comes from).
 - `fields_snippet`: a ready-to-paste `## Fields` section for the Elixir `@moduledoc`.
 """
