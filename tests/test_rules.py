@@ -676,3 +676,16 @@ def test_a_struct_nothing_in_the_port_names_reaches_no_user():
 
 def found_in(pair, kind):
     return [f for f in pair.all_findings() if f.kind is kind]
+
+
+def test_a_tag_a_sent_struct_lacks_is_medium_and_a_python_runtime_field_is_low():
+    tag = FieldDef("type", 'Literal["optim_step"]', required=False, default=default("optim_step"))
+    ex = ex_type("Step", [FieldDef("model_id", "String.t()")])
+    ex.encoders = ["Jason.Encoder"]
+    py, ex_model = sdk_models([py_type("Step", [tag, REQUIRED])], [ex])
+    (missing,) = found(run_parity(py, ex_model, settings()), FindingKind.MISSING_IN_ELIXIR)
+    assert missing.severity is Severity.MEDIUM and "check that the API does without it" in missing.message
+    runtime = FieldDef("retryable_exceptions", "tuple[Type[Exception], ...]", required=False, default=default([]))
+    py, ex_model = sdk_models([py_type("Retry", [runtime, REQUIRED])], [ex_type("Retry", [FieldDef("model_id")])])
+    (python_only,) = found(run_parity(py, ex_model, settings()), FindingKind.MISSING_IN_ELIXIR)
+    assert python_only.severity is Severity.LOW and "holds Python runtime objects (classes)" in python_only.message

@@ -203,13 +203,27 @@ def rule_missing(ctx: FieldContext) -> list[Finding]:
             FindingKind.MISSING_IN_ELIXIR,
             f"Python {what} `{ctx.python.name}` has no counterpart in Elixir `{ctx.elixir_type.path}`.",
         )
-        tag = _single_literal(ctx, ctx.python) if ctx.direction.direction.only_received else None
-        if tag is not None:
+        tag = _single_literal(ctx, ctx.python) if ctx.direction.direction is not Direction.UNKNOWN else None
+        runtime = _python_runtime_annotation(ctx.python.annotation)
+        if tag is not None and ctx.direction.direction.only_received:
             # `type: Literal["create_model"]` on a response: the one value it can hold tells a port user nothing
             finding.severity = Severity.LOW
             finding.message += (
                 f" It can only be {tag.expr}, on a struct the port receives ({ctx.direction.evidence}): a tag the"
                 " port need not keep."
+            )
+        elif tag is not None:
+            # on a request: the API may read the tag, or default it; the port leaves it out
+            finding.severity = Severity.MEDIUM
+            finding.message += (
+                f" It can only be {tag.expr}, on a struct the port sends ({ctx.direction.evidence}): check that the"
+                " API does without it."
+            )
+        elif runtime is not None:
+            finding.severity = Severity.LOW
+            finding.message += (
+                f" Its type `{ctx.python.annotation}` holds Python runtime objects ({runtime}): nothing the port"
+                " could hold as data."
             )
         return [finding]
     if ctx.elixir is not None and ctx.python is None:
@@ -233,6 +247,21 @@ def rule_missing(ctx: FieldContext) -> list[Finding]:
             )
         return [finding]
     return []
+
+
+_RUNTIME_TYPE = re.compile(
+    r"\b(?:[Tt]ype\[|Callable\b|Awaitable\b|Coroutine\b|Logger\b|threading\.|asyncio\.|concurrent\.futures\.)"
+)
+
+
+def _python_runtime_annotation(annotation: str | None) -> str | None:
+    """What makes an annotation hold Python runtime objects (`type[...]`: classes, `Callable`: functions, a
+    logger, a thread or event-loop object), or None: a field of such a type has no value the port could hold."""
+    match = _RUNTIME_TYPE.search(annotation or "")
+    if match is None:
+        return None
+    word = match.group(0).rstrip("[.")
+    return {"type": "classes", "Type": "classes", "Callable": "functions"}.get(word, f"`{word}` objects")
 
 
 def _python_only_convenience(python_type: TypeDef, python: FieldDef) -> str | None:
