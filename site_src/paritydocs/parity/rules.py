@@ -481,9 +481,10 @@ def rule_optionality(ctx: FieldContext) -> list[Finding]:
 
 def _weighed_by_direction(ctx: FieldContext, text: str) -> tuple[str, Severity | None]:
     """Severity by the direction of the data (`parity.direction`), the reason added to the message. A port more
-    lenient than Python on a struct it only decodes accepts responses Python rejects: low. Stricter on a struct it
-    only sends, it asks its callers for a value the API does not need: low. The other two ways (lenient on what
-    it sends, strict on what it decodes) are what a user hits: the default, high. Unknown: high."""
+    lenient than Python on a struct it only decodes accepts responses Python rejects: low. Lenient on what it
+    sends: high when it can send nil the API rejects (low when Python's type admits None too), medium when it
+    sends a default of its own (a value goes out either way). Stricter on a struct it only sends, it asks its
+    callers for a value the API does not need: low; strict on what it decodes: high. Unknown: high."""
     assert ctx.python is not None and ctx.elixir is not None
     call = ctx.direction
     lenient = ctx.python.required and not ctx.elixir.required
