@@ -322,6 +322,25 @@ class World:
         )
 
 
+def one_commit_range(
+    tmp_path: Path, base: dict[str, str], change: dict[str, str], port: dict[str, str] | None = None, **options: object
+) -> tuple[SyncReport, Settings]:
+    """A fixture repository (`V1` and `base`, then one commit writing `change`, new files added), the fixture port
+    with `port` added, and the sync report of that one-commit range against it (no review notes)."""
+    repo = write_files(tmp_path / "wid", {**V1, **base})
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    write_files(repo, change)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "change")
+    ex_root = write_files(tmp_path / "wid_ex", {**ELIXIR, **(port or {})})
+    (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")
+    settings = load_settings(plugin_options(repo, ex_root, tmp_path, **options), base_dir=tmp_path, environ={})
+    report = build_sync_report(settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD", elixir=load_elixir(settings))
+    return report, settings
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     tmp = tmp_path_factory.mktemp("sync")
@@ -937,28 +956,17 @@ def test_a_git_range_says_which_commit_made_each_change(tmp_path):
 
 def test_a_string_the_port_holds_elsewhere_is_found_and_gives_a_change_its_target(tmp_path):
     """A new log message in a Python helper no type or client maps: the port already has it in another module."""
-    repo = tmp_path / "wid"
-    helper = "def warn_big(n):\n    return None\n"
-    write_files(repo, {**V1, "src/wid/lib/helpers.py": helper})
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
+    base = {"src/wid/lib/helpers.py": "def warn_big(n):\n    return None\n"}
     helper = 'def warn_big(n):\n    if n > 3:\n        print("chunk too big for one request")\n'
-    write_files(repo, {"src/wid/lib/helpers.py": helper})
-    git(repo, "commit", "-q", "-am", "warn")
     port = {
-        **ELIXIR,
         "lib/wid/uploads/chunker.ex": 'defmodule Wid.Uploads.Chunker do\n  @moduledoc "Splits."\n'
         '  def warn(n) when n > 3, do: IO.puts("chunk too big for one request")\nend\n',
         # the same words in a doc's example and a comment only: not the code, not a place the change landed
         "lib/wid/a_docs.ex": 'defmodule Wid.ADocs do\n  @moduledoc """\n  Logs "chunk too big for one request".\n'
         '  """\n  # "chunk too big for one request"\nend\n',
     }
-    ex_root = write_files(tmp_path / "wid_ex", port)
-    (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")
-    options = plugin_options(repo, ex_root, tmp_path, behaviour_modules=["wid.lib.helpers"])
-    settings = load_settings(options, base_dir=tmp_path, environ={})
-    report = build_sync_report(settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD", elixir=load_elixir(settings))
+    change_files = {"src/wid/lib/helpers.py": helper}
+    report, _ = one_commit_range(tmp_path, base, change_files, port, behaviour_modules=["wid.lib.helpers"])
     change = find(report, "behaviour_changed", "wid.lib.helpers.warn_big")
     target = change.elixir
     assert (target.module, target.found_by) == ("Wid.Uploads.Chunker", "the strings the change added")
@@ -973,26 +981,15 @@ def test_numbers_the_change_added_are_searched_across_the_port(tmp_path):
     """A new byte threshold (`128 * 1024`, one number) in a helper no type maps: the port has it in another module,
     written its own way; a common number (`300`, an HTTP status as often as a duration) is not looked for. A new
     constant the port holds under another name is pointed at by its value, never ticked done."""
-    repo = tmp_path / "wid"
-    helper = "def backoff(n):\n    return 1\n"
-    write_files(repo, {**V1, "src/wid/lib/helpers.py": helper, "src/wid/lib/limits.py": LIMITS_V1})
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
+    base = {"src/wid/lib/helpers.py": "def backoff(n):\n    return 1\n", "src/wid/lib/limits.py": LIMITS_V1}
     helper = "def backoff(n):\n    if n > 300:\n        return 2\n    return 1 if n <= 128 * 1024 else 5\n"
-    write_files(repo, {"src/wid/lib/helpers.py": helper, "src/wid/lib/limits.py": LIMITS_V2})
-    git(repo, "commit", "-q", "-am", "backoff by size")
     port = {
-        **ELIXIR,
         "lib/wid/uploads/chunker.ex": PORT_BEFORE.replace("@legacy_limit 7", "@byte_budget 5_000_000"),
         "lib/wid/uploads/backoff.ex": 'defmodule Wid.Uploads.Backoff do\n  @moduledoc "Waits."\n'
         "  def seconds(bytes) when bytes <= 131_072, do: 1\n  def seconds(_), do: 5\nend\n",
     }
-    ex_root = write_files(tmp_path / "wid_ex", port)
-    (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")
-    options = plugin_options(repo, ex_root, tmp_path, behaviour_modules=["wid.lib.helpers"])
-    settings = load_settings(options, base_dir=tmp_path, environ={})
-    report = build_sync_report(settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD", elixir=load_elixir(settings))
+    change = {"src/wid/lib/helpers.py": helper, "src/wid/lib/limits.py": LIMITS_V2}
+    report, settings = one_commit_range(tmp_path, base, change, port, behaviour_modules=["wid.lib.helpers"])
     target = find(report, "behaviour_changed", "wid.lib.helpers.backoff").elixir
     assert (target.module, target.found_by) == ("Wid.Uploads.Backoff", "the numbers the change added")
     assert target.numbers == [("128 * 1024", "lib/wid/uploads/backoff.ex")] and target.literals == []
@@ -1041,25 +1038,15 @@ def test_an_exceptions_constructor_change_lands_on_the_module_the_module_map_nam
     """A private `_exceptions` module the package re-exports: a required argument (Griffe's breakage, through the
     public alias), an optional one, `__reduce__` (a special method is API: pickling) and a new exception class,
     each on the port's one error module by `module_map`."""
-    repo = tmp_path / "wid"
     init = COMMON["src/wid/__init__.py"].rstrip() + (
         '\n        from ._exceptions import StatusError, WidError\n\n        __all__ = ["StatusError", "WidError"]\n'
     )
-    write_files(repo, {**V1, "src/wid/__init__.py": init, "src/wid/_exceptions.py": EXCEPTIONS_V1})
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
-    write_files(repo, {"src/wid/_exceptions.py": EXCEPTIONS_V2})
-    git(repo, "commit", "-q", "-am", "richer errors")
+    base = {"src/wid/__init__.py": init, "src/wid/_exceptions.py": EXCEPTIONS_V1}
     port = {
-        **ELIXIR,
         "lib/wid/error.ex": 'defmodule Wid.Error do\n  @moduledoc "Errors."\n  defstruct [:message, :status]\nend\n',
     }
-    ex_root = write_files(tmp_path / "wid_ex", port)
-    (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")
-    options = plugin_options(repo, ex_root, tmp_path, module_map={"wid._exceptions": "Wid.Error"})
-    settings = load_settings(options, base_dir=tmp_path, environ={})
-    report = build_sync_report(settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD", elixir=load_elixir(settings))
+    change = {"src/wid/_exceptions.py": EXCEPTIONS_V2}
+    report, _ = one_commit_range(tmp_path, base, change, port, module_map={"wid._exceptions": "Wid.Error"})
     init_path = "wid._exceptions.StatusError.__init__"
     required = find(report, "api_breaking", init_path)
     assert "Parameter was added as required" in required.summary and "body" in (required.new or "")
@@ -1077,18 +1064,13 @@ def test_an_exceptions_constructor_change_lands_on_the_module_the_module_map_nam
 
 
 def test_additions_anywhere_in_the_package_and_other_files_classified(tmp_path):
-    repo = tmp_path / "wid"
     base = {
-        **V1,
         "src/wid/_exceptions.py": "class WidError(Exception):\n    pass\n",
         "pyproject.toml": '[project]\nname = "wid"\nversion = "1.0"\n',
     }
-    write_files(repo, base)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
-    write_files(
-        repo,
+    report, _ = one_commit_range(
+        tmp_path,
+        base,
         {
             "src/wid/_exceptions.py": (
                 'class WidError(Exception):\n    pass\n\n\nclass SidecarError(WidError):\n    """The sidecar failed."""\n'
@@ -1098,17 +1080,8 @@ def test_additions_anywhere_in_the_package_and_other_files_classified(tmp_path):
             "tests/test_more.py": "def test_more():\n    pass\n",
             "pyproject.toml": '[project]\nname = "wid"\nversion = "1.1"\n',
         },
+        {"lib/wid/queue_logger.ex": 'defmodule Wid.QueueLogger do\n  @moduledoc "Logs queue states."\nend\n'},
     )
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "additions")
-    port = {
-        **ELIXIR,
-        "lib/wid/queue_logger.ex": 'defmodule Wid.QueueLogger do\n  @moduledoc "Logs queue states."\nend\n',
-    }
-    ex_root = write_files(tmp_path / "wid_ex", port)
-    (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")
-    settings = load_settings(plugin_options(repo, ex_root, tmp_path), base_dir=tmp_path, environ={})
-    report = build_sync_report(settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD", elixir=load_elixir(settings))
     added = {c.python.path: c for c in report.changes if c.kind in ("class_added", "module_added", "function_added")}
     assert set(added) == {"wid._exceptions.SidecarError", "wid.lib.queue_logger"}  # a test module is no API
     assert added["wid._exceptions.SidecarError"].new == "The sidecar failed."
@@ -1160,21 +1133,12 @@ def test_a_new_init_is_never_ticked_done():
 
 
 def test_code_changed_outside_behaviour_modules_is_listed_by_function(tmp_path):
-    repo = tmp_path / "wid"
     base = "def poll(n):\n    return n\n\n\ndef keep():\n    return 1\n\n\ndef _old_helper():\n    return 2\n"
-    write_files(repo, {**V1, "src/wid/lib/polling.py": base})
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
     changed = (
         "def poll(n):\n    return n + 1\n\n\ndef keep():\n    return 1  # same code\n\n\ndef _rate(n):\n    return n\n"
     )
-    write_files(repo, {"src/wid/lib/polling.py": changed})
-    git(repo, "commit", "-q", "-am", "poll differently")
-    ex_root = write_files(tmp_path / "wid_ex", ELIXIR)
-    (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")
-    settings = load_settings(plugin_options(repo, ex_root, tmp_path), base_dir=tmp_path, environ={})
-    report = build_sync_report(settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD", elixir=load_elixir(settings))
+    polling = "src/wid/lib/polling.py"
+    report, settings = one_commit_range(tmp_path, {polling: base}, {polling: changed})
     (status,) = [f for f in report.other_files if f.file == "src/wid/lib/polling.py"]
     # a comment is no code change; private helpers added or removed are named (public ones are items)
     assert (status.compared, status.code_changed) == (True, ["_old_helper (removed)", "_rate (new)", "poll"])
@@ -1297,29 +1261,19 @@ def test_string_literals_match_whole_strings_atoms_and_interpolations():
 def test_a_class_named_like_a_port_module_lands_there_and_its_files_other_code_changes_are_listed(tmp_path):
     """`QueueObserver.on_change` gains a parameter: it lands on the port's `Wid.QueueObserver` (by the class's
     name, stronger than the file), and the same file's changed helper, which no item shows, is still listed."""
-    repo = tmp_path / "wid"
     observer = (
         "class QueueObserver:\n    def on_change(self, state):\n        return state\n\n\n"
         "def _helper(x):\n    return x\n"
     )
-    write_files(repo, {**V1, "src/wid/lib/observer.py": observer})
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
     changed = observer.replace("on_change(self, state)", "on_change(self, state, reason=None)").replace(
         "return x", "return x + 1"
     )
-    write_files(repo, {"src/wid/lib/observer.py": changed})
-    git(repo, "commit", "-q", "-am", "reasons")
     port = {
-        **ELIXIR,
         "lib/wid/queue_observer.ex": 'defmodule Wid.QueueObserver do\n  @moduledoc "Observes."\n'
         "  def on_change(state, opts \\\\ []), do: {state, Keyword.get(opts, :reason)}\nend\n",
     }
-    ex_root = write_files(tmp_path / "wid_ex", port)
-    (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")
-    settings = load_settings(plugin_options(repo, ex_root, tmp_path), base_dir=tmp_path, environ={})
-    report = build_sync_report(settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD", elixir=load_elixir(settings))
+    observed = "src/wid/lib/observer.py"
+    report, _ = one_commit_range(tmp_path, {observed: observer}, {observed: changed}, port)
     target = find(report, "parameter_added", "wid.lib.observer.QueueObserver.on_change").elixir
     assert (target.module, target.field, target.present) == ("Wid.QueueObserver", "reason", True)
     assert target.found_by == "the option `:reason` that `on_change/2` of `Wid.QueueObserver` reads"
@@ -1331,28 +1285,11 @@ def test_a_class_named_like_a_port_module_lands_there_and_its_files_other_code_c
 def test_a_module_at_the_same_path_in_the_port_is_the_target_of_what_nothing_else_maps(tmp_path):
     """`wid/cli/commands/run.py` ↔ `lib/wid/cli/commands/run.ex`: the CLI's changes land on its twin, a new
     constant there too (missing, with where it would go)."""
-    repo = tmp_path / "wid"
     run = "def list_runs(limit=10):\n    return limit\n"
-    write_files(
-        repo,
-        {
-            **V1,
-            "src/wid/cli/__init__.py": "",
-            "src/wid/cli/commands/__init__.py": "",
-            "src/wid/cli/commands/run.py": run,
-        },
-    )
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
+    base = {"src/wid/cli/__init__.py": "", "src/wid/cli/commands/__init__.py": "", "src/wid/cli/commands/run.py": run}
     run2 = 'DEFAULT_COLUMNS = ["id", "status"]\n\n\ndef list_runs(limit=10, columns=None):\n    return limit\n'
-    write_files(repo, {"src/wid/cli/commands/run.py": run2})
-    git(repo, "commit", "-q", "-am", "columns")
-    port = {**ELIXIR, "lib/wid/cli/commands/run.ex": 'defmodule Wid.CLI.Commands.Run do\n  @moduledoc "Runs."\nend\n'}
-    ex_root = write_files(tmp_path / "wid_ex", port)
-    (tmp_path / "notes.yml").write_text("[]\n", encoding="utf-8")
-    settings = load_settings(plugin_options(repo, ex_root, tmp_path), base_dir=tmp_path, environ={})
-    report = build_sync_report(settings, f"git:{repo}@HEAD~1", f"git:{repo}@HEAD", elixir=load_elixir(settings))
+    port = {"lib/wid/cli/commands/run.ex": 'defmodule Wid.CLI.Commands.Run do\n  @moduledoc "Runs."\nend\n'}
+    report, _ = one_commit_range(tmp_path, base, {"src/wid/cli/commands/run.py": run2}, port)
     added = find(report, "parameter_added", "wid.cli.commands.run.list_runs").elixir
     assert (added.module, added.present) == ("Wid.CLI.Commands.Run", False)
     constant = find(report, "constant_added", "wid.cli.commands.run.DEFAULT_COLUMNS").elixir
