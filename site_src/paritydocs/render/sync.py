@@ -117,23 +117,26 @@ def sync_checklist(report: SyncReport, links: SyncLinks | None = None) -> list[t
 def _by_file_and_action(entries: list[ChecklistEntry]) -> list[ChecklistEntry]:
     """One item per Elixir file (or module) and action, the changes under it; a pair that gathers one change stays
     that change. In the order of their first change."""
-    groups: dict[tuple[str, str | None, str | None], list[ChecklistEntry]] = OrderedDict()
+    groups: dict[tuple[str | None, ...], list[ChecklistEntry]] = OrderedDict()
     for entry in entries:
-        where = (entry.module, entry.file) if entry.module or entry.file else (None, f"\0{entry.subject}")
-        groups.setdefault((entry.action, *where), []).append(entry)
+        # a change with no Elixir place gathers only the same action on the same Python object
+        placed = entry.module or entry.file
+        key = (entry.action, entry.module, entry.file) if placed else (entry.action, None, None, entry.subject)
+        groups.setdefault(key, []).append(entry)
     merged: list[ChecklistEntry] = []
-    for (action, module, file), members in groups.items():
+    for members in groups.values():
         if len(members) == 1:
             merged.append(members[0])
             continue
+        first = members[0]
         done = sum(m.done for m in members)
         merged.append(
             ChecklistEntry(
-                action=action,
+                action=first.action,
                 subject=None,
-                module=module,
-                file=None if file is None or file.startswith("\0") else file,
-                url=members[0].url,
+                module=first.module,
+                file=first.file,
+                url=first.url,
                 state=f"{len(members)} changes, {done} done",
                 done=done == len(members),
                 children=members,

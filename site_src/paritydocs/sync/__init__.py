@@ -143,7 +143,7 @@ def _compare(settings: Settings, old_side: tuple[Revision, Path], new_side: tupl
             # a file with items above: still list the functions whose code changed that no item shows a diff of
             if status.compared and status.status == "modified" and status.file.endswith(".py"):
                 status.code_changed = [
-                    name for name in differ.code_changes_in(status.file) if not _is_shown(name, status, with_diff)
+                    name for name in differ.code_changes_in(status.file) if not _is_shown(name, with_diff)
                 ]
                 if status.code_changed:
                     status.has_changes = True
@@ -244,7 +244,7 @@ def build_sync_report(
     return report
 
 
-def _is_shown(name: str, status: FileStatus, with_diff: set[str | None]) -> bool:
+def _is_shown(name: str, with_diff: set[str | None]) -> bool:
     """Whether a changed function (`Class.method`, dotted from its module) already has a behaviour item's diff."""
     return any(path is not None and (path == name or path.endswith("." + name)) for path in with_diff)
 

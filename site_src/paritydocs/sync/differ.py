@@ -475,10 +475,15 @@ def _constant_text(constant: ConstantDef) -> str:
     return py_value(constant.value.value) if constant.value.resolved else constant.value.expr
 
 
+def is_special_method(name: str) -> bool:
+    """`__init__`, `__reduce__`, `__eq__`: one of Python's protocols."""
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
 def _is_public_name(name: str) -> bool:
     """A public name, or a special method (`__init__`, `__reduce__`, `__eq__`): Python's protocols are API too
     (pickling, equality), though their names start with an underscore."""
-    return not name.startswith("_") or (len(name) > 4 and name.startswith("__") and name.endswith("__"))
+    return not name.startswith("_") or is_special_method(name)
 
 
 def _field_text(f: FieldDef) -> str:

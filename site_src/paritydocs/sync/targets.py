@@ -11,7 +11,7 @@ from paritydocs.config import Settings
 from paritydocs.model import SdkModel, TypeDef
 from paritydocs.modelnames import Occurrence
 from paritydocs.sync.codediff import added_literals, added_numbers, distinctive, elixir_numbers, number_value
-from paritydocs.sync.differ import elixir_default_text, type_key
+from paritydocs.sync.differ import elixir_default_text, is_special_method, type_key
 from paritydocs.sync.report import Change, ElixirTarget
 from paritydocs.sync.revisions import PythonDiff
 
@@ -333,7 +333,7 @@ class ElixirIndex:
             return target
         name = (change.python.path or "").rsplit(".", 1)[-1]
         stem = name.removesuffix("_async").removesuffix("_sync")
-        if name != "__init__" and name.startswith("__") and name.endswith("__"):
+        if name != "__init__" and is_special_method(name):
             # `__reduce__`, `__eq__`: Python's protocols, which a port meets its own way (or not at all)
             target.present = False
             target.found_by = f"`{name}` is a Python special method: no Elixir function of that name to look for"
@@ -346,12 +346,7 @@ class ElixirIndex:
                 else f"the struct `%{module.path}{{}}` itself (no `new`)"
             )
             return target
-        found = _port_function(module, name)
-        if found is None:
-            target.present = False
-            target.found_by = f"no public function `{stem}` in `{module.path}`"
-        else:
-            target.found_by = f"the function `{found.name}/{found.arity}` of `{module.path}`"
+        _land_on_function(target, module, name)
         return target
 
     def _target(self, change: Change) -> ElixirTarget | None:
@@ -366,10 +361,6 @@ class ElixirIndex:
             target.matches = self.default_matches(change, target)
         if change.kind in ("behaviour_changed", "api_breaking") and target is not None and not target.field:
             return self.method_target(change, target)
-        if change.kind == "class_added" and target is not None and target.found_by and "module_map" in target.found_by:
-            # the module the map names is where the class lands, not a sign the port has it
-            target.present = False
-            target.found_by += f" (no `{(change.python.path or '').rsplit('.', 1)[-1]}` in it)"
         return target
 
     def method_target(self, change: Change, target: ElixirTarget) -> ElixirTarget:
@@ -381,13 +372,9 @@ class ElixirIndex:
         owner, _, name = path.rpartition(".")
         if module is None or not name or name.startswith("_") or not owner[owner.rfind(".") + 1 :][:1].isupper():
             return target
-        found = _port_function(module, name)
-        if found is None:
-            target.present = False
-            target.found_by = f"no public function `{_stem(name)}` in `{module.path}`"
-        else:
+        found = _land_on_function(target, module, name)
+        if found is not None:
             target.line = found.line or target.line
-            target.found_by = f"the function `{found.name}/{found.arity}` of `{module.path}`"
         return target
 
     def default_matches(self, change: Change, target: ElixirTarget) -> bool | None:
@@ -446,7 +433,7 @@ class ElixirIndex:
         if target is None and change.python.file:
             target = self.file_target(change.python.file)
         if target is None and change.python.path:
-            target = self.mapped_module_target(change.python.path)
+            target = self.mapped_module_target(change.python.path, new_class=change.kind == "class_added")
         if target is None and change.python.file:
             target = self.path_twin_target(change.python.file)
         if target is None and change.kind in ("module_added", "class_added", "function_added"):
@@ -485,14 +472,18 @@ class ElixirIndex:
                 return target
         return None
 
-    def mapped_module_target(self, path: str) -> ElixirTarget | None:
+    def mapped_module_target(self, path: str, *, new_class: bool = False) -> ElixirTarget | None:
         """The port's module for the Python module a change is in: its `module_map` entry, else the module whose
-        `@moduledoc` says it mirrors the changed object or its module (`parity.modules`' evidence, in order)."""
+        `@moduledoc` says it mirrors the changed object or its module (`parity.modules`' evidence, in order). For
+        a `new_class`, the module the map names is where the class lands, not a sign the port has it: missing."""
         module = max((m for m in self.py_modules if path == m or path.startswith(m + ".")), key=len, default=None)
         mapped = self.settings.module_map.get(module) if module is not None else None
         if mapped is not None and mapped in self.modules:
             target = self.module_target(self.modules[mapped])
             target.found_by = f"`module_map`: `{module}` → `{mapped}`"
+            if new_class:
+                target.present = False
+                target.found_by += f" (no `{path.rsplit('.', 1)[-1]}` in it)"
             return target
         for name in (path, module):
             if name is not None and name in self.mirrors:
@@ -526,6 +517,18 @@ def _port_function(module: TypeDef, name: str) -> Any:
     return min(
         (f for f in module.functions if f.name in candidates), key=lambda f: candidates.index(f.name), default=None
     )
+
+
+def _land_on_function(target: ElixirTarget, module: TypeDef, name: str) -> Any:
+    """Point `target` at the port's function for the Python method `name` (`_port_function`): what was found, or
+    that it is missing. Returns the function, or None."""
+    found = _port_function(module, name)
+    if found is None:
+        target.present = False
+        target.found_by = f"no public function `{_stem(name)}` in `{module.path}`"
+    else:
+        target.found_by = f"the function `{found.name}/{found.arity}` of `{module.path}`"
+    return found
 
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
