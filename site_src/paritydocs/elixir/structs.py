@@ -5,7 +5,7 @@ and enum-like `@type t` unions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from paritydocs.elixir.builders import builder_fills, choose_default
@@ -245,47 +245,49 @@ def enforced_keys(state: FileState, module: Module) -> set[str]:
     return set()
 
 
-def derived_encoders(state: FileState, module: Module) -> list[str]:
-    """The JSON encoders `@derive` names (`@derive Jason.Encoder`, `@derive {Jason.Encoder, only: [...]}`, either
-    in a list), in order."""
-    found: list[str] = []
+def _encoder_derives(state: FileState, module: Module) -> Iterator[tuple[Any, str, Any]]:
+    """(the `@derive` node, the encoder's name, its `only:`/`except:` keywords or None) of every JSON encoder that
+    `@derive` names: `@derive Jason.Encoder`, `@derive {Jason.Encoder, only: [...]}`, either in a list."""
     for derive in module.derives:
         for item in named(derive) if derive.type == "list" else [derive]:
-            head = named(item)[0] if item.type == "tuple" and named(item) else item
+            parts = named(item) if item.type == "tuple" else [item]
+            head = parts[0] if parts else item
             name = strip_space(state.text(head)) if head.type == "alias" else ""
-            if name in _ENCODERS and name not in found:
-                found.append(name)
+            if name in _ENCODERS:
+                options = parts[1] if item.type == "tuple" and len(parts) == 2 and parts[1].type == "keywords" else None
+                yield derive, name, options
+
+
+def derived_encoders(state: FileState, module: Module) -> list[str]:
+    """The JSON encoders `@derive` names, in order."""
+    found: list[str] = []
+    for _, name, _ in _encoder_derives(state, module):
+        if name not in found:
+            found.append(name)
     return found
 
 
 def wire_fields(state: FileState, module: Module, names: list[str]) -> dict[str, bool] | None:
     """From `@derive {Jason.Encoder, only: [...]}` (or `except:`): which fields go on the wire."""
-    for derive in module.derives:
-        items = named(derive) if derive.type == "list" else [derive]
-        for item in items:
-            if item.type != "tuple":
+    for derive, _, options in _encoder_derives(state, module):
+        if options is None:
+            continue
+        for pair in named(options):
+            key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+            option = keyword_name(state, key) if key is not None else None
+            if option not in ("only", "except") or value is None:
                 continue
-            parts = named(item)
-            if len(parts) != 2 or parts[0].type != "alias" or strip_space(state.text(parts[0])) not in _ENCODERS:
-                continue
-            if parts[1].type != "keywords":
-                continue
-            for pair in named(parts[1]):
-                key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
-                option = keyword_name(state, key) if key is not None else None
-                if option not in ("only", "except") or value is None:
-                    continue
-                try:
-                    listed = evaluate(state, value, module, derive.start_byte)
-                except Unresolved:
-                    state.warn(derive, f"{module.name}: @derive {option}: is not a literal list; ignored")
-                    return None
-                if not isinstance(listed, list):
-                    return None
-                chosen = {str(v) for v in listed}
-                if option == "only":
-                    return {n: n in chosen for n in names}
-                return {n: n not in chosen for n in names}
+            try:
+                listed = evaluate(state, value, module, derive.start_byte)
+            except Unresolved:
+                state.warn(derive, f"{module.name}: @derive {option}: is not a literal list; ignored")
+                return None
+            if not isinstance(listed, list):
+                return None
+            chosen = {str(v) for v in listed}
+            if option == "only":
+                return {n: n in chosen for n in names}
+            return {n: n not in chosen for n in names}
     return None
 
 

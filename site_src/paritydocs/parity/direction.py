@@ -27,6 +27,7 @@ __all__ = [
     "Direction",
     "DirectionCall",
     "ParameterTypes",
+    "port_encoders",
     "type_direction",
     "unused_structs",
 ]
@@ -94,6 +95,11 @@ def _functions(ex: TypeDef, names: tuple[str, ...]) -> list[str]:
     return [f"{f.name}/{f.arity}" for f in ex.functions if f.name in names and f.arity in (1, 2)]
 
 
+def port_encoders(ex: TypeDef) -> list[str]:
+    """How the port's own code puts the struct on the wire (`@derive Jason.Encoder`, `to_json/1`), or nothing."""
+    return [f"@derive {name}" for name in ex.encoders] + _functions(ex, ENCODING_FUNCTIONS)
+
+
 def type_direction(
     py: TypeDef, ex: TypeDef, configured: Mapping[str, str], clients: ParameterTypes | None = None
 ) -> DirectionCall:
@@ -101,7 +107,7 @@ def type_direction(
     for key in (py.name, py.path, py.public_path, ex.path):
         if key and key in configured:
             return DirectionCall(Direction(configured[key]), f"`type_directions` says `{configured[key]}`")
-    encodes = [f"@derive {name}" for name in ex.encoders] + _functions(ex, ENCODING_FUNCTIONS)
+    encodes = port_encoders(ex)
     decodes = _functions(ex, _DECODING_FUNCTIONS)
     if encodes and decodes:
         return DirectionCall(Direction.BOTH, f"the port encodes it ({encodes[0]}) and decodes it ({decodes[0]})")

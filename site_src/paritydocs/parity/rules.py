@@ -30,7 +30,7 @@ from paritydocs.parity.annotations import (
     nullable,
     python_atoms,
 )
-from paritydocs.parity.direction import ENCODING_FUNCTIONS, UNKNOWN, Direction, DirectionCall
+from paritydocs.parity.direction import UNKNOWN, Direction, DirectionCall, port_encoders
 from paritydocs.parity.findings import Finding, FindingKind, Severity
 
 MS_PER_S = 1000
@@ -235,10 +235,7 @@ def rule_missing(ctx: FieldContext) -> list[Finding]:
         if ctx.python_type.kind not in (TypeKind.UNION_ALIAS, TypeKind.LITERAL_ALIAS, TypeKind.ENUM):
             # on the wire only when the port's own code encodes the struct (a Python client taking the type is
             # not the port sending it)
-            encodes = bool(ctx.elixir_type.encoders) or any(
-                f.name in ENCODING_FUNCTIONS and f.arity in (1, 2) for f in ctx.elixir_type.functions
-            )
-            sent = encodes and ctx.elixir.wire is not False
+            sent = bool(port_encoders(ctx.elixir_type)) and ctx.elixir.wire is not False
             finding.severity = Severity.MEDIUM if sent else Severity.LOW
             finding.message += (
                 " The port sends it, which Python never does: check that the API accepts it."
