@@ -136,9 +136,9 @@ def added_literals(diff: str) -> list[str]:
 
 
 _NUMBER = r"(?:\d[\d_]*(?:\.[\d_]*)?(?:[eE][-+]?\d+)?|\.\d[\d_]*(?:[eE][-+]?\d+)?)"
-_PY_NUMBER = re.compile(rf"(?<![\w.@?]){_NUMBER}(?:\s*\*\s*{_NUMBER})*(?![\w.])")
-"""A number literal, or a product of them (`128 * 1024`: one number, 131072, not 128 and 1024)."""
-_ELIXIR_NUMBER = _PY_NUMBER
+_NUMBER_LITERAL = re.compile(rf"(?<![\w.@?]){_NUMBER}(?:\s*\*\s*{_NUMBER})*(?![\w.])")
+"""A number literal, or a product of them (`128 * 1024`: one number, 131072, not 128 and 1024), written alike in
+Python and Elixir (`5_000_000`, `1.5e3`)."""
 
 
 def number_value(text: str) -> int | float | None:
@@ -183,7 +183,7 @@ def added_numbers(diff: str) -> list[str]:
         if line.startswith(("+++", "---")) or line[:1] not in "+-":
             continue
         code = _STRING.sub('""', line[1:]).split("#", 1)[0]
-        for match in _PY_NUMBER.finditer(code):
+        for match in _NUMBER_LITERAL.finditer(code):
             value = number_value(match.group(0))
             if value is None or not distinctive(value):
                 continue
@@ -198,7 +198,7 @@ def elixir_numbers(text: str) -> set[int | float]:
     """The values of the number literals of an Elixir file (`5_000_000`, `1.5e3`), a product of them counted as
     one number (`128 * 1024`)."""
     values: set[int | float] = set()
-    for match in _ELIXIR_NUMBER.finditer(text):
+    for match in _NUMBER_LITERAL.finditer(text):
         value = number_value(match.group(0))
         if value is not None:
             values.add(value)
