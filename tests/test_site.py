@@ -181,6 +181,22 @@ def test_unreachable_source_is_one_error_line_and_the_rest_builds(tmp_path, capl
     assert (site / "unmatched" / "index.html").is_file()
 
 
+def test_a_baseline_that_cannot_be_read_is_one_error_line_and_the_checklist_still_builds(tmp_path, caplog):
+    demo = copy_demo(tmp_path)
+    config = demo / "mkdocs.yml"
+    text = config.read_text()
+    config.write_text(
+        text.replace("      python: python\n", "      python: python\n      baseline: no-baseline.json\n", 1)
+    )
+    assert config.read_text() != text
+    with caplog.at_level(logging.WARNING):
+        site = build_site(config, tmp_path / "site", strict=False)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "no-baseline.json: cannot read it" in errors[0]
+    checklist = article((site / "checklist" / "index.html").read_text())
+    assert "Parity checklist" in checklist and "New since the baseline" not in checklist
+
+
 def test_every_internal_link_and_anchor_resolves(demo_site):
     import importlib.util
 

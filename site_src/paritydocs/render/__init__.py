@@ -144,7 +144,11 @@ class Renderer:
             ) from err
         return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
-    def pages(self, report: ParityReport, *, extra_pages: list[Page] | None = None) -> list[Page]:
+    def pages(
+        self, report: ParityReport, *, extra_pages: list[Page] | None = None, baseline: set[str] | None = None
+    ) -> list[Page]:
+        """Every generated page. `baseline`: the finding keys of `settings.baseline`, already read (else it is read
+        here, and a broken file raises `ConfigError`)."""
         links = Links.of_sources(self.settings, report.python_model.source, report.elixir_model.source)
         slugs = unique_slugs([(p.python.path, p.python.name) for p in report.pairs])
         for pair in report.pairs:
@@ -182,7 +186,8 @@ class Renderer:
             add(f"clients/{client_slugs[cp.python.path]}.md", cp.python.name, "Clients", "client", pair=cp)
         constants_page = self.path("constants.md") if report.constant_rows else None
         groups = checklist_groups(report, links, constants_page=constants_page)
-        baseline = load_baseline(self.settings.baseline) if self.settings.baseline else None
+        if baseline is None and self.settings.baseline:
+            baseline = load_baseline(self.settings.baseline)
         fresh = new_since(groups, baseline) if baseline is not None else None
         add("checklist.md", "Parity checklist", "Reports", "checklist", groups=groups, new_items=fresh)
         add("unmatched.md", "Unmatched types", "Reports", "unmatched")

@@ -14,15 +14,16 @@ keeps between builds), `htmlsafe` (the generated pages' HTML cleaned), `sync_pag
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from paritydocs.config import Settings
-from paritydocs.errors import SourceError
+from paritydocs.errors import ConfigError, SourceError
 from paritydocs.jsonfile import JsonOutput
 from paritydocs.model import ExtractionWarning, Language, SdkModel, SourceInfo
 from paritydocs.modelnames import apply_updates, compile_updates
 from paritydocs.parity import ParityReport
+from paritydocs.parity.baseline import load_baseline
 from paritydocs.pipeline import Caches, build_report, load_elixir, load_python
 from paritydocs.python.loader import SharedPackages, python_search_path
 from paritydocs.render import Page, Renderer
@@ -77,9 +78,16 @@ def build_site(
         errors.append(str(err))
         elixir = _empty_model(settings.elixir, Language.ELIXIR, err)
     report = build_report(settings, python=python, elixir=elixir, complete=not errors)
+    baseline: set[str] | None = None
+    if settings.baseline:
+        try:
+            baseline = load_baseline(settings.baseline)
+        except ConfigError as err:  # one line; the checklist is published without its "new since" section
+            errors.append(str(err))
+            settings = replace(settings, baseline=None)
     renderer = Renderer(settings, autorefs=autorefs, bytecode_cache=caches.templates if caches else None)
     extra_pages, extra_outputs = _sync_pages(settings, report, renderer, caches)
-    pages = renderer.pages(report, extra_pages=extra_pages)
+    pages = renderer.pages(report, extra_pages=extra_pages, baseline=baseline)
     if not settings.python_api or not python.source.root:
         pages = [p for p in pages if p.section != "Python API"]
     updates = compile_updates(settings.model_names)
