@@ -62,8 +62,11 @@ def _columns(driver):
 
 
 def test_columns_side_by_side_at_1280_and_stacked_at_390(driver, served):
+    from selenium.webdriver.support.ui import WebDriverWait
+
     driver.set_window_size(1280, 900)
     driver.get(f"{served}/types/SubmitJobRequest/")
+    WebDriverWait(driver, 10).until(lambda d: len(_columns(d)) == 2)  # the page is there before it is read
     left, right = _columns(driver)
     assert left.rect["y"] == right.rect["y"] and right.rect["x"] > left.rect["x"] + left.rect["width"] - 1
     driver.set_window_size(390, 844)
@@ -74,6 +77,7 @@ def test_columns_side_by_side_at_1280_and_stacked_at_390(driver, served):
 
 
 def test_search_finds_a_field_name(driver, served):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -86,7 +90,9 @@ def test_search_finds_a_field_name(driver, served):
     driver.execute_script("document.querySelector('.md-search__input').focus()")
     box = driver.find_element(By.CSS_SELECTOR, ".md-search__input")
     box.send_keys("max_runtime_ms")
-    WebDriverWait(driver, 15).until(
+    # Material renders the results again as the query grows: an item read while it is replaced is stale, so the
+    # wait looks again instead of failing
+    WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: any("SubmitJobRequest" in e.text for e in d.find_elements(By.CSS_SELECTOR, ".md-search-result__item"))
     )
 
