@@ -1360,3 +1360,75 @@ def test_members_of_a_type_t_union_know_their_lines(tmp_path: Path) -> None:
     )
     assert module(model, "Acme.Level").member_lines == {"low": 3, "very high": 4}
     assert module(model, "Acme.Result").member_lines == {"Done": 8, "Pending": 9}
+
+
+STRUCT_USAGE = """
+defmodule Acme.Training do
+  alias Acme.Types.{CreateRequest, Config}
+  alias Acme.Types.Telemetry.EndEvent, as: Ended
+  alias Acme.Types.TryAgain
+
+  defmodule State do
+    defstruct [:count]
+  end
+
+  def create(opts, session) do
+    request = %CreateRequest{session_id: session, config: Keyword.get(opts, :config, %Config{}), meta: nil}
+    updated = %CreateRequest{request | base: "b"}
+    Ended.new(event_id: 1, duration: "2s")
+    Ended.new([event_id: 1])
+    Ended.new(opts)
+    struct(CreateRequest, opts)
+    %State{count: 0}
+    %Acme.Types.Full{a: 1}
+    {request, updated}
+  end
+
+  def handle(%CreateRequest{} = request, %State{count: n}) do
+    %CreateRequest{session_id: id} = request
+    {id, n}
+  end
+
+  def from_json(%{"type" => "try_again"} = json), do: TryAgain.from_map(json)
+
+  def poll(response) do
+    case response do
+      %{type: "again", request_id: _} = body -> TryAgain.from_map(body)
+      other -> Acme.Types.Done.from_map(other)
+    end
+  end
+end
+"""
+
+
+def test_the_structs_a_module_builds_and_decodes_are_read_with_their_keys(tmp_path):
+    training = module(extract_text(tmp_path, STRUCT_USAGE), "Acme.Training")
+    builds = [(b.module, b.how, b.keys, b.open, b.function) for b in training.builds]
+    assert builds == [
+        # `meta: nil` sets nothing; the nested `%Config{}` is a build of its own
+        ("Acme.Types.CreateRequest", "struct", ["session_id", "config"], False, "create/2"),
+        ("Acme.Types.Config", "struct", [], False, "create/2"),
+        # the update `%CreateRequest{request | base: "b"}` builds nothing
+        ("Acme.Types.Telemetry.EndEvent", "new", ["event_id", "duration"], False, "create/2"),
+        ("Acme.Types.Telemetry.EndEvent", "new", ["event_id"], False, "create/2"),
+        ("Acme.Types.Telemetry.EndEvent", "new", [], True, "create/2"),  # `new(opts)`: keys unknown
+        ("Acme.Types.CreateRequest", "kernel", [], True, "create/2"),
+        ("Acme.Training.State", "struct", ["count"], False, "create/2"),  # the nested module
+        ("Acme.Types.Full", "struct", ["a"], False, "create/2"),
+        # patterns in `handle/2` (its head, the left of `=`) build nothing
+    ]
+    decodes = [(d.module, d.function, d.caller, d.matched_keys) for d in training.decodes]
+    assert decodes == [
+        ("Acme.Types.TryAgain", "from_map", "from_json/1", ["type"]),
+        ("Acme.Types.TryAgain", "from_map", "poll/1", ["type", "request_id"]),
+        ("Acme.Types.Done", "from_map", "poll/1", []),
+    ]
+    data = training.to_json(with_functions=True)
+    assert data["builds"][0] == {
+        "module": "Acme.Types.CreateRequest",
+        "line": 11,
+        "function": "create/2",
+        "how": "struct",
+        "keys": ["session_id", "config"],
+        "open": False,
+    }

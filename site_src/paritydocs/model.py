@@ -279,6 +279,58 @@ class ModuleDef:
 
 
 @dataclass(slots=True)
+class StructBuild:
+    """Elixir: a place a function of the module builds a struct of another module (or its own): `%Mod{key: value}`,
+    `Mod.new(key: value)`, `struct(Mod, key: value)`. Patterns (`%Mod{} = x`) and updates (`%Mod{s | k: v}`) are
+    not builds."""
+
+    module: str
+    """The struct's module, its name resolved through the file's `alias`es."""
+    line: int
+    function: str
+    """The clause that builds it (`ensure_model/6`)."""
+    how: str
+    """`struct` (`%Mod{...}`), `new` (`Mod.new(...)`) or `kernel` (`struct(Mod, ...)`)."""
+    keys: list[str] = field(default_factory=list)
+    """The keys given a value other than a literal `nil`."""
+    open: bool = False
+    """The keys are not written out (`Mod.new(opts)`): which are set is not known."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "module": self.module,
+            "line": self.line,
+            "function": self.function,
+            "how": self.how,
+            "keys": list(self.keys),
+            "open": self.open,
+        }
+
+
+@dataclass(slots=True)
+class DecodeCall:
+    """Elixir: a call of a module's decoder (`Mod.from_map(json)`) by a function of this module, and the keys its
+    argument was matched to hold where the call is made (`def from_json(%{"type" => "try_again"} = json)`)."""
+
+    module: str
+    line: int
+    function: str
+    """The decoder called (`from_map`)."""
+    caller: str
+    """The clause that calls it (`from_json/1`)."""
+    matched_keys: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "module": self.module,
+            "line": self.line,
+            "function": self.function,
+            "caller": self.caller,
+            "matched_keys": list(self.matched_keys),
+        }
+
+
+@dataclass(slots=True)
 class TypeDef:
     """A Python class/alias or an Elixir module."""
 
@@ -315,6 +367,10 @@ class TypeDef:
     encoders: list[str] = field(default_factory=list)
     """Elixir: the JSON encoder protocols the module derives (`@derive Jason.Encoder`, with or without `only:`):
     the port puts the struct on the wire."""
+    builds: list[StructBuild] = field(default_factory=list)
+    """Elixir: the structs the module's functions build, in source order (`parity.usage`)."""
+    decodes: list[DecodeCall] = field(default_factory=list)
+    """Elixir: the decoders of other modules its functions call, in source order (`parity.usage`)."""
     member_lines: dict[str, int] = field(default_factory=dict)
     """Where each member of an enum, a `Literal` or a union is written (the member as a string, or a union
     member's last name → line), so a finding about one member points at it rather than at the type."""
@@ -365,6 +421,10 @@ class TypeDef:
                 data["constants"] = [c.to_json() for c in self.constants]
             if self.encoders:
                 data["encoders"] = list(self.encoders)
+            if self.builds:
+                data["builds"] = [b.to_json() for b in self.builds]
+            if self.decodes:
+                data["decodes"] = [d.to_json() for d in self.decodes]
         return data
 
 

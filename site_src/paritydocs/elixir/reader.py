@@ -47,6 +47,7 @@ from paritydocs.elixir.syntax import (
     shorten,
     sort_captures,
 )
+from paritydocs.elixir.usage import read_usage
 from paritydocs.model import TypeDef, TypeKind
 
 __all__ = ["captures", "file_references", "module_body", "module_typedef", "parse", "read_modules", "run", "statements"]
@@ -105,6 +106,7 @@ def run(state: FileState) -> FileResult:
         if clause is not None:
             operand = node.child_by_field_name("operand")
             clause.attribute_refs.append((state.text(operand), node))
+    read_usage(state, modules, lambda node: _containing(clauses, starts, node), found)
     # a module of `@type` aliases also yields each alias as a type of its own (`aliases.alias_typedefs`)
     typedefs = [t for m in modules for t in (module_typedef(state, m), *alias_typedefs(state, m))]
     references = file_references(state)
@@ -263,6 +265,7 @@ def module_typedef(state: FileState, module: Module) -> TypeDef:
     typedef.functions = public_functions(state, module)
     typedef.hidden_functions = hidden_functions(state, module)
     typedef.option_reads = option_reads(state, module)
+    typedef.builds, typedef.decodes = module.builds, module.decodes
     return typedef
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from paritydocs.elixir.syntax import node_line, node_text
-from paritydocs.model import ExtractionWarning, TypeDef
+from paritydocs.model import DecodeCall, ExtractionWarning, StructBuild, TypeDef
 
 __all__ = ["Clause", "FileResult", "FileState", "Module", "RawOptionRead"]
 
@@ -73,6 +73,8 @@ class Module:
     """The `defstruct`/`defexception` call."""
     enforce_keys: Any = None
     derives: list[Any] = field(default_factory=list)
+    builds: list[StructBuild] = field(default_factory=list)
+    decodes: list[DecodeCall] = field(default_factory=list)
 
 
 class FileState:

@@ -43,6 +43,7 @@ QUERY_FILES = (
     "elixir_modules.scm",
     "elixir_option_reads.scm",
     "elixir_attribute_refs.scm",
+    "elixir_struct_usage.scm",
     "elixir_errors.scm",
 )
 """The query files (in `paritydocs/elixir/queries/`) compiled together into one query, run once per file."""
@@ -105,6 +106,12 @@ class Captures:
     fallbacks: dict[int, Any] = field(default_factory=dict)
     """Node id of `x` in `x || default` → `default`."""
     refs: list[Any] = field(default_factory=list)
+    builds: list[tuple[Any, Any]] = field(default_factory=list)
+    """`%Mod{...}` maps: (the map, the struct's name node)."""
+    uses: list[dict[str, list[Any]]] = field(default_factory=list)
+    """Calls of `Mod.new/1`, `Mod.from_map/1`, … and `struct(Mod, …)` (`elixir_struct_usage.scm`)."""
+    aliases: list[Any] = field(default_factory=list)
+    """The arguments of each `alias` call."""
 
 
 def sort_captures(matches: list[tuple[int, dict[str, list[Any]]]]) -> Captures:
@@ -119,6 +126,12 @@ def sort_captures(matches: list[tuple[int, dict[str, list[Any]]]]) -> Captures:
             found.fallbacks[caps["or.left"][0].id] = caps["or.default"][0]
         elif "attribute_ref" in caps:
             found.refs.append(caps["attribute_ref"][0])
+        elif "build" in caps:
+            found.builds.append((caps["build"][0], caps["build.module"][0]))
+        elif "use" in caps:
+            found.uses.append(caps)
+        elif "alias" in caps:
+            found.aliases.append(caps["alias.args"][0])
     return found
 
 
