@@ -21,7 +21,7 @@ from html_checks import live_markup
 from paritydocs.config import load_settings
 from paritydocs.elixir import extract_elixir
 from paritydocs.elixir.docs import elixir_option_docs
-from paritydocs.model import SdkModel, TypeDef, TypeKind
+from paritydocs.model import Default, FieldDef, SdkModel, TypeDef, TypeKind
 from paritydocs.parity import Severity, run_parity
 from paritydocs.parity.clients import ClientPair, MethodRow, compare_clients
 from paritydocs.pipeline import build_report
@@ -704,3 +704,94 @@ def test_a_parameter_only_the_process_reads_and_python_documents_as_without_effe
         op(compare_clients(_rename_parameter(py, "checkout", "coupon", "name"), ex, settings())[0], "checkout"), "name"
     )
     assert plain.findings[0].severity is Severity.HIGH  # a documented parameter that does something stays high
+
+
+WEIGHED_PY = '''
+from typing import Literal
+
+
+class ShelfClient:
+    """Shelves things."""
+
+    def publish(self, path: str, count: int, mode: Literal["fast"] = "fast") -> None:
+        """Publish a thing."""
+
+    def status(self) -> str:
+        """What the shelf holds."""
+
+    def whoami(self) -> str:
+        """Who asks."""
+
+
+class DeskClient:
+    """Desks."""
+
+    def open(self) -> None:
+        """Open the desk."""
+'''
+
+WEIGHED_EX = {
+    "lib/shelf/shelf_client.ex": """
+        defmodule Shelf.ShelfClient do
+          @moduledoc "Shelves things."
+
+          @doc "Publish a thing."
+          def publish(client, path, opts \\\\ []) do
+            {client, path, Keyword.get(opts, :count, 1)}
+          end
+        end
+    """,
+    "lib/shelf/desk_client.ex": """
+        defmodule Shelf.DeskClient do
+          @moduledoc "Desks."
+
+          @doc "Open the desk."
+          def open(client), do: client
+
+          @doc "What the shelf holds."
+          def status(client), do: client
+        end
+    """,
+}
+
+
+def test_findings_a_port_user_cannot_hit_are_weighed_down(tmp_path):
+    write_files(tmp_path / "py", {"shelf/__init__.py": "", "shelf/client.py": WEIGHED_PY})
+    write_files(tmp_path / "ex", WEIGHED_EX)
+    clients = ["shelf.client.ShelfClient", "shelf.client.DeskClient"]
+    client_map = {"shelf.client.ShelfClient": "Shelf.ShelfClient", "shelf.client.DeskClient": "Shelf.DeskClient"}
+    py = extract_python(tmp_path / "py", modules=[], source=python_source_info(tmp_path / "py"), clients=clients)
+    ex = extract_elixir(tmp_path / "ex", source=elixir_source_info(tmp_path / "ex"))
+    assert not ex.warnings
+    pairs = compare_clients(py, ex, settings(python_clients=clients, client_map=client_map))
+    shelf = next(p for p in pairs if p.python.name == "ShelfClient")
+    publish = op(shelf, "publish")
+    # a required parameter the port fills with its own default: a value goes out either way
+    (count,) = param(publish, "count").findings
+    assert count.severity is Severity.MEDIUM and "The port fills in its default where Python makes" in count.message
+    # a parameter of one possible value, its default: nothing for a caller to choose
+    (mode,) = param(publish, "mode").findings
+    assert mode.severity is Severity.LOW and 'allows one value, its default `"fast"`' in mode.message
+    # a method the port has on another client
+    (status,) = op(shelf, "status").findings
+    assert status.severity is Severity.MEDIUM
+    assert "The port has it on another client (`Shelf.DeskClient.status/1`)" in status.message
+    # a method the port has nowhere stays high
+    (whoami,) = op(shelf, "whoami").findings
+    assert whoami.severity is Severity.HIGH and "another client" not in whoami.message
+    # the port's default is the one the Python request type holds when none is given: the same value goes out
+    request = TypeDef(path="shelf.types.PublishRequest", name="PublishRequest", kind=TypeKind.PYDANTIC_MODEL)
+    request.fields = [FieldDef("count", "int", required=False, default=Default("1", 1, True))]
+    py.types.append(request)
+
+    def publish_count():
+        again = compare_clients(py, ex, settings(python_clients=clients, client_map=client_map))
+        (finding,) = param(op(next(p for p in again if p.python.name == "ShelfClient"), "publish"), "count").findings
+        return finding
+
+    count = publish_count()
+    assert count.severity is Severity.LOW
+    assert "Python's `PublishRequest.count` defaults to `1` too" in count.message
+    assert "check that it is the one" not in count.message
+    request.fields[0].default = Default("2", 2, True)  # another value: the port's default is to check
+    assert publish_count().severity is Severity.MEDIUM

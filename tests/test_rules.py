@@ -11,7 +11,7 @@ import pytest
 
 from conftest import default, ex_type, py_type, sdk_models
 from paritydocs.config import load_settings
-from paritydocs.model import FieldDef, FunctionDef, ParamDef, TypeDef, TypeKind
+from paritydocs.model import DecodeCall, FieldDef, FunctionDef, ParamDef, StructBuild, TypeDef, TypeKind
 from paritydocs.parity import FindingKind, Severity, run_parity
 from paritydocs.parity.annotations import (
     STRINGS_AS_ATOMS,
@@ -689,3 +689,137 @@ def test_a_tag_a_sent_struct_lacks_is_medium_and_a_python_runtime_field_is_low()
     py, ex_model = sdk_models([py_type("Retry", [runtime, REQUIRED])], [ex_type("Retry", [FieldDef("model_id")])])
     (python_only,) = found(run_parity(py, ex_model, settings()), FindingKind.MISSING_IN_ELIXIR)
     assert python_only.severity is Severity.LOW and "holds Python runtime objects (classes)" in python_only.message
+
+
+# ---- program flow: where the port builds and decodes a struct (`parity.usage`) ------------------------------
+
+
+def _with_port_code(py_field, ex_field, *, builds=(), decodes=(), encoders=(), functions=(), handed_in=False):
+    """`Thing` ↔ `Acme.Types.Thing`, and a module of functions `Acme.Client` whose code builds and decodes it."""
+    ex = ex_type("Thing", [ex_field])
+    ex.encoders = list(encoders)
+    ex.functions = [FunctionDef(f, arity=1) for f in functions]
+    client = ex_type("Client", [], kind=TypeKind.MODULE, prefix="Acme")
+    client.builds = list(builds)
+    client.decodes = list(decodes)
+    client.references = ["Acme.Types.Thing"]  # the port uses it: not an unused struct
+    py, ex_model = sdk_models([py_type("Thing", [py_field])], [ex, client])
+    if handed_in:
+        taker = TypeDef(path="acme.Client", name="Client", kind=TypeKind.CLASS)
+        taker.functions = [FunctionDef("submit", params=[ParamDef("thing", annotation="types.Thing")])]
+        py.clients = [taker]
+    (finding,) = found(run_parity(py, ex_model, settings()), FindingKind.OPTIONALITY_MISMATCH)
+    return finding
+
+
+def _build(*keys, open_=False, line=7):
+    return StructBuild("Acme.Types.Thing", line, "submit/2", "struct", list(keys), open=open_)
+
+
+@pytest.mark.parametrize(
+    ("builds", "handed_in", "severity"),
+    [
+        ([_build("model_id"), _build("model_id", "seed", line=9)], False, Severity.LOW),
+        ([_build("model_id"), _build("seed", line=9)], False, Severity.HIGH),  # one place leaves it unset
+        ([_build("model_id"), _build(open_=True, line=9)], False, Severity.HIGH),  # `Thing.new(opts)`: unknown
+        ([], False, Severity.HIGH),  # no place builds it: no evidence
+        ([_build("model_id")], True, Severity.HIGH),  # users build it too: the port's places are not all
+    ],
+)
+def test_a_field_every_place_of_the_port_sets_cannot_go_out_as_nil(builds, handed_in, severity):
+    finding = _with_port_code(REQUIRED, LENIENT, builds=builds, encoders=["Jason.Encoder"], handed_in=handed_in)
+    assert finding.severity is severity
+    if severity is Severity.LOW:
+        assert "every place the port builds it sets `model_id` (`Client.submit/2` (lib/acme/types/client.ex:7)," in (
+            finding.message
+        )
+        assert "never goes out" in finding.message
+
+
+def test_a_non_nil_default_every_build_overrides_is_low():
+    python = FieldDef("config", "Optional[Config]", required=False, default=default(None, "None"))
+    elixir = FieldDef("config", "Config.t()", default=default({}, "%Config{}"))
+    alone = _with_port_code(python, elixir, encoders=["Jason.Encoder"])
+    assert alone.severity is Severity.HIGH
+    overridden = _with_port_code(python, elixir, builds=[_build("config")], encoders=["Jason.Encoder"])
+    assert overridden.severity is Severity.LOW and "sets `config`" in overridden.message
+
+
+@pytest.mark.parametrize(
+    ("decodes", "severity"),
+    [
+        ([DecodeCall("Acme.Types.Thing", 4, "from_map", "from_json/1", ["seed", "type"])], Severity.LOW),
+        (
+            [
+                DecodeCall("Acme.Types.Thing", 4, "from_map", "from_json/1", ["seed"]),
+                DecodeCall("Acme.Types.Thing", 8, "from_map", "poll/2", []),  # decodes whatever came
+            ],
+            Severity.HIGH,
+        ),
+        ([], Severity.HIGH),
+    ],
+)
+def test_an_enforced_key_every_decoding_place_matched_first_cannot_fail_to_decode(decodes, severity):
+    finding = _with_port_code(OPTIONAL, STRICT, decodes=decodes, functions=["from_map"])
+    assert finding.severity is severity
+    if severity is Severity.LOW:
+        assert "every place the port decodes it matches the key `seed` first (`Client.from_json/1`" in finding.message
+
+
+def test_the_port_decoding_more_values_than_python_is_low_and_sending_fewer_is_medium():
+    py_field = FieldDef("state", 'Literal["active", "paused"]', required=True)
+    ex_field = FieldDef("state", ":active | :paused | :unknown", required=True)
+    received = found(_directed("Thing", py_field, ex_field, functions=["from_map"]), FindingKind.TYPE_MISMATCH)
+    assert received[0].severity is Severity.LOW and "decodes every value Python does, and more" in received[0].message
+    fewer = FieldDef("state", ":active", required=True)
+    sent = found(_directed("Thing", py_field, fewer, encoders=["Jason.Encoder"]), FindingKind.TYPE_MISMATCH)
+    assert sent[0].severity is Severity.MEDIUM and "cannot send the others" in sent[0].message
+    both = found(_directed("Thing", py_field, ex_field, functions=["from_map", "to_json"]), FindingKind.TYPE_MISMATCH)
+    assert both[0].severity is Severity.HIGH
+
+
+def test_an_optional_field_a_sent_struct_lacks_is_medium_and_one_a_received_struct_lacks_stays_high():
+    optional = FieldDef("overwrite", "bool", required=False, default=default(False, "False"))
+    keep = FieldDef("model_id", "String.t()")
+
+    def missing(**kwargs):
+        ex = ex_type("Save", [keep])
+        ex.encoders = list(kwargs.get("encoders", ()))
+        ex.functions = [FunctionDef(f, arity=1) for f in kwargs.get("functions", ())]
+        py, ex_model = sdk_models([py_type("Save", [REQUIRED, optional])], [ex])
+        (finding,) = found(run_parity(py, ex_model, settings()), FindingKind.MISSING_IN_ELIXIR)
+        return finding
+
+    sent = missing(encoders=["Jason.Encoder"])
+    assert sent.severity is Severity.MEDIUM and "It is optional in Python (default `False`)" in sent.message
+    assert missing(functions=["from_map"]).severity is Severity.HIGH  # a response field the port drops
+    assert missing(functions=["from_map", "to_json"]).severity is Severity.HIGH
+
+
+def test_an_optional_field_users_set_in_python_stays_high():
+    optional = FieldDef("overwrite", "bool", required=False, default=default(False, "False"))
+    ex = ex_type("Save", [FieldDef("model_id", "String.t()")])
+    ex.encoders = ["Jason.Encoder"]
+    py, ex_model = sdk_models([py_type("Save", [REQUIRED, optional])], [ex])
+    # a type users hand to a Python client: they set its fields themselves
+    taker = TypeDef(path="acme.Client", name="Client", kind=TypeKind.CLASS)
+    taker.functions = [FunctionDef("save", params=[ParamDef("save", annotation="types.Save")])]
+    py.clients = [taker]
+    (handed_in,) = found(run_parity(py, ex_model, settings()), FindingKind.MISSING_IN_ELIXIR)
+    assert handed_in.severity is Severity.HIGH and "It is optional" not in handed_in.message
+
+
+def test_lost_params_are_the_client_parameters_the_port_does_not_take():
+    from paritydocs.parity import _lost_params
+    from paritydocs.parity.findings import Finding
+    from paritydocs.parity.report import ClientPair, MethodRow, ParamRow
+
+    client = TypeDef(path="acme.Client", name="Client", kind=TypeKind.CLASS)
+    module = ex_type("Client", [], kind=TypeKind.MODULE, prefix="Acme")
+    save = FunctionDef("save", params=[ParamDef("overwrite"), ParamDef("name")])
+    lost = ParamRow(ParamDef("overwrite"), None, "", findings=[Finding(FindingKind.MISSING_IN_ELIXIR, "gone")])
+    low = Finding(FindingKind.MISSING_IN_ELIXIR, "no effect")
+    low.severity = Severity.LOW
+    harmless = ParamRow(ParamDef("name"), None, "", findings=[low])
+    row = MethodRow(save, None, FunctionDef("save", arity=2), params=[lost, harmless])
+    assert _lost_params([ClientPair(client, module, [row])]) == {"overwrite": ["Client.save"]}

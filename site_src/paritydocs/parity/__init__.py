@@ -65,6 +65,7 @@ from paritydocs.parity.rules import (
     union_shape,
     with_prose_doc,
 )
+from paritydocs.parity.usage import PortUsage
 
 __all__ = [
     "SEVERITY",
@@ -184,6 +185,21 @@ _BEHAVIOUR_KINDS = frozenset(
 )
 
 
+def _lost_params(client_pairs: list[ClientPair]) -> dict[str, list[str]]:
+    """The Python client parameters the port's operations do not take (a high `missing_in_elixir` of the clients
+    comparison), by name → the operations (`TrainingClient.load_state`), in report order."""
+    lost: dict[str, list[str]] = {}
+    for pair in client_pairs:
+        for row in pair.rows:
+            for param in row.params:
+                missing = [
+                    f for f in param.findings if f.kind is FindingKind.MISSING_IN_ELIXIR and f.severity is Severity.HIGH
+                ]
+                if missing and param.python is not None and row.python is not None:
+                    lost.setdefault(param.python.name, []).append(f"{pair.python.name}.{row.python.name}")
+    return lost
+
+
 def _weigh_unused(ex_type: TypeDef, findings: list[Finding]) -> None:
     """A struct nothing of the port builds or reads (`direction.unused_structs`): what its fields do reaches no
     user, so behaviour findings about it are low, the reason in the message. Its docs keep their weight."""
@@ -226,6 +242,9 @@ def run_parity(
     pairs: list[PairReport] = []
     client_types = ParameterTypes.of(python.clients)
     unused = unused_structs(elixir)
+    usage = PortUsage.of(elixir)
+    client_pairs = compare_clients(python, elixir, settings) if clients else []
+    lost_params = _lost_params(client_pairs)
     for (py_type, ex_type), reason in zip(matched.pairs, matched.reasons, strict=True):
         direction = type_direction(py_type, ex_type, settings.type_directions, client_types)
         is_enum = py_type.kind in ALIAS_KINDS and ex_type.kind is TypeKind.ENUM_TYPE
@@ -269,7 +288,20 @@ def run_parity(
                 rows.append(FieldRow(raw.python, ex_field, how, []))  # the pair's `union_shape` finding says it
                 continue
             ctx = FieldContext(
-                py_type, ex_type, raw.python, ex_field, how, py_ctx, same_model, ex_enums, memo, struct_for, direction
+                py_type,
+                ex_type,
+                raw.python,
+                ex_field,
+                how,
+                py_ctx,
+                same_model,
+                ex_enums,
+                memo,
+                struct_for,
+                direction,
+                usage,
+                py_type.name in client_types.taken,
+                lost_params,
             )
             rows.append(FieldRow(raw.python, ex_field, how, [f for rule in rules for f in rule(ctx)]))
         if ex_type.path in unused:
@@ -292,8 +324,7 @@ def run_parity(
     report.warnings.extend(matched.warnings)
     if model_names:
         add_model_name_findings(report, settings)
-    if clients:
-        report.client_pairs = compare_clients(python, elixir, settings)
+    report.client_pairs = client_pairs
     if constants:
         report.constant_rows = compare_constants(python.constants, elixir.constants, settings.constant_map)
         report.module_rows = compare_modules(python.modules, elixir.types, matched.pairs, settings.module_map)

@@ -20,6 +20,7 @@ from paritydocs.parity.rules import ex_value, py_value, values_equal
 from paritydocs.python.docstrings import DocParts
 
 __all__ = [
+    "PORT_DEFAULT",
     "RECEIVER_PARAM",
     "ElixirScanner",
     "ExOp",
@@ -38,6 +39,11 @@ _NO_EFFECT = re.compile(
     r"\b(?:deprecated|has no effect|no longer used|(?:currently |is )?ignored|unused)\b[^.\n]*", re.IGNORECASE
 )
 """A Python parameter's doc saying passing it changes nothing (`Deprecated, has no effect`, `currently ignored`)."""
+PORT_DEFAULT = (
+    " The port fills in its default where Python makes the caller choose: a call Python rejects works, and sends"
+    " that value; check that it is the one a caller would give."
+)
+"""What a required parameter the port fills with a default adds to its finding (medium)."""
 _INDIRECT_EXCLUDED = frozenset({"start_link", "start", "child_spec"})
 
 
@@ -392,6 +398,12 @@ def compare_params(
         )
         if without_effect:
             row.findings[0].severity = Severity.LOW  # nothing a caller passes changes what Python does
+        elif (only := _only_value(p)) is not None:
+            row.findings[0].severity = Severity.LOW  # nothing for a caller to choose
+            row.findings[0].message += (
+                f" Its type `{p.annotation}` allows one value, its default {only}: a caller of the port has nothing"
+                " to choose."
+            )
         rows.append(row)
     accepts_kwargs = any(p.kind == "var_keyword" for p in py.main.params)
     for e in [*ex_positional, *ex_options]:
@@ -441,6 +453,25 @@ def _similar_option(
             if close(key):
                 return key, reads[key][0]
     return None
+
+
+_ONE_LITERAL = re.compile(r"""^(?:typing(?:_extensions)?\.)?Literal\[\s*("[^"\\]*"|'[^'\\]*'|-?\d+|True|False)\s*\]$""")
+
+
+def _only_value(p: ParamDef) -> str | None:
+    """The one value a parameter can take, when its type is a `Literal` of one value and that is its default
+    (`loss_type_input: Literal["logprobs"] = "logprobs"`), else None."""
+    match = _ONE_LITERAL.match((p.annotation or "").strip())
+    if match is None or p.default is None:
+        return None
+    value = match.group(1)
+    same = _unquoted(p.default.expr) == _unquoted(value)
+    return f"`{value}`" if same else None
+
+
+def _unquoted(text: str) -> str:
+    text = text.strip()
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'" else text
 
 
 def _short_function(read: IndirectRead, module: TypeDef) -> str:
@@ -495,12 +526,15 @@ def _param_findings(
 
     label = f"`{p.name}` of `{client.name}.{py_op}`"
     if p.required and not e.required:
-        return [
-            finding(
-                FindingKind.OPTIONALITY_MISMATCH,
-                f"{label} is required in Python; in Elixir it is {_describe_elixir(e, indirect)}.",
-            )
-        ]
+        lenient = finding(
+            FindingKind.OPTIONALITY_MISMATCH,
+            f"{label} is required in Python; in Elixir it is {_describe_elixir(e, indirect)}.",
+        )
+        if e.default is not None and not (e.default.resolved and e.default.value is None):
+            # a value goes out either way: whether the port's default is the one a caller would choose is to check
+            lenient.severity = Severity.MEDIUM
+            lenient.message += PORT_DEFAULT
+        return [lenient]
     if not p.required and e.required:
         shown = f" (default `{p.default.expr}`)" if p.default else ""
         return [

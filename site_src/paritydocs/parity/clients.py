@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from paritydocs.config import Settings
 from paritydocs.model import FunctionDef, ParamDef, SdkModel, TypeDef
 from paritydocs.parity.client_params import (
+    PORT_DEFAULT,
     ElixirScanner,
     ExOp,
     OptionIndex,
@@ -34,7 +35,7 @@ from paritydocs.parity.client_params import (
 )
 from paritydocs.parity.findings import Finding, FindingKind, Severity
 from paritydocs.parity.report import ClientPair, MethodRow, ParamRow
-from paritydocs.parity.rules import type_doc_findings
+from paritydocs.parity.rules import type_doc_findings, values_equal
 from paritydocs.python.docstrings import parse_python_doc
 from paritydocs.textsafe import logger
 
@@ -99,7 +100,67 @@ def compare_clients(python: SdkModel, elixir: SdkModel, settings: Settings) -> l
             module = candidates[0]
         unbound = {f.name for f in client.functions if {"staticmethod", "classmethod"} & set(f.decorators)}
         pairs.append(_compare(client, module, settings, scanner.index(module), unbound))
+    _weigh_found_elsewhere(pairs)
+    _weigh_wire_defaults(pairs, python)
     return pairs
+
+
+def _weigh_wire_defaults(pairs: list[ClientPair], python: SdkModel) -> None:
+    """A required Python parameter the port fills with a default (medium) is low when the Python types that carry
+    a field of that name all default it to that same value (`num_samples` ↔ `SampleRequest.num_samples = 1`):
+    the port sends what a Python request would hold anyway."""
+    carried: dict[str, list[TypeDef]] = {}
+    for t in python.types:
+        for f in t.fields:
+            carried.setdefault(f.name, []).append(t)
+    for pair in pairs:
+        for row in pair.rows:
+            for param in row.params:
+                p, e = param.python, param.elixir
+                if p is None or e is None or not p.required or e.default is None or not e.default.resolved:
+                    continue
+                holders = carried.get(p.name, [])
+                defaults = [(t, t.field_named(p.name)) for t in holders]
+                if not defaults or any(
+                    f is None
+                    or f.default is None
+                    or not f.default.resolved
+                    or not values_equal(f.default.value, e.default.value)
+                    for _, f in defaults
+                ):
+                    continue
+                for finding in param.findings:
+                    if finding.kind is FindingKind.OPTIONALITY_MISMATCH and finding.severity is Severity.MEDIUM:
+                        finding.severity = Severity.LOW
+                        names = ", ".join(f"`{t.name}.{p.name}`" for t, _ in defaults)
+                        finding.message = finding.message.replace(PORT_DEFAULT, "") + (
+                            f" Python's {names} defaults to `{e.default.expr}` too: the port sends the value the"
+                            " request type assumes when none is given."
+                        )
+
+
+def _weigh_found_elsewhere(pairs: list[ClientPair]) -> None:
+    """A Python method missing from its client's module that another client module of the port defines under
+    the same name (`RestClient.get_telemetry` ↔ `Tinkex.ServiceClient.get_telemetry/1`) is medium: the operation
+    is in the port, on another client; whether a user of this one can reach it is to check."""
+    offered: dict[str, list[str]] = {}
+    for pair in pairs:
+        for fn in pair.elixir.functions:
+            offered.setdefault(fn.name, []).append(f"{pair.elixir.path}.{fn.name}/{fn.arity}")
+    for pair in pairs:
+        own = f"{pair.elixir.path}."
+        for row in pair.rows:
+            if row.python is None or row.elixir is not None:
+                continue
+            elsewhere = sorted({f for f in offered.get(row.python.name, []) if not f.startswith(own)})
+            for finding in row.findings:
+                if finding.kind is FindingKind.MISSING_IN_ELIXIR and elsewhere:
+                    finding.severity = Severity.MEDIUM
+                    shown = ", ".join(f"`{f}`" for f in elsewhere)
+                    finding.message += (
+                        f" The port has it on another client ({shown}): check that a user of"
+                        f" `{pair.elixir.path}` can reach it there."
+                    )
 
 
 def _mapped_module(client: TypeDef, client_map: Mapping[str, str]) -> str | None:

@@ -32,6 +32,7 @@ from paritydocs.parity.annotations import (
 )
 from paritydocs.parity.direction import UNKNOWN, Direction, DirectionCall, port_encoders
 from paritydocs.parity.findings import Finding, FindingKind, Severity
+from paritydocs.parity.usage import PortUsage, sites_text
 
 MS_PER_S = 1000
 
@@ -52,6 +53,13 @@ class FieldContext:
     """A Python object type's name → the Elixir struct it is paired with (`annotations.compare_types`)."""
     direction: DirectionCall = UNKNOWN
     """Which way the pair's data flows (`parity.direction`)."""
+    usage: PortUsage = field(default_factory=PortUsage)
+    """Where the port builds and decodes each struct (`parity.usage`)."""
+    handed_in: bool = False
+    """A Python client method takes the type as a parameter: users build it, not only the port's code."""
+    lost_params: Mapping[str, list[str]] = field(default_factory=dict)
+    """Python client parameters the port's operation does not take (a high `missing_in_elixir`), by name →
+    the operations (`TrainingClient.load_state`)."""
 
     def py_atoms(self, annotation: str, *, expand: bool = True) -> frozenset[Any]:
         key = ("py", annotation, expand)
@@ -225,6 +233,24 @@ def rule_missing(ctx: FieldContext) -> list[Finding]:
                 f" Its type `{ctx.python.annotation}` holds Python runtime objects ({runtime}): nothing the port"
                 " could hold as data."
             )
+        elif (lost := ctx.lost_params.get(ctx.python.name)) and not ctx.python.required:
+            finding.message += (
+                f" A Python user sets it through {_listed(lost)}, which the port does not take: see that finding."
+            )
+        elif (
+            ctx.direction.direction is Direction.SENT
+            and not ctx.handed_in
+            and not ctx.python.required
+            and ctx.python.default is not None
+        ):
+            # a value a Python caller may leave out, on a struct the port only sends and builds itself: nothing
+            # required goes missing, and no parameter a user passes is lost (that would be the client's finding)
+            finding.severity = Severity.MEDIUM
+            finding.message += (
+                f" It is optional in Python (default `{ctx.python.default.expr}`), on a struct the port sends"
+                f" ({ctx.direction.evidence}): the port never sets it, so a port user cannot choose another value;"
+                " check that what the port does without it is what Python's default does."
+            )
         return [finding]
     if ctx.elixir is not None and ctx.python is None:
         finding = ctx.finding(
@@ -396,7 +422,23 @@ def rule_type(ctx: FieldContext) -> list[Finding]:
         parts.append(f"Elixir only: {_members_text(result.elixir_only, python=False)}")
     if forms:
         parts.append(f"and where they meet, {forms}")
-    return [ctx.finding(FindingKind.TYPE_MISMATCH, f"{both}. " + "; ".join(parts) + ".")]
+    finding = ctx.finding(FindingKind.TYPE_MISMATCH, f"{both}. " + "; ".join(parts) + ".")
+    call, name = ctx.direction, ctx.elixir_type.name
+    if result.elixir_only and not result.python_only and call.direction.only_received:
+        # every value Python accepts has its counterpart: the port also decodes values Python rejects
+        finding.severity = Severity.LOW
+        finding.message += (
+            f" {name} is received ({call.evidence}): the port decodes every value Python does, and more;"
+            " lenient, rarely wrong."
+        )
+    elif result.python_only and not result.elixir_only and call.direction is Direction.SENT:
+        # nothing the port sends is a value Python lacks: the port offers fewer of them
+        finding.severity = Severity.MEDIUM
+        finding.message += (
+            f" {name} is sent ({call.evidence}): every value the port sends is one Python sends too; a port user"
+            " cannot send the others."
+        )
+    return [finding]
 
 
 def _optionality_problem(ctx: FieldContext) -> tuple[str, Severity | None] | None:
@@ -468,12 +510,43 @@ def rule_optionality(ctx: FieldContext) -> list[Finding]:
     if problem is None:
         return []
     text, severity = problem
-    if severity is None:
+    flow = _program_flow(ctx) if severity is not Severity.LOW else None
+    if flow is not None:
+        text, severity = f"{text} {flow}", Severity.LOW
+    elif severity is None:
         text, severity = _weighed_by_direction(ctx, text)
     finding = ctx.finding(FindingKind.OPTIONALITY_MISMATCH, f"`{ctx.python.name}` is {text}")
     if severity is not None:
         finding.severity = severity
     return [finding]
+
+
+def _program_flow(ctx: FieldContext) -> str | None:
+    """Why the difference cannot show, from the port's code (`parity.usage`), or None: on a struct the port sends,
+    every place that builds it sets the field (what the struct holds unset, nil or a default, never goes out); on
+    one it receives, every place that decodes it matched the key first (a response without it never reaches the
+    decoder, so an enforced key cannot fail there). A type a Python client method takes is built by its users too:
+    the port's builds are not all, and say nothing."""
+    assert ctx.python is not None and ctx.elixir is not None
+    call, struct, key = ctx.direction, ctx.elixir_type, ctx.elixir.name
+    if ctx.elixir.required:
+        if ctx.python.required or call.direction not in (Direction.RECEIVED, Direction.BOTH):
+            return None
+        sites = ctx.usage.decoded_with_key(struct.path, key)
+        claim = f"every place the port decodes it matches the key `{key}` first ({{}}): a response without it never "
+        claim += "reaches the decoder"
+        only = "received"
+    else:
+        if not call.direction.sends or ctx.handed_in:
+            return None  # a type users hand in is built by their code too: the port's own builds are not all
+        sites = ctx.usage.always_set(struct.path, key)
+        claim = f"every place the port builds it sets `{key}` ({{}}): what the struct holds when it is not given "
+        claim += "never goes out"
+        only = "sent"
+    if sites is None:
+        return None
+    flows = "sent and received" if call.direction is Direction.BOTH else only
+    return f"{struct.name} is {flows} ({call.evidence}), and {claim.format(sites_text(sites))}."
 
 
 def _weighed_by_direction(ctx: FieldContext, text: str) -> tuple[str, Severity | None]:
