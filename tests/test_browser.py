@@ -104,3 +104,29 @@ def test_no_console_errors(driver, served):
         time.sleep(0.3)
         errors += [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []
+
+
+def test_no_table_scrolls_sideways_on_a_phone(driver, served):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.set_window_size(390, 844)
+    wide = {}
+    for page in (
+        "",
+        "types/SubmitJobRequest/",
+        "clients/JobsClient/",
+        "unmatched/",
+        "checklist/",
+        "constants/",
+        "modules/",
+    ):
+        driver.get(f"{served}/{page}")
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements("css selector", ".md-content h1"))
+        # Material wraps each table in a scroll container: on a phone the cards must fit it
+        widths = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.md-typeset__scrollwrap'))"
+            ".map(e => [e.scrollWidth, e.clientWidth])"
+        )
+        if too_wide := [w for w in widths if w[0] > w[1] + 1]:
+            wide[page] = too_wide
+    assert wide == {}
