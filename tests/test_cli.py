@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from paritydocs.cli import main
-from paritydocs.cli.check import _annotation_property
+from paritydocs.cli.github import _property as _annotation_property
 from paritydocs.textsafe import logger, terminal_text
 from site_helpers import DEMO, copy_demo
 
@@ -53,12 +53,101 @@ def test_check_exit_codes_follow_fail_on_and_baseline(tmp_path, capsys):
     assert "0 at or above 'low' not in the baseline" in out
 
 
-def test_check_github_annotations(capsys):
-    code, out, _ = run(capsys, "check", "--config", CONFIG, "--format", "github")
+def test_check_github_annotations_and_job_summary(capsys, tmp_path, monkeypatch):
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    code, out, err = run(capsys, "check", "--config", CONFIG, "--format", "github", "--location-prefix", "")
     assert code == 1
-    lines = [line for line in out.splitlines() if line.startswith("::")]
-    assert any(line.startswith("::error file=lib/orbit/") for line in lines)
-    assert all("title=parity " in line for line in lines)
+    lines = out.splitlines()
+    assert lines and all(line.startswith("::") and "title=parity " in line for line in lines)  # stdout: commands only
+    assert lines[0].startswith("::error file=lib/orbit/")  # the failing ones first: the ones GitHub shows
+    levels = [line.split(" ", 1)[0] for line in lines]
+    assert levels == sorted(levels, key=["::error", "::warning", "::notice"].index)
+    # more than GitHub shows of one level: said, and the summary lists them all
+    hidden = {lvl: levels.count(lvl) - 10 for lvl in set(levels) if levels.count(lvl) > 10}
+    text = summary.read_text()
+    assert text.startswith("earlier step\n## Parity: ")  # appended to what earlier steps wrote
+    assert "the check fails" in text and f"### New findings ({len(lines)})" in text
+    assert text.count("\n| ") == len(lines) + 1  # the header and one row per finding
+    if hidden:
+        assert "annotations are not shown on the files" in text and "are not shown on the files" in err
+    # the port's folder in the repository, by default relative to the working directory
+    code, out, _ = run(capsys, "check", "--config", CONFIG, "--format", "github")
+    assert out.splitlines()[0].startswith("::error file=examples/demo/elixir/lib/orbit/")
+
+
+def test_check_json_on_stdout_is_pure_json(capsys):
+    code, out, err = run(capsys, "check", "--config", CONFIG, "--json", "-")
+    assert code == 1
+    data = json.loads(out)  # the whole of stdout
+    assert data["summary"]["pairs"] > 0 and "default_mismatch" in err and "pairs," in err
+
+
+def test_check_sarif_holds_every_finding_located_in_the_port(capsys, tmp_path):
+    from sarif_pydantic import Sarif
+
+    from paritydocs.config import load_settings, read_mkdocs_plugin_options
+    from paritydocs.pipeline import build_report
+
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"findings": []}))
+    code, out, err = run(capsys, "check", "--config", CONFIG, "--format", "sarif", "--location-prefix", "")
+    assert code == 1 and "pairs," in err
+    log = json.loads(out)
+    Sarif.model_validate(log)  # a SARIF 2.1.0 model from the package index
+    assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
+    (run_,) = log["runs"]
+    rules = run_["tool"]["driver"]["rules"]
+    settings = load_settings(read_mkdocs_plugin_options(Path(CONFIG)), base_dir=DEMO)
+    findings = build_report(settings).all_findings()
+    assert len(run_["results"]) == len(findings)  # every finding, waived ones included
+    assert {r["id"] for r in rules} >= {f.kind.value for f in findings}
+    levels = {"high": "error", "medium": "warning", "low": "note", "info": "note"}
+    for result, finding in zip(run_["results"], findings, strict=True):
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"] == finding.kind.value
+        assert result["level"] == levels[finding.level.value]
+        (location,) = result["locations"]
+        uri = location["physicalLocation"]["artifactLocation"]["uri"]
+        assert not uri.startswith("/") and ":" not in uri  # in the repository, never a path of this machine
+        assert (DEMO / "elixir" / uri).is_file() or uri == "mix.exs", uri  # a file of the port's tree
+        assert len(result["partialFingerprints"]["paritydocsFindingKey/v1"]) == 64
+        assert result["properties"]["key"] == finding.key
+    # the same finding, the same fingerprint, whatever the run
+    again = json.loads(run(capsys, "check", "--config", CONFIG, "--sarif", "-", "--location-prefix", "")[1])
+    assert [r["partialFingerprints"] for r in again["runs"][0]["results"]] == [
+        r["partialFingerprints"] for r in run_["results"]
+    ]
+
+
+def test_check_sarif_marks_the_baseline_and_the_waived(tmp_path, capsys):
+    demo = copy_demo(tmp_path)
+    (demo / "notes.yml").write_text("- python: SubmitJobRequest\n  note: Reviewed.\n  waive: [all]\n")
+    config = str(demo / "mkdocs.yml")
+    baseline = tmp_path / "baseline.json"
+    run(capsys, "check", "--config", config, "--write-baseline", str(baseline))
+    sarif = tmp_path / "parity.sarif"
+    run(capsys, "check", "--config", config, "--baseline", str(baseline), "--sarif", str(sarif))
+    results = json.loads(sarif.read_text())["runs"][0]["results"]
+    waived = [r for r in results if "suppressions" in r]
+    assert waived and all(r["suppressions"][0]["justification"] == "Reviewed." for r in waived)
+    assert {r["baselineState"] for r in results if "suppressions" not in r} == {"unchanged"}
+
+
+def test_check_with_nothing_to_compare_exits_2_naming_the_cause(capsys):
+    python, elixir = str(DEMO / "python"), str(DEMO / "elixir")
+    code, _, err = run(capsys, "check", "--config", CONFIG, "--python", elixir, "--elixir", python)
+    assert code == 2
+    (line,) = [line for line in err.splitlines() if line.startswith("paritydocs: error:")]
+    assert "nothing was compared" in line and "swapped" in line
+    code, _, err = run(capsys, "check", "--config", CONFIG, "--elixir", str(DEMO / "docs"))
+    (line,) = [line for line in err.splitlines() if line.startswith("paritydocs: error:")]
+    assert code == 2 and "no Elixir modules under" in line
+
+
+def test_two_documents_on_stdout_are_refused(capsys):
+    code, _, err = run(capsys, "check", "--config", CONFIG, "--json", "-", "--format", "sarif")
+    assert code == 2 and "--json and --format sarif all write to stdout" in err
 
 
 def test_waived_findings_do_not_fail(tmp_path, capsys):
