@@ -124,6 +124,7 @@ def test_no_private_name_crosses_a_package() -> None:
 STAGES = [
     {"version", "errors", "textsafe", "jsonfile"},
     {"model", "config"},
+    {"options"},  # the plugin entry's MkDocs schema, over `config`'s checks: the plugin's and the CLI's
     {"sources"},
     {"modelnames"},
     {"python", "elixir"},

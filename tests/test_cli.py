@@ -268,3 +268,27 @@ def test_a_source_fetched_into_the_cache_says_so_once(tmp_path, caplog):
         populate("pypi:acme==1.0", tmp_path / "pypi", "acme-1.0", fill)  # cached: no line
     fetched = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
     assert fetched == [f"paritydocs: fetching pypi:acme==1.0 (first use; cached in {tmp_path / 'pypi'})"]
+
+
+def test_configuration_entries_that_name_nothing_warn_and_fail_under_strict(tmp_path, capsys):
+    demo = copy_demo(tmp_path)
+    config = demo / "mkdocs.yml"
+    text = config.read_text()
+    config.write_text(
+        text.replace(
+            "type_map: {orbit.lib.retry.RetryPolicy: Orbit.RetryPolicy}",
+            "type_map: {orbit.lib.retry.RetryPolicy: Orbit.RetryPolicy, orbit.types.Gone: Orbit.Types.Gone}",
+        ).replace("jitter: jitter_pct}", "jitter: jitter_pct, jitterr: x}")
+    )
+    code, _, err = run(capsys, "check", "--config", str(config))
+    assert code == 1  # a warning: the check itself runs as before
+    warnings = [line for line in err.splitlines() if "configuration:" in line]
+    assert any("'type_map': `orbit.types.Gone` names no Python type" in w for w in warnings), err
+    assert any("the Elixir tree has no module `Orbit.Types.Gone`" in w for w in warnings)
+    assert any("'field_aliases': `RetryPolicy` has no field `jitterr`" in w for w in warnings)
+    code, _, err = run(capsys, "check", "--config", str(config), "--strict")
+    errors = [line for line in err.splitlines() if line.startswith("paritydocs: error: configuration:")]
+    assert code == 2 and len(errors) == 3
+    # the profile's own entries (Tinker's types, clients and aliases) name nothing in the demo: never a warning
+    code, _, err = run(capsys, "check", "--config", CONFIG, "--strict")
+    assert code == 1 and "configuration:" not in err

@@ -154,16 +154,56 @@ def test_rebuild_after_one_changed_elixir_file_reparses_one_file(tmp_path):
     assert "A host a job runs on." in page.content
 
 
-def test_bad_plugin_option_is_one_clear_error(tmp_path, caplog):
+BAD_OPTIONS = "nav_title: Orbit parity\n      fail_on: never\n      python_modules: 3\n      fail_onn: medium"
+MISTAKES = [
+    "option 'fail_on': must be one of high, medium, low, info, got 'never'",
+    "option 'python_modules': must be a list of strings, got 3",
+    "option 'fail_onn': unknown option (known: ",
+]
+
+
+def test_every_bad_plugin_option_is_reported_at_once(tmp_path, caplog):
     demo = copy_demo(tmp_path)
     config = demo / "mkdocs.yml"
-    config.write_text(
-        config.read_text().replace("nav_title: Orbit parity", "nav_title: Orbit parity\n      fail_on: never")
-    )
+    config.write_text(config.read_text().replace("nav_title: Orbit parity", BAD_OPTIONS))
     with caplog.at_level(logging.ERROR), pytest.raises((PluginError, Abort)):
         build_site(config, tmp_path / "site")
-    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert errors == ["paritydocs configuration: 'fail_on' must be one of high, medium, low, info, got 'never'"]
+    (error,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]  # MkDocs' own report
+    lines = error.removeprefix("Config value 'plugins': ").splitlines()
+    assert len(lines) == len(MISTAKES)  # every one, not the first only
+    for line, mistake in zip(sorted(lines), sorted(MISTAKES), strict=True):
+        assert line.startswith(f"Plugin 'paritydocs' {mistake}"), line
+
+
+def test_the_cli_reports_the_same_mistakes_in_both_plugins_forms(tmp_path, capsys):
+    from paritydocs.cli import main
+
+    demo = copy_demo(tmp_path)
+    config = demo / "mkdocs.yml"
+    text = config.read_text()
+    config.write_text(text.replace("nav_title: Orbit parity", BAD_OPTIONS))
+    assert main(["check", "--config", str(config)]) == 2
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("paritydocs: error:")]
+    assert len(errors) == len(MISTAKES)
+    for mistake in MISTAKES:
+        assert any(f"plugin 'paritydocs' {mistake}" in line for line in errors), errors
+    # `plugins:` as one mapping (MkDocs 1.4+) is the same entry
+    import yaml
+
+    data = yaml.safe_load(text)
+    data["plugins"] = {
+        next(iter(e)) if isinstance(e, dict) else e: (e[next(iter(e))] if isinstance(e, dict) else {})
+        for e in data["plugins"]
+    }
+    data["plugins"]["paritydocs"]["fail_on"] = "low"
+    config.write_text(yaml.safe_dump(data, sort_keys=False))
+    code = main(["check", "--config", str(config)])
+    out = capsys.readouterr().out
+    assert code == 1 and "at or above 'low'" in out  # the entry was read: not the built-in profile
+    data["plugins"]["paritydocs"]["fail_on"] = "bogus"
+    config.write_text(yaml.safe_dump(data, sort_keys=False))
+    assert main(["check", "--config", str(config)]) == 2
+    assert "option 'fail_on': must be one of" in capsys.readouterr().err
 
 
 def test_unreachable_source_is_one_error_line_and_the_rest_builds(tmp_path, caplog):
@@ -270,3 +310,34 @@ def test_configured_paths_that_stay_inside_are_accepted():
         environ={},
     )
     assert settings.output_dir == "parity" and settings.sync_ranges[0].slug == "v0.8"
+
+
+def test_maps_add_to_the_profile_unless_replaced():
+    from paritydocs.config import TINKER_PROFILE, load_settings
+
+    added = load_settings({"type_map": {"acme.Thing": "Acme.Thing"}}, environ={})
+    assert added.type_map == {**TINKER_PROFILE["type_map"], "acme.Thing": "Acme.Thing"}
+    assert added.user_entries["type_map"] == frozenset({"acme.Thing"})
+    aliases = load_settings({"field_aliases": {"RetryConfig": {"timeout": "timeout_ms"}}}, environ={})
+    assert aliases.field_aliases["RetryConfig"] == {
+        **TINKER_PROFILE["field_aliases"]["RetryConfig"],
+        "timeout": "timeout_ms",
+    }
+    replaced = load_settings(
+        {"type_map": {"acme.Thing": "Acme.Thing"}, "replace": ["type_map", "client_map"]}, environ={}
+    )
+    assert replaced.type_map == {"acme.Thing": "Acme.Thing"} and replaced.client_map == {}
+    assert load_settings({"python_modules": ["acme"]}, environ={}).python_modules == ("acme",)  # lists replace
+    from paritydocs.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="'replace' 'python_modules' is not an option the profile has entries for"):
+        load_settings({"replace": ["python_modules"]}, environ={})
+
+
+def test_a_strict_build_fails_on_an_entry_that_names_nothing(tmp_path, caplog):
+    demo = copy_demo(tmp_path)
+    config = demo / "mkdocs.yml"
+    config.write_text(config.read_text().replace("Orbit.RetryPolicy}", "Orbit.RetryPolicy, orbit.Nope: Orbit.Nope}"))
+    with caplog.at_level(logging.WARNING), pytest.raises((PluginError, Abort)):
+        build_site(config, tmp_path / "site")
+    assert any("'type_map': `orbit.Nope` names no Python type" in r.getMessage() for r in caplog.records)

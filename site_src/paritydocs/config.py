@@ -97,7 +97,23 @@ TINKER_PROFILE: dict[str, Any] = {
     "cache_dir": None,
     "nav_title": "Parity",
     "output_dir": "",
+    "replace": [],
 }
+
+PROFILE_MAPS = (
+    "type_prefixes",
+    "type_map",
+    "client_map",
+    "field_aliases",
+    "method_aliases",
+    "model_names",
+    "module_map",
+    "type_directions",
+    "constant_map",
+)
+"""The options whose entries add to the profile's (the user's win where both name one key), unless `replace`
+lists them: then the user's entries are the whole option."""
+_NESTED_MAPS = ("field_aliases", "method_aliases")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -188,6 +204,9 @@ class Settings:
     """The `python` spec the configuration itself gives (`python` may be `PARITYDOCS_PYTHON`): the spec
     `python_repo.ref` is pinned for."""
     elixir_configured: str = ""
+    user_entries: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """The keys the configuration itself gives in each map option (`type_map`, `field_aliases`, ...), profile
+    entries aside: an entry there that names nothing in the trees is a warning (an error with `--strict`)."""
     base_dir: Path = field(default_factory=Path.cwd)
     """Directory relative paths are resolved against (the directory of mkdocs.yml)."""
 
@@ -195,7 +214,7 @@ class Settings:
         return replace(self, python=python or self.python, elixir=elixir or self.elixir)
 
 
-def _str_list(name: str, value: Any, errors: list[str]) -> tuple[str, ...]:
+def str_list(name: str, value: Any, errors: list[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
@@ -204,7 +223,7 @@ def _str_list(name: str, value: Any, errors: list[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _str_map(name: str, value: Any, errors: list[str]) -> dict[str, str]:
+def str_map(name: str, value: Any, errors: list[str]) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
@@ -217,24 +236,24 @@ DIRECTIONS = ("sent", "received", "both")
 """The values of `type_directions`."""
 
 
-def _directions(value: Any, errors: list[str]) -> dict[str, str]:
-    found = _str_map("type_directions", value, errors)
+def directions(value: Any, errors: list[str]) -> dict[str, str]:
+    found = str_map("type_directions", value, errors)
     wrong = {k: v for k, v in found.items() if v not in DIRECTIONS}
     for key, direction in wrong.items():
         errors.append(f"'type_directions': `{key}` must be one of {', '.join(DIRECTIONS)}, got {direction!r}")
     return {k: v for k, v in found.items() if k not in wrong}
 
 
-def _nested_map(name: str, value: Any, errors: list[str]) -> dict[str, dict[str, str]]:
+def nested_map(name: str, value: Any, errors: list[str]) -> dict[str, dict[str, str]]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
         errors.append(f"'{name}' must be a mapping of type names to {{python_name: elixir_name}} mappings")
         return {}
-    return {str(k): _str_map(f"{name}.{k}", v, errors) for k, v in value.items()}
+    return {str(k): str_map(f"{name}.{k}", v, errors) for k, v in value.items()}
 
 
-def _repo(name: str, value: Any, errors: list[str]) -> RepoLink | None:
+def repo(name: str, value: Any, errors: list[str]) -> RepoLink | None:
     if value in (None, False):
         return None
     if isinstance(value, str):
@@ -254,7 +273,7 @@ def _repo(name: str, value: Any, errors: list[str]) -> RepoLink | None:
     )
 
 
-def _sync_ranges(value: Any, errors: list[str]) -> tuple[SyncRange, ...]:
+def sync_ranges(value: Any, errors: list[str]) -> tuple[SyncRange, ...]:
     if not value:
         return ()
     if not isinstance(value, list):
@@ -277,7 +296,7 @@ def _sync_ranges(value: Any, errors: list[str]) -> tuple[SyncRange, ...]:
     return tuple(ranges)
 
 
-def _inside(rel: str) -> bool:
+def inside(rel: str) -> bool:
     """A relative folder that stays under its root: no `..`, no absolute path, no drive."""
     parts = rel.replace("\\", "/").split("/")
     return not rel.startswith(("/", "\\")) and ".." not in parts and ":" not in rel
@@ -316,14 +335,12 @@ def load_settings(
     """
     environ = os.environ if environ is None else environ
     base = (base_dir or Path.cwd()).resolve()
-    raw = dict(raw or {})
+    raw = {k: v for k, v in dict(raw or {}).items() if k != "enabled" and v is not None}
     errors: list[str] = []
-    known = set(TINKER_PROFILE) | {"enabled"}
-    for key in sorted(set(raw) - known):
+    for key in sorted(set(raw) - set(TINKER_PROFILE)):
         errors.append(f"unknown option '{key}' (known: {', '.join(sorted(TINKER_PROFILE))})")
-    merged = {**TINKER_PROFILE, **{k: v for k, v in raw.items() if k in TINKER_PROFILE}}
-
-    if not isinstance(merged["output_dir"], str) or not _inside(merged["output_dir"].strip("/")):
+    merged, user_entries = _with_profile({k: v for k, v in raw.items() if k in TINKER_PROFILE})
+    if not isinstance(merged["output_dir"], str) or not inside(merged["output_dir"].strip("/")):
         errors.append(
             f"'output_dir' must be a folder under docs_dir (or \"\" for its root), got {merged['output_dir']!r}"
         )
@@ -338,35 +355,38 @@ def load_settings(
         errors.append(f"'hexdocs' must be a Hex package name or null, got {hexdocs!r}")
     if not isinstance(merged["python_api"], bool):
         errors.append(f"'python_api' must be true or false, got {merged['python_api']!r}")
-
+    replace_problems: list[str] = []
+    replace_option(merged["replace"], replace_problems)
+    errors.extend(f"'replace' {p}" for p in replace_problems)
     settings = Settings(
         python=str(environ.get("PARITYDOCS_PYTHON") or _spec(merged["python"], base)),
         elixir=str(environ.get("PARITYDOCS_ELIXIR") or _spec(merged["elixir"], base)),
-        python_modules=_str_list("python_modules", merged["python_modules"], errors),
-        python_clients=_str_list("python_clients", merged["python_clients"] or [], errors),
-        elixir_dirs=_str_list("elixir_dirs", merged["elixir_dirs"], errors),
-        type_prefixes=_str_map("type_prefixes", merged["type_prefixes"], errors),
-        type_map=_str_map("type_map", merged["type_map"], errors),
-        client_map=_str_map("client_map", merged["client_map"], errors),
-        field_aliases=_nested_map("field_aliases", merged["field_aliases"], errors),
-        method_aliases=_nested_map("method_aliases", merged["method_aliases"], errors),
-        model_names=_str_map("model_names", merged["model_names"], errors),
-        constant_map=_str_map("constant_map", merged["constant_map"], errors),
-        module_map=_str_map("module_map", merged["module_map"], errors),
-        type_directions=_directions(merged["type_directions"], errors),
+        python_modules=str_list("python_modules", merged["python_modules"], errors),
+        python_clients=str_list("python_clients", merged["python_clients"] or [], errors),
+        elixir_dirs=str_list("elixir_dirs", merged["elixir_dirs"], errors),
+        type_prefixes=str_map("type_prefixes", merged["type_prefixes"], errors),
+        type_map=str_map("type_map", merged["type_map"], errors),
+        client_map=str_map("client_map", merged["client_map"], errors),
+        field_aliases=nested_map("field_aliases", merged["field_aliases"], errors),
+        method_aliases=nested_map("method_aliases", merged["method_aliases"], errors),
+        model_names=str_map("model_names", merged["model_names"], errors),
+        constant_map=str_map("constant_map", merged["constant_map"], errors),
+        module_map=str_map("module_map", merged["module_map"], errors),
+        type_directions=directions(merged["type_directions"], errors),
         notes=_path("notes", merged["notes"], base, errors),
         custom_templates=_path("custom_templates", merged["custom_templates"], base, errors),
-        python_repo=_repo("python_repo", merged["python_repo"], errors),
-        elixir_repo=_repo("elixir_repo", merged["elixir_repo"], errors),
+        python_repo=repo("python_repo", merged["python_repo"], errors),
+        elixir_repo=repo("elixir_repo", merged["elixir_repo"], errors),
         hexdocs=hexdocs if isinstance(hexdocs, str) else None,
         python_api=bool(merged["python_api"]),
-        sync_ranges=_sync_ranges(merged["sync_ranges"], errors),
-        behaviour_modules=_str_list("behaviour_modules", merged["behaviour_modules"] or [], errors),
+        sync_ranges=sync_ranges(merged["sync_ranges"], errors),
+        behaviour_modules=str_list("behaviour_modules", merged["behaviour_modules"] or [], errors),
         fail_on=fail_on if fail_on in FINDING_LEVELS else "high",
         baseline=_path("baseline", merged["baseline"], base, errors),
         cache_dir=_path("cache_dir", merged["cache_dir"], base, errors),
         nav_title=str(merged["nav_title"]),
         output_dir=str(merged["output_dir"]).strip("/"),
+        user_entries=user_entries,
         python_configured=str(_spec(merged["python"], base)),
         elixir_configured=str(_spec(merged["elixir"], base)),
         base_dir=base,
@@ -374,8 +394,48 @@ def load_settings(
     if settings.custom_templates is not None and not settings.custom_templates.is_dir():
         errors.append(f"'custom_templates': no such directory {settings.custom_templates}")
     if errors:
-        raise ConfigError("paritydocs configuration: " + "; ".join(errors))
+        raise ConfigError("paritydocs configuration: " + "; ".join(errors), problems=errors)
     return settings
+
+
+def replace_option(value: Any, errors: list[str]) -> None:
+    """`replace`: the names of options whose profile entries are dropped (see `PROFILE_MAPS`)."""
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        errors.append(f"must be a list of option names, got {value!r}")
+        return
+    for name in names:
+        if name not in PROFILE_MAPS:
+            errors.append(f"{name!r} is not an option the profile has entries for ({', '.join(PROFILE_MAPS)})")
+
+
+def _with_profile(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, frozenset[str]]]:
+    """The profile's values with the user's on top: a list or a scalar replaces the profile's, a map adds to it
+    (a nested map per inner map: `field_aliases.RetryConfig` keeps the profile's aliases of other types), unless
+    `replace` names it. Also the keys the user wrote in each map, the entries to check against the trees."""
+    replaced = raw.get("replace") or []
+    replaced = [replaced] if isinstance(replaced, str) else [r for r in replaced if isinstance(r, str)]
+    merged = {**TINKER_PROFILE, **{k: v for k, v in raw.items() if k in TINKER_PROFILE}}
+    user_entries: dict[str, frozenset[str]] = {}
+    for name in PROFILE_MAPS:
+        mine = raw.get(name)
+        if not isinstance(mine, Mapping):
+            continue
+        user_entries[name] = frozenset(str(k) for k in mine)
+        if name in replaced:
+            continue
+        profile = TINKER_PROFILE[name]
+        if name in _NESTED_MAPS:
+            merged[name] = {
+                **profile,
+                **{k: {**profile.get(k, {}), **v} if isinstance(v, Mapping) else v for k, v in mine.items()},
+            }
+        else:
+            merged[name] = {**profile, **mine}
+    for name in replaced:
+        if name not in raw:
+            merged[name] = {}
+    return merged, user_entries
 
 
 def read_mkdocs_plugin_options(config_file: Path) -> dict[str, Any] | None:
@@ -394,11 +454,18 @@ def read_mkdocs_plugin_options(config_file: Path) -> dict[str, Any] | None:
         ) from err
     except Exception as err:  # yaml errors have many types; report them as one line
         raise ConfigError(f"{config_file}: not valid YAML ({str(err).splitlines()[0]})") from err
-    for entry in (data or {}).get("plugins") or []:
-        if entry == "paritydocs":
-            return {}
-        if isinstance(entry, Mapping) and "paritydocs" in entry:
-            return dict(entry["paritydocs"] or {})
+    plugins = (data or {}).get("plugins") if isinstance(data, Mapping) else None
+    # `plugins:` is a list of names or one-key mappings, or (MkDocs 1.4+) one mapping of name → options
+    entries = (
+        plugins.items()
+        if isinstance(plugins, Mapping)
+        else [next(iter(e.items())) if isinstance(e, Mapping) and len(e) == 1 else (e, None) for e in plugins or []]
+    )
+    for name, options in entries:
+        if name == "paritydocs":
+            if options is not None and not isinstance(options, Mapping):
+                raise ConfigError(f"{config_file}: the paritydocs plugin entry must be a mapping of options")
+            return dict(options or {})
     return None
 
 

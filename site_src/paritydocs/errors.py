@@ -21,4 +21,9 @@ class SourceError(ParitydocsError):
 
 
 class ConfigError(ParitydocsError):
-    """The configuration (mkdocs.yml plugin entry, CLI options, notes file) is wrong."""
+    """The configuration (mkdocs.yml plugin entry, CLI options, notes file) is wrong. `problems`: every mistake
+    found, each a line of its own (the CLI prints them so; the message joins them)."""
+
+    def __init__(self, message: str, *, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems or [])

@@ -21,7 +21,7 @@ from paritydocs.cli import site as cli_site
 from paritydocs.cli import suggest as cli_suggest
 from paritydocs.cli import sync as cli_sync
 from paritydocs.cli.common import EXIT_USER_ERROR
-from paritydocs.errors import ParitydocsError
+from paritydocs.errors import ConfigError, ParitydocsError
 from paritydocs.version import __version__
 
 __all__ = ["build_parser", "main"]
@@ -75,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_up_logging(args.command, verbose=args.verbose, quiet=args.quiet)
     try:
         return int(args.func(args) or 0)
+    except ConfigError as err:
+        for line in err.problems if len(err.problems) > 1 else [str(err)]:
+            print(f"paritydocs: error: {line}", file=sys.stderr)  # every mistake, one line each
+        return EXIT_USER_ERROR
     except ParitydocsError as err:
         print(f"paritydocs: error: {err}", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -112,6 +112,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if nothing is not None:
         print(f"paritydocs: error: nothing was compared: {nothing}", file=sys.stderr)
         return EXIT_USER_ERROR
+    if args.strict and report.config_problems:
+        for problem in report.config_problems:
+            print(f"paritydocs: error: configuration: {problem} (--strict)", file=sys.stderr)
+        return EXIT_USER_ERROR
     return EXIT_FINDINGS if failing else 0
 
 
@@ -221,6 +225,11 @@ def register(sub: Any) -> None:
     p.add_argument("--baseline", metavar="FILE", help="ignore findings listed in this baseline")
     p.add_argument("--write-baseline", metavar="FILE", help="write the current unwaived findings as a baseline")
     p.add_argument("--fail-on", choices=FINDING_LEVELS, help="lowest severity that fails (default: config fail_on)")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 2 when a configuration entry names nothing in the trees (as `mkdocs build --strict` fails)",
+    )
     p.add_argument(
         "--format",
         choices=("table", "github", "sarif"),

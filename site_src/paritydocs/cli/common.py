@@ -49,9 +49,22 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     raw: dict[str, Any] | None = None
     if config.is_file():
         raw = read_mkdocs_plugin_options(config)
+        if raw is None:
+            warn([f"{config} has no paritydocs plugin entry: the built-in Tinker/Tinkex profile is used"])
     elif getattr(args, "config", None):
         raise ConfigError(f"{config}: no such file; pass --config PATH to an mkdocs.yml with a paritydocs plugin entry")
-    settings = load_settings(raw, base_dir=config.parent if config.is_file() else Path.cwd())
+    try:
+        if raw is not None:
+            from paritydocs.options import validate_options
+
+            problems = validate_options(raw, config)  # as `mkdocs build` would: every mistake at once
+            if problems:
+                raise ConfigError("; ".join(problems), problems=problems)
+        settings = load_settings(raw, base_dir=config.parent if config.is_file() else Path.cwd())
+    except ConfigError as err:
+        where = f"{config}: plugin 'paritydocs' " if raw is not None else ""
+        problems = [f"{where}{p}" for p in err.problems or [str(err)]]
+        raise ConfigError(f"{where}{err}", problems=problems) from err
     return settings.with_overrides(python=getattr(args, "python", None), elixir=getattr(args, "elixir", None))
 
 

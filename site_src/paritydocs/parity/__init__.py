@@ -27,6 +27,7 @@ from paritydocs.parity.annotations import Atom, PyContext, enum_atoms
 from paritydocs.parity.clients import compare_clients
 from paritydocs.parity.constants import compare_constants
 from paritydocs.parity.direction import ParameterTypes, type_direction, unused_structs
+from paritydocs.parity.entries import unresolved_entries
 from paritydocs.parity.findings import SEVERITY, Finding, FindingKind, Severity
 from paritydocs.parity.matching import (
     ALIAS_KINDS,
@@ -322,6 +323,8 @@ def run_parity(
         )
     report = ParityReport(python, elixir, pairs, matched.unmatched_python, matched.unmatched_elixir)
     report.warnings.extend(matched.warnings)
+    report.config_problems = unresolved_entries(settings, python, elixir)
+    report.warnings.extend(f"configuration: {p}" for p in report.config_problems)
     if model_names:
         add_model_name_findings(report, settings)
     report.client_pairs = client_pairs

@@ -402,6 +402,8 @@ class ParityReport:
     extra_findings: list[Finding] = field(default_factory=list)
     """Findings that belong to no pair (e.g. model names in files outside any type)."""
     warnings: list[str] = field(default_factory=list)
+    config_problems: list[str] = field(default_factory=list)
+    """Configuration entries that name nothing in the trees (`parity.entries`); also among `warnings`."""
     model_names: list[Occurrence] = field(default_factory=list)
     """`modelnames.Occurrence`s of outdated model names in either tree."""
     client_pairs: list[ClientPair] = field(default_factory=list)

@@ -7,8 +7,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config import base
-from mkdocs.config import config_options as opt
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
@@ -16,6 +14,7 @@ from mkdocs.structure.files import Files
 from paritydocs.config import Settings, load_settings
 from paritydocs.errors import ConfigError, ParitydocsError, SourceError
 from paritydocs.modelnames import ModelNameUpdate, apply_updates, compile_updates
+from paritydocs.options import ParitydocsConfig
 from paritydocs.pipeline import Caches
 from paritydocs.site import build_site
 from paritydocs.site.files import CSS_URI, add_site_files, watched_paths
@@ -36,39 +35,6 @@ REQUIRED_EXTENSIONS = (
     "attr_list",
     "toc",
 )
-
-
-class ParitydocsConfig(base.Config):
-    """Every option of `paritydocs.config.Settings`; the raw values are validated there in one place."""
-
-    enabled = opt.Type(bool, default=True)
-    python = opt.Optional(opt.Type(str))
-    elixir = opt.Optional(opt.Type(str))
-    python_modules = opt.Optional(opt.Type(list))
-    python_clients = opt.Optional(opt.Type(list))
-    elixir_dirs = opt.Optional(opt.Type(list))
-    type_prefixes = opt.Optional(opt.Type(dict))
-    type_map = opt.Optional(opt.Type(dict))
-    client_map = opt.Optional(opt.Type(dict))
-    field_aliases = opt.Optional(opt.Type(dict))
-    method_aliases = opt.Optional(opt.Type(dict))
-    model_names = opt.Optional(opt.Type(dict))
-    constant_map = opt.Optional(opt.Type(dict))
-    module_map = opt.Optional(opt.Type(dict))
-    type_directions = opt.Optional(opt.Type(dict))
-    notes = opt.Optional(opt.Type(str))
-    custom_templates = opt.Optional(opt.Type(str))
-    python_repo = opt.Optional(opt.Type((dict, str)))
-    elixir_repo = opt.Optional(opt.Type((dict, str)))
-    hexdocs = opt.Optional(opt.Type(str))
-    python_api = opt.Optional(opt.Type(bool))
-    sync_ranges = opt.Optional(opt.Type(list))
-    behaviour_modules = opt.Optional(opt.Type(list))
-    fail_on = opt.Optional(opt.Type(str))
-    baseline = opt.Optional(opt.Type(str))
-    cache_dir = opt.Optional(opt.Type(str))
-    nav_title = opt.Optional(opt.Type(str))
-    output_dir = opt.Optional(opt.Type(str))
 
 
 class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):

@@ -65,7 +65,9 @@ class ElixirIndex:
         self.clients = {
             client: self.modules[module] for client, module in settings.client_map.items() if module in self.modules
         }
-        self.missing_clients = {c: m for c, m in settings.client_map.items() if m not in self.modules}
+        # a profile entry the user did not write (another SDK's clients) is not theirs to fix
+        mine = settings.user_entries.get("client_map", frozenset()) | set(settings.python_clients)
+        self.missing_clients = {c: m for c, m in settings.client_map.items() if m not in self.modules and c in mine}
         self.by_file: dict[str, TypeDef] = {}
         for key, ex in self.targets.items():
             py_type = self.py_types.get(key)
