@@ -1,10 +1,12 @@
-"""Check that every internal link and anchor of a built MkDocs site resolves.
+"""Check that every internal link and anchor of a built MkDocs site resolves, and every link of its llms.txt
+and llms-full.txt (absolute under the site's URL, from the home page's canonical link, or relative to the root).
 
 Usage: python scripts/linkcheck.py SITE_DIR   (exit 1 and one line per broken link when any)
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -62,6 +64,37 @@ def check(site: Path) -> list[str]:
                 ids = pages.get(target)
                 if ids is not None and unquote(parts.fragment) not in ids.ids:
                     broken.append(f"{path.relative_to(site.resolve())}: {link} -> no anchor #{parts.fragment}")
+    broken.extend(_check_llms(site.resolve()))
+    return broken
+
+
+_MD_LINK = re.compile(r"\]\(([^()\s]+)\)")
+_CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)"')
+
+
+def _check_llms(site: Path) -> list[str]:
+    """Every link of llms.txt and llms-full.txt that points into the site names a file the site has."""
+    home = site / "index.html"
+    found = _CANONICAL.search(home.read_text(encoding="utf-8", errors="replace")) if home.is_file() else None
+    base = found.group(1) if found else None
+    broken: list[str] = []
+    for name in ("llms.txt", "llms-full.txt"):
+        path = site / name
+        if not path.is_file():
+            continue
+        for link in _MD_LINK.findall(path.read_text(encoding="utf-8")):
+            parts = urlsplit(link)
+            if base and link.startswith(base):
+                rel = link[len(base) :]
+            elif parts.scheme or parts.netloc:
+                continue  # another site (the SDKs' repositories, HexDocs)
+            else:
+                rel = link
+            target = site / unquote(urlsplit(rel).path)
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{name}: {link} -> no such file")
     return broken
 
 

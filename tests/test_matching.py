@@ -309,7 +309,7 @@ def test_an_alias_pair_page_links_the_type_in_its_module_s_hexdocs_page(tmp_path
     (pair,) = report.pairs
     assert [(r.python.required, r.elixir.required) for r in pair.rows] == [(False, False)]  # no badge to show
     page = next(p for p in Renderer(s).pages(report) if p.path == "types/LossInputs.md").content
-    assert "https://hexdocs.pm/acme/Acme.Types.TypeAliases.html#t%3Aloss_inputs/0" in page
+    assert "https://hexdocs.pm/acme/0.0.0-test/Acme.Types.TypeAliases.html#t:loss_inputs/0" in page
     assert "<small>required</small>" not in page and "<small>enforced</small>" not in page
 
 

@@ -89,8 +89,65 @@ def test_a_page_can_keep_old_model_names_on_purpose(tmp_path):
 def test_published_data(demo_site):
     data = json.loads((demo_site / "parity.json").read_text())
     assert data["summary"]["pairs"] == len(data["pairs"]) >= 6
+
+
+def test_llms_txt_follows_llmstxt_org_and_every_link_resolves(demo_site):
+    import re
+    import subprocess
+    import sys
+
     llms = (demo_site / "llms.txt").read_text()
-    assert llms.startswith("# ") and "## Fields" in llms and "max_runtime_ms" in llms
+    lines = llms.splitlines()
+    # an H1, a blockquote summary, then H2 sections of "- [name](url): notes"
+    assert lines[0].startswith("# ") and lines[2].startswith("> ")
+    headings = [line for line in lines if line.startswith("## ")]
+    assert headings == ["## Reports", "## Types", "## Clients", "## Optional"]
+    links = re.findall(r"^- \[[^\]]+\]\((\S+)\): \S", llms, re.MULTILINE)
+    assert len(links) >= 10 and all(link.startswith("https://orbit.example.org/") for link in links)  # site_url
+    for link in links:
+        rel = link.removeprefix("https://orbit.example.org/")
+        assert (demo_site / rel).is_file(), link  # the clean copy beside the HTML, and llms-full.txt
+    copy = (demo_site / "types" / "SubmitJobRequest" / "index.html.md").read_text()
+    assert copy.startswith("# SubmitJobRequest\n") and "| Python field |" in copy and "max_runtime_ms" in copy
+    for markup in ("---\nhide:", "<div", "<span", "[](){#", "<!--"):
+        assert markup not in copy, markup
+    assert not re.search(r"\]\[[\w.]+\]", copy)  # no autorefs syntax left
+    full = (demo_site / "llms-full.txt").read_text()
+    assert full.startswith(lines[0]) and copy in full
+    # the link check reads llms.txt and llms-full.txt too
+    check = subprocess.run(
+        [sys.executable, str(Path(__file__).parents[1] / "scripts" / "linkcheck.py"), str(demo_site)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout
+    (demo_site / "types" / "SubmitJobRequest" / "index.html.md").unlink()
+    check = subprocess.run(
+        [sys.executable, str(Path(__file__).parents[1] / "scripts" / "linkcheck.py"), str(demo_site)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 1 and "llms.txt: https://orbit.example.org/types/SubmitJobRequest/index.html.md" in (
+        check.stdout
+    )
+    (demo_site / "types" / "SubmitJobRequest" / "index.html.md").write_text(copy)
+
+
+def test_hexdocs_links_name_the_ports_release_and_the_type(tmp_path):
+    from paritydocs.pipeline import load_elixir
+
+    demo = copy_demo(tmp_path)
+    (demo / "elixir" / "mix.exs").write_text(
+        'defmodule Orbit.MixProject do\n  use Mix.Project\n  @version "1.2.3"\n'
+        "  def project, do: [app: :orbit, version: @version]\nend\n"
+    )
+    site = build_site(demo / "mkdocs.yml", tmp_path / "site")
+    page = (site / "types" / "SubmitJobRequest" / "index.html").read_text()
+    assert "https://hexdocs.pm/orbit/1.2.3/Orbit.Types.SubmitJobRequest.html#t:t/0" in page
+    settings = load_settings(read_mkdocs_plugin_options(demo / "mkdocs.yml"), base_dir=demo)
+    assert load_elixir(settings).source.version == "1.2.3"
 
 
 def test_no_third_party_requests_from_generated_pages(demo_site):

@@ -131,6 +131,10 @@ def load_elixir(
     if stored is not None:
         stored.save()
     model.source.mirrors = declared_python_release(settings, resolved.root, model.warnings)
+    if model.source.version is None:  # a local or git tree: the release its mix.exs says it is
+        from paritydocs.elixir import mix_project
+
+        model.source.version = mix_project(resolved.root)[0]
     return model
 
 

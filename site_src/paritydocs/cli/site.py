@@ -17,7 +17,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from paritydocs.site import build_site
 
     settings = settings_from_args(args)
-    site = build_site(settings)
+    site_url, directory_urls = _site_options(args)
+    # a docs folder, not a built site: no Markdown copies beside HTML pages (llms.txt links the pages)
+    site = build_site(settings, site_url=site_url, directory_urls=directory_urls, markdown_copies=False)
     warn(site.warnings)
     for error in site.errors:
         print(f"paritydocs: error: {error}")
@@ -40,6 +42,23 @@ def cmd_generate(args: argparse.Namespace) -> int:
         raise ParitydocsError(f"{out}: cannot write the pages ({err.strerror})") from err
     print(f"Wrote {len(site.pages)} pages and {len(site.outputs)} data files to {out}")
     return 2 if site.errors else 0
+
+
+def _site_options(args: argparse.Namespace) -> tuple[str | None, bool]:
+    """`site_url` and `use_directory_urls` of the `--config` file (none and MkDocs' default without one)."""
+    config = Path(args.config or "mkdocs.yml")
+    if not config.is_file():
+        return None, True
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with config.open("rb") as handle:
+            data = yaml_load(handle) or {}
+    except Exception:  # settings_from_args read it already: its mistakes were said there
+        return None, True
+    site_url = data.get("site_url") if isinstance(data, dict) else None
+    directory_urls = data.get("use_directory_urls", True) if isinstance(data, dict) else True
+    return (site_url if isinstance(site_url, str) else None), directory_urls is not False
 
 
 def _mkdocs_env(args: argparse.Namespace) -> None:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,6 +52,7 @@ __all__ = [
     "extract_elixir",
     "extract_file",
     "find_modules",
+    "mix_project",
     "parse_elixir",
 ]
 
@@ -222,22 +224,39 @@ def declared_sdk_versions(root: Path, warnings: list[ExtractionWarning] | None =
     its `mix.exs` (Tinkex: `@tinker_sdk_version "0.15.0"` → `{"tinker": "0.15.0"}`). Empty when the tree has no
     `mix.exs` or it declares none; only string literals count. Problems reading a `mix.exs` that is there (not
     readable, not valid Elixir) go to `warnings`."""
+    return mix_project(root, warnings)[1]
+
+
+def mix_project(root: Path, warnings: list[ExtractionWarning] | None = None) -> tuple[str | None, dict[str, str]]:
+    """The port's own release (`@version "0.4.0"` in `mix.exs`, else a literal `version: "0.4.0"`), and the
+    releases it declares it mirrors (`declared_sdk_versions`); (None, {}) without a `mix.exs`."""
     path = Path(root) / "mix.exs"
     if not path.is_file():
-        return {}
+        return None, {}
     try:
         data = path.read_bytes()
     except OSError as exc:
         if warnings is not None:
             warnings.append(ExtractionWarning("mix.exs", None, f"cannot read file: {exc.strerror or exc}"))
-        return {}
+        return None, {}
     result = extract_file("mix.exs", data)
     if warnings is not None:
         warnings.extend(result.warnings)
     found: dict[str, str] = {}
+    version: str | None = None
     for typedef in result.types:
         for constant in typedef.constants:
-            name = constant.name
-            if name.endswith(_SDK_VERSION_SUFFIX) and isinstance(constant.value.value, str) and constant.value.resolved:
-                found.setdefault(name[: -len(_SDK_VERSION_SUFFIX)], constant.value.value)
-    return found
+            name, value = constant.name, constant.value
+            if not (isinstance(value.value, str) and value.resolved):
+                continue
+            if name.endswith(_SDK_VERSION_SUFFIX):
+                found.setdefault(name[: -len(_SDK_VERSION_SUFFIX)], value.value)
+            elif name == "version" and constant.kind == "attribute" and version is None:
+                version = value.value
+    if version is None:
+        literal = _VERSION_KEY.search(data.decode("utf-8", errors="replace"))
+        version = literal.group(1) if literal else None
+    return version, found
+
+
+_VERSION_KEY = re.compile(r'\bversion:\s*"([0-9][^"\s]*)"')

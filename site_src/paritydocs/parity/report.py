@@ -110,8 +110,11 @@ class PairReport:
 
     @property
     def elixir_anchor(self) -> str | None:
-        """HexDocs' anchor of a `@type` alias in its module's page (`t:loss_fn_inputs/0`), else None."""
-        return f"t:{self.elixir.name}/0" if self.is_alias_type else None
+        """HexDocs' anchor of the type on its module's page: a `@type` alias's (`t:loss_fn_inputs/0`), a
+        struct's or enum's `@type t` (`t:t/0`); None for a module without one."""
+        if self.is_alias_type:
+            return f"t:{self.elixir.name}/0"
+        return "t:t/0" if self.elixir.annotation is not None else None
 
     @property
     def is_alias_type(self) -> bool:

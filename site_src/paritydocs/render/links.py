@@ -31,13 +31,23 @@ class Links:
     python_on: bool = True
     """False when no revision of `python_repo` is known for the tree that was read (`source_ref`)."""
     elixir_on: bool = True
+    hexdocs_version: str | None = None
+    """The port's release (its `mix.exs` `@version`, or the `hex:` spec's): HexDocs links name it, so they show
+    the docs of the code that was read, not the newest release's."""
 
     @classmethod
     def of_sources(cls, settings: Settings, python: SourceInfo, elixir: SourceInfo) -> Links:
         """Links to the revisions of the trees that were actually read (`source_ref`)."""
         py_ref, py_on, _ = source_ref(settings.python_repo, python, settings.python_configured)
         ex_ref, ex_on, _ = source_ref(settings.elixir_repo, elixir, settings.elixir_configured)
-        return cls(settings, python_ref=py_ref, elixir_ref=ex_ref, python_on=py_on, elixir_on=ex_on)
+        return cls(
+            settings,
+            python_ref=py_ref,
+            elixir_ref=ex_ref,
+            python_on=py_on,
+            elixir_on=ex_on,
+            hexdocs_version=elixir.version,
+        )
 
     def _blob(self, repo: RepoLink | None, ref: str | None, loc: Location | None) -> str | None:
         if repo is None or loc is None or not loc.file:
@@ -54,7 +64,9 @@ class Links:
         if not self.settings.hexdocs:
             return None
         anchor = f"#{function}" if function else ""
-        return f"https://hexdocs.pm/{quote(self.settings.hexdocs)}/{quote(module)}.html{quote(anchor, safe='#/?!')}"
+        version = f"{quote(self.hexdocs_version)}/" if self.hexdocs_version else ""
+        package = quote(self.settings.hexdocs)
+        return f"https://hexdocs.pm/{package}/{version}{quote(module)}.html{quote(anchor, safe='#/?!:')}"
 
 
 def source_ref(repo: RepoLink | None, source: SourceInfo, configured: str) -> tuple[str | None, bool, str | None]:

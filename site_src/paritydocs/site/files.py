@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import hashlib
 import os
@@ -23,7 +24,7 @@ from paritydocs.site import SiteBuild
 from paritydocs.sources import default_cache_dir
 from paritydocs.textsafe import logger
 
-__all__ = ["CSS_URI", "add_site_files", "page_file", "watched_paths"]
+__all__ = ["CSS_URI", "add_site_files", "page_file", "watched_paths", "write_markdown_copies"]
 
 CSS_URI = "assets/paritydocs.css"
 
@@ -97,3 +98,22 @@ def watched_paths(settings: Settings, watch_paths: list[str]) -> list[str]:
         watched.add(str(settings.notes))
     watched.update(watch_paths)
     return [path for path in sorted(watched) if Path(path).exists()]
+
+
+def write_markdown_copies(site_dir: Path, copies: dict[str, str]) -> None:
+    """Each page's Markdown copy beside its HTML in the built site (`llms.txt` links them), rewritten only when it
+    changed; a copy of a page this build no longer has is removed (a dirty rebuild keeps the old site's files).
+    A page a user's own file replaced has no folder of its own to go in: skipped, as its HTML is not ours."""
+    for old in site_dir.rglob("*.html.md"):
+        if old.relative_to(site_dir).as_posix() not in copies:
+            with contextlib.suppress(OSError):
+                old.unlink()
+    for rel, text in copies.items():
+        target = site_dir / rel
+        if not target.parent.is_dir():
+            continue
+        try:
+            if not target.is_file() or target.read_text(encoding="utf-8") != text:
+                target.write_text(text, encoding="utf-8")
+        except OSError as err:
+            logger.warning("paritydocs: %s: cannot write the Markdown copy (%s)", target, err.strerror)

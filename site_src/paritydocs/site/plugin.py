@@ -17,7 +17,7 @@ from paritydocs.modelnames import ModelNameUpdate, apply_updates, compile_update
 from paritydocs.options import ParitydocsConfig
 from paritydocs.pipeline import Caches
 from paritydocs.site import build_site
-from paritydocs.site.files import CSS_URI, add_site_files, watched_paths
+from paritydocs.site.files import CSS_URI, add_site_files, watched_paths, write_markdown_copies
 from paritydocs.site.htmlsafe import clean_html
 from paritydocs.site.mkdocstrings import configure_mkdocstrings, handler_packages, share_between_builds
 from paritydocs.site.nav import build_nav
@@ -50,6 +50,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.autorefs = False
         self.watch_paths: list[str] = []
         self.session: ServeSession | None = None
+        self.markdown_copies: dict[str, str] = {}
+        """The pages' Markdown copies, written beside their HTML once the site is built."""
 
     # Defining on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds, and with it the caches.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -99,6 +101,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
                 caches=self.caches,
                 autorefs=self.autorefs,
                 packages=handler_packages(config, self.settings),
+                site_url=config.site_url,
+                directory_urls=config.use_directory_urls,
             )
         except SourceError as err:
             logger.error("%s", err)
@@ -114,6 +118,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             if not warning.endswith(tuple(site.errors)):
                 logger.warning("%s", warning)
         self.watch_paths = site.watch_paths
+        self.markdown_copies = site.markdown_copies
         user_pages = [f.src_uri for f in files.documentation_pages()]
         self.generated, self.keep_names = add_site_files(files, config, site)
         if config.nav is None:
@@ -155,6 +160,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
     # Before Material's search (priority 0) writes its index.
     @event_priority(10)
     def on_post_build(self, *, config: Any) -> None:
+        write_markdown_copies(Path(config.site_dir), self.markdown_copies)
         if self.session is None:
             return
         for plugin in config.plugins.values():

@@ -1,0 +1,141 @@
+"""`llms.txt` as llmstxt.org describes it, `llms-full.txt`, and a clean Markdown copy of every generated page.
+
+- `llms.txt`: an H1 (the site), a `>` summary, a paragraph on what the pages hold, then H2 sections of links
+  (Reports, Types, Clients, Sync reports; Optional: the full text), each link absolute (from `site_url`) and
+  followed by what the page is.
+- A Markdown copy of each page, served beside its HTML at the page's URL with `.md` appended (`index.html.md`
+  for a directory URL: `types/Datum/index.html.md`): front matter, HTML wrappers and badges, autorefs'
+  `[text][identifier]` syntax and comments taken out; links to other generated pages point at their copies.
+- `llms-full.txt`: the H1 and summary, then every copy in the order of `llms.txt`.
+
+Without `site_url`, the links are relative to the site's root (and `check_urls` says so once).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from paritydocs.render import Page
+
+__all__ = ["LlmsFiles", "llms_files", "markdown_copy", "page_url"]
+
+_SECTIONS = (("Reports", ("", "Reports")), ("Types", ("Types",)), ("Clients", ("Clients",)))
+_SYNC = "Sync reports"
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+_AUTOREF = re.compile(r"\[([^\[\]\n]+)\]\[[^\[\]\n]*\]")
+_WRAPPER = re.compile(r"^[ \t]*</?div\b[^>]*>[ \t]*$\n?", re.MULTILINE)
+_ANCHOR = re.compile(r"\[\]\(\)\{#[^}\n]*\}\n?")
+_TITLE = re.compile(r'<p class="pd-col-title">(.*?)</p>')
+_LINE_BREAK = re.compile(r"<br>[ \t]*$", re.MULTILINE)
+_TAGS = re.compile(r"</?(?:span|small|div|abbr|sup|sub)\b[^>]*>")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_LINK = re.compile(r"\]\(([^()\s]+\.md)(#[^()\s]*)?\)")
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def page_url(path: str, *, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives the page `path` (relative to the site root): `types/Datum/` or `types/Datum.html`."""
+    stem = path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/" if directory_urls else f"{stem}.html"
+
+
+def markdown_copy(path: str, *, directory_urls: bool = True) -> str:
+    """Where the page's Markdown copy is served: its URL with `.md` appended (`index.html.md` for a folder)."""
+    url = page_url(path, directory_urls=directory_urls)
+    return f"{url}index.html.md" if url == "" or url.endswith("/") else f"{url}.md"
+
+
+@dataclass(slots=True)
+class LlmsFiles:
+    """`llms.txt`, `llms-full.txt` and the copies (path in the site → text)."""
+
+    index: str
+    full: str
+    copies: dict[str, str] = field(default_factory=dict)
+
+
+def _clean(page: Page, copies: dict[str, str], base: str) -> str:
+    text = _FRONT_MATTER.sub("", page.content)
+    text = _COMMENT.sub("", text)
+    text = _ANCHOR.sub("", text)
+    text = _TITLE.sub(r"\n**\1**", text)
+    text = _LINE_BREAK.sub("  ", text)  # a line break outside a table: Markdown's own
+    text = _WRAPPER.sub("", text)
+    text = _TAGS.sub("", text)
+    text = _AUTOREF.sub(r"\1", text)
+    here = posixpath.dirname(page.path)
+
+    def link(match: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(here, match.group(1)))
+        if target in copies:
+            return f"]({base}{copies[target]}{match.group(2) or ''})"
+        return match.group(0)
+
+    text = _LINK.sub(link, text)
+    return _BLANKS.sub("\n\n", text).strip() + "\n"
+
+
+def llms_files(
+    pages: Sequence[Page],
+    *,
+    title: str,
+    site_url: str | None,
+    directory_urls: bool = True,
+    copies: bool = True,
+) -> LlmsFiles:
+    """The three kinds of file for `pages` (Python API pages left out: mkdocstrings renders them from the SDK).
+    `copies=False` (no built site: `paritydocs generate` writes a docs folder): the links go to the pages' URLs."""
+    base = (site_url or "").rstrip("/") + "/" if site_url else ""
+    shown = [p for p in pages if p.section != "Python API"]
+    where = markdown_copy if copies else page_url
+    copy_of = {p.path: where(p.path, directory_urls=directory_urls) for p in shown}
+    lines = [
+        f"# {title}",
+        "",
+        "> Field-by-field parity between a Python SDK and its Elixir port: every pair of types and clients side by"
+        " side, with each difference found (fields, defaults, optionality, units, constants, docs) and a checklist"
+        " of what to port.",
+        "",
+        "Each page below is the Markdown copy of a page of the site. The dashboard counts the findings; the"
+        " checklist groups them by Elixir file and action; each type and client page lists both sides and the"
+        " findings of that pair.",
+        "",
+    ]
+    ordered: list[Page] = []
+    sections = [*_SECTIONS, (_SYNC, (_SYNC,))]
+    for heading, names in sections:
+        members = [p for p in shown if p.section in names]
+        if not members:
+            continue
+        lines += [f"## {heading}", ""]
+        for page in members:
+            lines.append(f"- [{page.title}]({base}{copy_of[page.path]}): {_describe(page)}")
+            ordered.append(page)
+        lines.append("")
+    lines += [
+        "## Optional",
+        "",
+        f"- [Full text]({base}llms-full.txt): every page above, in one file",
+        "",
+    ]
+    cleaned = {p.path: _clean(p, copy_of, base) for p in shown}
+    full = [lines[0], "", lines[2], ""]
+    for page in ordered:
+        full += [f"<!-- {base}{copy_of[page.path]} -->", "", cleaned[page.path]]
+    written = {markdown_copy(p.path, directory_urls=directory_urls): cleaned[p.path] for p in shown} if copies else {}
+    return LlmsFiles("\n".join(lines), "\n".join(full), written)
+
+
+def _describe(page: Page) -> str:
+    if page.section == "Types":
+        return "one type beside its port: fields, defaults, optionality, docs, findings"
+    if page.section == "Clients":
+        return "one client beside its port: operations, parameters, options, findings"
+    if page.section == _SYNC:
+        return "what changed between two Python revisions and where it lands in the port"
+    return "a report over every pair" if page.path != "index.md" else "the counts and the findings by kind"
