@@ -122,7 +122,7 @@ def test_no_private_name_crosses_a_package() -> None:
 
 # Each stage imports only the stages before it here (lazy imports inside functions count too).
 STAGES = [
-    {"version", "errors", "textsafe", "jsonfile"},
+    {"version", "errors", "textsafe", "jsonfile", "guard"},
     {"model", "config"},
     {"options"},  # the plugin entry's MkDocs schema, over `config`'s checks: the plugin's and the CLI's
     {"sources"},

@@ -188,12 +188,43 @@ def test_user_errors_are_one_line_and_exit_2(capsys, monkeypatch, argv, needle):
     assert "Traceback" not in err
 
 
-def test_generate_writes_the_same_pages_without_mkdocs(tmp_path, capsys):
-    code, _, _ = run(capsys, "generate", "--config", CONFIG, "--out", str(tmp_path / "out"))
+def test_generate_writes_a_project_any_generator_builds_without_the_plugin(tmp_path, capsys):
+    import yaml
+
+    from site_helpers import build_site
+
+    out = tmp_path / "out"
+    code, _, _ = run(capsys, "generate", "--config", CONFIG, "--out", str(out))
     assert code == 0
-    page = (tmp_path / "out" / "types" / "SubmitJobRequest.md").read_text()
+    page = (out / "docs" / "types" / "SubmitJobRequest.md").read_text()
     assert page.startswith("---\nhide:\n  - toc\n---\n# SubmitJobRequest") and "| Python field |" in page
-    assert (tmp_path / "out" / "parity.json").is_file() and (tmp_path / "out" / "llms.txt").is_file()
+    assert (out / "docs" / "parity.json").is_file() and (out / "docs" / "llms.txt").is_file()
+    config = yaml.safe_load((out / "mkdocs.yml").read_text())
+    names = [p if isinstance(p, str) else next(iter(p)) for p in config["plugins"]]
+    assert names == ["search", "mkdocstrings"] and config["docs_dir"] == "docs"  # no paritydocs plugin
+    (handler,) = [p["mkdocstrings"]["handlers"]["python"] for p in config["plugins"] if isinstance(p, dict)]
+    assert not any(Path(p).is_absolute() for p in handler["paths"])  # relative to the project: it can move
+    assert (out / handler["paths"][0] / "orbit").is_dir() and handler["options"]["allow_inspection"] is False
+    # the project builds as it is, strictly: here with MkDocs (CI builds it with Zensical too)
+    site = build_site(out / "mkdocs.yml", tmp_path / "site")
+    assert (site / "types" / "SubmitJobRequest" / "index.html").is_file()
+    api = (site / "api" / "orbit.types.SubmitJobRequest" / "index.html").read_text()
+    assert "doc-object" in api  # mkdocstrings rendered the SDK's docs: the paths reach it
+    llms = (site / "llms.txt").read_text()
+    assert "https://orbit.example.org/types/SubmitJobRequest/)" in llms  # no copies in a docs folder: the pages
+
+
+def test_the_guard_fails_a_build_that_skipped_the_plugin(monkeypatch):
+    import markdown
+
+    from paritydocs import guard
+
+    monkeypatch.setitem(guard._STARTED, "plugin", False)
+    markdown.Markdown(extensions=["paritydocs.guard"])  # building the extension, as MkDocs does to check it: fine
+    with pytest.raises(guard.PluginMissing, match="the paritydocs plugin did not run"):
+        markdown.markdown("# A page", extensions=["paritydocs.guard"])
+    guard.plugin_started()
+    assert markdown.markdown("# A page", extensions=["paritydocs.guard"]) == "<h1>A page</h1>"
 
 
 def test_check_output_has_no_terminal_control_characters(tmp_path, capsys):

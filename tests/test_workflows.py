@@ -142,3 +142,7 @@ def test_ci_run_calls_the_readme_test_command():
     command = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
     assert command in readme and command in ci
     assert "scripts/docs.sh --offline" in ci
+    assert "scripts/generators.sh" in ci  # the distribution (build, twine check), Zensical and ProperDocs
+    generators = (ROOT / "scripts" / "generators.sh").read_text()
+    for step in ('python" -m build', 'twine" check --strict', 'zensical" build --strict', 'properdocs" build --strict'):
+        assert step in generators, step

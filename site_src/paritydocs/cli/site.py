@@ -15,6 +15,7 @@ from paritydocs.errors import ConfigError, ParitydocsError
 def cmd_generate(args: argparse.Namespace) -> int:
     from paritydocs.jsonfile import JsonOutput
     from paritydocs.site import build_site
+    from paritydocs.site.project import DOCS_DIR, project_config
 
     settings = settings_from_args(args)
     site_url, directory_urls = _site_options(args)
@@ -24,23 +25,26 @@ def cmd_generate(args: argparse.Namespace) -> int:
     for error in site.errors:
         print(f"paritydocs: error: {error}")
     out = Path(args.out)
+    docs = out / DOCS_DIR
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        docs.mkdir(parents=True, exist_ok=True)
         for page in site.pages:
-            target = out / page.path
+            target = docs / page.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(page.content, encoding="utf-8")
         for rel, content in site.outputs.items():
             if isinstance(content, JsonOutput):
-                content.write(out / rel)
+                content.write(docs / rel)
             else:
-                (out / rel).write_text(content, encoding="utf-8")
+                (docs / rel).write_text(content, encoding="utf-8")
         css = Path(__file__).parents[1] / "assets" / "paritydocs.css"
-        (out / "assets").mkdir(exist_ok=True)
-        shutil.copyfile(css, out / "assets" / "paritydocs.css")
+        (docs / "assets").mkdir(exist_ok=True)
+        shutil.copyfile(css, docs / "assets" / "paritydocs.css")
+        config = project_config(site, out.resolve(), site_url=site_url, directory_urls=directory_urls)
+        (out / "mkdocs.yml").write_text(config, encoding="utf-8")
     except OSError as err:
         raise ParitydocsError(f"{out}: cannot write the pages ({err.strerror})") from err
-    print(f"Wrote {len(site.pages)} pages and {len(site.outputs)} data files to {out}")
+    print(f"Wrote {len(site.pages)} pages and {len(site.outputs)} data files to {docs}, and {out / 'mkdocs.yml'}")
     return 2 if site.errors else 0
 
 

@@ -59,7 +59,7 @@ class LlmsFiles:
     copies: dict[str, str] = field(default_factory=dict)
 
 
-def _clean(page: Page, copies: dict[str, str], base: str) -> str:
+def _clean(page: Page, copies: dict[str, str], base: str, urls: dict[str, str]) -> str:
     text = _FRONT_MATTER.sub("", page.content)
     text = _COMMENT.sub("", text)
     text = _ANCHOR.sub("", text)
@@ -74,6 +74,8 @@ def _clean(page: Page, copies: dict[str, str], base: str) -> str:
         target = posixpath.normpath(posixpath.join(here, match.group(1)))
         if target in copies:
             return f"]({base}{copies[target]}{match.group(2) or ''})"
+        if target in urls:  # a page with no copy (the Python API): its own URL
+            return f"]({base}{urls[target]}{match.group(2) or ''})"
         return match.group(0)
 
     text = _LINK.sub(link, text)
@@ -123,7 +125,8 @@ def llms_files(
         f"- [Full text]({base}llms-full.txt): every page above, in one file",
         "",
     ]
-    cleaned = {p.path: _clean(p, copy_of, base) for p in shown}
+    urls = {p.path: page_url(p.path, directory_urls=directory_urls) for p in pages}
+    cleaned = {p.path: _clean(p, copy_of, base, urls) for p in shown}
     full = [lines[0], "", lines[2], ""]
     for page in ordered:
         full += [f"<!-- {base}{copy_of[page.path]} -->", "", cleaned[page.path]]

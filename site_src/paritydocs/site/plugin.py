@@ -13,6 +13,7 @@ from mkdocs.structure.files import Files
 
 from paritydocs.config import Settings, load_settings
 from paritydocs.errors import ConfigError, ParitydocsError, SourceError
+from paritydocs.guard import plugin_started
 from paritydocs.modelnames import ModelNameUpdate, apply_updates, compile_updates
 from paritydocs.options import ParitydocsConfig
 from paritydocs.pipeline import Caches
@@ -21,20 +22,11 @@ from paritydocs.site.files import CSS_URI, add_site_files, watched_paths, write_
 from paritydocs.site.htmlsafe import clean_html
 from paritydocs.site.mkdocstrings import configure_mkdocstrings, handler_packages, share_between_builds
 from paritydocs.site.nav import build_nav
+from paritydocs.site.project import REQUIRED_EXTENSIONS
 from paritydocs.site.session import ServeSession, quiet_dirty_warning
 from paritydocs.textsafe import logger
 
 __all__ = ["REQUIRED_EXTENSIONS", "ParitydocsConfig", "ParitydocsPlugin"]
-
-REQUIRED_EXTENSIONS = (
-    "tables",
-    "admonition",
-    "pymdownx.details",
-    "pymdownx.tasklist",
-    "md_in_html",
-    "attr_list",
-    "toc",
-)
 
 
 class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
@@ -69,6 +61,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
             return config
+        plugin_started()  # the `paritydocs.guard` extension: the generated pages will be there
         if self.session is not None:
             self.session.begin()
         raw = {k: v for k, v in self.config.items() if k != "enabled" and v is not None}
