@@ -783,3 +783,28 @@ def test_archive_bomb_is_refused_before_anything_is_written(
         resolve("pypi:tinker==0.9.0", cache_dir=tmp_path / "cache")
     assert "would unpack to 1 files, 0 MB (the archive is unsafe; refusing to extract it)" in one_line(err)
     assert not list((tmp_path / "cache").rglob("big.py"))
+
+
+def test_versions_sort_and_file_names_parse_as_pep_440_and_the_wheel_spec_say():
+    from paritydocs.sources.registries import _is_final, _parse_filename, _version_key
+
+    ordered = sorted(["1.0", "1.0rc1", "0.10.0", "0.9.1", "1.0.post1", "1.0.dev0", "not-a-version"], key=_version_key)
+    assert ordered == ["not-a-version", "0.9.1", "0.10.0", "1.0.dev0", "1.0rc1", "1.0", "1.0.post1"]
+    assert [v for v in ordered if _is_final(v)] == ["0.9.1", "0.10.0", "1.0", "1.0.post1"]
+    assert _parse_filename("tinker-0.8.0-py3-none-any.whl", "tinker") == (0, "0.8.0")
+    assert _parse_filename("Tinker_SDK-1.0rc1-py2.py3-none-any.whl", "tinker-sdk") == (0, "1.0rc1")
+    assert _parse_filename("tinker-0.8.0-cp311-cp311-manylinux_2_17_x86_64.whl", "tinker") == (4, "0.8.0")
+    assert _parse_filename("tinker-0.8.0.tar.gz", "tinker") == (2, "0.8.0")
+    assert _parse_filename("tinker-0.8.0.zip", "tinker") == (3, "0.8.0")
+    assert _parse_filename("tinkerer-0.8.0.tar.gz", "tinker") is None
+    assert _parse_filename("notes.txt", "tinker") is None
+
+
+def test_the_cache_folder_is_the_platforms_unless_paritydocs_cache_says(monkeypatch, tmp_path):
+    from paritydocs.sources import default_cache_dir
+
+    monkeypatch.delenv("PARITYDOCS_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_dir() == tmp_path / "xdg" / "paritydocs"  # Linux: the XDG folder
+    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "mine"))
+    assert default_cache_dir() == tmp_path / "mine"

@@ -50,14 +50,15 @@ _UNSAFE_FILE_CHARS_RE = re.compile(r"[^A-Za-z0-9._+-]+")
 
 
 def default_cache_dir() -> Path:
-    """`$PARITYDOCS_CACHE`, else `$XDG_CACHE_HOME/paritydocs`, else `~/.cache/paritydocs`."""
+    """`$PARITYDOCS_CACHE`, else the platform's user cache folder (`platformdirs`): `$XDG_CACHE_HOME/paritydocs`
+    or `~/.cache/paritydocs` on Linux (a relative `$XDG_CACHE_HOME` is ignored, as the XDG spec says),
+    `~/Library/Caches/paritydocs` on macOS, `%LOCALAPPDATA%\\paritydocs\\Cache` on Windows."""
     explicit = os.environ.get("PARITYDOCS_CACHE")
     if explicit:
         return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg and Path(xdg).is_absolute():  # the XDG spec says to ignore relative values
-        return Path(xdg) / "paritydocs"
-    return Path.home() / ".cache" / "paritydocs"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("paritydocs", appauthor=False))
 
 
 # --------------------------------------------------------------------------- cache entries

@@ -18,6 +18,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
 from paritydocs.errors import SourceError
 from paritydocs.sources.archives import extract_tar, extract_zip
 from paritydocs.sources.cache import is_complete, populate, safe_name, short_digest
@@ -146,10 +155,19 @@ def latest_pypi_release(spec: str, name: str) -> str:
     index = _pypi_index()
     fix = f"give a release instead of '{spec}': pypi:{project}==VERSION"
     _, versions = _read_index(spec, f"{index}/{project}/", index, project, fix)
-    final = [v for v in versions if re.fullmatch(r"\d+(?:\.\d+)*", v)]
+    final = [v for v in versions if _is_final(v)]
     if not final:
         raise SourceError(spec, f"no final release of '{project}' on {index}", fix)
     return max(final, key=_version_key)
+
+
+def _is_final(version: str) -> bool:
+    """A final release: PEP 440, neither a pre-release nor a development release (a post-release is final)."""
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
+        return False
+    return not parsed.is_prerelease and not parsed.is_devrelease
 
 
 def _split_pin(spec: str, rest: str, kind: str) -> tuple[str, str]:
@@ -213,20 +231,36 @@ def _read_index(spec: str, page_url: str, index: str, project: str, fix: str) ->
 
 
 def _parse_filename(filename: str, project: str) -> tuple[int, str] | None:
-    """(preference rank, version) of a distribution file of `project`; None for other files.
+    """(preference rank, version) of a distribution file of `project`; None for other files. The file names are
+    read as `packaging` reads them (PEP 427 wheels, PEP 625 sdists, names normalized).
 
     Rank: 0 `py3-none-any` wheel, 1 other pure wheel, 2 `.tar.gz` sdist, 3 `.zip` sdist,
     4 platform wheel (still readable source, but last).
     """
     lower = filename.lower()
-    if lower.endswith(".whl"):
-        parts = filename[:-4].split("-")
-        if len(parts) not in (5, 6) or _normalize_project(parts[0]) != project:
-            return None
-        python_tags, abi, platform = parts[-3].split("."), parts[-2], parts[-1]
-        if abi == "none" and platform == "any":
-            return (0 if "py3" in python_tags else 1), parts[1]
-        return 4, parts[1]
+    try:
+        if lower.endswith(".whl"):
+            name, version, _build, tags = parse_wheel_filename(filename)
+            if canonicalize_name(name) != project:
+                return None
+            pure = all(t.abi == "none" and t.platform == "any" for t in tags)
+            if pure:
+                return (0 if any(t.interpreter == "py3" for t in tags) else 1), str(version)
+            return 4, str(version)
+        if lower.endswith((".tar.gz", ".zip")):
+            name, version = parse_sdist_filename(filename)
+            if canonicalize_name(name) != project:
+                return None
+            return (2 if lower.endswith(".tar.gz") else 3), str(version)
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        return _legacy_sdist(filename, project)
+    return None
+
+
+def _legacy_sdist(filename: str, project: str) -> tuple[int, str] | None:
+    """An sdist named before PEP 625 (`tinker-0.8.0.tar.gz` with a name `packaging` does not accept): the name up
+    to the last `-` that normalizes to the project's."""
+    lower = filename.lower()
     for ext, rank in ((".tar.gz", 2), (".zip", 3)):
         if lower.endswith(ext):
             stem = filename[: -len(ext)]
@@ -256,21 +290,22 @@ def _expected_hash(spec: str, entry: _IndexFile) -> tuple[str, str] | None:
 
 
 def _same_version(a: str, b: str) -> bool:
+    """Equal as PEP 440 versions (`1.0` and `1.0.0`), else as text."""
     if a == b:
         return True
-    try:
-        from packaging.version import InvalidVersion, Version
-    except ImportError:  # pragma: no cover - packaging comes with pip and pytest alike
-        return a.lower() == b.lower()
     try:
         return Version(a) == Version(b)
     except InvalidVersion:
         return a.lower() == b.lower()
 
 
-def _version_key(version: str) -> tuple[Any, ...]:
-    """A sort key: numeric runs as numbers, so 0.10.0 sorts after 0.9.1."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.findall(r"\d+|[A-Za-z]+", version))
+def _version_key(version: str) -> tuple[int, Version | str]:
+    """A PEP 440 sort key (`packaging`): 0.10.0 after 0.9.1, 1.0rc1 before 1.0, 1.0.post1 after it; a version
+    PEP 440 cannot read sorts before every one it can, by its text."""
+    try:
+        return 1, Version(version)
+    except InvalidVersion:
+        return 0, version
 
 
 def _nearest_versions(versions: list[str], wanted: str, around: int = 4) -> str:
