@@ -194,3 +194,46 @@ def test_sdk_tree_that_reaches_outside_or_never_ends_is_refused_in_one_line(tmp_
     assert (site / "index.html").is_file()
     published = [p for p in site.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
     assert published == []
+
+
+INVISIBLE = "\u202e\u2066\u200b\u200d\ufeff\u00ad\u2060"
+
+
+def test_no_invisible_or_bidirectional_character_reaches_a_page_or_the_patch(tmp_path):
+    """Trojan Source: bidi controls and zero-width characters in a Python docstring go neither into the Elixir
+    `@moduledoc` the `suggest` patch writes nor onto a page; stripped first, they cannot split a model name so
+    the rewrite misses it."""
+    from paritydocs.config import load_settings, read_mkdocs_plugin_options
+    from paritydocs.pipeline import build_report
+    from paritydocs.suggest import build_patch
+
+    demo = copy_demo(tmp_path)
+    model = demo / "python" / "src" / "orbit" / "types" / "job_info.py"
+    text = model.read_text()
+    assert '"""Unique identifier of the job."""' in text
+    hidden = "Unique\u202e identifier\u200b of the\u00ad job, on Qwen/Qwen2.5\u200b-7B\ufeff."
+    model.write_text(text.replace('"""Unique identifier of the job."""', f'"""{hidden}"""'))
+    settings = load_settings(read_mkdocs_plugin_options(demo / "mkdocs.yml"), base_dir=demo)
+    patch = build_patch(build_report(settings), settings).patch
+    assert "Unique identifier of the job, on Qwen/Qwen3-8B." in patch  # stripped, then rewritten
+    assert not any(c in patch for c in INVISIBLE)
+    site = build_site(demo / "mkdocs.yml", tmp_path / "site")
+    html = (site / "types" / "JobInfo" / "index.html").read_text()
+    assert "Unique identifier of the job, on Qwen/Qwen3-8B." in html
+    assert not any(c in html for c in INVISIBLE)
+
+
+def test_the_same_sources_at_two_paths_build_byte_identical_sites(tmp_path):
+    """Relative specs are published as written: no path of the build machine reaches a page, the search index,
+    parity.json or llms-full.txt, so where the checkout lives changes nothing."""
+    sites = []
+    for name in ("first", "second/deeper"):
+        demo = copy_demo(tmp_path / name)
+        sites.append(build_site(demo / "mkdocs.yml", tmp_path / f"site-{name.replace('/', '-')}"))
+    first, second = sites
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file() and p.suffix != ".gz")
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file() and p.suffix != ".gz")
+    different = [str(f) for f in files if (first / f).read_bytes() != (second / f).read_bytes()]
+    assert different == []
+    leaked = [str(f) for f in files if str(tmp_path).encode() in (first / f).read_bytes()]
+    assert leaked == []

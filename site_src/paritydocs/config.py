@@ -204,6 +204,10 @@ class Settings:
     """The `python` spec the configuration itself gives (`python` may be `PARITYDOCS_PYTHON`): the spec
     `python_repo.ref` is pinned for."""
     elixir_configured: str = ""
+    python_shown: str = ""
+    """The `python` spec as the user wrote it (relative to the configuration, or the variable's value): what pages
+    and `parity.json` show. `python` is the one resolved, absolute: a path of the build machine, never published."""
+    elixir_shown: str = ""
     user_entries: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """The keys the configuration itself gives in each map option (`type_map`, `field_aliases`, ...), profile
     entries aside: an entry there that names nothing in the trees is a warning (an error with `--strict`)."""
@@ -211,7 +215,13 @@ class Settings:
     """Directory relative paths are resolved against (the directory of mkdocs.yml)."""
 
     def with_overrides(self, *, python: str | None = None, elixir: str | None = None) -> Settings:
-        return replace(self, python=python or self.python, elixir=elixir or self.elixir)
+        return replace(
+            self,
+            python=python or self.python,
+            elixir=elixir or self.elixir,
+            python_shown=python or self.python_shown,
+            elixir_shown=elixir or self.elixir_shown,
+        )
 
 
 def str_list(name: str, value: Any, errors: list[str]) -> tuple[str, ...]:
@@ -361,6 +371,8 @@ def load_settings(
     settings = Settings(
         python=str(environ.get("PARITYDOCS_PYTHON") or _spec(merged["python"], base)),
         elixir=str(environ.get("PARITYDOCS_ELIXIR") or _spec(merged["elixir"], base)),
+        python_shown=str(environ.get("PARITYDOCS_PYTHON") or merged["python"]),
+        elixir_shown=str(environ.get("PARITYDOCS_ELIXIR") or merged["elixir"]),
         python_modules=str_list("python_modules", merged["python_modules"], errors),
         python_clients=str_list("python_clients", merged["python_clients"] or [], errors),
         elixir_dirs=str_list("elixir_dirs", merged["elixir_dirs"], errors),
@@ -387,8 +399,8 @@ def load_settings(
         nav_title=str(merged["nav_title"]),
         output_dir=str(merged["output_dir"]).strip("/"),
         user_entries=user_entries,
-        python_configured=str(_spec(merged["python"], base)),
-        elixir_configured=str(_spec(merged["elixir"], base)),
+        python_configured=str(merged["python"]),
+        elixir_configured=str(merged["elixir"]),
         base_dir=base,
     )
     if settings.custom_templates is not None and not settings.custom_templates.is_dir():

@@ -61,6 +61,8 @@ def load_python(
     resolved = resolve(spec or settings.python, cache_dir=settings.cache_dir)
     check_python_tree(resolved.spec, resolved.root, [*settings.python_modules, *settings.python_clients])
     info = source_info(resolved, Language.PYTHON)
+    if spec is None and settings.python_shown:
+        info.spec = settings.python_shown  # as the user wrote it: never a path of the build machine
     if caches is not None:
         key = (str(resolved.root), python_fingerprint(resolved.root))
         if key in caches.python:
@@ -130,6 +132,8 @@ def load_elixir(
     )
     if stored is not None:
         stored.save()
+    if spec is None and settings.elixir_shown:
+        model.source.spec = settings.elixir_shown  # as the user wrote it: never a path of the build machine
     model.source.mirrors = declared_python_release(settings, resolved.root, model.warnings)
     if model.source.version is None:  # a local or git tree: the release its mix.exs says it is
         from paritydocs.elixir import mix_project

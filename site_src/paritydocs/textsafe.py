@@ -33,11 +33,22 @@ logger = logging.getLogger("mkdocs.plugins.paritydocs")
 logger.addFilter(_TerminalText())
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+    "\u00ad"  # soft hyphen: invisible, and splits a word (a model name) the rewrite would match
+    "\u061c\u180e"  # Arabic letter mark, Mongolian vowel separator
+    "\u200b-\u200f"  # zero-width space, non-joiner, joiner; left-to-right and right-to-left marks
+    "\u202a-\u202e"  # bidirectional embeddings and overrides (Trojan Source)
+    "\u2060-\u2064"  # word joiner and the invisible operators
+    "\u2066-\u2069"  # bidirectional isolates
+    "\ufeff"  # byte order mark / zero-width no-break space
+    "]"
+)
 
 
 def strip_controls(text: str) -> str:
-    """Drop control characters and bidirectional overrides, which can disguise text."""
+    """Drop control characters, bidirectional controls and invisible characters (zero-width, BOM, soft hyphen):
+    they can disguise text (Trojan Source), or split a word so a rewrite or a search misses it."""
     return _CONTROL.sub("", text)
 
 

@@ -17,6 +17,7 @@ from paritydocs.elixir.literals import Unresolved, evaluate, string_value
 from paritydocs.elixir.records import FileState, Module
 from paritydocs.model import FieldDef
 from paritydocs.modelnames import ModelNameUpdate, apply_updates
+from paritydocs.textsafe import strip_controls
 
 __all__ = [
     "ANY_BULLET",
@@ -153,7 +154,9 @@ def field_doc_text(row: FieldPair, updates: Iterable[ModelNameUpdate]) -> str | 
     py, ex = row.python, row.elixir
     if py is None or ex is None or not py.doc or ex.doc:
         return None
-    text = " ".join(apply_updates(py.doc, updates).split())
+    # SDK text going into another repository: no invisible or bidirectional characters (Trojan Source), and
+    # stripped before the model names are updated, so none can hide one from the rewrite
+    text = " ".join(apply_updates(strip_controls(py.doc), updates).split())
     if not text:
         return None
     if ex.name.endswith("_ms") and not py.name.endswith("_ms"):

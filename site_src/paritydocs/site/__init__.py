@@ -134,7 +134,8 @@ def build_site(
         )
     for model in (python, elixir):
         root = model.source.root
-        if root and model.source.spec and Path(model.source.spec).expanduser().is_dir():
+        local = model.source.spec and not model.source.spec.startswith(("git:", "pypi:", "hex:"))
+        if root and local and Path(root).is_dir():
             site.watch_paths.append(root)  # a local checkout: edits there rebuild `mkdocs serve`
     if settings.python_api and python.source.root:
         site.api_paths.append(python_search_path(python.source.root))

@@ -51,6 +51,7 @@ from paritydocs.suggest.edits import (
     module_docs_edits,
 )
 from paritydocs.suggest.verify import error_count, verify_file, verify_module
+from paritydocs.textsafe import strip_controls
 
 __all__ = [
     "ONLY_CHOICES",
@@ -190,7 +191,7 @@ def build_patch(
                 key=lambda item: order.get(item[0], len(order)),
             )
             if ported:
-                type_doc = apply_updates(pair.python.doc, updates).strip() if pair.python.doc else None
+                type_doc = apply_updates(strip_controls(pair.python.doc), updates).strip() if pair.python.doc else None
                 planned.setdefault(pair.elixir.file, []).append(ModuleDocs(pair.elixir.path, ported, type_doc))
 
     name_files: set[str] = set()
