@@ -78,6 +78,52 @@ def test_two_builds_at_once_on_one_cache(tmp_path):
     assert leftovers == []
 
 
+def test_two_builds_of_one_configuration_with_different_sources_keep_their_own_pages(tmp_path):
+    """One mkdocs.yml, two Elixir trees (`PARITYDOCS_ELIXIR`), built at the same time on one cache, ten rounds:
+    each site holds only its own data (the page cache was keyed by the configuration's path: each build read
+    back the other's files)."""
+    demo = copy_demo(tmp_path)
+    other = tmp_path / "other-elixir"
+    import shutil
+
+    shutil.copytree(demo / "elixir", other)
+    node = other / "lib" / "orbit" / "types" / "node_info.ex"
+    node.write_text(node.read_text().replace("A machine a job runs on.", "A host of the other tree."))
+    base = {**os.environ, "PARITYDOCS_CACHE": str(tmp_path / "cache"), "NO_MKDOCS_2_WARNING": "1"}
+    base.pop("PARITYDOCS_PYTHON", None)
+    trees = {"own": str(demo / "elixir"), "other": str(other)}
+    for round_ in range(10):
+        procs = {
+            name: subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "mkdocs",
+                    "build",
+                    "-q",
+                    "-f",
+                    str(demo / "mkdocs.yml"),
+                    "-d",
+                    str(tmp_path / f"{name}{round_}"),
+                ],
+                env={**base, "PARITYDOCS_ELIXIR": tree},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for name, tree in trees.items()
+        }
+        for proc in procs.values():
+            _, err = proc.communicate(timeout=300)
+            assert proc.returncode == 0, err
+        own = (tmp_path / f"own{round_}" / "types" / "NodeInfo" / "index.html").read_text()
+        theirs = (tmp_path / f"other{round_}" / "types" / "NodeInfo" / "index.html").read_text()
+        assert "A host of the other tree." not in own  # (the Python side says "A machine a job runs on." in both)
+        assert "A host of the other tree." in theirs
+        own_json = (tmp_path / f"own{round_}" / "parity.json").read_text()
+        assert str(other) not in own_json and str(demo / "elixir") in own_json
+
+
 # Text the Markdown filters read differently from Python-Markdown: an escaped backtick, a code span that wraps,
 # a loose closing fence, an image behind "!!", a link whose title is in single quotes. The HTML of every
 # generated page is cleaned after Markdown (htmlsafe), so none of it may come out live.

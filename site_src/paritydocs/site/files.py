@@ -9,9 +9,9 @@
 from __future__ import annotations
 
 import contextlib
-import filecmp
 import hashlib
 import os
+import posixpath
 from pathlib import Path
 from typing import Any
 
@@ -60,32 +60,45 @@ def add_site_files(files: Files, config: Any, site: SiteBuild) -> tuple[set[str]
 
 
 def page_file(config: Any, settings: Settings, path: str, content: str | JsonOutput) -> File:
-    """A generated file backed by a file that is rewritten only when its content changes.
+    """A generated file backed by a cache file named by its content (and its path in the site).
 
-    A dirty rebuild (`paritydocs serve`) then renders again only the pages whose content changed (their
-    mtime moved), so a rebuild after one edited `.ex` file renders that type's page and not the whole site.
+    Content-addressed: a build's file is never rewritten by another build, so two builds at once (one
+    configuration, two sources) each publish their own pages; an unchanged page keeps its file and its mtime, so
+    a dirty rebuild (`paritydocs serve`) renders again only the pages whose content changed.
     """
-    key = hashlib.sha256(str(config.config_file_path or config.docs_dir).encode()).hexdigest()[:16]
-    target = (settings.cache_dir or default_cache_dir()) / "pages" / key / path
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    folder = (settings.cache_dir or default_cache_dir()) / "pages"
+    name = posixpath.basename(path)
+    temporary = folder / f".{name}.{os.getpid()}.{id(content)}.tmp"
     try:
-        if isinstance(content, JsonOutput):  # encoded to disk first: compared there, never held as a string
-            target.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, JsonOutput):  # encoded to disk first, hashed there: never held as a string
             content.write(temporary)
-            if target.is_file() and filecmp.cmp(temporary, target, shallow=False):
-                temporary.unlink()
-            else:
-                os.replace(temporary, target)
+            digest = _file_digest(temporary, path)
         else:
             data = content.encode("utf-8")
-            if not target.is_file() or target.read_bytes() != data:
-                target.parent.mkdir(parents=True, exist_ok=True)
+            digest = hashlib.sha256(path.encode("utf-8") + b"\0" + data).hexdigest()
+        target = folder / digest[:2] / digest / name
+        if target.is_file():
+            temporary.unlink(missing_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not isinstance(content, JsonOutput):
                 temporary.write_bytes(data)
-                os.replace(temporary, target)
+            os.replace(temporary, target)  # atomic: a build reading it sees the whole file or none
     except OSError:  # a read-only cache: build from memory
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
         text = content.text() if isinstance(content, JsonOutput) else content
         return File.generated(config, path, content=text)
     return File.generated(config, path, abs_src_path=str(target))
+
+
+def _file_digest(file: Path, path: str) -> str:
+    digest = hashlib.sha256(path.encode("utf-8") + b"\0")
+    with file.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def watched_paths(settings: Settings, watch_paths: list[str]) -> list[str]:
