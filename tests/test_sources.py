@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import shutil
 import subprocess
@@ -808,3 +809,29 @@ def test_the_cache_folder_is_the_platforms_unless_paritydocs_cache_says(monkeypa
     assert default_cache_dir() == tmp_path / "xdg" / "paritydocs"  # Linux: the XDG folder
     monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "mine"))
     assert default_cache_dir() == tmp_path / "mine"
+
+
+@needs_git
+@pytest.mark.parametrize("damage", ["truncate", "remove", "add"])
+def test_a_cache_entry_changed_after_it_was_fetched_is_fetched_again_with_one_warning(tmp_path, caplog, damage):
+    repo = make_git_repo(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    spec = f"git:{repo.path}@v1"
+    root = resolve(spec, cache_dir=cache).root
+    if damage == "truncate":
+        (root / "pkg" / "mod.py").write_text("")  # the type vanished, with exit 0, before
+    elif damage == "remove":
+        (root / "a.txt").unlink()
+    else:
+        (root / "pkg" / "extra.py").write_text("Y = 2\n")
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.paritydocs"):
+        again = resolve(spec, cache_dir=cache)
+    assert tree_files(again.root) == {"a.txt": b"one\n", "pkg/mod.py": b"X = 1\n"}  # as fetched
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert (
+        len(warnings) == 1 and "was changed since it was fetched" in warnings[0] and "fetching it again" in warnings[0]
+    )
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.paritydocs"):
+        resolve(spec, cache_dir=cache)  # intact again: used as it is, quietly
+    assert [r for r in caplog.records if r.levelno == logging.WARNING] == []

@@ -68,10 +68,71 @@ def is_complete(entry: Path) -> bool:
     return (entry / MARKER).is_file()
 
 
-def populate(spec: str, kind_dir: Path, key: str, fill: Callable[[Path, Path], None]) -> Path:
-    """`kind_dir/key`, filled by `fill(tree, scratch)` unless already complete; never visible half-written."""
+def _manifest(tree: Path) -> dict[str, str]:
+    """The SHA-256 of every file under `tree` (relative POSIX path → hex), the marker left out; symbolic links
+    as their target text."""
+    files: dict[str, str] = {}
+    for folder, dirs, names in os.walk(tree):
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(folder) / name
+            rel = path.relative_to(tree).as_posix()
+            if rel == MARKER:
+                continue
+            if path.is_symlink():
+                files[rel] = "link:" + os.readlink(path)
+                continue
+            digest = hashlib.sha256()
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 16), b""):
+                    digest.update(block)
+            files[rel] = digest.hexdigest()
+    return files
+
+
+_WARNED: set[tuple[str, str, str]] = set()
+"""Changed entries already said (a registry's lookup and `populate` both check one entry)."""
+
+
+def usable(spec: str, entry: Path, *, verify: bool = True) -> bool:
+    """The entry is complete and, with `verify`, every file is as it was written (its marker's manifest of
+    content hashes). A file changed, truncated, removed or added since: one warning, and the entry is fetched
+    again (an entry from before manifests is fetched again too: it cannot be checked)."""
+    if not is_complete(entry):
+        return False
+    if not verify:
+        return True
+    try:
+        recorded = json.loads((entry / MARKER).read_text(encoding="utf-8")).get("files")
+        actual = _manifest(entry)
+    except (OSError, ValueError, AttributeError):
+        recorded, actual = None, {}
+    if not isinstance(recorded, dict):
+        logger.warning(
+            "paritydocs: %s: the cached copy at %s has no manifest to check it by; fetching it again", spec, entry
+        )
+        return False
+    if recorded == actual:
+        return True
+    changed = sorted(k for k in recorded.keys() | actual.keys() if recorded.get(k) != actual.get(k))
+    shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    if (spec, str(entry), shown) in _WARNED:
+        return False
+    _WARNED.add((spec, str(entry), shown))
+    logger.warning(
+        "paritydocs: %s: the cached copy at %s was changed since it was fetched (%s); fetching it again",
+        spec,
+        entry,
+        shown,
+    )
+    return False
+
+
+def populate(spec: str, kind_dir: Path, key: str, fill: Callable[[Path, Path], None], *, verify: bool = True) -> Path:
+    """`kind_dir/key`, filled by `fill(tree, scratch)` unless already there and intact (`usable`); never visible
+    half-written. `verify=False` for an entry that is updated in place (a git mirror fetched into)."""
     target = kind_dir / key
-    if is_complete(target):
+    if usable(spec, target, verify=verify):
         logger.debug("%s: cached at %s", spec, target)
         return target
     cache_fix = "set PARITYDOCS_CACHE to a writable directory"
@@ -86,8 +147,11 @@ def populate(spec: str, kind_dir: Path, key: str, fill: Callable[[Path, Path], N
         tree.mkdir()
         logger.info("paritydocs: fetching %s (first use; cached in %s)", spec, kind_dir)
         fill(tree, work)
-        (tree / MARKER).write_text(json.dumps({"spec": spec, "created": time.time()}) + "\n", encoding="utf-8")
-        return _install(tree, target)
+        marker: dict[str, object] = {"spec": spec, "created": time.time()}
+        if verify:
+            marker["files"] = _manifest(tree)
+        (tree / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
+        return _install(tree, target, replace_complete=True)
     except OSError as err:
         raise SourceError(spec, f"cannot write the cache entry {target} ({one_line(err)})", cache_fix) from err
     finally:
@@ -104,13 +168,15 @@ def _sweep(kind_dir: Path) -> None:
                     shutil.rmtree(entry, ignore_errors=True)
 
 
-def _install(tree: Path, target: Path) -> Path:
+def _install(tree: Path, target: Path, *, replace_complete: bool = False) -> Path:
     """Rename a complete `tree` to `target`, unless another build already put a complete one there.
 
-    Under a lock, so a stale entry (no marker) is swept aside by one build only, and never a fresh one.
+    Under a lock, so a stale entry (no marker) is swept aside by one build only, and never a fresh one. With
+    `replace_complete`, a complete entry that is not intact (`usable` said so) is swept aside too, unless it
+    became intact again meanwhile (another build replaced it first).
     """
     with locked(target.parent / ".install.lock"):
-        if is_complete(target):
+        if is_complete(target) and (not replace_complete or _intact(target)):
             return target  # another build won the race; the caller discards ours
         if target.is_symlink() or target.exists():
             stale = target.parent / f".stale-{target.name}-{os.getpid()}-{time.monotonic_ns()}"
@@ -121,6 +187,14 @@ def _install(tree: Path, target: Path) -> Path:
                 stale.unlink()
         os.rename(tree, target)
     return target
+
+
+def _intact(entry: Path) -> bool:
+    try:
+        recorded = json.loads((entry / MARKER).read_text(encoding="utf-8")).get("files")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(recorded, dict) and recorded == _manifest(entry)
 
 
 @contextlib.contextmanager

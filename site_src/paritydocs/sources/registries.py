@@ -29,7 +29,7 @@ from packaging.version import InvalidVersion, Version
 
 from paritydocs.errors import SourceError
 from paritydocs.sources.archives import extract_tar, extract_zip
-from paritydocs.sources.cache import is_complete, populate, safe_name, short_digest
+from paritydocs.sources.cache import populate, safe_name, short_digest, usable
 from paritydocs.textsafe import logger, one_line
 from paritydocs.version import __version__
 
@@ -97,7 +97,7 @@ def _registry_entry(
     if registry != default_registry:
         key += f"-{short_digest(registry)}"
     kind_dir = cache / kind
-    if is_complete(kind_dir / key):
+    if usable(spec, kind_dir / key):
         logger.debug("%s: cached at %s", spec, kind_dir / key)
         return kind_dir, key, kind_dir / key
     return kind_dir, key, None
