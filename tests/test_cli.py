@@ -323,3 +323,16 @@ def test_configuration_entries_that_name_nothing_warn_and_fail_under_strict(tmp_
     # the profile's own entries (Tinker's types, clients and aliases) name nothing in the demo: never a warning
     code, _, err = run(capsys, "check", "--config", CONFIG, "--strict")
     assert code == 1 and "configuration:" not in err
+
+
+def test_an_unwritable_site_folder_is_one_line_for_build_as_for_generate(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for argv in (
+        ["build", "--config", CONFIG, "--site-dir", str(blocker / "site")],
+        ["generate", "--config", CONFIG, "--out", str(blocker / "out")],
+    ):
+        code, _, err = run(capsys, *argv)
+        lines = [line for line in err.splitlines() if line.startswith("paritydocs: error:")]
+        assert code == 2 and len(lines) == 1 and str(blocker) in lines[0], err
+        assert "Traceback" not in err

@@ -398,3 +398,14 @@ def test_a_strict_build_fails_on_an_entry_that_names_nothing(tmp_path, caplog):
     with caplog.at_level(logging.WARNING), pytest.raises((PluginError, Abort)):
         build_site(config, tmp_path / "site")
     assert any("'type_map': `orbit.Nope` names no Python type" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("name", ['../evil"x', "Tinkex", "tin-kex", "1tinkex", ""])
+def test_hexdocs_must_be_a_hex_package_name(name):
+    from paritydocs.errors import ConfigError
+    from paritydocs.options import validate_options
+
+    with pytest.raises(ConfigError, match="'hexdocs' must be a Hex package name"):
+        load_settings({"hexdocs": name}, environ={})
+    assert validate_options({"hexdocs": name})[0].startswith("option 'hexdocs': must be a Hex package name")
+    assert load_settings({"hexdocs": "tinkex_ex"}, environ={}).hexdocs == "tinkex_ex"

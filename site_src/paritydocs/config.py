@@ -361,8 +361,9 @@ def load_settings(
     if fail_on not in FINDING_LEVELS:
         errors.append(f"'fail_on' must be one of {', '.join(FINDING_LEVELS)}, got {fail_on!r}")
     hexdocs = merged["hexdocs"]
-    if hexdocs is not None and not isinstance(hexdocs, str):
-        errors.append(f"'hexdocs' must be a Hex package name or null, got {hexdocs!r}")
+    hexdocs_problems: list[str] = []
+    hex_package(hexdocs, hexdocs_problems)
+    errors.extend(f"'hexdocs' {p}" for p in hexdocs_problems)
     if not isinstance(merged["python_api"], bool):
         errors.append(f"'python_api' must be true or false, got {merged['python_api']!r}")
     replace_problems: list[str] = []
@@ -389,7 +390,7 @@ def load_settings(
         custom_templates=_path("custom_templates", merged["custom_templates"], base, errors),
         python_repo=repo("python_repo", merged["python_repo"], errors),
         elixir_repo=repo("elixir_repo", merged["elixir_repo"], errors),
-        hexdocs=hexdocs if isinstance(hexdocs, str) else None,
+        hexdocs=hexdocs if isinstance(hexdocs, str) and HEX_PACKAGE.fullmatch(hexdocs) else None,
         python_api=bool(merged["python_api"]),
         sync_ranges=sync_ranges(merged["sync_ranges"], errors),
         behaviour_modules=str_list("behaviour_modules", merged["behaviour_modules"] or [], errors),
@@ -408,6 +409,16 @@ def load_settings(
     if errors:
         raise ConfigError("paritydocs configuration: " + "; ".join(errors), problems=errors)
     return settings
+
+
+HEX_PACKAGE = re.compile(r"[a-z][a-z0-9_]*")
+"""A Hex package name, as Hex accepts them: it goes into every HexDocs URL."""
+
+
+def hex_package(value: Any, errors: list[str]) -> None:
+    """`hexdocs`: a Hex package name (`tinkex`), or null for no HexDocs links."""
+    if value is not None and (not isinstance(value, str) or not HEX_PACKAGE.fullmatch(value)):
+        errors.append(f"must be a Hex package name (lowercase letters, digits, '_') or null, got {value!r}")
 
 
 def replace_option(value: Any, errors: list[str]) -> None:

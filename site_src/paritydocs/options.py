@@ -65,11 +65,6 @@ def _boolean(value: Any, errors: list[str]) -> None:
         errors.append(f"must be true or false, got {value!r}")
 
 
-def _text(value: Any, errors: list[str]) -> None:
-    if not isinstance(value, str):
-        errors.append(f"must be a string, got {value!r}")
-
-
 def _path_check(value: Any, errors: list[str]) -> None:
     if value != "" and not isinstance(value, str):
         errors.append(f"must be a path, got {value!r}")
@@ -115,7 +110,7 @@ _CHECKS: dict[str, Check] = {
     "custom_templates": _path_check,
     "baseline": _path_check,
     "cache_dir": _path_check,
-    "hexdocs": _text,
+    "hexdocs": cfg.hex_package,
     "python_api": _boolean,
     "fail_on": _choice(cfg.FINDING_LEVELS),
     "output_dir": _folder,

@@ -95,6 +95,11 @@ def cmd_build(args: argparse.Namespace) -> int:
             config.plugins.on_shutdown()
     except (Abort, ConfigurationError) as err:
         raise ParitydocsError(f"mkdocs build failed: {err}") from err
+    except OSError as err:  # the site folder (or a file in it) cannot be written: one line, as generate says it
+        where = err.filename or args.site_dir or "the site folder"
+        raise ParitydocsError(
+            f"{where}: cannot write the site ({err.strerror or err}); pass --site-dir PATH to a writable folder"
+        ) from err
     return 0
 
 
