@@ -325,7 +325,18 @@ def test_configuration_entries_that_name_nothing_warn_and_fail_under_strict(tmp_
     assert code == 1 and "configuration:" not in err
 
 
-def test_an_unwritable_site_folder_is_one_line_for_build_as_for_generate(tmp_path, capsys):
+@pytest.fixture
+def mkdocs_logging():
+    """`paritydocs build` sets MkDocs' own handler up on the `mkdocs` logger, writing to this test's captured
+    stderr: taken off again, or a later test's log line would go to a closed stream."""
+    mkdocs_logger = logging.getLogger("mkdocs")
+    handlers, propagate, level = list(mkdocs_logger.handlers), mkdocs_logger.propagate, mkdocs_logger.level
+    yield
+    mkdocs_logger.handlers[:] = handlers
+    mkdocs_logger.propagate, mkdocs_logger.level = propagate, level
+
+
+def test_an_unwritable_site_folder_is_one_line_for_build_as_for_generate(tmp_path, capsys, mkdocs_logging):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     for argv in (

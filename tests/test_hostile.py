@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from html_checks import live_markup
 from site_helpers import article, build_site, copy_demo
@@ -283,3 +285,45 @@ def test_the_same_sources_at_two_paths_build_byte_identical_sites(tmp_path):
     assert different == []
     leaked = [str(f) for f in files if str(tmp_path).encode() in (first / f).read_bytes()]
     assert leaked == []
+
+
+PATHOLOGICAL = ["[" * 3000 + "x" + "]" * 3000, ":" * 100_000, "/" * 100_000, "[]:/&<" * 20_000]
+
+
+@pytest.mark.parametrize("text", PATHOLOGICAL, ids=["nested-brackets", "colons", "slashes", "mixed"])
+def test_pathological_sdk_text_reaches_markdown_as_plain_text(text):
+    """Python-Markdown reads brackets and entities in quadratic time: past the budget the filters hand it plain
+    text it reads in one piece (a stashed `<pre>` block, or a short excerpt in a cell)."""
+    from paritydocs.render.filters import do_cell, do_doc
+
+    doc = str(do_doc(text))
+    assert "pd-plain" in doc and "Shown as plain text" in doc
+    assert html_unescape(doc.split("<code>", 1)[1].rsplit("</code>", 1)[0]) == text  # nothing lost in the block
+    cell = str(do_cell(text))
+    assert "more characters, too much Markdown punctuation to show" in cell and len(cell) < 600
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def test_a_long_code_example_is_not_pathological():
+    from paritydocs.render.filters import do_doc
+
+    example = "Example:\n\n```python\n" + "\n".join(f"x_{i} = {{'a': [1, 2]}}  # {i}" for i in range(400)) + "\n```"
+    assert "pd-plain" not in str(do_doc(example))  # a code block reads in linear time: rendered as code
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="[]()<>&:/{}|\\*_!`#- x\n", min_size=0, max_size=6000))
+def test_the_markup_markdown_meets_is_bounded_whatever_the_text(text):
+    """No timing: what makes Python-Markdown slow is how many inline patterns it can start on, and the filters
+    bound it (the budget) whatever the input, so its work stays linear in the text."""
+    from paritydocs.render.filters import PUNCTUATION_BUDGET, do_cell, do_doc
+
+    for out in (str(do_doc(text)), str(do_cell(text))):
+        outside = out.split('<pre class="pd-code pd-plain">', 1)[0]  # a stashed block is read in one piece
+        starts = sum(outside.count(c) for c in "[&<`")
+        assert starts <= 12 * PUNCTUATION_BUDGET + 200, (len(text), starts)

@@ -19,6 +19,7 @@ In a MkDocs build the plugin also cleans the HTML of every generated page (`html
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -224,9 +225,39 @@ def sanitize_markdown(text: str | None) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n")
 
 
+PUNCTUATION_BUDGET = 1000
+"""Markdown punctuation (`_MARKUP_CHARS`) one SDK text may hold before it is shown as plain text: Python-Markdown
+reads brackets, entities and the like in time quadratic in their number (6 KB of nested brackets took a build
+from 1 s to 22 s), so past this budget the text goes around it. A real docstring holds tens."""
+_MARKUP_CHARS = frozenset("[]<>&:/{}|\\*_!`")
+_CELL_EXCERPT = 160
+
+
+def _over_budget(text: str) -> bool:
+    """More Markdown punctuation than `PUNCTUATION_BUDGET` outside code blocks (a code block is read in linear
+    time, however much punctuation a long example holds)."""
+    count = 0
+    for kind, lines, _ in _blocks(text):
+        if kind != "code":
+            count += sum(1 for line in lines for c in line if c in _MARKUP_CHARS)
+            if count > PUNCTUATION_BUDGET:
+                return True
+    return False
+
+
+def _plain_block(text: str) -> str:
+    """A raw HTML `<pre>` block Markdown stashes whole (no inline pattern runs over it): linear in its size."""
+    body = html.escape(strip_controls(text).replace("\r\n", "\n"), quote=False)
+    return f'<pre class="pd-code pd-plain"><code>{body}</code></pre>'
+
+
 def do_doc(text: str | None, updates: Iterable[ModelNameUpdate] = ()) -> Markup:
-    """A docstring as a Markdown block: model names updated, sanitised."""
-    return Markup(sanitize_markdown(apply_updates(text or "", updates)))
+    """A docstring as a Markdown block: model names updated, sanitised. Past `PUNCTUATION_BUDGET`, plain text."""
+    text = apply_updates(text or "", updates)
+    if _over_budget(text):
+        note = "<p><em>Shown as plain text: too much Markdown punctuation to render it in time.</em></p>"
+        return Markup(f"{note}\n\n{_plain_block(text)}")
+    return Markup(sanitize_markdown(text))
 
 
 def do_cell(text: str | None, updates: Iterable[ModelNameUpdate] = ()) -> Markup:
@@ -234,8 +265,16 @@ def do_cell(text: str | None, updates: Iterable[ModelNameUpdate] = ()) -> Markup
     `<code>`, paragraphs and headings lines of text."""
     if not text:
         return Markup("")
+    text = apply_updates(text, updates)
+    if _over_budget(text):  # the start, as plain text; the rest said, not rendered (see `PUNCTUATION_BUDGET`)
+        start = html.escape(" ".join(strip_controls(text)[:_CELL_EXCERPT].split()), quote=False)
+        start = start.replace("|", "&#124;")
+        rest = len(text) - _CELL_EXCERPT
+        return Markup(
+            f"<code>{start}</code> … <em>and {rest} more characters, too much Markdown punctuation to show</em>"
+        )
     parts: list[str] = []
-    for kind, lines, _ in _blocks(apply_updates(text, updates)):
+    for kind, lines, _ in _blocks(text):
         if kind == "code":
             parts.extend(f"<code>{_entities(line.rstrip())}</code>" for line in lines if line.strip())
         elif kind == "heading":
