@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from conftest import ex_type, py_type, sdk_models
 from elixir_helpers import extract_text
@@ -371,3 +372,15 @@ def test_a_union_missing_members_without_members_of_its_own_lists_each():
         )
     ]
     assert pair.all_findings()[0].python.line == 7  # the member's own line, not the alias's
+
+
+@pytest.mark.parametrize("legacy_first", [True, False])
+def test_of_two_python_types_as_strong_the_exported_one_is_paired(legacy_first):
+    exported = py_type("Thing", fields("a", "b"))
+    legacy = py_type("Thing", fields("a", "b"))
+    legacy.path, legacy.public_path, legacy.file = "acme.types.legacy.Thing", None, "src/acme/types/legacy.py"
+    order = [legacy, exported] if legacy_first else [exported, legacy]
+    py, ex = sdk_models(order, [ex_type("Thing", fields("a", "b"))])
+    report = run_parity(py, ex, settings())
+    assert [p.python.path for p in report.pairs] == [exported.path]  # what users import, whatever the order
+    assert [t.path for t in report.unmatched_python] == ["acme.types.legacy.Thing"]

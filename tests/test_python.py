@@ -1249,3 +1249,18 @@ def test_members_of_enums_literals_and_unions_know_their_lines(tmp_path: Path) -
     assert get_type(sdk, "acme.types.Color").member_lines == {"red": 7, "blue": 8}
     assert get_type(sdk, "acme.types.Finish").member_lines == {"matte": 11, "gloss": 12}
     assert get_type(sdk, "acme.types.Part").member_lines == {"Gear": 22, "Wheel": 23}
+
+
+def test_a_module_in_a_declared_encoding_is_read_as_python_reads_it(tmp_path):
+    """PEP 263: `# -*- coding: latin-1 -*-` is valid Python; the module was skipped as not UTF-8."""
+    root = tmp_path / "sdk"
+    (root / "cafe").mkdir(parents=True)
+    (root / "cafe" / "__init__.py").write_text("")
+    (root / "cafe" / "types.py").write_bytes(
+        b'# -*- coding: latin-1 -*-\n"""Caf\xe9 types."""\nfrom pydantic import BaseModel\n\n\n'
+        b'class Order(BaseModel):\n    """A caf\xe9 order."""\n\n    size: str\n    """Petit ou grand, \xe0 choisir."""\n'
+    )
+    model = extract_python(root, modules=["cafe.types"], source=python_source_info(root))
+    assert model.warnings == []
+    (order,) = model.types
+    assert order.doc == "A café order." and order.fields[0].doc == "Petit ou grand, à choisir."

@@ -224,10 +224,16 @@ def _overlap(a: TypeDef, b: TypeDef) -> int:
 
 
 def _best(options: list[_Candidate], other: Callable[[_Candidate], TypeDef], anchor: TypeDef) -> _Candidate:
-    """The candidate whose fields overlap `anchor`'s most; the first one (in evidence order) on a tie."""
+    """The candidate whose fields overlap `anchor`'s most; on a tie, a Python type the package exports (it has a
+    public path: what users import) before one it does not, then the first (in evidence order)."""
+
+    def score(option: _Candidate) -> tuple[int, bool]:
+        candidate = other(option)
+        return _overlap(candidate, anchor), candidate.public_path is not None
+
     best = options[0]
     for option in options[1:]:
-        if _overlap(other(option), anchor) > _overlap(other(best), anchor):
+        if score(option) > score(best):
             best = option
     return best
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import io
 import logging
 import os
+import tokenize
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import suppress
@@ -94,7 +96,7 @@ def _visit(
     """Visit one file as the module `name` (default: its stem) under `parent`; None when it cannot be read."""
     name = name or file.stem
     try:
-        code = file.read_text(encoding="utf-8-sig")
+        code = read_source(file)
         module = griffe.visit(
             name,
             file,
@@ -106,7 +108,7 @@ def _visit(
             modules_collection=parent.modules_collection,
             extensions=loader.extensions if loader else None,
         )
-    except (OSError, UnicodeDecodeError, SyntaxError) as err:
+    except (OSError, UnicodeDecodeError, SyntaxError, LookupError) as err:
         if on_error is not None:
             on_error(file, err)
         return None
@@ -168,6 +170,14 @@ def alias_target(obj: Any) -> Any:
             return None
         seen += 1
     return obj
+
+
+def read_source(path: Path) -> str:
+    """A module's text decoded as Python decodes it (PEP 263): the `# -*- coding: latin-1 -*-` line or a BOM,
+    else UTF-8. A valid module in another declared encoding is read, not skipped."""
+    data = path.read_bytes()
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding)
 
 
 def load_package(spec: str, root: Path, top: str, warnings: list[str]) -> griffe.Module | None:
@@ -363,11 +373,11 @@ class SdkTree:
             return
         # Griffe hides the original error: reproduce it to report the line.
         try:
-            ast.parse(file.read_text(encoding="utf-8-sig"), filename=str(file))
+            ast.parse(read_source(file), filename=str(file))
         except SyntaxError as syntax:
             self.warn(self.rel(file), syntax.lineno, f"syntax error, module skipped: {syntax.msg}")
             return
-        except (OSError, UnicodeDecodeError, ValueError) as other:
+        except (OSError, UnicodeDecodeError, ValueError, LookupError) as other:
             self.warn(self.rel(file), None, f"could not read the module, skipped: {_describe(other)}")
             return
         self.warn(self.rel(file), None, f"griffe could not load the module, skipped: {error}")
@@ -424,8 +434,8 @@ class SdkTree:
     def _visit_file(self, parent: griffe.Module, name: str, path: Path) -> griffe.Module | None:
         dotted = f"{parent.path}.{name}"
         try:
-            code = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
+            code = read_source(path)
+        except (OSError, UnicodeDecodeError, SyntaxError, LookupError) as error:
             self._failed_modules.add(dotted)
             self.warn(self.rel(path), None, f"could not read the module, skipped: {_describe(error)}")
             return None
@@ -463,10 +473,10 @@ class SdkTree:
             return self._sources[path]
         result: Source | None = None
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_source(path)
             tree = ast.parse(text, filename=str(path))
             result = Source(path, text, tree, collect_scope(tree.body))
-        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, LookupError):
             result = None
         self._sources[path] = result
         if len(self._sources) > _SOURCES_KEPT:
