@@ -6,6 +6,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -327,3 +328,33 @@ def test_the_markup_markdown_meets_is_bounded_whatever_the_text(text):
         outside = out.split('<pre class="pd-code pd-plain">', 1)[0]  # a stashed block is read in one piece
         starts = sum(outside.count(c) for c in "[&<`")
         assert starts <= 12 * PUNCTUATION_BUDGET + 200, (len(text), starts)
+
+
+def test_a_deep_nesting_is_one_warning_and_a_stray_end_is_reported():
+    from paritydocs.elixir import extract_file
+
+    deep = "".join(f"defmodule M{i} do\n" for i in range(200)) + "end\n" * 200
+    (warning,) = extract_file("deep.ex", deep.encode()).warnings  # was 100 identical warnings
+    assert warning.line == 101 and "nested more than 100 deep; skipped (100 modules, to line 200)" in warning.message
+    stray = b"defmodule A do\n  def f do\n    1\n  end\n  end\n  def g, do: 2\nend\n"
+    (warning,) = extract_file("stray.ex", stray).warnings  # `g` fell outside `A` without a word
+    assert warning.line == 7 and "`end` with no `do` to close" in warning.message
+
+
+def test_a_build_killed_midway_then_a_rebuild_is_byte_identical_to_a_clean_build(tmp_path):
+    demo = copy_demo(tmp_path)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PARITYDOCS_CACHE": str(tmp_path / "cache")}
+    env.pop("PARITYDOCS_PYTHON", None)
+    env.pop("PARITYDOCS_ELIXIR", None)
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(demo / "mkdocs.yml"), "-d"]
+    killed = subprocess.Popen([*command, str(tmp_path / "killed")], env=env, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    killed.kill()
+    killed.wait()
+    subprocess.run([*command, str(tmp_path / "rebuilt")], env=env, check=True)
+    clean_env = {**env, "PARITYDOCS_CACHE": str(tmp_path / "clean-cache")}
+    subprocess.run([*command, str(tmp_path / "clean")], env=clean_env, check=True)
+    rebuilt, clean = tmp_path / "rebuilt", tmp_path / "clean"
+    files = sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file() and p.suffix != ".gz")
+    assert files == sorted(p.relative_to(rebuilt) for p in rebuilt.rglob("*") if p.is_file() and p.suffix != ".gz")
+    assert [str(f) for f in files if (clean / f).read_bytes() != (rebuilt / f).read_bytes()] == []

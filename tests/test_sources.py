@@ -835,3 +835,19 @@ def test_a_cache_entry_changed_after_it_was_fetched_is_fetched_again_with_one_wa
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.paritydocs"):
         resolve(spec, cache_dir=cache)  # intact again: used as it is, quietly
     assert [r for r in caplog.records if r.levelno == logging.WARNING] == []
+
+
+@needs_git
+def test_the_scratch_folder_of_a_killed_build_is_swept_at_the_next_fetch(tmp_path):
+    repo = make_git_repo(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    resolve(f"git:{repo.path}@v1", cache_dir=cache)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a process number no process has now: the killed build's
+    orphan = cache / "git" / f".tmp-somekey-pid{dead.pid}-abc"
+    (orphan / "tree").mkdir(parents=True)
+    (orphan / "tree" / "big.bin").write_bytes(b"x" * 1024)
+    mine = cache / "git" / f".tmp-other-pid{os.getpid()}-def"  # a build still running: kept
+    mine.mkdir()
+    resolve(f"git:{repo.path}@HEAD", cache_dir=cache)  # a new fetch sweeps, long before a day has passed
+    assert not orphan.exists() and mine.exists()

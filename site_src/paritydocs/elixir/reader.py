@@ -94,6 +94,8 @@ def run(state: FileState) -> FileResult:
     module_nodes, read_caps, fallbacks, refs = found.module_nodes, found.read_caps, found.fallbacks, found.refs
     reads = [(caps["read"][0], option_read(state, caps, fallbacks)) for caps in read_caps]
 
+    for node in found.stray_ends if not state.syntax_error else ():  # else the syntax error is the news
+        state.warn(node, "`end` with no `do` to close: the code after it is outside the module it was written in")
     modules = read_modules(state, module_nodes)
     clauses = sorted((c for m in modules for c in m.clauses), key=lambda c: c.node.start_byte)
     starts = [c.node.start_byte for c in clauses]
@@ -129,10 +131,11 @@ def file_references(state: FileState) -> list[str]:
 
 def read_modules(state: FileState, found: list[tuple[Any, Any]]) -> list[Module]:
     result: list[Module] = []
+    too_deep: list[Any] = []
     for found_module in module_defs(found, state.src):  # the module finder `paritydocs.suggest` uses too
         node, name = found_module.node, found_module.name
         if found_module.too_deep:
-            state.warn(node, f"defmodule nested more than {MAX_MODULE_DEPTH} deep; skipped")
+            too_deep.append(node)  # one warning for them all, below: not one per module
             continue
         if name is None:
             state.warn(node, f"module name `{shorten(state.text(found_module.name_node))}` is not an alias; skipped")
@@ -144,6 +147,9 @@ def read_modules(state: FileState, found: list[tuple[Any, Any]]) -> list[Module]
         else:
             statements(state, module)
         result.append(module)
+    if too_deep:
+        more = f" ({len(too_deep)} modules, to line {node_line(too_deep[-1])})" if len(too_deep) > 1 else ""
+        state.warn(too_deep[0], f"defmodule nested more than {MAX_MODULE_DEPTH} deep; skipped{more}")
     return result
 
 

@@ -112,6 +112,8 @@ class Captures:
     """Calls of `Mod.new/1`, `Mod.from_map/1`, … and `struct(Mod, …)` (`elixir_struct_usage.scm`)."""
     aliases: list[Any] = field(default_factory=list)
     """The arguments of each `alias` call."""
+    stray_ends: list[Any] = field(default_factory=list)
+    """`end`s with no `do` to close (`elixir_errors.scm`)."""
 
 
 def sort_captures(matches: list[tuple[int, dict[str, list[Any]]]]) -> Captures:
@@ -132,6 +134,8 @@ def sort_captures(matches: list[tuple[int, dict[str, list[Any]]]]) -> Captures:
             found.uses.append(caps)
         elif "alias" in caps:
             found.aliases.append(caps["alias.args"][0])
+        elif "stray_end" in caps:
+            found.stray_ends.append(caps["stray_end"][0])
     return found
 
 

@@ -139,7 +139,7 @@ def populate(spec: str, kind_dir: Path, key: str, fill: Callable[[Path, Path], N
     try:
         kind_dir.mkdir(parents=True, exist_ok=True)
         _sweep(kind_dir)
-        work = Path(tempfile.mkdtemp(prefix=f".tmp-{key}-", dir=kind_dir))
+        work = Path(tempfile.mkdtemp(prefix=f".tmp-{key}-pid{os.getpid()}-", dir=kind_dir))
     except OSError as err:
         raise SourceError(spec, f"cannot write the cache at {kind_dir} ({one_line(err)})", cache_fix) from err
     try:
@@ -158,14 +158,34 @@ def populate(spec: str, kind_dir: Path, key: str, fill: Callable[[Path, Path], N
         shutil.rmtree(work, ignore_errors=True)
 
 
+_SCRATCH_PID = re.compile(r"-pid(\d+)-")
+
+
 def _sweep(kind_dir: Path) -> None:
-    """Remove scratch directories that builds killed long ago (SIGKILL, power loss) left behind."""
+    """Remove scratch directories builds left behind: at once when the build that made one on this machine is
+    gone (killed mid-fetch: its folder names its process), else after `SCRATCH_MAX_AGE` (power loss, another
+    machine on a shared cache)."""
     now = time.time()
     for entry in kind_dir.iterdir():
-        if entry.name.startswith((".tmp-", ".stale-")):
-            with contextlib.suppress(OSError):
-                if now - entry.lstat().st_mtime > SCRATCH_MAX_AGE:
-                    shutil.rmtree(entry, ignore_errors=True)
+        if not entry.name.startswith((".tmp-", ".stale-")):
+            continue
+        with contextlib.suppress(OSError):
+            owner = _SCRATCH_PID.search(entry.name)
+            if (owner and not _alive(int(owner.group(1)))) or now - entry.lstat().st_mtime > SCRATCH_MAX_AGE:
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """A process of that number runs on this machine (`kill(pid, 0)`: no signal is sent)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, and belongs to someone else
+        return True
+    return True
 
 
 def _install(tree: Path, target: Path, *, replace_complete: bool = False) -> Path:
