@@ -358,3 +358,18 @@ def test_a_build_killed_midway_then_a_rebuild_is_byte_identical_to_a_clean_build
     files = sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file() and p.suffix != ".gz")
     assert files == sorted(p.relative_to(rebuilt) for p in rebuilt.rglob("*") if p.is_file() and p.suffix != ".gz")
     assert [str(f) for f in files if (clean / f).read_bytes() != (rebuilt / f).read_bytes()] == []
+
+
+def test_a_build_says_once_where_sdk_text_was_shown_as_plain_text(tmp_path, caplog):
+    demo = copy_demo(tmp_path)
+    model = demo / "python" / "src" / "orbit" / "types" / "job_info.py"
+    nested = "[" * 3000 + "x" + "]" * 3000
+    model.write_text(model.read_text().replace('"""Unique identifier of the job."""', f'"""{nested}"""'))
+    with caplog.at_level(logging.WARNING):
+        site = build_site(demo / "mkdocs.yml", tmp_path / "site", strict=False)
+    said = [r.getMessage() for r in caplog.records if "shown as plain text" in r.getMessage()]
+    assert len(said) == 1 and "types/JobInfo.md" in said[0]
+    assert (
+        "pd-plain" in (site / "types" / "JobInfo" / "index.html").read_text()
+        or "more characters" in (site / "types" / "JobInfo" / "index.html").read_text()
+    )

@@ -231,6 +231,9 @@ reads brackets, entities and the like in time quadratic in their number (6 KB of
 from 1 s to 22 s), so past this budget the text goes around it. A real docstring holds tens."""
 _MARKUP_CHARS = frozenset("[]<>&:/{}|\\*_!`")
 _CELL_EXCERPT = 160
+PLAIN_MARK = 'class="pd-code pd-plain"'
+"""What a docstring shown as plain text carries (a build counts them, and says where, in one warning)."""
+CELL_MARK = "too much Markdown punctuation to show</em>"
 
 
 def _over_budget(text: str) -> bool:
@@ -248,7 +251,7 @@ def _over_budget(text: str) -> bool:
 def _plain_block(text: str) -> str:
     """A raw HTML `<pre>` block Markdown stashes whole (no inline pattern runs over it): linear in its size."""
     body = html.escape(strip_controls(text).replace("\r\n", "\n"), quote=False)
-    return f'<pre class="pd-code pd-plain"><code>{body}</code></pre>'
+    return f"<pre {PLAIN_MARK}><code>{body}</code></pre>"
 
 
 def do_doc(text: str | None, updates: Iterable[ModelNameUpdate] = ()) -> Markup:

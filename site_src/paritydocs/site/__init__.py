@@ -27,6 +27,7 @@ from paritydocs.parity.baseline import load_baseline
 from paritydocs.pipeline import Caches, build_report, load_elixir, load_python
 from paritydocs.python.loader import SharedPackages, python_search_path
 from paritydocs.render import Page, Renderer
+from paritydocs.render.filters import CELL_MARK, PLAIN_MARK
 from paritydocs.render.links import source_ref
 from paritydocs.site.llms import llms_files
 from paritydocs.sources.trees import python_fingerprint
@@ -110,6 +111,12 @@ def build_site(
             page.content += f"\n<!-- python sources {fingerprint[:16]} -->\n"
     site = SiteBuild(settings, report, pages, errors=errors, python_fingerprint=fingerprint)
     site.warnings = [str(w) for w in (*python.warnings, *elixir.warnings)] + list(report.warnings)
+    plain = [(p.path, n) for p in pages if (n := p.content.count(PLAIN_MARK) + p.content.count(CELL_MARK))]
+    if plain:  # the filters cannot log (they are pure): the pages say where they fell back, here it is said once
+        shown = ", ".join(f"{path} ({n})" for path, n in plain[:5]) + (" and more" if len(plain) > 5 else "")
+        site.warnings.append(
+            f"SDK text with too much Markdown punctuation to render in time is shown as plain text on {shown}"
+        )
     for repo, model, configured in (
         (settings.python_repo, python, settings.python_configured),
         (settings.elixir_repo, elixir, settings.elixir_configured),
