@@ -409,3 +409,26 @@ def test_hexdocs_must_be_a_hex_package_name(name):
         load_settings({"hexdocs": name}, environ={})
     assert validate_options({"hexdocs": name})[0].startswith("option 'hexdocs': must be a Hex package name")
     assert load_settings({"hexdocs": "tinkex_ex"}, environ={}).hexdocs == "tinkex_ex"
+
+
+def test_compiled_templates_are_kept_across_builds_and_never_stale(tmp_path, monkeypatch):
+    demo = copy_demo(tmp_path)
+    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
+    (demo / "overrides").mkdir()
+    template = demo / "overrides" / "pair.md.jinja"
+    template.write_text(
+        '{% extends "_base/pair.md.jinja" %}{% block title %}# First {{ py.name | text }}{% endblock %}'
+    )
+    config = demo / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "nav_title: Orbit parity", "nav_title: Orbit parity\n      custom_templates: overrides"
+        )
+    )
+    site = build_site(config, tmp_path / "one")
+    assert "First NodeInfo" in (site / "types" / "NodeInfo" / "index.html").read_text()
+    assert list((tmp_path / "cache" / "jinja").glob("__jinja2_*.cache"))  # compiled once, kept on disk
+    template.write_text(template.read_text().replace("First", "Second"))
+    site = build_site(config, tmp_path / "two")
+    page = (site / "types" / "NodeInfo" / "index.html").read_text()
+    assert "Second NodeInfo" in page and "First NodeInfo" not in page  # the edit is seen: checked by source

@@ -14,8 +14,11 @@ keeps between builds), `htmlsafe` (the generated pages' HTML cleaned), `sync_pag
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import jinja2
 
 from paritydocs.config import Settings
 from paritydocs.errors import ConfigError, SourceError
@@ -30,6 +33,7 @@ from paritydocs.render import Page, Renderer
 from paritydocs.render.filters import CELL_MARK, PLAIN_MARK
 from paritydocs.render.links import source_ref
 from paritydocs.site.llms import llms_files
+from paritydocs.sources import default_cache_dir
 from paritydocs.sources.trees import python_fingerprint
 from paritydocs.textsafe import logger
 
@@ -96,7 +100,7 @@ def build_site(
         except ConfigError as err:  # one line; the checklist is published without its "new since" section
             errors.append(str(err))
             settings = replace(settings, baseline=None)
-    renderer = Renderer(settings, autorefs=autorefs, bytecode_cache=caches.templates if caches else None)
+    renderer = Renderer(settings, autorefs=autorefs, bytecode_cache=_template_cache(settings, caches))
     extra_pages, extra_outputs = _sync_pages(settings, report, renderer, caches)
     pages = renderer.pages(report, extra_pages=extra_pages, baseline=baseline)
     if not settings.python_api or not python.source.root:
@@ -147,6 +151,21 @@ def build_site(
     if settings.python_api and python.source.root:
         site.api_paths.append(python_search_path(python.source.root))
     return site
+
+
+def _template_cache(settings: Settings, caches: Caches | None) -> jinja2.BytecodeCache | None:
+    """Compiled templates: `serve`'s in memory; else on disk in the cache folder, across builds. Jinja checks each
+    entry against its template's source and its own Python version: a changed template compiles again."""
+    if caches is not None:
+        return caches.templates
+    if os.environ.get("PARITYDOCS_NO_CACHE"):
+        return None
+    folder = (settings.cache_dir or default_cache_dir()) / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # a read-only cache: compile in memory
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _sync_pages(
