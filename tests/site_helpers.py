@@ -48,3 +48,15 @@ def article(html: str) -> str:
     match = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', html, re.S)
     assert match, "no article in page"
     return match.group(1)
+
+
+JOB_ID_DOC = '"""Unique identifier of the job."""'
+
+
+def set_job_id_doc(demo: Path, text: str) -> Path:
+    """Give the demo's `JobInfo.job_id` another docstring (the field the hostile-text tests write into)."""
+    source = demo / "python" / "src" / "orbit" / "types" / "job_info.py"
+    original = source.read_text()
+    assert JOB_ID_DOC in original
+    source.write_text(original.replace(JOB_ID_DOC, f'"""{text}"""'))
+    return source

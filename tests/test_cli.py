@@ -15,7 +15,7 @@ import pytest
 from paritydocs.cli import main
 from paritydocs.cli.github import _property as _annotation_property
 from paritydocs.textsafe import logger, terminal_text
-from site_helpers import DEMO, copy_demo
+from site_helpers import DEMO, copy_demo, set_job_id_doc
 
 SCHEMAS = Path(__file__).parents[1] / "site_src" / "paritydocs" / "schemas"
 CONFIG = str(DEMO / "mkdocs.yml")
@@ -230,11 +230,7 @@ def test_the_guard_fails_a_build_that_skipped_the_plugin(monkeypatch):
 def test_check_output_has_no_terminal_control_characters(tmp_path, capsys):
     """SDK text (here a Python docstring quoted in a finding) cannot send ESC/BEL/CSI sequences to the terminal."""
     demo = copy_demo(tmp_path)
-    source = demo / "python" / "src" / "orbit" / "types" / "job_info.py"
-    text = source.read_text()
-    assert '"""Unique identifier of the job."""' in text
-    hostile = "Unique \\x1b[31mred\\x1b]0;title\\x07 id \\x9b2J of the job.\\r\\nMore."
-    source.write_text(text.replace('"""Unique identifier of the job."""', f'"""{hostile}"""'))
+    set_job_id_doc(demo, "Unique \\x1b[31mred\\x1b]0;title\\x07 id \\x9b2J of the job.\\r\\nMore.")
     config = str(demo / "mkdocs.yml")
     shown = "Unique [31mred]0;title id 2J of the job."  # the controls dropped
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from html_checks import live_markup
-from site_helpers import article, build_site, copy_demo
+from site_helpers import article, build_site, copy_demo, set_job_id_doc
 
 
 def test_huge_lines_and_control_characters_build_inert(tmp_path):
@@ -258,11 +258,7 @@ def test_no_invisible_or_bidirectional_character_reaches_a_page_or_the_patch(tmp
     from paritydocs.suggest import build_patch
 
     demo = copy_demo(tmp_path)
-    model = demo / "python" / "src" / "orbit" / "types" / "job_info.py"
-    text = model.read_text()
-    assert '"""Unique identifier of the job."""' in text
-    hidden = "Unique\u202e identifier\u200b of the\u00ad job, on Qwen/Qwen2.5\u200b-7B\ufeff."
-    model.write_text(text.replace('"""Unique identifier of the job."""', f'"""{hidden}"""'))
+    set_job_id_doc(demo, "Unique\u202e identifier\u200b of the\u00ad job, on Qwen/Qwen2.5\u200b-7B\ufeff.")
     settings = load_settings(read_mkdocs_plugin_options(demo / "mkdocs.yml"), base_dir=demo)
     patch = build_patch(build_report(settings), settings).patch
     assert "Unique identifier of the job, on Qwen/Qwen3-8B." in patch  # stripped, then rewritten
@@ -363,9 +359,7 @@ def test_a_build_killed_midway_then_a_rebuild_is_byte_identical_to_a_clean_build
 
 def test_a_build_says_once_where_sdk_text_was_shown_as_plain_text(tmp_path, caplog):
     demo = copy_demo(tmp_path)
-    model = demo / "python" / "src" / "orbit" / "types" / "job_info.py"
-    nested = "[" * 3000 + "x" + "]" * 3000
-    model.write_text(model.read_text().replace('"""Unique identifier of the job."""', f'"""{nested}"""'))
+    set_job_id_doc(demo, "[" * 3000 + "x" + "]" * 3000)
     with caplog.at_level(logging.WARNING):
         site = build_site(demo / "mkdocs.yml", tmp_path / "site", strict=False)
     said = [r.getMessage() for r in caplog.records if "shown as plain text" in r.getMessage()]

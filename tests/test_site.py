@@ -115,20 +115,15 @@ def test_llms_txt_follows_llmstxt_org_and_every_link_resolves(demo_site):
     full = (demo_site / "llms-full.txt").read_text()
     assert full.startswith(lines[0]) and copy in full
     # the link check reads llms.txt and llms-full.txt too
-    check = subprocess.run(
-        [sys.executable, str(Path(__file__).parents[1] / "scripts" / "linkcheck.py"), str(demo_site)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    script = str(Path(__file__).parents[1] / "scripts" / "linkcheck.py")
+
+    def linkcheck() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, script, str(demo_site)], capture_output=True, text=True, check=False)
+
+    check = linkcheck()
     assert check.returncode == 0, check.stdout
     (demo_site / "types" / "SubmitJobRequest" / "index.html.md").unlink()
-    check = subprocess.run(
-        [sys.executable, str(Path(__file__).parents[1] / "scripts" / "linkcheck.py"), str(demo_site)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    check = linkcheck()
     assert check.returncode == 1 and "llms.txt: https://orbit.example.org/types/SubmitJobRequest/index.html.md" in (
         check.stdout
     )
