@@ -427,3 +427,20 @@ def test_compiled_templates_are_kept_across_builds_and_never_stale(tmp_path, mon
     site = build_site(config, tmp_path / "two")
     page = (site / "types" / "NodeInfo" / "index.html").read_text()
     assert "Second NodeInfo" in page and "First NodeInfo" not in page  # the edit is seen: checked by source
+
+
+def test_a_python_edit_changes_only_the_api_pages_of_its_module(tmp_path):
+    """A dirty `serve` rebuild renders again the pages whose content changed: the API pages carry their own
+    module's digest, not the whole tree's, so a `.py` edit re-renders that module's pages only."""
+    demo = copy_demo(tmp_path)
+    settings = load_settings(read_mkdocs_plugin_options(demo / "mkdocs.yml"), base_dir=demo)
+
+    def api_pages() -> dict[str, str]:
+        return {p.path: p.content for p in build_pages(settings).pages if p.section == "Python API"}
+
+    before = api_pages()
+    module = demo / "python" / "src" / "orbit" / "types" / "job_info.py"
+    module.write_text(module.read_text() + "\n# an edit\n")
+    after = api_pages()
+    changed = sorted(path for path in before if before[path] != after[path])
+    assert changed == ["api/orbit.types.JobInfo.md", "api/orbit.types.NodeInfo.md"]  # both live in job_info.py

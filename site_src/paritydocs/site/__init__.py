@@ -14,7 +14,9 @@ keeps between builds), `htmlsafe` (the generated pages' HTML cleaned), `sync_pag
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -107,12 +109,14 @@ def build_site(
         pages = [p for p in pages if p.section != "Python API"]
     updates = compile_updates(settings.model_names)
     fingerprint = python_fingerprint(Path(python.source.root)) if python.source.root else ""
+    sources = _api_sources(python)
     for page in pages:
         if not page.keep_model_names:
             page.content = apply_updates(page.content, updates)
         if page.section == "Python API":
-            # mkdocstrings reads the SDK itself: the page must change when the sources do (serve --dirty)
-            page.content += f"\n<!-- python sources {fingerprint[:16]} -->\n"
+            # mkdocstrings reads the SDK itself: the page must change when its module's source does (a dirty
+            # `serve` rebuild renders again the pages whose content changed), and only then
+            page.content += f"\n<!-- python source {sources.digest(page.content)} -->\n"
     site = SiteBuild(settings, report, pages, errors=errors, python_fingerprint=fingerprint)
     site.warnings = [str(w) for w in (*python.warnings, *elixir.warnings)] + list(report.warnings)
     plain = [(p.path, n) for p in pages if (n := p.content.count(PLAIN_MARK) + p.content.count(CELL_MARK))]
@@ -151,6 +155,38 @@ def build_site(
     if settings.python_api and python.source.root:
         site.api_paths.append(python_search_path(python.source.root))
     return site
+
+
+class _ApiSources:
+    """The content digest of the file that defines the object an API page documents (`::: tinker.types.Datum`):
+    a `.py` edit changes the pages of that module only, and a checkout at another path changes none."""
+
+    _IDENT = re.compile(r"^::: (\S+)", re.MULTILINE)
+
+    def __init__(self, root: str, files: dict[str, str]) -> None:
+        self.root, self.files = root, files
+        self.digests: dict[str, str] = {}
+
+    def digest(self, content: str) -> str:
+        found = self._IDENT.search(content)
+        file = self.files.get(found.group(1)) if found else None
+        if not file or not self.root:
+            return "unknown"
+        if file not in self.digests:
+            try:
+                self.digests[file] = hashlib.sha256((Path(self.root) / file).read_bytes()).hexdigest()[:16]
+            except OSError:
+                self.digests[file] = "unreadable"
+        return self.digests[file]
+
+
+def _api_sources(python: SdkModel) -> _ApiSources:
+    files: dict[str, str] = {}
+    for t in python.types:
+        for key in (t.path, t.public_path):
+            if key and t.file:
+                files[key] = t.file
+    return _ApiSources(python.source.root, files)
 
 
 def _template_cache(settings: Settings, caches: Caches | None) -> jinja2.BytecodeCache | None:
