@@ -9,9 +9,11 @@
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import hashlib
 import os
 import posixpath
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ from paritydocs.site import SiteBuild
 from paritydocs.sources import default_cache_dir
 from paritydocs.textsafe import logger
 
-__all__ = ["CSS_URI", "add_site_files", "page_file", "watched_paths", "write_markdown_copies"]
+__all__ = ["CSS_URI", "add_site_files", "page_file", "stash_markdown_copies", "watched_paths", "write_markdown_copies"]
 
 CSS_URI = "assets/paritydocs.css"
 
@@ -113,20 +115,43 @@ def watched_paths(settings: Settings, watch_paths: list[str]) -> list[str]:
     return [path for path in sorted(watched) if Path(path).exists()]
 
 
-def write_markdown_copies(site_dir: Path, copies: dict[str, str]) -> None:
-    """Each page's Markdown copy beside its HTML in the built site (`llms.txt` links them), rewritten only when it
+def stash_markdown_copies(settings: Settings, copies: dict[str, str]) -> dict[str, Path]:
+    """The pages' Markdown copies written to the cache folder (by content, as the pages are), so a build holds
+    their paths rather than their text until it writes the site; path in the site → cached file. A read-only
+    cache: none (the build publishes no copies, and says nothing worse)."""
+    folder = (settings.cache_dir or default_cache_dir()) / "pages"
+    stashed: dict[str, Path] = {}
+    for rel, text in copies.items():
+        data = text.encode("utf-8")
+        digest = hashlib.sha256(rel.encode("utf-8") + b"\0" + data).hexdigest()
+        target = folder / digest[:2] / digest / posixpath.basename(rel)
+        try:
+            if not target.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+                temporary.write_bytes(data)
+                os.replace(temporary, target)
+        except OSError as err:
+            logger.warning("paritydocs: %s: cannot keep the Markdown copy of %s (%s)", target, rel, err.strerror)
+            continue
+        stashed[rel] = target
+    return stashed
+
+
+def write_markdown_copies(site_dir: Path, copies: dict[str, Path]) -> None:
+    """Each page's Markdown copy beside its HTML in the built site (`llms.txt` links them), copied only when it
     changed; a copy of a page this build no longer has is removed (a dirty rebuild keeps the old site's files).
     A page a user's own file replaced has no folder of its own to go in: skipped, as its HTML is not ours."""
     for old in site_dir.rglob("*.html.md"):
         if old.relative_to(site_dir).as_posix() not in copies:
             with contextlib.suppress(OSError):
                 old.unlink()
-    for rel, text in copies.items():
+    for rel, source in copies.items():
         target = site_dir / rel
         if not target.parent.is_dir():
             continue
         try:
-            if not target.is_file() or target.read_text(encoding="utf-8") != text:
-                target.write_text(text, encoding="utf-8")
+            if not target.is_file() or not filecmp.cmp(source, target, shallow=False):
+                shutil.copyfile(source, target)
         except OSError as err:
             logger.warning("paritydocs: %s: cannot write the Markdown copy (%s)", target, err.strerror)

@@ -18,7 +18,13 @@ from paritydocs.modelnames import ModelNameUpdate, apply_updates, compile_update
 from paritydocs.options import ParitydocsConfig
 from paritydocs.pipeline import Caches
 from paritydocs.site import build_site
-from paritydocs.site.files import CSS_URI, add_site_files, watched_paths, write_markdown_copies
+from paritydocs.site.files import (
+    CSS_URI,
+    add_site_files,
+    stash_markdown_copies,
+    watched_paths,
+    write_markdown_copies,
+)
 from paritydocs.site.htmlsafe import clean_html
 from paritydocs.site.mkdocstrings import configure_mkdocstrings, handler_packages, share_between_builds
 from paritydocs.site.nav import build_nav
@@ -42,7 +48,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.autorefs = False
         self.watch_paths: list[str] = []
         self.session: ServeSession | None = None
-        self.markdown_copies: dict[str, str] = {}
+        self.markdown_copies: dict[str, Path] = {}
         """The pages' Markdown copies, written beside their HTML once the site is built."""
 
     # Defining on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds, and with it the caches.
@@ -111,7 +117,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             if not warning.endswith(tuple(site.errors)):
                 logger.warning("%s", warning)
         self.watch_paths = site.watch_paths
-        self.markdown_copies = site.markdown_copies
+        self.markdown_copies = stash_markdown_copies(self.settings, site.markdown_copies)  # paths, not text
         user_pages = [f.src_uri for f in files.documentation_pages()]
         self.generated, self.keep_names = add_site_files(files, config, site)
         if config.nav is None:
