@@ -38,18 +38,14 @@ class _Checked(opt.BaseConfigOption[Any]):
             return None
         errors: list[str] = []
         self.check(value, errors)
-        if errors:
-            # the option is named by MkDocs ("option 'fail_on': ..."): drop our own "'fail_on' " lead
+        if errors:  # MkDocs names the option ("option 'fail_on': ..."): the text says what is wrong
             raise ValidationError("; ".join(errors))
         return value
 
 
-def _string(name: str) -> Check:
-    def check(value: Any, errors: list[str]) -> None:
-        if not isinstance(value, str) or not value:
-            errors.append(f"must be a non-empty string, got {value!r}")
-
-    return check
+def _string(value: Any, errors: list[str]) -> None:
+    if not isinstance(value, str) or not value:
+        errors.append(f"must be a non-empty string, got {value!r}")
 
 
 def _choice(values: tuple[str, ...]) -> Check:
@@ -87,9 +83,9 @@ def _strip(name: str, check: Callable[[str, Any, list[str]], Any]) -> Check:
 
 
 _CHECKS: dict[str, Check] = {
-    "python": _string("python"),
-    "elixir": _string("elixir"),
-    "nav_title": _string("nav_title"),
+    "python": _string,
+    "elixir": _string,
+    "nav_title": _string,
     "python_modules": _strip("python_modules", cfg.str_list),
     "python_clients": _strip("python_clients", cfg.str_list),
     "elixir_dirs": _strip("elixir_dirs", cfg.str_list),
