@@ -13,19 +13,20 @@ from dataclasses import dataclass, field
 
 from paritydocs.elixir import OPTS_PARAM
 from paritydocs.elixir.docs import elixir_option_docs
-from paritydocs.model import Default, FunctionDef, Location, ParamDef, SdkModel, TypeDef
+from paritydocs.model import Default, FieldDef, FunctionDef, Location, ParamDef, SdkModel, TypeDef
 from paritydocs.parity.findings import Finding, FindingKind, Severity
 from paritydocs.parity.report import IndirectRead, ParamRow
 from paritydocs.parity.rules import ex_value, py_value, values_equal
 from paritydocs.python.docstrings import DocParts
 
 __all__ = [
-    "PORT_DEFAULT",
     "RECEIVER_PARAM",
+    "CarriedFields",
     "ElixirScanner",
     "ExOp",
     "OptionIndex",
     "PyOp",
+    "carried_fields",
     "compare_params",
     "copy_param",
     "ex_location",
@@ -39,7 +40,7 @@ _NO_EFFECT = re.compile(
     r"\b(?:deprecated|has no effect|no longer used|(?:currently |is )?ignored|unused)\b[^.\n]*", re.IGNORECASE
 )
 """A Python parameter's doc saying passing it changes nothing (`Deprecated, has no effect`, `currently ignored`)."""
-PORT_DEFAULT = (
+_PORT_DEFAULT = (
     " The port fills in its default where Python makes the caller choose: a call Python rejects works, and sends"
     " that value; check that it is the one a caller would give."
 )
@@ -240,8 +241,10 @@ def compare_params(
     scan: OptionIndex,
     doc: DocParts,
     aliases: Mapping[str, str] | None = None,
+    carried: CarriedFields | None = None,
 ) -> list[ParamRow]:
-    """Parameters by name, then by `method_aliases` entries `"method.param": elixir_name`, then by position."""
+    """Parameters by name, then by `method_aliases` entries `"method.param": elixir_name`, then by position.
+    `carried`: the Python types' fields by name (`carried_fields`), for the defaults a request type gives."""
     # copies: the docs Griffe finds are filled in here, the extracted model stays as it was
     all_py = [copy_param(p) for p in py.main.params]
     for p in all_py:
@@ -327,7 +330,7 @@ def compare_params(
             elif how == "alias":
                 row.notes.append(f"Named `{e.name}` in Elixir; matched by `method_aliases`.")
             row.findings = _param_findings(
-                client, module, p, e, ops=(py.name, ex.name), indirect=[], locs=(py_loc, ex_loc)
+                client, module, p, e, ops=(py.name, ex.name), indirect=[], locs=(py_loc, ex_loc), carried=carried
             )
             rows.append(row)
             continue
@@ -352,7 +355,7 @@ def compare_params(
                     "Matched on the assumption that the function hands its `opts` on there."
                 )
             row.findings = _param_findings(
-                client, module, p, e, ops=(py.name, ex.name), indirect=indirect, locs=(py_loc, ex_loc)
+                client, module, p, e, ops=(py.name, ex.name), indirect=indirect, locs=(py_loc, ex_loc), carried=carried
             )
             rows.append(row)
             continue
@@ -458,6 +461,23 @@ def _similar_option(
 _ONE_LITERAL = re.compile(r"""^(?:typing(?:_extensions)?\.)?Literal\[\s*("[^"\\]*"|'[^'\\]*'|-?\d+|True|False)\s*\]$""")
 
 
+CarriedFields = Mapping[str, list[tuple[str, FieldDef]]]
+"""A field name → the Python types that have a field of that name (short name, the field)."""
+
+
+def carried_fields(python: SdkModel) -> dict[str, list[tuple[str, FieldDef]]]:
+    """Every field of the Python types, by name: where a request type says what a parameter defaults to."""
+    carried: dict[str, list[tuple[str, FieldDef]]] = {}
+    for t in python.types:
+        for f in t.fields:
+            carried.setdefault(f.name, []).append((t.name, f))
+    return carried
+
+
+def _same_default(python: Default | None, elixir: Default) -> bool:
+    return python is not None and python.resolved and values_equal(python.value, elixir.value)
+
+
 def _only_value(p: ParamDef) -> str | None:
     """The one value a parameter can take, when its type is a `Literal` of one value and that is its default
     (`loss_type_input: Literal["logprobs"] = "logprobs"`), else None."""
@@ -515,6 +535,7 @@ def _param_findings(
     ops: tuple[str, str],
     indirect: list[IndirectRead],
     locs: tuple[Location | None, Location | None],
+    carried: CarriedFields | None = None,
 ) -> list[Finding]:
     py_op, ex_op = ops
     py_loc, ex_loc = locs
@@ -531,9 +552,19 @@ def _param_findings(
             f"{label} is required in Python; in Elixir it is {_describe_elixir(e, indirect)}.",
         )
         if e.default is not None and not (e.default.resolved and e.default.value is None):
-            # a value goes out either way: whether the port's default is the one a caller would choose is to check
-            lenient.severity = Severity.MEDIUM
-            lenient.message += PORT_DEFAULT
+            # a value goes out either way: whether the port's default is the one a caller would choose is to check,
+            # unless every Python type with a field of that name defaults it to that value too
+            holders = (carried or {}).get(p.name, [])
+            if holders and e.default.resolved and all(_same_default(f.default, e.default) for _, f in holders):
+                lenient.severity = Severity.LOW
+                names = ", ".join(f"`{owner}.{p.name}`" for owner, _ in holders)
+                lenient.message += (
+                    f" Python's {names} defaults to `{e.default.expr}` too: the port sends the value the request"
+                    " type assumes when none is given."
+                )
+            else:
+                lenient.severity = Severity.MEDIUM
+                lenient.message += _PORT_DEFAULT
         return [lenient]
     if not p.required and e.required:
         shown = f" (default `{p.default.expr}`)" if p.default else ""

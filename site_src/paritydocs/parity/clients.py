@@ -22,11 +22,12 @@ from collections.abc import Mapping
 from paritydocs.config import Settings
 from paritydocs.model import FunctionDef, ParamDef, SdkModel, TypeDef
 from paritydocs.parity.client_params import (
-    PORT_DEFAULT,
+    CarriedFields,
     ElixirScanner,
     ExOp,
     OptionIndex,
     PyOp,
+    carried_fields,
     compare_params,
     copy_param,
     ex_location,
@@ -35,7 +36,7 @@ from paritydocs.parity.client_params import (
 )
 from paritydocs.parity.findings import Finding, FindingKind, Severity
 from paritydocs.parity.report import ClientPair, MethodRow, ParamRow
-from paritydocs.parity.rules import type_doc_findings, values_equal
+from paritydocs.parity.rules import type_doc_findings
 from paritydocs.python.docstrings import parse_python_doc
 from paritydocs.textsafe import logger
 
@@ -72,6 +73,7 @@ def compare_clients(python: SdkModel, elixir: SdkModel, settings: Settings) -> l
     for t in elixir.types:
         by_short.setdefault(t.path.rsplit(".", 1)[-1], []).append(t)
     scanner = ElixirScanner(elixir)
+    carried = carried_fields(python)
     pairs: list[ClientPair] = []
     for client in python.clients:
         target = _mapped_module(client, settings.client_map)
@@ -99,44 +101,9 @@ def compare_clients(python: SdkModel, elixir: SdkModel, settings: Settings) -> l
                 continue
             module = candidates[0]
         unbound = {f.name for f in client.functions if {"staticmethod", "classmethod"} & set(f.decorators)}
-        pairs.append(_compare(client, module, settings, scanner.index(module), unbound))
+        pairs.append(_compare(client, module, settings, scanner.index(module), unbound, carried=carried))
     _weigh_found_elsewhere(pairs)
-    _weigh_wire_defaults(pairs, python)
     return pairs
-
-
-def _weigh_wire_defaults(pairs: list[ClientPair], python: SdkModel) -> None:
-    """A required Python parameter the port fills with a default (medium) is low when the Python types that carry
-    a field of that name all default it to that same value (`num_samples` ↔ `SampleRequest.num_samples = 1`):
-    the port sends what a Python request would hold anyway."""
-    carried: dict[str, list[TypeDef]] = {}
-    for t in python.types:
-        for f in t.fields:
-            carried.setdefault(f.name, []).append(t)
-    for pair in pairs:
-        for row in pair.rows:
-            for param in row.params:
-                p, e = param.python, param.elixir
-                if p is None or e is None or not p.required or e.default is None or not e.default.resolved:
-                    continue
-                holders = carried.get(p.name, [])
-                defaults = [(t, t.field_named(p.name)) for t in holders]
-                if not defaults or any(
-                    f is None
-                    or f.default is None
-                    or not f.default.resolved
-                    or not values_equal(f.default.value, e.default.value)
-                    for _, f in defaults
-                ):
-                    continue
-                for finding in param.findings:
-                    if finding.kind is FindingKind.OPTIONALITY_MISMATCH and finding.severity is Severity.MEDIUM:
-                        finding.severity = Severity.LOW
-                        names = ", ".join(f"`{t.name}.{p.name}`" for t, _ in defaults)
-                        finding.message = finding.message.replace(PORT_DEFAULT, "") + (
-                            f" Python's {names} defaults to `{e.default.expr}` too: the port sends the value the"
-                            " request type assumes when none is given."
-                        )
 
 
 def _weigh_found_elsewhere(pairs: list[ClientPair]) -> None:
@@ -303,7 +270,15 @@ def _match_ops(py_ops: list[PyOp], ex_ops: list[ExOp], aliases: dict[str, str]) 
     return matched
 
 
-def _compare(client: TypeDef, module: TypeDef, settings: Settings, scan: OptionIndex, unbound: set[str]) -> ClientPair:
+def _compare(
+    client: TypeDef,
+    module: TypeDef,
+    settings: Settings,
+    scan: OptionIndex,
+    unbound: set[str],
+    *,
+    carried: CarriedFields,
+) -> ClientPair:
     py_ops = _python_ops(client, unbound)
     ex_ops = _elixir_ops(module)
     aliases = _aliases_for(client, settings.method_aliases)
@@ -325,7 +300,7 @@ def _compare(client: TypeDef, module: TypeDef, settings: Settings, scan: OptionI
         if found is None:
             rows.append(_python_only(client, module, py, ex_only=ex_only, scan=scan, unknown_aliases=unknown_aliases))
         else:
-            rows.append(_both(client, module, py, found[0], how=found[1], scan=scan, aliases=aliases))
+            rows.append(_both(client, module, py, found[0], how=found[1], scan=scan, aliases=aliases, carried=carried))
     same_as = _documented_aliases([ex for _, ex, _ in matched], ex_only)
     # in Elixir source order
     rows.extend(_elixir_only(client, module, ex, py_only_names, same_as=same_as.get(ex.name)) for ex in ex_only)
@@ -465,7 +440,15 @@ def _doc_of(main: FunctionDef, twin: FunctionDef | None) -> str | None:
 
 
 def _both(
-    client: TypeDef, module: TypeDef, py: PyOp, ex: ExOp, *, how: str, scan: OptionIndex, aliases: Mapping[str, str]
+    client: TypeDef,
+    module: TypeDef,
+    py: PyOp,
+    ex: ExOp,
+    *,
+    how: str,
+    scan: OptionIndex,
+    aliases: Mapping[str, str],
+    carried: CarriedFields,
 ) -> MethodRow:
     row = MethodRow(
         py.main,
@@ -534,7 +517,7 @@ def _both(
                 subject=subject,
             )
         )
-    row.params = compare_params(client, module, py, ex, scan=scan, doc=row.python_doc, aliases=aliases)
+    row.params = compare_params(client, module, py, ex, scan=scan, doc=row.python_doc, aliases=aliases, carried=carried)
     return row
 
 
