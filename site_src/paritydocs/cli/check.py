@@ -16,7 +16,6 @@ from paritydocs.cli.common import (
     warn,
     write_json,
 )
-from paritydocs.cli.github import ANNOTATION_LIMIT, annotation_lines, hidden_annotations, job_summary, write_summary
 from paritydocs.config import FINDING_LEVELS
 from paritydocs.errors import ConfigError
 from paritydocs.textsafe import terminal_text
@@ -47,6 +46,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from paritydocs.cli.github import ANNOTATION_LIMIT, annotation_lines, hidden_annotations, job_summary, write_summary
     from paritydocs.parity import Severity
     from paritydocs.parity.baseline import load_baseline
     from paritydocs.pipeline import build_report
@@ -58,14 +58,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         to_stdout.append("--format github")
     if len(to_stdout) > 1:
         raise ConfigError(f"{' and '.join(to_stdout)} all write to stdout: send all but one to a file")
-    # stdout holds one document when one is asked for there: the table and the summary line go to stderr
-    out = sys.stderr if to_stdout and to_stdout != ["--format github"] else sys.stdout
+    # stdout holds one document (or the workflow commands) when one is asked for there: the table and the
+    # summary line go to stderr
+    out = sys.stderr if to_stdout else sys.stdout
     settings = settings_from_args(args)
+    fail_on = args.fail_on or settings.fail_on
     report = build_report(settings, persistent=not args.no_cache)
     warn([*report.python_model.warnings, *report.elixir_model.warnings, *report.warnings])
     findings = report.all_findings()
     baseline = load_baseline(args.baseline)
-    threshold = Severity(args.fail_on or settings.fail_on).rank
+    threshold = Severity(fail_on).rank
     failing = [f for f in findings if not f.waived and f.level.rank >= threshold and f.key not in baseline]
     prefix = args.location_prefix if args.location_prefix is not None else _port_prefix(report)
     if args.json:
@@ -75,6 +77,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.sarif or args.format == "sarif":
         write_json(_sarif(report, baseline, prefix), args.sarif or "-")
     open_findings = [f for f in findings if not f.waived and f.key not in baseline]
+    summary = report.summary()
     if args.format == "github":
         for line in annotation_lines(open_findings, failing, prefix=prefix):
             print(line)
@@ -86,7 +89,6 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "annotations above are not shown on the files (the job summary lists every new finding)",
                 file=sys.stderr,
             )
-        summary = report.summary()
         write_summary(
             job_summary(
                 title=f"Parity: {report.elixir_model.source.spec} against {report.python_model.source.spec}",
@@ -95,18 +97,17 @@ def cmd_check(args: argparse.Namespace) -> int:
                 pairs=summary["pairs"],
                 new=open_findings,
                 failing=failing,
-                fail_on=args.fail_on or settings.fail_on,
+                fail_on=fail_on,
                 hidden=hidden,
             )
         )
     elif args.format == "table":
         _print_table(findings, baseline, out)
-    summary = report.summary()
     print(
         f"{summary['pairs']} pairs, {summary['findings']} findings "
         f"({', '.join(f'{n} {s}' for s, n in summary['by_severity'].items())}), {summary['waived']} waived; "
-        f"{len(failing)} at or above '{args.fail_on or settings.fail_on}' not in the baseline.",
-        file=out if args.format != "github" else sys.stderr,
+        f"{len(failing)} at or above '{fail_on}' not in the baseline.",
+        file=out,
     )
     nothing = nothing_compared(report)
     if nothing is not None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from paritydocs.errors import ParitydocsError
 from paritydocs.parity.findings import Finding, Severity
+from paritydocs.parity.sarif import in_repository
 from paritydocs.textsafe import terminal_text
 
 __all__ = ["ANNOTATION_LIMIT", "SUMMARY_ROWS", "annotation_lines", "hidden_annotations", "job_summary", "write_summary"]
@@ -50,8 +51,7 @@ def annotation_lines(findings: Sequence[Finding], failing: Sequence[Finding], *,
     lines = []
     for f in _ordered(findings, failed):
         loc = f.elixir or f.python
-        file = f"{prefix.rstrip('/')}/{loc.file}" if loc and prefix and prefix != "." else (loc.file if loc else "")
-        where = f"file={_property(file)},line={loc.line or 1}," if loc else ""
+        where = f"file={_property(in_repository(prefix, loc.file))},line={loc.line or 1}," if loc else ""
         lines.append(f"::{_level(f, failed)} {where}title=parity {f.kind.value}::{_data(f.message)}")
     return lines
 

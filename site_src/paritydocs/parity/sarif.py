@@ -21,7 +21,7 @@ from paritydocs.model import Location
 from paritydocs.parity.findings import SEVERITY, Finding, FindingKind, Severity
 from paritydocs.parity.report import ParityReport
 
-__all__ = ["KIND_SUMMARY", "SARIF_LEVEL", "SARIF_SCHEMA", "sarif_log"]
+__all__ = ["KIND_SUMMARY", "SARIF_LEVEL", "SARIF_SCHEMA", "in_repository", "sarif_log"]
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note", Severity.INFO: "note"}
@@ -81,7 +81,9 @@ def _homes(report: ParityReport) -> dict[int, Location]:
     return homes
 
 
-def _uri(prefix: str, file: str) -> str:
+def in_repository(prefix: str, file: str) -> str:
+    """`file` (relative to the port's root) relative to the repository, the port being in its folder `prefix`
+    (`""` or `.`: the root)."""
     return f"{prefix.rstrip('/')}/{file}" if prefix and prefix != "." else file
 
 
@@ -99,7 +101,7 @@ def _result(finding: Finding, index: int, home: Location | None, *, prefix: str,
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(prefix, place.file), "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {"uri": in_repository(prefix, place.file), "uriBaseId": "%SRCROOT%"},
                     "region": {"startLine": max(place.line or 1, 1)},
                 }
             }
