@@ -68,39 +68,60 @@ def page_file(config: Any, settings: Settings, path: str, content: str | JsonOut
     configuration, two sources) each publish their own pages; an unchanged page keeps its file and its mtime, so
     a dirty rebuild (`paritydocs serve`) renders again only the pages whose content changed.
     """
-    folder = (settings.cache_dir or default_cache_dir()) / "pages"
-    name = posixpath.basename(path)
-    temporary = folder / f".{name}.{os.getpid()}.{id(content)}.tmp"
+    folder = _pages_folder(settings)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         if isinstance(content, JsonOutput):  # encoded to disk first, hashed there: never held as a string
-            content.write(temporary)
-            digest = _file_digest(temporary, path)
+            folder.mkdir(parents=True, exist_ok=True)
+            temporary = folder / f".{posixpath.basename(path)}.{os.getpid()}.{id(content)}.tmp"
+            try:
+                content.write(temporary)
+                with temporary.open("rb") as handle:
+                    digest = _digest(path, hashlib.file_digest(handle, "sha256").digest())
+                target = _install_page(folder, path, digest, temporary)
+            finally:
+                temporary.unlink(missing_ok=True)
         else:
-            data = content.encode("utf-8")
-            digest = hashlib.sha256(path.encode("utf-8") + b"\0" + data).hexdigest()
-        target = folder / digest[:2] / digest / name
-        if target.is_file():
-            temporary.unlink(missing_ok=True)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not isinstance(content, JsonOutput):
-                temporary.write_bytes(data)
-            os.replace(temporary, target)  # atomic: a build reading it sees the whole file or none
+            target = _store(folder, path, content.encode("utf-8"))
     except OSError:  # a read-only cache: build from memory
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
         text = content.text() if isinstance(content, JsonOutput) else content
         return File.generated(config, path, content=text)
     return File.generated(config, path, abs_src_path=str(target))
 
 
-def _file_digest(file: Path, path: str) -> str:
-    digest = hashlib.sha256(path.encode("utf-8") + b"\0")
-    with file.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _pages_folder(settings: Settings) -> Path:
+    return (settings.cache_dir or default_cache_dir()) / "pages"
+
+
+def _digest(path: str, content_hash: bytes) -> str:
+    """The cache name of a file of the site: its path there and its content's hash."""
+    return hashlib.sha256(path.encode("utf-8") + b"\0" + content_hash).hexdigest()
+
+
+def _install_page(folder: Path, path: str, digest: str, written: Path) -> Path:
+    """Move the file `written` to its content-addressed place, unless a build already put the same one there;
+    atomic: a build reading it sees the whole file or none."""
+    target = folder / digest[:2] / digest / posixpath.basename(path)
+    if target.is_file():
+        written.unlink(missing_ok=True)  # the same content, there already
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(written, target)
+    return target
+
+
+def _store(folder: Path, path: str, data: bytes) -> Path:
+    """`data`, the content of the site's file `path`, in the content-addressed cache (see `page_file`)."""
+    digest = _digest(path, hashlib.sha256(data).digest())
+    target = folder / digest[:2] / digest / posixpath.basename(path)
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        return _install_page(folder, path, digest, temporary)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def watched_paths(settings: Settings, watch_paths: list[str]) -> list[str]:
@@ -117,24 +138,15 @@ def watched_paths(settings: Settings, watch_paths: list[str]) -> list[str]:
 
 def stash_markdown_copies(settings: Settings, copies: dict[str, str]) -> dict[str, Path]:
     """The pages' Markdown copies written to the cache folder (by content, as the pages are), so a build holds
-    their paths rather than their text until it writes the site; path in the site → cached file. A read-only
-    cache: none (the build publishes no copies, and says nothing worse)."""
-    folder = (settings.cache_dir or default_cache_dir()) / "pages"
+    their paths rather than their text until it writes the site; path in the site → cached file. A copy the
+    cache cannot hold is said, and not published."""
+    folder = _pages_folder(settings)
     stashed: dict[str, Path] = {}
     for rel, text in copies.items():
-        data = text.encode("utf-8")
-        digest = hashlib.sha256(rel.encode("utf-8") + b"\0" + data).hexdigest()
-        target = folder / digest[:2] / digest / posixpath.basename(rel)
         try:
-            if not target.is_file():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-                temporary.write_bytes(data)
-                os.replace(temporary, target)
+            stashed[rel] = _store(folder, rel, text.encode("utf-8"))
         except OSError as err:
-            logger.warning("paritydocs: %s: cannot keep the Markdown copy of %s (%s)", target, rel, err.strerror)
-            continue
-        stashed[rel] = target
+            logger.warning("paritydocs: %s: cannot keep the Markdown copy of %s (%s)", folder, rel, err.strerror)
     return stashed
 
 

@@ -82,11 +82,8 @@ def _manifest(tree: Path) -> dict[str, str]:
             if path.is_symlink():
                 files[rel] = "link:" + os.readlink(path)
                 continue
-            digest = hashlib.sha256()
             with path.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 16), b""):
-                    digest.update(block)
-            files[rel] = digest.hexdigest()
+                files[rel] = hashlib.file_digest(handle, "sha256").hexdigest()
     return files
 
 
@@ -102,12 +99,12 @@ def usable(spec: str, entry: Path, *, verify: bool = True) -> bool:
         return False
     if not verify:
         return True
+    recorded = _recorded(entry)
     try:
-        recorded = json.loads((entry / MARKER).read_text(encoding="utf-8")).get("files")
         actual = _manifest(entry)
-    except (OSError, ValueError, AttributeError):
-        recorded, actual = None, {}
-    if not isinstance(recorded, dict):
+    except OSError:
+        actual = {}
+    if recorded is None:
         logger.warning(
             "paritydocs: %s: the cached copy at %s has no manifest to check it by; fetching it again", spec, entry
         )
@@ -209,12 +206,21 @@ def _install(tree: Path, target: Path, *, replace_complete: bool = False) -> Pat
     return target
 
 
-def _intact(entry: Path) -> bool:
+def _recorded(entry: Path) -> dict[str, str] | None:
+    """The manifest the entry's marker holds, or None (no marker, no manifest, not JSON)."""
     try:
         recorded = json.loads((entry / MARKER).read_text(encoding="utf-8")).get("files")
     except (OSError, ValueError, AttributeError):
+        return None
+    return recorded if isinstance(recorded, dict) else None
+
+
+def _intact(entry: Path) -> bool:
+    recorded = _recorded(entry)
+    try:
+        return recorded is not None and recorded == _manifest(entry)
+    except OSError:
         return False
-    return isinstance(recorded, dict) and recorded == _manifest(entry)
 
 
 @contextlib.contextmanager

@@ -123,18 +123,6 @@ def content_fingerprint(root: Path) -> str:
 
 
 def python_fingerprint(root: Path) -> str:
-    """The content of the Python sources (relative paths and bytes): what the Python extraction and the API
-    pages read. By content, not size and mtime: it is on the pages, so the same sources checked out at another
-    path, or at another time, give the same pages."""
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        rel = path.relative_to(root)
-        if SKIPPED_DIRS.intersection(rel.parts):
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue
-        digest.update(f"{rel.as_posix()}\0{len(data)}\0".encode())
-        digest.update(hashlib.sha256(data).digest())
-    return digest.hexdigest()
+    """`tree_fingerprint` of the Python sources alone: what the Python extraction and mkdocstrings read (`serve`
+    loads the SDK again when it changes). Not on any page: the API pages carry their own module's content."""
+    return tree_fingerprint(root, "*.py")
