@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from paritydocs.elixir.literals import keyword_name, string_value
 from paritydocs.elixir.records import Clause, FileState, Module
 from paritydocs.elixir.syntax import Captures, child_of_type, first_named, named, node_line, operator, strip_space
 from paritydocs.model import DecodeCall, StructBuild
@@ -88,13 +89,13 @@ def read_usage(
         clause = clause_of(node)
         if clause is None or _in_pattern(node, clause):
             continue
-        content = child_of_type(node, "map_content")
-        if content is not None and any(c.type == "binary_operator" and operator(c) == "|" for c in named(content)):
+        items = _contents(node)
+        if any(c.type == "binary_operator" and operator(c) == "|" for c in items):
             continue  # `%Mod{s | key: v}`: an update of a struct built elsewhere
         module = module_of[id(clause)]
         target = aliases.resolve(strip_space(state.text(name_node)), node.start_byte, module.name)
-        keys = _keyword_keys(state, content) if content is not None else []
-        module.builds.append(StructBuild(target, node_line(node), _name(clause), "struct", keys or []))
+        given = _keyword_keys(state, items) or []
+        module.builds.append(StructBuild(target, node_line(node), _name(clause), "struct", given))
     for caps in found.uses:
         node = caps["use"][0]
         clause = clause_of(node)
@@ -125,54 +126,57 @@ def _build(target: str, node: Any, clause: Clause, how: str, keys: list[str] | N
     return StructBuild(target, node_line(node), _name(clause), how, keys or [], open=keys is None)
 
 
-def _keyword_keys(state: FileState, container: Any) -> list[str] | None:
-    """The keys of `key: value` pairs (or `:key => value`) directly in `container` given a value other than a
-    literal nil; None when it holds anything else (`%{opts | …}`, a spread)."""
+def _keyword_keys(state: FileState, items: list[Any]) -> list[str] | None:
+    """The keys of the `key: value` pairs (or `:key => value`, `"key" => value`) among `items`, the contents of a
+    struct, map or keyword list, given a value other than a literal nil; None when they hold anything else
+    (`%{opts | …}`, a spread, a key that interpolates)."""
     keys: list[str] = []
-    for child in named(container):
+    for child in items:
         if child.type == "keywords":
             for pair in named(child):
                 key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
-                if key is None or value is None:
+                name = keyword_name(state, key) if key is not None else None
+                if name is None or value is None:
                     return None
                 if value.type != "nil":
-                    keys.append(state.text(key).strip().removesuffix(":").strip('"'))
+                    keys.append(name)
         elif child.type == "binary_operator" and operator(child) == "=>":
             left, right = child.child_by_field_name("left"), child.child_by_field_name("right")
-            if left is None or right is None or left.type not in ("atom", "string"):
+            name = _key_text(state, left) if left is not None else None
+            if name is None or right is None:
                 return None
             if right.type != "nil":
-                keys.append(_key_text(state, left))
+                keys.append(name)
         else:
             return None
     return keys
+
+
+def _contents(node: Any) -> list[Any]:
+    """The items of a struct or map (`%Mod{...}`, `%{...}`): its `map_content`'s children, or none."""
+    content = child_of_type(node, "map_content")
+    return named(content) if content is not None else []
 
 
 def _literal_keys(state: FileState, arg: Any) -> list[str] | None:
     """The keys a keyword list or map argument written out in place sets (`new(a: 1)`, `new([a: 1])`,
     `new(%{a: 1})`); None when the argument is anything else (`new(opts)`)."""
     if arg.type == "keywords":
-        return _keyword_keys(state, _Wrapper(arg))
+        return _keyword_keys(state, [arg])
     if arg.type == "list":
-        return _keyword_keys(state, arg)
+        return _keyword_keys(state, named(arg))
     if arg.type == "map" and child_of_type(arg, "struct") is None:
-        content = child_of_type(arg, "map_content")
-        return _keyword_keys(state, content) if content is not None else []
+        return _keyword_keys(state, _contents(arg))
     return None
 
 
-class _Wrapper:
-    """A node seen as the one child of a container (a bare `keywords` argument)."""
-
-    def __init__(self, node: Any) -> None:
-        self.named_children = [node]
-
-
-def _key_text(state: FileState, node: Any) -> str:
+def _key_text(state: FileState, node: Any) -> str | None:
+    """The key an `=>` pair names: an atom, a quoted atom or a string; None for anything else."""
     if node.type == "atom":
-        return state.text(node).lstrip(":").strip('"')
-    content = child_of_type(node, "quoted_content")
-    return state.text(content) if content is not None else ""
+        return state.text(node)[1:]
+    if node.type in ("quoted_atom", "string"):
+        return string_value(state, node, keep_interpolation=True)
+    return None
 
 
 def _in_pattern(node: Any, clause: Clause) -> bool:
@@ -221,8 +225,7 @@ def _bound_map(state: FileState, pattern: Any, var: str) -> list[str] | None:
             names = [s for s in sides if s is not None and s.type == "identifier" and state.text(s) == var]
             maps = [s for s in sides if s is not None and s.type == "map" and child_of_type(s, "struct") is None]
             if names and maps:
-                content = child_of_type(maps[0], "map_content")
-                keys = _keyword_keys(state, content) if content is not None else []
+                keys = _keyword_keys(state, _contents(maps[0]))
                 return keys or []
         stack.extend(current.named_children)
     return None
