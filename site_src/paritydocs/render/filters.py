@@ -207,8 +207,12 @@ def sanitize_markdown(text: str | None) -> str:
     """Docstring/moduledoc Markdown made inert: see the module docstring."""
     if not text:
         return ""
+    return _sanitize_blocks(_blocks(text))
+
+
+def _sanitize_blocks(blocks: list[tuple[str, list[str], str]]) -> str:
     out: list[str] = []
-    for kind, lines, info in _blocks(text):
+    for kind, lines, info in blocks:
         if kind == "blank":
             out.append("")
         elif kind == "code":
@@ -236,11 +240,11 @@ PLAIN_MARK = 'class="pd-code pd-plain"'
 CELL_MARK = "too much Markdown punctuation to show</em>"
 
 
-def _over_budget(text: str) -> bool:
+def _over_budget(blocks: list[tuple[str, list[str], str]]) -> bool:
     """More Markdown punctuation than `PUNCTUATION_BUDGET` outside code blocks (a code block is read in linear
     time, however much punctuation a long example holds)."""
     count = 0
-    for kind, lines, _ in _blocks(text):
+    for kind, lines, _ in blocks:
         if kind != "code":
             count += sum(1 for line in lines for c in line if c in _MARKUP_CHARS)
             if count > PUNCTUATION_BUDGET:
@@ -257,10 +261,13 @@ def _plain_block(text: str) -> str:
 def do_doc(text: str | None, updates: Iterable[ModelNameUpdate] = ()) -> Markup:
     """A docstring as a Markdown block: model names updated, sanitised. Past `PUNCTUATION_BUDGET`, plain text."""
     text = apply_updates(text or "", updates)
-    if _over_budget(text):
+    if not text:
+        return Markup("")
+    blocks = _blocks(text)  # split once: for the budget and for the Markdown
+    if _over_budget(blocks):
         note = "<p><em>Shown as plain text: too much Markdown punctuation to render it in time.</em></p>"
         return Markup(f"{note}\n\n{_plain_block(text)}")
-    return Markup(sanitize_markdown(text))
+    return Markup(_sanitize_blocks(blocks))
 
 
 def do_cell(text: str | None, updates: Iterable[ModelNameUpdate] = ()) -> Markup:
@@ -269,7 +276,8 @@ def do_cell(text: str | None, updates: Iterable[ModelNameUpdate] = ()) -> Markup
     if not text:
         return Markup("")
     text = apply_updates(text, updates)
-    if _over_budget(text):  # the start, as plain text; the rest said, not rendered (see `PUNCTUATION_BUDGET`)
+    blocks = _blocks(text)
+    if _over_budget(blocks):  # the start, as plain text; the rest said, not rendered (see `PUNCTUATION_BUDGET`)
         start = html.escape(" ".join(strip_controls(text)[:_CELL_EXCERPT].split()), quote=False)
         start = start.replace("|", "&#124;")
         rest = len(text) - _CELL_EXCERPT
@@ -277,7 +285,7 @@ def do_cell(text: str | None, updates: Iterable[ModelNameUpdate] = ()) -> Markup
             f"<code>{start}</code> … <em>and {rest} more characters, too much Markdown punctuation to show</em>"
         )
     parts: list[str] = []
-    for kind, lines, _ in _blocks(text):
+    for kind, lines, _ in blocks:
         if kind == "code":
             parts.extend(f"<code>{_entities(line.rstrip())}</code>" for line in lines if line.strip())
         elif kind == "heading":
