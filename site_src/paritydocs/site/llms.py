@@ -22,8 +22,9 @@ from paritydocs.render import Page
 
 __all__ = ["LlmsFiles", "llms_files", "markdown_copy", "page_url"]
 
-_SECTIONS = (("Reports", ("", "Reports")), ("Types", ("Types",)), ("Clients", ("Clients",)))
 _SYNC = "Sync reports"
+_SECTIONS = (("Reports", ("", "Reports")), ("Types", ("Types",)), ("Clients", ("Clients",)), (_SYNC, (_SYNC,)))
+"""The H2 sections of `llms.txt`, in order: heading, and the page sections it lists."""
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _AUTOREF = re.compile(r"\[([^\[\]\n]+)\]\[[^\[\]\n]*\]")
 _WRAPPER = re.compile(r"^[ \t]*</?div\b[^>]*>[ \t]*$\n?", re.MULTILINE)
@@ -59,7 +60,9 @@ class LlmsFiles:
     copies: dict[str, str] = field(default_factory=dict)
 
 
-def _clean(page: Page, copies: dict[str, str], base: str, urls: dict[str, str]) -> str:
+def _clean(page: Page, linked: dict[str, str], base: str, urls: dict[str, str]) -> str:
+    """The page's Markdown without front matter, HTML wrappers, badges, comments or autorefs syntax; a link to
+    another page points where `llms.txt` links it (`linked`), or at its URL (`urls`)."""
     text = _FRONT_MATTER.sub("", page.content)
     text = _COMMENT.sub("", text)
     text = _ANCHOR.sub("", text)
@@ -72,8 +75,8 @@ def _clean(page: Page, copies: dict[str, str], base: str, urls: dict[str, str]) 
 
     def link(match: re.Match[str]) -> str:
         target = posixpath.normpath(posixpath.join(here, match.group(1)))
-        if target in copies:
-            return f"]({base}{copies[target]}{match.group(2) or ''})"
+        if target in linked:
+            return f"]({base}{linked[target]}{match.group(2) or ''})"
         if target in urls:  # a page with no copy (the Python API): its own URL
             return f"]({base}{urls[target]}{match.group(2) or ''})"
         return match.group(0)
@@ -109,8 +112,7 @@ def llms_files(
         "",
     ]
     ordered: list[Page] = []
-    sections = [*_SECTIONS, (_SYNC, (_SYNC,))]
-    for heading, names in sections:
+    for heading, names in _SECTIONS:
         members = [p for p in shown if p.section in names]
         if not members:
             continue
@@ -130,7 +132,7 @@ def llms_files(
     full = [lines[0], "", lines[2], ""]
     for page in ordered:
         full += [f"<!-- {base}{copy_of[page.path]} -->", "", cleaned[page.path]]
-    written = {markdown_copy(p.path, directory_urls=directory_urls): cleaned[p.path] for p in shown} if copies else {}
+    written = {copy_of[p.path]: cleaned[p.path] for p in shown} if copies else {}
     return LlmsFiles("\n".join(lines), "\n".join(full), written)
 
 
