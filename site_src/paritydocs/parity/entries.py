@@ -69,10 +69,8 @@ def unresolved_entries(settings: Settings, python: SdkModel, elixir: SdkModel) -
     modules = {m.path for m in python.modules}
     for key in sorted(mine.get("module_map", ())):
         target = settings.module_map[key]
-        if modules and key not in modules:
-            problems.append(f"'module_map': `{key}` names no Python module")
-        if target not in ex_modules:
-            problems.append(f"'module_map': `{key}` → `{target}`: the Elixir tree has no module `{target}`")
+        python_missing = "module" if modules and key not in modules else None
+        check("module_map", key, python_missing, target if target not in ex_modules else None)
     py_constants = {c.path for c in python.constants}
     ex_constants = {c.path for c in elixir.constants}
     for key in sorted(mine.get("constant_map", ())):
