@@ -8,6 +8,7 @@ lists every finding not in the baseline, and `check` says how many annotations G
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -59,9 +60,7 @@ def annotation_lines(findings: Sequence[Finding], failing: Sequence[Finding], *,
 def hidden_annotations(findings: Sequence[Finding], failing: Sequence[Finding]) -> dict[str, int]:
     """Annotations GitHub will not show, by level (more than `ANNOTATION_LIMIT` of one level)."""
     failed = {id(f) for f in failing}
-    counts: dict[str, int] = {}
-    for f in findings:
-        counts[_level(f, failed)] = counts.get(_level(f, failed), 0) + 1
+    counts = Counter(_level(f, failed) for f in findings)
     return {level: n - ANNOTATION_LIMIT for level, n in counts.items() if n > ANNOTATION_LIMIT}
 
 
