@@ -130,26 +130,20 @@ def _keyword_keys(state: FileState, items: list[Any]) -> list[str] | None:
     """The keys of the `key: value` pairs (or `:key => value`, `"key" => value`) among `items`, the contents of a
     struct, map or keyword list, given a value other than a literal nil; None when they hold anything else
     (`%{opts | …}`, a spread, a key that interpolates)."""
-    keys: list[str] = []
+    pairs: list[tuple[str | None, Any]] = []  # (key, value node) of every pair, in order
     for child in items:
         if child.type == "keywords":
             for pair in named(child):
-                key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
-                name = keyword_name(state, key) if key is not None else None
-                if name is None or value is None:
-                    return None
-                if value.type != "nil":
-                    keys.append(name)
+                key = pair.child_by_field_name("key")
+                pairs.append((keyword_name(state, key) if key is not None else None, pair.child_by_field_name("value")))
         elif child.type == "binary_operator" and operator(child) == "=>":
-            left, right = child.child_by_field_name("left"), child.child_by_field_name("right")
-            name = _key_text(state, left) if left is not None else None
-            if name is None or right is None:
-                return None
-            if right.type != "nil":
-                keys.append(name)
+            left = child.child_by_field_name("left")
+            pairs.append((_key_text(state, left) if left is not None else None, child.child_by_field_name("right")))
         else:
             return None
-    return keys
+    if any(name is None or value is None for name, value in pairs):
+        return None
+    return [name for name, value in pairs if name is not None and value.type != "nil"]
 
 
 def _contents(node: Any) -> list[Any]:
