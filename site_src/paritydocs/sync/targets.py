@@ -215,8 +215,11 @@ class ElixirIndex:
         """The port's file holding `literal`: `first` (the target's file) when it does, else the first other
         `.ex` file of the port, by path."""
         pattern = literal_pattern(literal)
+        # every match holds the literal's longest verbatim part: a substring test skips the files without it
+        needle = max(_PLACEHOLDER.split(literal), key=len)
         for file in self._files_from(first):
-            if pattern.search(self.elixir_text(file)):
+            text = self.elixir_text(file)
+            if needle in text and pattern.search(text):
                 return file
         return None
 
