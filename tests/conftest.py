@@ -16,13 +16,15 @@ Temporary trees:
   text. Elixir modules: `elixir_helpers.write_elixir_module`, beside the Elixir extraction's accessors.
 
 Fixtures: `sources_registry`, a fake PyPI simple index and Hex mirror on 127.0.0.1 (`source_helpers`), wired in
-through the environment, for the sources and the declared-target tests.
+through the environment, for the sources and the declared-target tests. Every test run has a cache folder of its
+own (`PARITYDOCS_CACHE`), shared by its tests as a user's builds share theirs; never the user's own.
 
 Test modules import them by name (`from conftest import py_type`): pytest puts this folder on the path.
 """
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -114,6 +116,17 @@ def sdk_models(py_types: list[TypeDef], ex_types: list[TypeDef]) -> tuple[SdkMod
     py = SdkModel(SourceInfo("py", "/nonexistent", Language.PYTHON), types=py_types)
     ex = SdkModel(SourceInfo("ex", "/nonexistent", Language.ELIXIR), types=ex_types)
     return py, ex
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _suite_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    before = os.environ.get("PARITYDOCS_CACHE")
+    os.environ["PARITYDOCS_CACHE"] = str(tmp_path_factory.mktemp("paritydocs-cache"))
+    yield
+    if before is None:
+        os.environ.pop("PARITYDOCS_CACHE", None)
+    else:
+        os.environ["PARITYDOCS_CACHE"] = before
 
 
 @pytest.fixture

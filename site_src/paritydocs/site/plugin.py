@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 
 from paritydocs.config import Settings, load_settings
@@ -29,7 +29,10 @@ from paritydocs.site.htmlsafe import clean_html
 from paritydocs.site.mkdocstrings import configure_mkdocstrings, handler_packages, share_between_builds
 from paritydocs.site.nav import build_nav
 from paritydocs.site.project import REQUIRED_EXTENSIONS
+from paritydocs.site.rendercache import RenderCache
 from paritydocs.site.session import ServeSession, quiet_dirty_warning
+from paritydocs.sources import default_cache_dir
+from paritydocs.sources.cache import extraction_cache_disabled
 from paritydocs.textsafe import logger
 
 __all__ = ["REQUIRED_EXTENSIONS", "ParitydocsConfig", "ParitydocsPlugin"]
@@ -50,6 +53,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.session: ServeSession | None = None
         self.markdown_copies: dict[str, Path] = {}
         """The pages' Markdown copies, written beside their HTML once the site is built."""
+        self.render_cache: RenderCache | None = None
+        """What MkDocs made of each page, across builds (`rendercache`); None with `PARITYDOCS_NO_CACHE`."""
 
     # Defining on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds, and with it the caches.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -84,6 +89,9 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             config.extra_css.append(CSS_URI)
         if self.settings.python_api:
             configure_mkdocstrings(config, self.settings)
+        self.render_cache = None
+        if not extraction_cache_disabled():
+            self.render_cache = RenderCache((self.settings.cache_dir or default_cache_dir()) / "render")
         # Checked before mkdocstrings adds its own limited autorefs instance, which resolves only its own anchors.
         self.autorefs = "autorefs" in config.plugins
         return config
@@ -160,22 +168,48 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
     @event_priority(10)
     def on_post_build(self, *, config: Any) -> None:
         write_markdown_copies(Path(config.site_dir), self.markdown_copies)
+        if self.render_cache is not None:
+            self.render_cache.finish()
         if self.session is None:
             return
-        for plugin in config.plugins.values():
-            if type(plugin).__module__.startswith("material.plugins.search"):
-                self.session.merge_search_index(plugin)
+        if (search := _material_search(config)) is not None:
+            self.session.merge_search_index(search)
         if "autorefs" in config.plugins:
             self.session.remember_urls(config.plugins["autorefs"])
 
     # Before other plugins read the page: they should see current model names too.
     @event_priority(50)
-    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
+    def _update_model_names(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         if not self.config.enabled or not self.updates or page.file.src_uri in self.keep_names:
             return markdown
         if page.meta.get("paritydocs_keep_model_names"):
             return markdown
         return apply_updates(markdown, self.updates)
+
+    # Last, once every plugin changed the page's Markdown: a page converted before with the same inputs is not
+    # converted again.
+    @event_priority(-1000)
+    def _reuse_conversion(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
+        if self.render_cache is not None:
+            self.render_cache.prepare(page, markdown, config=config, files=files)
+        return markdown
+
+    on_page_markdown = CombinedEvent(_update_model_names, _reuse_conversion)
+
+    # Around Material's search (priority 0): a page indexed before with the same HTML is not parsed again.
+    @event_priority(10)
+    def _search_before(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        if self.render_cache is not None and (search := _material_search(config)) is not None:
+            self.render_cache.search_before(page, search)
+        return context
+
+    @event_priority(-10)
+    def _search_after(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        if self.render_cache is not None and (search := _material_search(config)) is not None:
+            self.render_cache.search_after(page, search)
+        return context
+
+    on_page_context = CombinedEvent(_search_before, _search_after)
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.settings is None:
@@ -183,3 +217,11 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         for path in watched_paths(self.settings, self.watch_paths):
             server.watch(path)
         return server
+
+
+def _material_search(config: Any) -> Any:
+    """Material's search plugin, when the site has it."""
+    for plugin in config.plugins.values():
+        if type(plugin).__module__.startswith("material.plugins.search"):
+            return plugin
+    return None

@@ -311,8 +311,9 @@ def read_entry(kind_dir: Path, key: str) -> Any | None:
     return data
 
 
-def write_entry(kind_dir: Path, key: str, data: Any, *, keep: int | None = None) -> bool:
-    """Write entry `key` whole (temporary file, then rename), then drop all but the `keep` most recent entries.
+def write_entry(kind_dir: Path, key: str, data: Any, *, keep: int | None = None, prune: bool = True) -> bool:
+    """Write entry `key` whole (temporary file, then rename), then drop all but the `keep` most recent entries
+    (`prune=False`: the caller prunes, once for many entries).
 
     Never raises for the cache's sake: a cache that cannot be written is logged at debug and skipped."""
     try:
@@ -331,7 +332,8 @@ def write_entry(kind_dir: Path, key: str, data: Any, *, keep: int | None = None)
     except (OSError, ValueError, TypeError, RecursionError) as err:
         logger.debug("extraction cache: cannot write %s/%s.json (%s)", kind_dir, key, one_line(err))
         return False
-    prune_entries(kind_dir, EXTRACTION_ENTRIES_KEPT if keep is None else keep)
+    if prune:
+        prune_entries(kind_dir, EXTRACTION_ENTRIES_KEPT if keep is None else keep)
     return True
 
 
@@ -376,12 +378,12 @@ def _own_code_digest() -> str:
                 path = Path(folder, name)
                 digest.update(path.relative_to(package).as_posix().encode() + b"\0")
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
-    for dist in _distributions(("griffe", "tree_sitter", "tree_sitter_elixir")):
+    for dist in distributions(("griffe", "tree_sitter", "tree_sitter_elixir")):
         digest.update(f"{dist}\n".encode())
     return digest.hexdigest()
 
 
-def _distributions(modules: tuple[str, ...]) -> list[str]:
+def distributions(modules: tuple[str, ...]) -> list[str]:
     """The installed distributions (`name-version.dist-info`) of top-level `modules`, without importing them or
     `importlib.metadata` (both cost more than the rest of a warm run); a module found elsewhere is named by its
     location and modification time."""

@@ -1,0 +1,152 @@
+"""What MkDocs made of each page, kept across builds (`site.rendercache`): a warm build publishes the site a cold
+one does, byte for byte, and every kind of input still shows on the page the build after it changed."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.structure.pages import Page
+
+from site_helpers import build_site, copy_demo, set_job_id_doc
+
+
+@pytest.fixture
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
+    return copy_demo(tmp_path)
+
+
+@pytest.fixture
+def conversions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pages MkDocs converts from now on (a page whose conversion is reused is not converted)."""
+    converted: list[str] = []
+    original = Page.render
+
+    def counting(self, config, files):
+        converted.append(self.file.src_uri)
+        return original(self, config, files)
+
+    monkeypatch.setattr(Page, "render", counting)
+    return converted
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_a_warm_build_converts_nothing_and_publishes_the_cold_build_byte_for_byte(
+    demo: Path, tmp_path: Path, conversions: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cold = tree(build_site(demo / "mkdocs.yml", tmp_path / "cold"))
+    pages = len(conversions)
+    assert pages > 20 and "about.md" in conversions  # the user's own pages too
+    conversions.clear()
+    warm = tree(build_site(demo / "mkdocs.yml", tmp_path / "warm"))
+    assert conversions == []
+    assert warm == cold  # search index, objects.inv and sitemap included
+    assert {"search/search_index.json", "objects.inv"} <= set(warm)
+    monkeypatch.setenv("PARITYDOCS_NO_CACHE", "1")
+    uncached = tree(build_site(demo / "mkdocs.yml", tmp_path / "uncached"))
+    assert len(conversions) == pages and uncached == cold
+    entries = list((tmp_path / "cache" / "render").glob("*.json"))
+    assert len(entries) == 2 * pages  # one conversion and one search entry a page
+
+
+def page_text(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def edit_python(demo: Path) -> tuple[str, str]:
+    set_job_id_doc(demo, "Identifier given by the scheduler, edited.")
+    return "types/JobInfo api/orbit.types.JobInfo", "Identifier given by the scheduler, edited."
+
+
+def edit_elixir(demo: Path) -> tuple[str, str]:
+    module = demo / "elixir" / "lib" / "orbit" / "types" / "job_info.ex"
+    module.write_text(module.read_text().replace("Status of a submitted job.", "Status of a job, edited."))
+    return "types/JobInfo", "Status of a job, edited."
+
+
+def edit_template(demo: Path) -> tuple[str, str]:
+    config = demo / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "      notes: notes.yml\n", "      notes: notes.yml\n      custom_templates: overrides\n"
+        )
+    )
+    (demo / "overrides").mkdir()
+    (demo / "overrides" / "pair.md.jinja").write_text(
+        '{% extends "_base/pair.md.jinja" %}\n{% block snippet %}A line of the custom template.{% endblock %}\n'
+    )
+    return "types/JobInfo", "A line of the custom template."
+
+
+def edit_config(demo: Path) -> tuple[str, str]:
+    config = demo / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      permalink: true\n", '      permalink: "§"\n'))
+    return "types/JobInfo", 'title="Permanent link">§</a>'
+
+
+def edit_notes(demo: Path) -> tuple[str, str]:
+    notes = demo / "notes.yml"
+    notes.write_text(notes.read_text().replace("so the server never picks hardware", "so hardware is never left open"))
+    return "types/SubmitJobRequest", "so hardware is never left open"
+
+
+@pytest.mark.parametrize("edit", [edit_python, edit_elixir, edit_template, edit_config, edit_notes])
+def test_each_kind_of_input_shows_on_the_page_the_build_after_it_changed(demo: Path, tmp_path: Path, edit) -> None:
+    build_site(demo / "mkdocs.yml", tmp_path / "before")  # the cache holds every page
+    urls, shown = edit(demo)
+    after = build_site(demo / "mkdocs.yml", tmp_path / "after")
+    for url in urls.split():
+        assert shown not in page_text(tmp_path / "before", url)
+        assert shown in page_text(after, url)
+    shutil.rmtree(tmp_path / "cache")
+    assert tree(build_site(demo / "mkdocs.yml", tmp_path / "cold")) == tree(after)  # what a cold build makes
+
+
+def test_a_page_that_logged_is_converted_and_says_it_again_every_build(
+    demo: Path, tmp_path: Path, conversions: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    (demo / "docs" / "about.md").write_text("# About\n\nSee [the missing page](missing.md).\n")
+    for build in ("first", "second"):
+        conversions.clear()
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            build_site(demo / "mkdocs.yml", tmp_path / build, strict=False)
+        assert "about.md" in conversions
+        assert [r for r in caplog.records if "missing.md" in r.getMessage()]
+    assert len(conversions) == 1  # the rest came from the cache
+
+
+def test_an_extension_that_reads_other_files_turns_the_conversion_cache_off(
+    demo: Path, tmp_path: Path, conversions: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    config = demo / "mkdocs.yml"
+    config.write_text(config.read_text() + f"  - pymdownx.snippets:\n      base_path: [{demo / 'docs'}]\n")
+    (demo / "docs" / "snippet.txt").write_text("The first snippet.\n")
+    (demo / "docs" / "about.md").write_text('# About\n\n--8<-- "snippet.txt"\n')
+    with caplog.at_level(logging.INFO):
+        first = build_site(demo / "mkdocs.yml", tmp_path / "first", strict=False)
+    assert "The first snippet." in page_text(first, "about")
+    assert [r for r in caplog.records if "pymdownx.snippets" in r.getMessage()]
+    (demo / "docs" / "snippet.txt").write_text("The second snippet.\n")
+    conversions.clear()
+    site = build_site(demo / "mkdocs.yml", tmp_path / "second", strict=False)
+    assert "The second snippet." in page_text(site, "about")
+    assert "about.md" in conversions and len(conversions) > 20
+
+
+def test_a_damaged_entry_is_converted_again(demo: Path, tmp_path: Path, conversions: list[str]) -> None:
+    first = tree(build_site(demo / "mkdocs.yml", tmp_path / "first"))
+    for entry in (tmp_path / "cache" / "render").glob("*.json"):
+        data = entry.read_bytes()
+        entry.write_bytes(re.sub(rb"Status of a submitted job", b"Status of a damaged job!", data))
+    conversions.clear()
+    second = tree(build_site(demo / "mkdocs.yml", tmp_path / "second"))
+    assert second == first
+    assert [c for c in conversions if c.endswith("types/JobInfo.md")]  # its damaged entry was not used
