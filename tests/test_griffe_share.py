@@ -92,6 +92,24 @@ def test_the_demo_site_loads_the_python_sdk_once(tmp_path, monkeypatch):
     assert "host name." in (site / "api" / "orbit.types.NodeInfo" / "index.html").read_text()
 
 
+def test_a_build_whose_python_sdk_did_not_change_loads_it_not_at_all(tmp_path, monkeypatch):
+    """The model of the tree mkdocstrings loaded is kept under the handler's options, and the API pages'
+    conversions are kept: nothing needs Griffe. An edit loads it once again."""
+    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
+    demo = copy_demo(tmp_path)
+    first = build_site(demo / "mkdocs.yml", tmp_path / "first")
+    loads = count_griffe_loads(monkeypatch)
+    second = build_site(demo / "mkdocs.yml", tmp_path / "second")
+    assert loads == []
+    page = Path("types") / "NodeInfo" / "index.html"
+    assert (second / page).read_bytes() == (first / page).read_bytes()
+    node = demo / "python" / "src" / "orbit" / "types" / "job_info.py"  # NodeInfo is defined there
+    node.write_text(node.read_text().replace("A machine a job runs on.", "A machine jobs run on."))
+    third = build_site(demo / "mkdocs.yml", tmp_path / "third")
+    assert loads == ["orbit"]
+    assert "A machine jobs run on." in (third / page).read_text()
+
+
 @pytest.mark.parametrize("option", ["allow_inspection: true", "preload_modules: [orbit]"])
 def test_options_that_would_change_the_tree_keep_two_loads(tmp_path, monkeypatch, option):
     monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))

@@ -54,8 +54,9 @@ def load_python(
 ) -> SdkModel:
     """The Python model; `packages` hands the extraction top-level packages already loaded (see `extract_python`).
 
-    `persistent`: read and write the extraction cache (never with `caches` or `packages`: a serve session keeps
-    its models in memory, and a tree loaded by mkdocstrings' handler went through its extensions)."""
+    `persistent`: read and write the extraction cache (never with `caches`: a serve session keeps its models in
+    memory; a tree loaded by mkdocstrings' handler went through its extensions, so its model is kept under the
+    handler's `signature`, apart from the extraction's own)."""
     from paritydocs.sources import resolve, source_info
 
     resolved = resolve(spec or settings.python, cache_dir=settings.cache_dir)
@@ -70,11 +71,16 @@ def load_python(
             cached.source = info
             return cached
     store = None
-    if caches is None and packages is None and _persistent(persistent):
+    loader = packages.signature if packages is not None else ""
+    if caches is None and (packages is None or loader) and _persistent(persistent):
         from paritydocs.python.modelcache import PythonModelCache
 
         store = PythonModelCache(
-            settings.cache_dir, resolved.root, modules=settings.python_modules, clients=settings.python_clients
+            settings.cache_dir,
+            resolved.root,
+            modules=settings.python_modules,
+            clients=settings.python_clients,
+            loader=loader,
         )
         hit = store.load(info)
         if hit is not None:

@@ -128,6 +128,9 @@ class SharedPackages:
     docstring_parser: griffe.Parser | None = None
     docstring_options: Any = None
     """Options for `docstring_parser`, those the parser accepts."""
+    signature: str = ""
+    """How that loader loads, as text (its extensions and docstring options): the extraction cache keeps a model
+    of a tree so loaded under it; "" when it cannot be said, and the model is then extracted every time."""
 
 
 @contextlib.contextmanager

@@ -31,10 +31,16 @@ class PythonModelCache:
     `key` is None when the tree cannot be cached (a `.pth` file, an unreadable file): both are then no-ops."""
 
     def __init__(
-        self, cache_dir: Path | None, root: Path, *, modules: Sequence[str], clients: Sequence[str] = ()
+        self,
+        cache_dir: Path | None,
+        root: Path,
+        *,
+        modules: Sequence[str],
+        clients: Sequence[str] = (),
+        loader: str = "",
     ) -> None:
         self.dir = entries.extraction_dir(cache_dir, "python")
-        self.key = python_cache_key(root, modules=modules, clients=clients)
+        self.key = python_cache_key(root, modules=modules, clients=clients, loader=loader)
 
     def load(self, source: SourceInfo) -> SdkModel | None:
         """The cached model with `source` (fresh: spec and revision are the caller's), or None."""
@@ -62,8 +68,11 @@ class PythonModelCache:
         entries.write_entry(self.dir, self.key, data)
 
 
-def python_cache_key(root: Path, *, modules: Sequence[str], clients: Sequence[str] = ()) -> str | None:
-    """The key of the model `extract_python(root, modules=..., clients=...)` returns; None when not cacheable."""
+def python_cache_key(
+    root: Path, *, modules: Sequence[str], clients: Sequence[str] = (), loader: str = ""
+) -> str | None:
+    """The key of the model `extract_python(root, modules=..., clients=...)` returns; None when not cacheable.
+    `loader`: how another loader's tree was loaded (`SharedPackages.signature`), "" for the extraction's own load."""
     tops = sorted({spec.strip().split(".")[0] for spec in (*modules, *clients) if spec.strip()})
     found = {top: find_search_path(root, top) for top in tops}
     searches = sorted({search for search in found.values() if search is not None})
@@ -87,6 +96,7 @@ def python_cache_key(root: Path, *, modules: Sequence[str], clients: Sequence[st
             "real_root": os.path.realpath(root),
             "modules": list(modules),
             "clients": list(clients),
+            "loader": loader,
             "found": {top: str(search) if search is not None else None for top, search in found.items()},
             "files": digest.hexdigest(),
         }

@@ -16,6 +16,7 @@ mkdocstrings Python handler so the Python API section can document those types t
 from __future__ import annotations
 
 import inspect
+import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -113,7 +114,14 @@ def mkdocstrings_packages(handler: Any) -> SharedPackages | None:
             return None
         return module if isinstance(module, griffe.Module) else None
 
-    return SharedPackages(load, extensions, parser, parser_options)
+    signature = json.dumps(
+        [repr(options.extensions), style, parser_options, getattr(options, "docstring_section_style", None)],
+        sort_keys=True,
+        default=repr,
+    )
+    if " at 0x" in signature:  # an object in the options, named by its address: no stable signature
+        signature = ""
+    return SharedPackages(load, extensions, parser, parser_options, signature=signature)
 
 
 def python_handler(config: Any, settings: Settings | None) -> Any:
