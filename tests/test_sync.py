@@ -1317,3 +1317,52 @@ def test_the_sync_checklist_has_one_item_per_elixir_file_and_action():
         ("Port", "Wid.Rest", 0, True, "s"),
     ]
     assert [c.subject for c in merged[0].children] == ["a.get", "a.list"]
+
+
+def test_site_sync_page_is_kept_across_builds_and_made_again_when_an_input_changes(world, tmp_path, monkeypatch):
+    """A range's page and JSON come from the cache while nothing they are made of changed: the port's files and
+    the templates are part of the key."""
+    from paritydocs.site import sync_pages
+
+    ex_root = tmp_path / "wid_ex"
+    shutil.copytree(world.ex_root, ex_root)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    options = plugin_options(
+        world.repo,
+        ex_root,
+        world.tmp,
+        sync_ranges=[{"from": world.old, "to": world.new, "slug": "kept"}],
+        cache_dir=str(tmp_path / "cache"),
+        custom_templates=str(templates),
+    )
+    settings = load_settings(options, base_dir=world.tmp, environ={})
+    made: list[str] = []
+    real = sync_pages.build_sync_report
+
+    def counting(*args, **kwargs):
+        made.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sync_pages, "build_sync_report", counting)
+
+    def pages():
+        parity = site_report(settings)
+        found, outputs = sync_pages.sync_site_pages(settings, parity, Renderer(settings), None)
+        return found[0].content, outputs["sync-kept.json"]
+
+    first = pages()
+    assert len(made) == 1
+    assert pages() == first and len(made) == 1  # nothing changed: kept
+    monkeypatch.setenv("PARITYDOCS_NO_CACHE", "1")
+    assert pages() == first and len(made) == 2  # the same page made without the cache
+    monkeypatch.delenv("PARITYDOCS_NO_CACHE")
+
+    retry = ex_root / "lib" / "wid" / "retry_settings.ex"
+    retry.write_text(retry.read_text().replace("defmodule", "# edited\ndefmodule", 1))
+    edited = pages()[0]
+    assert len(made) == 3 and edited != first[0]  # a port file changed: made again, its lines moved by one
+    assert "retry_settings.ex:4]" in edited and "retry_settings.ex:4]" not in first[0]
+    (templates / "sync.md.jinja").write_text("custom sync page\n")
+    assert pages()[0].startswith("custom sync page") and len(made) == 4
+    assert pages()[0].startswith("custom sync page") and len(made) == 4

@@ -1,17 +1,35 @@
-"""The sync pages of a site: one page per `sync_ranges` entry, and its `sync-<slug>.json`."""
+"""The sync pages of a site: one page per `sync_ranges` entry, and its `sync-<slug>.json`.
+
+A range's page and JSON are kept across builds (`sync-page` entries of the extraction cache, `extraction/sync`):
+the two Python revisions never change once resolved, so a build whose inputs did not change renders the kept
+page. The key holds everything the page is made of: the Python half's key (`sync.store.diff_key`: both trees'
+content, both specs, the settings that change a comparison, paritydocs' code), the content of every file of the
+port (its targets are looked up in them), the port's source as shown, the review notes, the outdated model names
+found in the port, the settings, the templates (built-in and custom), the range and its page's path.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import os
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from paritydocs.config import Settings, SyncRange
 from paritydocs.errors import SourceError
 from paritydocs.parity import ParityReport
 from paritydocs.pipeline import Caches
-from paritydocs.render import Page, Renderer
+from paritydocs.render import Page, Renderer, builtin_templates
 from paritydocs.render.filters import do_slug
 from paritydocs.render.sync import render_markdown
+from paritydocs.sources import cache as entries
+from paritydocs.sources.trees import SKIPPED_DIRS
 from paritydocs.sync import build_sync_report
+from paritydocs.sync.revisions import range_spec, resolve_revision
+from paritydocs.sync.store import SYNC_ENTRIES_KEPT, diff_key
 
 __all__ = ["SECTION", "sync_site_pages"]
 
@@ -42,6 +60,12 @@ def sync_site_pages(
     for item, slug in zip(settings.sync_ranges, _slugs(settings.sync_ranges), strict=True):
         title = item.title or f"{item.from_spec} → {item.to_spec}"
         path = renderer.path(f"sync/{slug}.md")
+        key = _page_key(settings, item, report, renderer, title=title, path=path, occurrences=occurrences)
+        kept = entries.read_entry(_dir(settings), key) if key is not None else None
+        if isinstance(kept, dict) and isinstance(kept.get("content"), str) and isinstance(kept.get("json"), str):
+            pages.append(Page(path, title, kept["content"], SECTION, keep_model_names=True))
+            outputs[f"sync-{slug}.json"] = kept["json"]
+            continue
         try:
             sync = build_sync_report(
                 settings,
@@ -58,5 +82,83 @@ def sync_site_pages(
         else:
             content = render_markdown(renderer, settings, sync, title=title, page_path=path)
             outputs[f"sync-{slug}.json"] = sync.dumps()
+            if key is not None:
+                data = {"content": content, "json": outputs[f"sync-{slug}.json"]}
+                entries.write_entry(_dir(settings), key, data, keep=SYNC_ENTRIES_KEPT)
         pages.append(Page(path, title, content, SECTION, keep_model_names=True))
     return pages, outputs
+
+
+def _dir(settings: Settings) -> Path:
+    return entries.extraction_dir(settings.cache_dir, "sync")
+
+
+def _page_key(
+    settings: Settings,
+    item: SyncRange,
+    report: ParityReport,
+    renderer: Renderer,
+    *,
+    title: str,
+    path: str,
+    occurrences: list[Any],
+) -> str | None:
+    """The key of a range's kept page and JSON (see the module's docstring); None when it cannot be told (the
+    cache is off, a revision cannot be resolved, a tree cannot be read): the page is then made as usual."""
+    if entries.extraction_cache_disabled():
+        return None
+    port = report.elixir_model.source
+    try:
+        sides = [
+            resolve_revision(settings, range_spec(settings, spec, port.mirrors, port_read=bool(port.root)))
+            for spec in (item.from_spec, item.to_spec)
+        ]
+        python = diff_key(settings, sides[0], sides[1])
+        port_files = _files_digest(Path(port.root), (".ex", ".exs")) if port.root else ""
+        templates = [_files_digest(builtin_templates(), ("",))]
+        if settings.custom_templates:
+            templates.append(_files_digest(Path(settings.custom_templates), ("",)))
+    except (SourceError, OSError, RecursionError):
+        return None
+    if python is None:
+        return None
+    notes = [
+        [
+            pair.python.path,
+            pair.python.public_path,
+            list(pair.notes),
+            [[r.python.name, r.notes] for r in pair.rows if r.python],
+        ]
+        for pair in report.pairs
+    ]
+    return entries.entry_key(
+        {
+            "what": "sync-page",
+            "python": python,
+            "port": [port_files, _plain(dataclasses.asdict(port))],
+            "notes": _plain(notes),
+            "occurrences": _plain([dataclasses.asdict(o) for o in occurrences]),
+            "settings": _plain(dataclasses.asdict(settings)),
+            "templates": templates,
+            "autorefs": renderer.autorefs,
+            "range": [item.from_spec, item.to_spec, title, path],
+        }
+    )
+
+
+def _files_digest(root: Path, suffixes: tuple[str, ...]) -> str:
+    """The content of the files under `root` whose names end with one of `suffixes` ("" for all), by relative
+    path; build output, dependencies and version control skipped (`SKIPPED_DIRS`)."""
+    digest = hashlib.sha256()
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+        for name in sorted(names):
+            if name.endswith(suffixes):
+                file = Path(folder, name)
+                digest.update(file.relative_to(root).as_posix().encode("utf-8", "surrogatepass") + b"\0")
+                digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    return json.loads(json.dumps(value, sort_keys=True, default=str))
