@@ -172,6 +172,23 @@ def test_a_dirty_rebuild_gives_the_site_a_full_build_gives(tmp_path, monkeypatch
     assert _differences(full, tmp_path / "served") == []
 
 
+def test_an_edit_undone_shows_the_page_as_it_was_again(tmp_path, monkeypatch):
+    """Saving a file back as it was gives the page content it had before: the cache holds that page's file
+    already (pages are kept by content), and it is older than the page last written, yet it is rendered."""
+    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
+    demo = copy_demo(tmp_path)
+    session = Session(demo, tmp_path / "served", dirty=True)
+    page = tmp_path / "served" / "types" / "NodeInfo" / "index.html"
+    file, old, new = EDITS["elixir moduledoc"]
+    _edit(demo / file, old, new)
+    session.rebuild()
+    assert new in page.read_text()
+    _edit(demo / file, new, old)
+    session.rebuild()
+    assert old in page.read_text() and new not in page.read_text()
+    assert _differences(_full_build(demo, tmp_path / "full"), tmp_path / "served") == []
+
+
 def test_a_new_title_renders_every_page_and_a_new_body_one(tmp_path, monkeypatch):
     monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
     demo = copy_demo(tmp_path)

@@ -128,6 +128,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.markdown_copies = stash_markdown_copies(self.settings, site.markdown_copies)  # paths, not text
         user_pages = [f.src_uri for f in files.documentation_pages()]
         self.generated, self.keep_names = add_site_files(files, config, site)
+        if self.session is not None:
+            self.session.renew_changed_sources(files)
         if config.nav is None:
             features = set(config.theme.get("features") or [])
             config.nav = build_nav(

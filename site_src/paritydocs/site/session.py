@@ -99,6 +99,8 @@ class ServeSession:
         """mkdocstrings' objects.inv items, as of the end of the previous build."""
         self.griffe: tuple[str, Any, Any] | None = None
         """(key, modules collection, lines collection) that mkdocstrings' Python handler filled."""
+        self.sources: dict[str, str] = {}
+        """Docs-relative path → the file MkDocs read it from, as of the previous build."""
         self.builds = 0
 
     def bytecode_cache(self, role: str) -> MemoryBytecodeCache:
@@ -151,6 +153,18 @@ class ServeSession:
             dest = file.abs_dest_path
             if os.path.exists(dest):
                 os.utime(dest, (0, 0))  # older than any source: MkDocs renders the page again
+
+    def renew_changed_sources(self, files: Any) -> None:
+        """A file whose source is another file than in the previous build is made newer than its page, so a dirty
+        rebuild renders it: generated pages are kept by content (`site.files.page_file`), and an edit undone
+        brings back the file of the content before, older than the page the edit wrote."""
+        current = {f.src_uri: f.abs_src_path for f in files if f.abs_src_path}
+        if self.dirty:
+            for uri, path in current.items():
+                if self.sources.get(uri, path) != path:
+                    with contextlib.suppress(OSError):
+                        os.utime(path)
+        self.sources = current
 
     def page_rendered(self, page: Any) -> None:
         self.rendered.add(page.url)
