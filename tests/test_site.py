@@ -38,6 +38,14 @@ def test_demo_builds_strictly_with_every_section(demo_site):
         assert (demo_site / page).is_file(), page
 
 
+def test_search_finds_a_finding_on_its_type_page_not_again_on_the_checklist(demo_site):
+    index = json.loads((demo_site / "search" / "search_index.json").read_text())
+    pages = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert "types/SubmitJobRequest/" in pages and "about/" in pages
+    assert "checklist/" not in pages  # its `search: exclude` metadata
+    assert "search:" not in (demo_site / "checklist" / "index.html").read_text()  # metadata, not text
+
+
 def test_pair_page_has_both_sides_fields_and_findings(demo_site):
     html = article((demo_site / "types" / "SubmitJobRequest" / "index.html").read_text())
     for text in (
