@@ -6,6 +6,8 @@
     python scripts/bench.py --markdown            # print the table for docs/performance.md
     python scripts/bench.py --check-only --python ~/src/tinker --elixir ~/src/tinkex   # `paritydocs check` alone,
                                                   # cold (empty extraction cache) and warm
+    python scripts/bench.py --rebuilds mkdocs.yml --python ~/src/tinker --elixir ~/src/tinkex --runs 3 --markdown
+                                                  # the site's rebuilds against the anchor and the floor, serve
 
 Every figure is measured in a fresh child process (CPU time = user + system of that process), so the
 numbers do not leak into each other. Targets (issue 8): whole site at most 1.2 times the
@@ -259,13 +261,13 @@ def compile_package() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=False, env=env)
 
 
-def child(kind: str, *args: str) -> dict:
+def child(kind: str, *args: str, env: dict[str, str] | None = None) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, "--child", kind, *args],
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
     )
     if out.returncode != 0:
         raise SystemExit(f"bench child {kind} failed:\n{out.stderr[-3000:]}")
@@ -296,6 +298,208 @@ def run_case(
     return row
 
 
+# ---- rebuilds: the anchor, the floor, cold, unchanged, one .ex edit, serve, peak memory (issue 19) ---------------
+
+EX_EDIT = ("lib/tinkex/types/model_data.ex", "types/ModelData/")
+PY_EDIT = ("src/tinker/types/model_input.py", "api/tinker.types.ModelInput/")
+DERIVED = ("extraction", "render", "pages", "jinja")
+"""The cache folders a cold build starts without; the fetched sources (PyPI releases of the sync ranges) stay."""
+
+
+def _edit(path: Path, marker: str) -> str:
+    """Add `marker` to the first docstring or `@moduledoc` of `path`; returns the text before."""
+    text = path.read_text()
+    for opening in ('@moduledoc """\n', '"""'):
+        if opening in text:
+            path.write_text(text.replace(opening, opening + marker + " ", 1))
+            return text
+    raise SystemExit(f"bench: {path} has no docstring to edit")
+
+
+def _best(runs: list[dict], key: str) -> dict:
+    return min(runs, key=lambda r: r[key])
+
+
+def _floor_config(generated: Path, config: Path, user_pages: list[str]) -> None:
+    """The generated project's configuration with the site's theme, Markdown extensions and plugins (all but
+    paritydocs, whose pages are already there; mkdocstrings as generated, pointing at the same SDK), and the
+    user's pages in the nav: MkDocs then builds what the site builds, without the plugin."""
+    import yaml
+
+    floor = yaml.safe_load(generated.read_text())
+    site = yaml.safe_load(config.read_text())
+    floor["site_name"], floor["theme"] = site["site_name"], site["theme"]
+    floor["markdown_extensions"] = [e for e in site.get("markdown_extensions", []) if e != "paritydocs.guard"]
+    generated_plugins = {next(iter(p)) if isinstance(p, dict) else p: p for p in floor.get("plugins", [])}
+    plugins = []
+    for entry in site.get("plugins", []):
+        name = next(iter(entry)) if isinstance(entry, dict) else entry
+        if name != "paritydocs":
+            plugins.append(generated_plugins.get(name, entry))
+    floor["plugins"] = plugins
+    floor["nav"] = [*floor.get("nav", []), {"Guide": sorted(user_pages)}]
+    generated.write_text(yaml.safe_dump(floor, allow_unicode=True, sort_keys=False))
+
+
+def measure_rebuilds(config: Path, py: Path, ex: Path, runs: int) -> dict:
+    """On a copy of both trees, the figures issue 19 asks for, each the best of `runs` fresh processes (CPU
+    seconds, as everywhere in this file); `serve` in wall seconds from saving the file to the reloaded page."""
+    from paritydocs.config import TINKER_PROFILE
+    from paritydocs.model import Language, SourceInfo
+    from paritydocs.python import extract_python
+
+    figures: dict = {}
+    with tempfile.TemporaryDirectory(prefix="pd-bench-rebuild-") as tmp:
+        work = Path(tmp)
+        ignore = shutil.ignore_patterns(".git", "_build", "deps", "__pycache__")
+        py_copy, ex_copy = work / "python", work / "elixir"
+        shutil.copytree(py, py_copy, ignore=ignore)
+        shutil.copytree(ex, ex_copy, ignore=ignore)
+        cache = work / "cache"
+        env = {"PARITYDOCS_CACHE": str(cache), "PARITYDOCS_PYTHON": str(py_copy), "PARITYDOCS_ELIXIR": str(ex_copy)}
+        # the anchor: mkdocstrings alone over the same Python types, one page a type
+        modules = TINKER_PROFILE["python_modules"]
+        model = extract_python(py_copy, modules=modules, source=SourceInfo(str(py_copy), str(py_copy), Language.PYTHON))
+        write_configs(
+            work,
+            py_copy,
+            ex_copy,
+            modules,
+            TINKER_PROFILE["type_prefixes"],
+            [t.public_path or t.path for t in model.types],
+        )
+        figures["anchor"] = _best(
+            [child("build", str(work / "api" / "mkdocs.yml")) for _ in range(runs)], "build_cpu_s"
+        )
+        # fill the sources, then the floor: MkDocs on the generated project (the same pages, the user's too)
+        subprocess.run(
+            [sys.executable, "-m", "paritydocs.cli", "generate", "--config", str(config), "--out", str(work / "floor")],
+            capture_output=True,
+            check=True,
+            env={**os.environ, **env, "NO_MKDOCS_2_WARNING": "1"},
+            cwd=config.parent,
+        )
+        docs, floor_docs = config.parent / "docs", work / "floor" / "docs"
+        for page in sorted(docs.rglob("*")) if docs.is_dir() else []:  # the user's pages, beside the generated
+            target = floor_docs / page.relative_to(docs)
+            if page.is_file() and not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(page, target)
+        _floor_config(
+            work / "floor" / "mkdocs.yml", config, [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")]
+        )
+        figures["floor"] = _best(
+            [child("build", str(work / "floor" / "mkdocs.yml")) for _ in range(runs)], "build_cpu_s"
+        )
+        colds = []
+        for _ in range(runs):
+            for name in DERIVED:
+                shutil.rmtree(cache / name, ignore_errors=True)
+            colds.append(child("build", str(config), env=env))
+        figures["cold"] = _best(colds, "build_cpu_s")
+        figures["cold_peak_mb"] = max(r["peak_mb"] for r in colds)
+        figures["unchanged"] = _best([child("build", str(config), env=env) for _ in range(runs)], "build_cpu_s")
+        edited = []
+        target = ex_copy / EX_EDIT[0]
+        for i in range(runs):
+            before = _edit(target, f"Edited by the benchmark ({i}).")
+            edited.append(child("build", str(config), env=env))
+            target.write_text(before)
+        figures["one_ex_edit"] = _best(edited, "build_cpu_s")
+        figures.update(measure_serve(config, env, ex_copy, py_copy, runs))
+    anchor = figures["anchor"]["build_cpu_s"]
+    figures["ratios"] = {
+        "unchanged_vs_anchor": figures["unchanged"]["build_cpu_s"] / anchor,
+        "one_ex_edit_vs_anchor": figures["one_ex_edit"]["build_cpu_s"] / anchor,
+        "cold_vs_floor": figures["cold"]["build_cpu_s"] / figures["floor"]["build_cpu_s"],
+    }
+    return figures
+
+
+def measure_serve(config: Path, env: dict[str, str], ex: Path, py: Path, runs: int) -> dict:
+    """`paritydocs serve` on 127.0.0.1: from saving an edited `.ex` (then `.py`) file to the first response of
+    its page that shows the edit, watcher and rebuild included; the best of `runs` edits each."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    import urllib.parse
+
+    import yaml
+
+    # MkDocs serves the site under the path of its `site_url`
+    mount = urllib.parse.urlsplit(yaml.safe_load(config.read_text()).get("site_url") or "/").path or "/"
+    base = f"http://127.0.0.1:{port}{mount.rstrip('/')}/"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "paritydocs.cli", "serve", "--config", str(config), "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **env, "NO_MKDOCS_2_WARNING": "1"},
+        cwd=config.parent,
+    )
+
+    def page(url: str) -> str:
+        try:
+            with urllib.request.urlopen(base + url, timeout=5) as response:
+                return response.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def wait(url: str, marker: str, present: bool, limit: float = 300.0) -> float:
+        start = time.perf_counter()
+        while (marker in page(url)) != present:
+            if time.perf_counter() - start > limit:
+                raise SystemExit(f"bench: serve never showed the edit on {url}")
+            time.sleep(0.01)
+        return time.perf_counter() - start
+
+    figures: dict = {}
+    try:
+        wait(EX_EDIT[1], "</html>", True)
+        time.sleep(2.0)  # the watcher settles
+        for label, root, (file, url) in (("ex", ex, EX_EDIT), ("py", py, PY_EDIT)):
+            times = []
+            for i in range(runs):
+                marker = f"Saved by the benchmark {label} {i}."
+                before = _edit(root / file, marker)
+                times.append(wait(url, marker, True))
+                (root / file).write_text(before)
+                wait(url, marker, False)
+                time.sleep(1.0)
+            figures[f"serve_{label}_s"] = min(times)
+            figures[f"serve_{label}_all"] = times
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return figures
+
+
+def print_rebuilds(figures: dict, *, markdown: bool) -> None:
+    rows = [
+        ("Anchor: mkdocstrings only, the same Python types", figures["anchor"]),
+        ("Floor: MkDocs on the generated pages, no plugin", figures["floor"]),
+        ("Cold build (extraction, render, page and template caches empty)", figures["cold"]),
+        ("Rebuild, inputs unchanged", figures["unchanged"]),
+        ("Rebuild after one `.ex` edit", figures["one_ex_edit"]),
+    ]
+    ratios = figures["ratios"]
+    lines = ["| Case | CPU (s) | Wall (s) | Peak MB |", "|---|---|---|---|"]
+    for label, row in rows:
+        lines.append(f"| {label} | {row['build_cpu_s']:.2f} | {row['build_wall_s']:.2f} | {row['peak_mb']:.0f} |")
+    lines.append(f"| `paritydocs serve`: `.ex` saved → page reloaded | — | {figures['serve_ex_s']:.2f} | — |")
+    lines.append(f"| `paritydocs serve`: `.py` saved → page reloaded | — | {figures['serve_py_s']:.2f} | — |")
+    lines.append("")
+    lines.append(
+        f"Unchanged rebuild / anchor {ratios['unchanged_vs_anchor']:.2f}x (target ≤ 1.25); one `.ex` edit / anchor"
+        f" {ratios['one_ex_edit_vs_anchor']:.2f}x (≤ 1.5); cold / floor {ratios['cold_vs_floor']:.2f}x (≤ 1.15);"
+        f" serve `.ex` {figures['serve_ex_s']:.2f} s (≤ 0.5), `.py` {figures['serve_py_s']:.2f} s (≤ 1.0)."
+    )
+    text = "\n".join(lines)
+    print(text if markdown else text.replace("|", " ").replace("---", ""))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 5000])
@@ -315,8 +519,23 @@ def main() -> int:
         metavar=("FROM", "TO"),
         help="only time `paritydocs sync --from FROM --to TO` against --elixir, cold and warm (--runs each)",
     )
+    parser.add_argument(
+        "--rebuilds",
+        type=Path,
+        metavar="MKDOCS_YML",
+        help="only the rebuild figures of MKDOCS_YML on --python/--elixir: anchor, floor, cold, unchanged, one .ex"
+        " edit, serve save-to-page for .ex and .py, peak memory (best of --runs each)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.rebuilds:
+        if not (args.python and args.elixir):
+            parser.error("--rebuilds needs --python and --elixir")
+        compile_package()
+        figures = measure_rebuilds(args.rebuilds.resolve(), args.python.resolve(), args.elixir.resolve(), args.runs)
+        print(json.dumps(figures), file=sys.stderr)
+        print_rebuilds(figures, markdown=args.markdown)
+        return 0
     if args.sync:
         if not args.elixir:
             parser.error("--sync needs --elixir")
