@@ -166,6 +166,15 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             self.session.page_rendered(page)
         return html
 
+    # Last, once the page's HTML is written: a generated page's content is not needed again (autorefs fixed every
+    # page before the first was written, search indexed it): released, so a build does not hold every page's
+    # HTML beside the search index it grows.
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        if page.file.src_uri in self.generated:
+            page.content = None
+        return output
+
     # Before Material's search (priority 0) writes its index.
     @event_priority(10)
     def on_post_build(self, *, config: Any) -> None:
