@@ -150,3 +150,31 @@ def test_a_damaged_entry_is_converted_again(demo: Path, tmp_path: Path, conversi
     second = tree(build_site(demo / "mkdocs.yml", tmp_path / "second"))
     assert second == first
     assert [c for c in conversions if c.endswith("types/JobInfo.md")]  # its damaged entry was not used
+
+
+def test_both_caches_are_bounded_and_a_build_after_pruning_is_whole(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paritydocs.site import files, rendercache
+
+    monkeypatch.setattr(rendercache, "ENTRIES_KEPT", 10)
+    monkeypatch.setattr(files, "PAGES_KEPT", 10)
+    cache = tmp_path / "cache"
+    first = build_site(demo / "mkdocs.yml", tmp_path / "first")
+    assert len(list((cache / "render").glob("*.json"))) == 10
+    kept = [p for p in (cache / "pages").glob("*/*/*") if not p.name.startswith(".")]
+    assert len(kept) > 10  # a build never prunes what it used
+    (before_edit,) = [p for p in kept if p.name == "JobInfo.md"]  # the pair page as the first build made it
+    edit_elixir(demo)
+    second = build_site(demo / "mkdocs.yml", tmp_path / "second")
+    assert "Status of a job, edited." in page_text(second, "types/JobInfo")
+    assert len(list((cache / "render").glob("*.json"))) == 10
+    files.prune_pages(cache / "pages", used=0)
+    left = [p for p in (cache / "pages").glob("*/*/*") if not p.name.startswith(".")]
+    assert len(left) == 10
+    # the least recently used went first: the page as it was before the edit, used by the first build only
+    assert not before_edit.exists()
+    third = build_site(demo / "mkdocs.yml", tmp_path / "third")  # after pruning: what was removed is made again
+    assert tree(third) == tree(second)
+    shutil.rmtree(cache)
+    assert tree(build_site(demo / "mkdocs.yml", tmp_path / "cold")) == tree(second) != tree(first)

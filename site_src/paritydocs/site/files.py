@@ -3,6 +3,7 @@
 - `add_site_files`: the generated pages, data files and stylesheet of a `SiteBuild`, added to MkDocs' files.
 - `page_file`: a generated file backed by a cache file that is rewritten only when its content changes.
 - `watched_paths`: what `serve` watches: the templates, the notes file and local SDK checkouts.
+- `prune_pages`: the page cache bounded, the least recently used files removed.
 - `CSS_URI`: where the stylesheet is published.
 """
 
@@ -14,6 +15,7 @@ import hashlib
 import os
 import posixpath
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,17 @@ from paritydocs.site import SiteBuild
 from paritydocs.sources import default_cache_dir
 from paritydocs.textsafe import logger
 
-__all__ = ["CSS_URI", "add_site_files", "page_file", "stash_markdown_copies", "watched_paths", "write_markdown_copies"]
+__all__ = [
+    "CSS_URI",
+    "PAGES_KEPT",
+    "add_site_files",
+    "page_file",
+    "pages_folder",
+    "prune_pages",
+    "stash_markdown_copies",
+    "watched_paths",
+    "write_markdown_copies",
+]
 
 CSS_URI = "assets/paritydocs.css"
 
@@ -68,7 +80,7 @@ def page_file(config: Any, settings: Settings, path: str, content: str | JsonOut
     configuration, two sources) each publish their own pages; an unchanged page keeps its file and its mtime, so
     a dirty rebuild (`paritydocs serve`) renders again only the pages whose content changed.
     """
-    folder = _pages_folder(settings)
+    folder = pages_folder(settings)
     try:
         if isinstance(content, JsonOutput):  # encoded to disk first, hashed there: never held as a string
             folder.mkdir(parents=True, exist_ok=True)
@@ -88,7 +100,8 @@ def page_file(config: Any, settings: Settings, path: str, content: str | JsonOut
     return File.generated(config, path, abs_src_path=str(target))
 
 
-def _pages_folder(settings: Settings) -> Path:
+def pages_folder(settings: Settings) -> Path:
+    """The page cache: `pages/` in the cache folder."""
     return (settings.cache_dir or default_cache_dir()) / "pages"
 
 
@@ -103,6 +116,7 @@ def _install_page(folder: Path, path: str, digest: str, written: Path) -> Path:
     target = folder / digest[:2] / digest / posixpath.basename(path)
     if target.is_file():
         written.unlink(missing_ok=True)  # the same content, there already
+        _used(target)
     else:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(written, target)
@@ -114,6 +128,7 @@ def _store(folder: Path, path: str, data: bytes) -> Path:
     digest = _digest(path, hashlib.sha256(data).digest())
     target = folder / digest[:2] / digest / posixpath.basename(path)
     if target.is_file():
+        _used(target)
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -122,6 +137,36 @@ def _store(folder: Path, path: str, data: bytes) -> Path:
         return _install_page(folder, path, digest, temporary)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _used(target: Path) -> None:
+    """Mark a kept file as used now, by its access time: its modification time is what a dirty rebuild compares
+    with the page it wrote, so it must stay as it was."""
+    with contextlib.suppress(OSError):
+        os.utime(target, (time.time(), target.stat().st_mtime))
+
+
+PAGES_KEPT = 20_000
+"""Files kept in the page cache (`pages/`), the most recently used ones; never fewer than 4 builds' worth."""
+
+
+def prune_pages(folder: Path, *, used: int) -> None:
+    """Remove the least recently used files of the page cache `folder` (`pages_folder`) beyond `PAGES_KEPT` (or
+    four times the `used` files of this build, when more): an edit makes a new file, and `serve` makes many."""
+    found: list[tuple[float, Path]] = []
+    try:
+        for entry in folder.glob("*/*/*"):
+            if entry.name.startswith("."):
+                continue  # a build's file being written
+            with contextlib.suppress(OSError):
+                found.append((entry.stat().st_atime, entry))
+    except OSError:
+        return
+    found.sort(reverse=True)
+    for _atime, entry in found[max(PAGES_KEPT, 4 * used) :]:
+        with contextlib.suppress(OSError):
+            entry.unlink()
+            entry.parent.rmdir()
 
 
 def watched_paths(settings: Settings, watch_paths: list[str]) -> list[str]:
@@ -140,7 +185,7 @@ def stash_markdown_copies(settings: Settings, copies: dict[str, str]) -> dict[st
     """The pages' Markdown copies written to the cache folder (by content, as the pages are), so a build holds
     their paths rather than their text until it writes the site; path in the site → cached file. A copy the
     cache cannot hold is said, and not published."""
-    folder = _pages_folder(settings)
+    folder = pages_folder(settings)
     stashed: dict[str, Path] = {}
     for rel, text in copies.items():
         try:

@@ -21,6 +21,8 @@ from paritydocs.site import build_site
 from paritydocs.site.files import (
     CSS_URI,
     add_site_files,
+    pages_folder,
+    prune_pages,
     stash_markdown_copies,
     watched_paths,
     write_markdown_copies,
@@ -181,6 +183,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         write_markdown_copies(Path(config.site_dir), self.markdown_copies)
         if self.render_cache is not None:
             self.render_cache.finish()
+        if self.settings is not None:
+            prune_pages(pages_folder(self.settings), used=len(self.generated) + len(self.markdown_copies))
         if self.session is None:
             return
         if (search := _material_search(config)) is not None:
