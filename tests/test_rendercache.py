@@ -178,3 +178,13 @@ def test_both_caches_are_bounded_and_a_build_after_pruning_is_whole(
     assert tree(third) == tree(second)
     shutil.rmtree(cache)
     assert tree(build_site(demo / "mkdocs.yml", tmp_path / "cold")) == tree(second) != tree(first)
+
+
+def test_the_key_names_the_installed_version_of_every_renderer() -> None:
+    """A new mkdocstrings-python or Material renders differently: its version is in every key (a namespace
+    package such as `mkdocstrings_handlers` has no version of its own, so distributions are asked by name)."""
+    from paritydocs.site.rendercache import _renderer_versions
+
+    versions = dict(v.split(" ", 1) for v in _renderer_versions())
+    for name in ("markdown", "pymdown-extensions", "mkdocs", "mkdocs-material", "mkdocstrings", "mkdocstrings-python"):
+        assert re.match(r"\d", versions[name]), (name, versions[name])
