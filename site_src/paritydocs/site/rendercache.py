@@ -183,10 +183,9 @@ class RenderCache:
             self._pure = not impure
             if impure:
                 logger.info(
-                    "paritydocs: pages are converted on every build: the Markdown extension %s may read more than"
-                    " the page (%s)",
+                    "paritydocs: pages are converted on every build: the Markdown extension %s is not known to"
+                    " depend on the page's text alone (docs/guide/caching.md)",
                     impure[0],
-                    "not known to depend on the page's text alone",
                 )
         return self._pure
 
