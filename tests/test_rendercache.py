@@ -34,6 +34,22 @@ def conversions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return converted
 
 
+def themed_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The theme's HTML templates rendered from now on (`main.html` once a page, `404.html`)."""
+    import jinja2
+
+    rendered: list[str] = []
+    original = jinja2.Template.render
+
+    def counting(self, *args, **kwargs):
+        if self.name and self.name.endswith(".html") and "/" not in self.name:
+            rendered.append(self.name)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counting)
+    return rendered
+
+
 def tree(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
@@ -45,15 +61,17 @@ def test_a_warm_build_converts_nothing_and_publishes_the_cold_build_byte_for_byt
     pages = len(conversions)
     assert pages > 20 and "about.md" in conversions  # the user's own pages too
     conversions.clear()
+    themed = themed_pages(monkeypatch)
     warm = tree(build_site(demo / "mkdocs.yml", tmp_path / "warm"))
-    assert conversions == []
+    assert conversions == [] and themed == ["404.html"]  # no page's template rendered again
     assert warm == cold  # search index, objects.inv and sitemap included
     assert {"search/search_index.json", "objects.inv"} <= set(warm)
     monkeypatch.setenv("PARITYDOCS_NO_CACHE", "1")
     uncached = tree(build_site(demo / "mkdocs.yml", tmp_path / "uncached"))
     assert len(conversions) == pages and uncached == cold
     entries = list((tmp_path / "cache" / "render").glob("*.json"))
-    assert len(entries) == 2 * pages - 1  # a conversion and search entries a page; the checklist is not searched
+    # a conversion, search entries and the theme's HTML a page; the checklist is not searched
+    assert len(entries) == 3 * pages - 1
 
 
 def page_text(site: Path, url: str) -> str:
@@ -91,13 +109,33 @@ def edit_config(demo: Path) -> tuple[str, str]:
     return "types/JobInfo", 'title="Permanent link">§</a>'
 
 
+def edit_theme(demo: Path) -> tuple[str, str]:
+    config = demo / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: theme\n", 1))
+    (demo / "theme").mkdir()
+    (demo / "theme" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block announce %}An announcement of the theme.{% endblock %}\n'
+    )
+    return "types/JobInfo . about", "An announcement of the theme."
+
+
+def edit_site_name(demo: Path) -> tuple[str, str]:
+    config = demo / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace("site_name: Orbit parity (paritydocs demo)", "site_name: Orbit, renamed")
+    )
+    return "types/JobInfo about api/orbit.types.JobInfo", "Orbit, renamed"
+
+
 def edit_notes(demo: Path) -> tuple[str, str]:
     notes = demo / "notes.yml"
     notes.write_text(notes.read_text().replace("so the server never picks hardware", "so hardware is never left open"))
     return "types/SubmitJobRequest", "so hardware is never left open"
 
 
-@pytest.mark.parametrize("edit", [edit_python, edit_elixir, edit_template, edit_config, edit_notes])
+@pytest.mark.parametrize(
+    "edit", [edit_python, edit_elixir, edit_template, edit_config, edit_theme, edit_site_name, edit_notes]
+)
 def test_each_kind_of_input_shows_on_the_page_the_build_after_it_changed(demo: Path, tmp_path: Path, edit) -> None:
     build_site(demo / "mkdocs.yml", tmp_path / "before")  # the cache holds every page
     urls, shown = edit(demo)
@@ -188,3 +226,17 @@ def test_the_key_names_the_installed_version_of_every_renderer() -> None:
     versions = dict(v.split(" ", 1) for v in _renderer_versions())
     for name in ("markdown", "pymdown-extensions", "mkdocs", "mkdocs-material", "mkdocstrings", "mkdocstrings-python"):
         assert re.match(r"\d", versions[name]), (name, versions[name])
+
+
+def test_with_hooks_or_another_plugin_the_theme_writes_every_page(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hook (or a plugin paritydocs does not know) may make a page's HTML from more than the page: the
+    theme's output is then not kept, while conversions still are."""
+    (demo / "hooks.py").write_text("def on_page_context(context, page, config, nav):\n    return context\n")
+    config = demo / "mkdocs.yml"
+    config.write_text(config.read_text() + "hooks: [hooks.py]\n")
+    build_site(config, tmp_path / "first")
+    themed = themed_pages(monkeypatch)
+    build_site(config, tmp_path / "second")
+    assert themed.count("main.html") > 20

@@ -55,6 +55,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.session: ServeSession | None = None
         self.markdown_copies: dict[str, Path] = {}
         """The pages' Markdown copies, written beside their HTML once the site is built."""
+        self.nav: Any = None
         self.render_cache: RenderCache | None = None
         """What MkDocs made of each page, across builds (`rendercache`); None with `PARITYDOCS_NO_CACHE`."""
 
@@ -145,6 +146,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
     # else it gives autorefs the URLs of the pages it will not render.
     @event_priority(-100)
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
+        self.nav = nav
         if self.session is not None:
             self.session.check_site_shape(config, files, nav.pages)
             if "autorefs" in config.plugins:
@@ -152,7 +154,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         return nav
 
     # After mkdocstrings rendered every page, before it writes objects.inv (priority -20).
-    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+    def _serve_env(self, env: Any, *, config: Any, files: Files) -> Any:
         if self.session is not None:
             env.bytecode_cache = self.session.bytecode_cache("theme")
             mkdocstrings = config.plugins.get("mkdocstrings")
@@ -160,6 +162,15 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
                 with contextlib.suppress(Exception):  # mkdocstrings not configured: nothing was rendered
                     self.session.merge_inventory(mkdocstrings.handlers.inventory)
         return env
+
+    # After autorefs fixed every page's links (priority -50): the theme's output of each page can be keyed.
+    @event_priority(-100)
+    def _plan_outputs(self, env: Any, *, config: Any, files: Files) -> Any:
+        if self.render_cache is not None:
+            self.render_cache.plan_outputs(env, config=config, files=files, nav=self.nav)
+        return env
+
+    on_env = CombinedEvent(_serve_env, _plan_outputs)
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
         if page.file.src_uri in self.generated:
@@ -172,10 +183,19 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
     # page before the first was written, search indexed it): released, so a build does not hold every page's
     # HTML beside the search index it grows.
     @event_priority(-100)
-    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+    def _release_content(self, output: str, *, page: Any, config: Any) -> str:
         if page.file.src_uri in self.generated:
             page.content = None
         return output
+
+    # First, before any plugin changed the theme's HTML: that HTML is what is kept.
+    @event_priority(100)
+    def _keep_output(self, output: str, *, page: Any, config: Any) -> str:
+        if self.render_cache is not None:
+            self.render_cache.theming_done(page, output)
+        return output
+
+    on_post_page = CombinedEvent(_keep_output, _release_content)
 
     # Before Material's search (priority 0) writes its index.
     @event_priority(10)
@@ -211,6 +231,12 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
 
     on_page_markdown = CombinedEvent(_update_model_names, _reuse_conversion)
 
+    @event_priority(100)
+    def _theming_started(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        if self.render_cache is not None:
+            self.render_cache.theming_started(page)
+        return context
+
     # Around Material's search (priority 0): a page indexed before with the same HTML is not parsed again.
     @event_priority(10)
     def _search_before(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
@@ -224,7 +250,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             self.render_cache.search_after(page, search)
         return context
 
-    on_page_context = CombinedEvent(_search_before, _search_after)
+    on_page_context = CombinedEvent(_theming_started, _search_before, _search_after)
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.settings is None:

@@ -28,6 +28,7 @@ Never stale, never a warning lost, never shared half-written:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -112,6 +113,10 @@ PURE_EXTENSIONS = frozenset(
 """Markdown extensions whose output depends on the page's text, its path and the site's files alone. Not here:
 `pymdownx.snippets` and `pymdownx.b64` (they read other files), and anything unknown."""
 
+KNOWN_PLUGINS = frozenset({"search", "paritydocs", "autorefs", "mkdocstrings"})
+"""Plugins whose page events (`on_page_context`, `on_post_page`, …) depend on the page alone: with any other, or
+with `hooks`, the theme writes every page on every build (a page's conversion is still kept)."""
+
 _AUTODOC = re.compile(r"^(?:#{1,6} *)?::: ?\S", re.MULTILINE)
 """A mkdocstrings block (its own pattern: `::: identifier`, optionally after a heading's hashes)."""
 
@@ -142,6 +147,10 @@ class RenderCache:
         self._pure: bool | None = None
         self._search_start: dict[str, int] = {}
         self._search_keys: dict[str, str] = {}
+        self._output_keys: dict[str, str] = {}
+        self._reused: set[str] = set()
+        self._theming: _Recorded | None = None
+        self._theming_handler: _Logged | None = None
 
     # ---------------------------------------------------------------- per build (one instance a build)
 
@@ -251,9 +260,96 @@ class RenderCache:
             return
         entries.write_entry(self.folder, key, items[start:], keep=None, prune=False)
 
+    # ---------------------------------------------------------------- the theme's output
+
+    def plan_outputs(self, env: Any, *, config: Any, files: Any, nav: Any) -> None:
+        """Once every page is converted and autorefs fixed their links (`on_env`, late): the key of each page's
+        HTML as the theme writes it. A page whose HTML is kept gets it back from `env.get_template` instead of
+        the theme's template; the plugins' `on_page_context` and `on_post_page` events still run."""
+        if nav is None or not self._outputs_on(config):
+            return
+        site = entries.entry_key(
+            {"site": _site_digest(config, files), "config": _config_digest(config), "nav": _nav_digest(nav)}
+        )
+        for file in files.documentation_pages():
+            page = file.page
+            if page is None or not isinstance(page.content, str):
+                continue
+            self._output_keys[page.url] = entries.entry_key(
+                {
+                    "what": "output",
+                    "site": site,
+                    "page": [
+                        file.src_uri,
+                        page.url,
+                        page.title,
+                        _plain(page.meta),
+                        page.canonical_url,
+                        page.edit_url,
+                        page.is_homepage,
+                        [[p.url, p.title] if p is not None else None for p in (page.previous_page, page.next_page)],
+                    ],
+                    "toc": _toc_tokens(page.toc),
+                    "content": hashlib.sha256(page.content.encode("utf-8", "surrogatepass")).hexdigest(),
+                }
+            )
+        original = env.get_template
+        keys, reused, folder = self._output_keys, self._reused, self.folder
+
+        def get_template(name: Any, *args: Any, **kwargs: Any) -> Any:
+            page = getattr(config, "_current_page", None)
+            # only the template of the page MkDocs is building (`active`), not 404.html or sitemap.xml after it
+            if page is not None and page.active and name == page.meta.get("template", "main.html"):
+                key = keys.get(page.url)
+                found = entries.read_entry(folder, key) if key is not None else None
+                if isinstance(found, str):
+                    reused.add(page.url)
+                    return _Kept(found)
+            return original(name, *args, **kwargs)
+
+        env.get_template = get_template
+
+    def theming_started(self, page: Any) -> None:
+        """First of the `on_page_context` events: what the theme logs while it writes this page is noticed."""
+        if page.url in self._output_keys and page.url not in self._reused:
+            self._theming = _Recorded()
+            self._theming_handler = _Logged(self._theming)
+            for each in (logging.getLogger(), logging.getLogger("mkdocs")):
+                each.addHandler(self._theming_handler)
+
+    def theming_done(self, page: Any, output: str) -> None:
+        """First of the `on_post_page` events: the theme's HTML of a page not reused is kept, if nothing was
+        logged while it was written."""
+        recorded, handler = self._theming, self._theming_handler
+        self._theming = self._theming_handler = None
+        if handler is not None:
+            for each in (logging.getLogger(), logging.getLogger("mkdocs")):
+                each.removeHandler(handler)
+        key = self._output_keys.get(page.url)
+        if key is None or page.url in self._reused or recorded is None or recorded.logged:
+            return
+        entries.write_entry(self.folder, key, output, keep=None, prune=False)
+
+    def _outputs_on(self, config: Any) -> bool:
+        """The theme's output is kept only when every plugin is one whose page events are known to depend on the
+        page alone, there are no hooks, and the theme is Material or one of MkDocs' own."""
+        names = {name.split("/")[-1] for name in config.plugins}
+        theme = getattr(config.theme, "name", None)
+        return names <= KNOWN_PLUGINS and not config.get("hooks") and theme in {"material", "mkdocs", "readthedocs"}
+
     @staticmethod
     def _renderers() -> list[str]:
         return _renderer_versions()
+
+
+class _Kept:
+    """A page's HTML as the theme wrote it before: what `template.render(context)` gives."""
+
+    def __init__(self, output: str) -> None:
+        self.output = output
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        return self.output
 
 
 # -------------------------------------------------------------------- what a conversion told others
@@ -405,7 +501,8 @@ def _site_digest(config: Any, files: Any) -> str:
     """What every page's conversion may depend on beyond its own text: the site's files, the Markdown
     extensions and their options, every plugin's options, MkDocs' link options, and the renderers' versions."""
     site_files = sorted((f.src_uri, f.url, str(getattr(f, "inclusion", ""))) for f in files)
-    plugins = [(name, _plain(dict(plugin.config))) for name, plugin in config.plugins.items()]
+    # a hook is a module among the plugins, with no options
+    plugins = [(name, _plain(dict(getattr(plugin, "config", None) or {}))) for name, plugin in config.plugins.items()]
     return entries.entry_key(
         {
             "files": hashlib.sha256(json.dumps(site_files).encode("utf-8", "surrogatepass")).hexdigest(),
@@ -421,6 +518,46 @@ def _site_digest(config: Any, files: Any) -> str:
             "code": entries.own_code_digest(),
         }
     )
+
+
+_UNREAD = frozenset({"site_dir", "docs_dir", "plugins", "markdown_extensions", "mdx_configs", "theme", "nav"})
+"""Configuration the theme does not read (where files go), or that `_site_digest` and `_nav_digest` hold."""
+
+
+def _config_digest(config: Any) -> str:
+    """What the theme reads of the configuration (`site_name`, `extra`, `copyright`, `extra_css`, …), and the
+    content of its templates' folders (`custom_dir` overrides included)."""
+    values = {key: _plain(config[key]) for key in sorted(config) if key not in _UNREAD}
+    dirs = [_folder_digest(Path(d)) for d in getattr(config.theme, "dirs", [])]
+    return entries.entry_key({"values": values, "theme_dirs": dirs})
+
+
+def _folder_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(names):
+            path = Path(folder, name)
+            digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogatepass") + b"\0")
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                digest.update(f"{stat.st_size} {stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _nav_digest(nav: Any) -> str:
+    """Every item of the navigation, as every page's nav shows it: sections, pages (title, URL, metadata) and
+    links."""
+
+    def item(node: Any) -> Any:
+        children = getattr(node, "children", None)
+        if getattr(node, "is_page", False):
+            return ["page", node.title, node.url, _plain(node.meta)]
+        if getattr(node, "is_section", False) or children is not None:
+            return ["section", node.title, [item(child) for child in children or []]]
+        return ["link", node.title, getattr(node, "url", None)]
+
+    return entries.entry_key([item(node) for node in nav.items])
 
 
 def _python_digest(config: Any) -> str:
