@@ -232,7 +232,7 @@ def test_custom_template_overrides_by_name(tmp_path):
         {"python": "p", "elixir": "e", "custom_templates": str(tmp_path), "python_api": False}, environ={}
     )
     page = next(p for p in Renderer(settings).pages(report) if p.path == "checklist.md")
-    assert page.content.startswith("# Our list")
+    assert page.content.startswith("---\nsearch:\n  exclude: true\n---\n# Our list")  # the base's meta block kept
 
 
 def test_broken_custom_template_is_one_line_error(tmp_path):
