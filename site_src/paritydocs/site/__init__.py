@@ -39,7 +39,7 @@ from paritydocs.sources import default_cache_dir
 from paritydocs.sources.trees import python_fingerprint
 from paritydocs.textsafe import logger
 
-__all__ = ["SiteBuild", "build_site"]
+__all__ = ["SiteBuild", "build_site", "disk_bytecode_cache"]
 
 
 @dataclass(slots=True)
@@ -190,17 +190,23 @@ def _api_sources(python: SdkModel) -> _ApiSources:
 
 
 def _template_cache(settings: Settings, caches: Caches | None) -> jinja2.BytecodeCache | None:
-    """Compiled templates: `serve`'s in memory; else on disk in the cache folder, across builds. Jinja checks each
-    entry against its template's source and its own Python version: a changed template compiles again."""
+    """Compiled templates: `serve`'s in memory; else on disk in the cache folder, across builds."""
     if caches is not None:
         return caches.templates
+    return disk_bytecode_cache(settings, "paritydocs")
+
+
+def disk_bytecode_cache(settings: Settings, role: str) -> jinja2.BytecodeCache | None:
+    """Compiled templates of one Jinja environment (`role`: paritydocs' own, the theme's) on disk in the cache
+    folder, across builds. Jinja checks each entry against its template's source and its own Python version: a
+    changed template compiles again. None with `PARITYDOCS_NO_CACHE` or a read-only cache (compiled in memory)."""
     if os.environ.get("PARITYDOCS_NO_CACHE"):
         return None
-    folder = (settings.cache_dir or default_cache_dir()) / "jinja"
+    folder = (settings.cache_dir or default_cache_dir()) / "jinja" / role
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
-        return None  # a read-only cache: compile in memory
+        return None
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 

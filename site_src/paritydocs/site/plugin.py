@@ -17,7 +17,7 @@ from paritydocs.guard import plugin_started
 from paritydocs.modelnames import ModelNameUpdate, apply_updates, compile_updates
 from paritydocs.options import ParitydocsConfig
 from paritydocs.pipeline import Caches
-from paritydocs.site import build_site
+from paritydocs.site import build_site, disk_bytecode_cache
 from paritydocs.site.files import (
     CSS_URI,
     add_site_files,
@@ -155,6 +155,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
 
     # After mkdocstrings rendered every page, before it writes objects.inv (priority -20).
     def _serve_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        if self.session is None and self.settings is not None and env.bytecode_cache is None:
+            env.bytecode_cache = disk_bytecode_cache(self.settings, "theme")  # compiled once, across builds
         if self.session is not None:
             env.bytecode_cache = self.session.bytecode_cache("theme")
             mkdocstrings = config.plugins.get("mkdocstrings")

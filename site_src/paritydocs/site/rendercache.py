@@ -526,10 +526,10 @@ _UNREAD = frozenset({"site_dir", "docs_dir", "plugins", "markdown_extensions", "
 
 def _config_digest(config: Any) -> str:
     """What the theme reads of the configuration (`site_name`, `extra`, `copyright`, `extra_css`, …), and the
-    content of its templates' folders (`custom_dir` overrides included)."""
+    files of its `custom_dir` (the theme's own templates are those of its installed version, in the key)."""
     values = {key: _plain(config[key]) for key in sorted(config) if key not in _UNREAD}
-    dirs = [_folder_digest(Path(d)) for d in getattr(config.theme, "dirs", [])]
-    return entries.entry_key({"values": values, "theme_dirs": dirs})
+    custom = getattr(config.theme, "custom_dir", None)
+    return entries.entry_key({"values": values, "custom_dir": _folder_digest(Path(custom)) if custom else None})
 
 
 def _folder_digest(root: Path) -> str:
