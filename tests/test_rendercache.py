@@ -78,6 +78,12 @@ def page_text(site: Path, url: str) -> str:
     return (site / url / "index.html").read_text(encoding="utf-8")
 
 
+def replace_in(file: Path, old: str, new: str) -> None:
+    text = file.read_text()
+    assert old in text, (file, old)
+    file.write_text(text.replace(old, new, 1))
+
+
 def edit_python(demo: Path) -> tuple[str, str]:
     set_job_id_doc(demo, "Identifier given by the scheduler, edited.")
     return "types/JobInfo api/orbit.types.JobInfo", "Identifier given by the scheduler, edited."
@@ -85,16 +91,13 @@ def edit_python(demo: Path) -> tuple[str, str]:
 
 def edit_elixir(demo: Path) -> tuple[str, str]:
     module = demo / "elixir" / "lib" / "orbit" / "types" / "job_info.ex"
-    module.write_text(module.read_text().replace("Status of a submitted job.", "Status of a job, edited."))
+    replace_in(module, "Status of a submitted job.", "Status of a job, edited.")
     return "types/JobInfo", "Status of a job, edited."
 
 
 def edit_template(demo: Path) -> tuple[str, str]:
-    config = demo / "mkdocs.yml"
-    config.write_text(
-        config.read_text().replace(
-            "      notes: notes.yml\n", "      notes: notes.yml\n      custom_templates: overrides\n"
-        )
+    replace_in(
+        demo / "mkdocs.yml", "      notes: notes.yml\n", "      notes: notes.yml\n      custom_templates: overrides\n"
     )
     (demo / "overrides").mkdir()
     (demo / "overrides" / "pair.md.jinja").write_text(
@@ -104,14 +107,12 @@ def edit_template(demo: Path) -> tuple[str, str]:
 
 
 def edit_config(demo: Path) -> tuple[str, str]:
-    config = demo / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      permalink: true\n", '      permalink: "§"\n'))
+    replace_in(demo / "mkdocs.yml", "      permalink: true\n", '      permalink: "§"\n')
     return "types/JobInfo", 'title="Permanent link">§</a>'
 
 
 def edit_theme(demo: Path) -> tuple[str, str]:
-    config = demo / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: theme\n", 1))
+    replace_in(demo / "mkdocs.yml", "  name: material\n", "  name: material\n  custom_dir: theme\n")
     (demo / "theme").mkdir()
     (demo / "theme" / "main.html").write_text(
         '{% extends "base.html" %}\n{% block announce %}An announcement of the theme.{% endblock %}\n'
@@ -120,16 +121,12 @@ def edit_theme(demo: Path) -> tuple[str, str]:
 
 
 def edit_site_name(demo: Path) -> tuple[str, str]:
-    config = demo / "mkdocs.yml"
-    config.write_text(
-        config.read_text().replace("site_name: Orbit parity (paritydocs demo)", "site_name: Orbit, renamed")
-    )
+    replace_in(demo / "mkdocs.yml", "site_name: Orbit parity (paritydocs demo)", "site_name: Orbit, renamed")
     return "types/JobInfo about api/orbit.types.JobInfo", "Orbit, renamed"
 
 
 def edit_notes(demo: Path) -> tuple[str, str]:
-    notes = demo / "notes.yml"
-    notes.write_text(notes.read_text().replace("so the server never picks hardware", "so hardware is never left open"))
+    replace_in(demo / "notes.yml", "so the server never picks hardware", "so hardware is never left open")
     return "types/SubmitJobRequest", "so hardware is never left open"
 
 
