@@ -153,8 +153,9 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
                 self.session.restore_urls(config.plugins["autorefs"])
         return nav
 
-    # After mkdocstrings rendered every page, before it writes objects.inv (priority -20).
-    def _serve_env(self, env: Any, *, config: Any, files: Files) -> Any:
+    # After mkdocstrings rendered every page, before it writes objects.inv (priority -20): the theme's compiled
+    # templates kept (on disk across builds, in memory across `serve` rebuilds), and `serve`'s inventory merged.
+    def _theme_env(self, env: Any, *, config: Any, files: Files) -> Any:
         if self.session is None and self.settings is not None and env.bytecode_cache is None:
             env.bytecode_cache = disk_bytecode_cache(self.settings, "theme")  # compiled once, across builds
         if self.session is not None:
@@ -172,7 +173,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             self.render_cache.plan_outputs(env, config=config, files=files, nav=self.nav)
         return env
 
-    on_env = CombinedEvent(_serve_env, _plan_outputs)
+    on_env = CombinedEvent(_theme_env, _plan_outputs)
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
         if page.file.src_uri in self.generated:
