@@ -28,7 +28,6 @@ Never stale, never a warning lost, never shared half-written:
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
@@ -41,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from paritydocs.sources import cache as entries
+from paritydocs.sources.trees import tree_fingerprint
 from paritydocs.textsafe import logger
 
 __all__ = ["ENTRIES_KEPT", "PURE_EXTENSIONS", "RenderCache"]
@@ -198,9 +198,14 @@ class RenderCache:
                 )
         return self._pure
 
-    def _conversion_key(self, page: Any, markdown: str, config: Any, files: Any) -> str | None:
+    def _site_key(self, config: Any, files: Any) -> str:
+        """`_site_digest`, once a build: the site's files are final from the first page on."""
         if self._site is None:
             self._site = _site_digest(config, files)
+        return self._site
+
+    def _conversion_key(self, page: Any, markdown: str, config: Any, files: Any) -> str | None:
+        site = self._site_key(config, files)
         python = ""
         if _AUTODOC.search(markdown):
             if self._python is None:
@@ -211,7 +216,7 @@ class RenderCache:
         return entries.entry_key(
             {
                 "what": "conversion",
-                "site": self._site,
+                "site": site,
                 "python": python,
                 "page": [page.file.src_uri, page.file.dest_uri, page.url],
                 "markdown": hashlib.sha256(markdown.encode("utf-8", "surrogatepass")).hexdigest(),
@@ -230,9 +235,9 @@ class RenderCache:
         key = entries.entry_key(
             {
                 "what": "search",
-                "site": self._renderers(),
-                "options": _plain(dict(getattr(search, "config", {}) or {})),
-                "page": [page.url, page.title, _plain(page.meta)],
+                "site": _renderer_versions(),
+                "options": entries.plain(dict(getattr(search, "config", {}) or {})),
+                "page": [page.url, page.title, entries.plain(page.meta)],
                 "toc": _toc_tokens(page.toc),
                 "content": hashlib.sha256((page.content or "").encode("utf-8", "surrogatepass")).hexdigest(),
             }
@@ -269,7 +274,7 @@ class RenderCache:
         if nav is None or not self._outputs_on(config):
             return
         site = entries.entry_key(
-            {"site": _site_digest(config, files), "config": _config_digest(config), "nav": _nav_digest(nav)}
+            {"site": self._site_key(config, files), "config": _config_digest(config), "nav": _nav_digest(nav)}
         )
         for file in files.documentation_pages():
             page = file.page
@@ -283,7 +288,7 @@ class RenderCache:
                         file.src_uri,
                         page.url,
                         page.title,
-                        _plain(page.meta),
+                        entries.plain(page.meta),
                         page.canonical_url,
                         page.edit_url,
                         page.is_homepage,
@@ -314,8 +319,7 @@ class RenderCache:
         if page.url in self._output_keys and page.url not in self._reused:
             self._theming = _Recorded()
             self._theming_handler = _Logged(self._theming)
-            for each in (logging.getLogger(), logging.getLogger("mkdocs")):
-                each.addHandler(self._theming_handler)
+            _listen(self._theming_handler)
 
     def theming_done(self, page: Any, output: str) -> None:
         """First of the `on_post_page` events: the theme's HTML of a page not reused is kept, if nothing was
@@ -323,8 +327,7 @@ class RenderCache:
         recorded, handler = self._theming, self._theming_handler
         self._theming = self._theming_handler = None
         if handler is not None:
-            for each in (logging.getLogger(), logging.getLogger("mkdocs")):
-                each.removeHandler(handler)
+            _listen(handler, stop=True)
         key = self._output_keys.get(page.url)
         if key is None or page.url in self._reused or recorded is None or recorded.logged:
             return
@@ -336,10 +339,6 @@ class RenderCache:
         names = {name.split("/")[-1] for name in config.plugins}
         theme = getattr(config.theme, "name", None)
         return names <= KNOWN_PLUGINS and not config.get("hooks") and theme in {"material", "mkdocs", "readthedocs"}
-
-    @staticmethod
-    def _renderers() -> list[str]:
-        return _renderer_versions()
 
 
 class _Kept:
@@ -371,6 +370,16 @@ class _Logged(logging.Handler):
         self.recorded.logged = True
 
 
+def _listen(handler: logging.Handler, *, stop: bool = False) -> None:
+    """Give `handler` every record logged from now on (`stop`: no longer): the root logger's and MkDocs' own,
+    which does not propagate to the root."""
+    for each in (logging.getLogger(), logging.getLogger("mkdocs")):
+        if stop:
+            each.removeHandler(handler)
+        else:
+            each.addHandler(handler)
+
+
 @contextmanager
 def _recording(config: Any) -> Iterator[_Recorded]:
     """While a page converts: the anchors it registers with autorefs, the objects it registers in mkdocstrings'
@@ -398,14 +407,11 @@ def _recording(config: Any) -> Iterator[_Recorded]:
         inventory.register = item
         undo.append(lambda: vars(inventory).pop("register", None))
     handler = _Logged(recorded)
-    loggers = [logging.getLogger(), logging.getLogger("mkdocs")]  # MkDocs' own does not propagate to the root
-    for each in loggers:
-        each.addHandler(handler)
+    _listen(handler)
     try:
         yield recorded
     finally:
-        for each in loggers:
-            each.removeHandler(handler)
+        _listen(handler, stop=True)
         for step in undo:
             step()
 
@@ -502,18 +508,20 @@ def _site_digest(config: Any, files: Any) -> str:
     extensions and their options, every plugin's options, MkDocs' link options, and the renderers' versions."""
     site_files = sorted((f.src_uri, f.url, str(getattr(f, "inclusion", ""))) for f in files)
     # a hook is a module among the plugins, with no options
-    plugins = [(name, _plain(dict(getattr(plugin, "config", None) or {}))) for name, plugin in config.plugins.items()]
+    plugins = [
+        (name, entries.plain(dict(getattr(plugin, "config", None) or {}))) for name, plugin in config.plugins.items()
+    ]
     return entries.entry_key(
         {
             "files": hashlib.sha256(json.dumps(site_files).encode("utf-8", "surrogatepass")).hexdigest(),
             "extensions": _extension_names(config),
-            "options": _plain(config.mdx_configs),
+            "options": entries.plain(config.mdx_configs),
             # a `-q` build does not make info messages, so cannot tell a page that would log one: its own entries
             "quiet": logging.getLogger("mkdocs").getEffectiveLevel() > logging.INFO,
             "plugins": plugins,
             "urls": bool(config.use_directory_urls),
-            "validation": _plain(config.get("validation")),
-            "theme": _plain(dict(config.theme)) if config.theme is not None else None,
+            "validation": entries.plain(config.get("validation")),
+            "theme": entries.plain(dict(config.theme)) if config.theme is not None else None,
             "renderers": _renderer_versions(),
             "code": entries.own_code_digest(),
         }
@@ -527,22 +535,9 @@ _UNREAD = frozenset({"site_dir", "docs_dir", "plugins", "markdown_extensions", "
 def _config_digest(config: Any) -> str:
     """What the theme reads of the configuration (`site_name`, `extra`, `copyright`, `extra_css`, …), and the
     files of its `custom_dir` (the theme's own templates are those of its installed version, in the key)."""
-    values = {key: _plain(config[key]) for key in sorted(config) if key not in _UNREAD}
+    values = {key: entries.plain(config[key]) for key in sorted(config) if key not in _UNREAD}
     custom = getattr(config.theme, "custom_dir", None)
-    return entries.entry_key({"values": values, "custom_dir": _folder_digest(Path(custom)) if custom else None})
-
-
-def _folder_digest(root: Path) -> str:
-    digest = hashlib.sha256()
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(names):
-            path = Path(folder, name)
-            digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogatepass") + b"\0")
-            with contextlib.suppress(OSError):
-                stat = path.stat()
-                digest.update(f"{stat.st_size} {stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+    return entries.entry_key({"values": values, "custom_dir": tree_fingerprint(Path(custom)) if custom else None})
 
 
 def _nav_digest(nav: Any) -> str:
@@ -552,7 +547,7 @@ def _nav_digest(nav: Any) -> str:
     def item(node: Any) -> Any:
         children = getattr(node, "children", None)
         if getattr(node, "is_page", False):
-            return ["page", node.title, node.url, _plain(node.meta)]
+            return ["page", node.title, node.url, entries.plain(node.meta)]
         if getattr(node, "is_section", False) or children is not None:
             return ["section", node.title, [item(child) for child in children or []]]
         return ["link", node.title, getattr(node, "url", None)]
@@ -607,18 +602,3 @@ def _renderer_versions() -> list[str]:
         except metadata.PackageNotFoundError:
             versions.append(f"{name} absent")
     return versions
-
-
-def _plain(value: Any) -> Any:
-    """`value` as JSON-able data, objects by their type's name (never by their address)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, list | tuple | set | frozenset):
-        items = [_plain(v) for v in value]
-        return sorted(items, key=json.dumps) if isinstance(value, set | frozenset) else items
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    if isinstance(value, Path):
-        return str(value)
-    text = repr(value)
-    return f"<{type(value).__module__}.{type(value).__qualname__}>" if " at 0x" in text else text

@@ -11,9 +11,6 @@ found in the port, the settings, the templates (built-in and custom), the range 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,7 +23,7 @@ from paritydocs.render import Page, Renderer, builtin_templates
 from paritydocs.render.filters import do_slug
 from paritydocs.render.sync import render_markdown
 from paritydocs.sources import cache as entries
-from paritydocs.sources.trees import SKIPPED_DIRS
+from paritydocs.sources.trees import content_fingerprint
 from paritydocs.sync import build_sync_report
 from paritydocs.sync.revisions import range_spec, resolve_revision
 from paritydocs.sync.store import SYNC_ENTRIES_KEPT, diff_key
@@ -114,10 +111,10 @@ def _page_key(
             for spec in (item.from_spec, item.to_spec)
         ]
         python = diff_key(settings, sides[0], sides[1])
-        port_files = _files_digest(Path(port.root), (".ex", ".exs")) if port.root else ""
-        templates = [_files_digest(builtin_templates(), ("",))]
+        port_files = content_fingerprint(Path(port.root), (".ex", ".exs")) if port.root else ""
+        templates = [content_fingerprint(builtin_templates())]
         if settings.custom_templates:
-            templates.append(_files_digest(Path(settings.custom_templates), ("",)))
+            templates.append(content_fingerprint(Path(settings.custom_templates)))
     except (SourceError, OSError, RecursionError):
         return None
     if python is None:
@@ -135,30 +132,12 @@ def _page_key(
         {
             "what": "sync-page",
             "python": python,
-            "port": [port_files, _plain(dataclasses.asdict(port))],
-            "notes": _plain(notes),
-            "occurrences": _plain([dataclasses.asdict(o) for o in occurrences]),
-            "settings": _plain(dataclasses.asdict(settings)),
+            "port": [port_files, entries.plain(dataclasses.asdict(port))],
+            "notes": entries.plain(notes),
+            "occurrences": entries.plain([dataclasses.asdict(o) for o in occurrences]),
+            "settings": entries.plain(dataclasses.asdict(settings)),
             "templates": templates,
             "autorefs": renderer.autorefs,
             "range": [item.from_spec, item.to_spec, title, path],
         }
     )
-
-
-def _files_digest(root: Path, suffixes: tuple[str, ...]) -> str:
-    """The content of the files under `root` whose names end with one of `suffixes` ("" for all), by relative
-    path; build output, dependencies and version control skipped (`SKIPPED_DIRS`)."""
-    digest = hashlib.sha256()
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
-        for name in sorted(names):
-            if name.endswith(suffixes):
-                file = Path(folder, name)
-                digest.update(file.relative_to(root).as_posix().encode("utf-8", "surrogatepass") + b"\0")
-                digest.update(hashlib.sha256(file.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def _plain(value: Any) -> Any:
-    return json.loads(json.dumps(value, sort_keys=True, default=str))

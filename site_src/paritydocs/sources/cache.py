@@ -277,6 +277,22 @@ def extraction_dir(cache_dir: Path | None, kind: str) -> Path:
     return base / "extraction" / kind
 
 
+def plain(value: Any) -> Any:
+    """`value` as JSON-able data for `entry_key`: mappings sorted by key, sets sorted, paths as text, other
+    objects by their `repr` (by their type's name when that `repr` holds an address, which changes every run)."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [plain(v) for v in value]
+        return sorted(items, key=json.dumps) if isinstance(value, set | frozenset) else items
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Path):
+        return str(value)
+    text = repr(value)
+    return f"<{type(value).__module__}.{type(value).__qualname__}>" if " at 0x" in text else text
+
+
 def entry_key(parts: object) -> str:
     """A key from any JSON-able description of what an entry depends on."""
     text = json.dumps(parts, sort_keys=True, ensure_ascii=True, separators=(",", ":"))

@@ -108,11 +108,13 @@ def tree_files(root: Path) -> dict[str, Path]:
     return files
 
 
-def content_fingerprint(root: Path) -> str:
-    """The relative path and content of every file of `tree_files(root)`: a key that survives copying the tree
-    elsewhere and changes with any edit."""
+def content_fingerprint(root: Path, suffixes: tuple[str, ...] = ("",)) -> str:
+    """The relative path and content of every file of `tree_files(root)` whose name ends with one of `suffixes`
+    (all, by default): a key that survives copying the tree elsewhere and changes with any edit."""
     digest = hashlib.sha256()
     for rel, path in sorted(tree_files(root).items()):
+        if not rel.endswith(suffixes):
+            continue
         try:
             data = path.read_bytes()
         except OSError:
