@@ -342,6 +342,31 @@ def test_long_nav_sections_are_grouped_where_the_theme_can_fold_them(expanded):
     assert short == [{"Types": [{"T0000": "types/T0000.md"}, {"T0001": "types/T0001.md"}, {"T0002": "types/T0002.md"}]}]
 
 
+def test_a_sync_report_is_a_group_of_its_section_its_page_first_its_file_pages_folded_when_long():
+    """A range's pages are a group of *Sync reports* named by its title, the range's `index.md` first (Material's
+    `navigation.indexes` makes it the group's own page); a long group's file pages go in groups like a section's."""
+    from paritydocs.render import Page
+    from paritydocs.site.nav import NAV_CHUNK, NAV_SECTION_LIMIT, build_nav
+
+    def report(slug, title, files):
+        pages = [Page(f"sync/{slug}/index.md", title, "", "Sync reports", group=title)]
+        pages += [Page(f"sync/{slug}/f{i:03d}.md", f"f{i:03d}.py", "", "Sync reports", group=title) for i in files]
+        return pages
+
+    small = report("a", "v1 → v2", range(2))
+    big = report("b", "declared → latest", range(NAV_SECTION_LIMIT + 1))
+    nav = build_nav([Page("index.md", "Home", "", ""), *small, *big], ["guide.md"])
+    assert nav[0] == {"Home": "index.md"} and nav[-1] == "guide.md"
+    (sync,) = [item["Sync reports"] for item in nav if isinstance(item, dict) and "Sync reports" in item]
+    assert sync[0] == {
+        "v1 → v2": [{"v1 → v2": "sync/a/index.md"}, {"f000.py": "sync/a/f000.md"}, {"f001.py": "sync/a/f001.md"}]
+    }
+    ((name, members),) = sync[1].items()
+    assert name == "declared → latest" and members[0] == {"declared → latest": "sync/b/index.md"}
+    assert [next(iter(group)) for group in members[1:3]] == ["f000.py to f049.py", "f050.py to f099.py"]
+    assert all(len(next(iter(group.values()))) <= NAV_CHUNK for group in members[1:])
+
+
 @pytest.mark.parametrize(
     ("option", "value"),
     [

@@ -759,21 +759,60 @@ def test_site_pages_one_per_range_and_a_failing_range_does_not_break_the_site(wo
     parity = site_report(settings)
     renderer = Renderer(settings)
     pages, outputs = sync_site_pages(settings, parity, renderer, None)
-    assert [p.section for p in pages] == ["Sync reports", "Sync reports"]
-    good, failed = pages
-    assert good.path == renderer.path("sync/v1-v2.md") and good.title == "v1 → v2" and good.keep_model_names
-    assert "Qwen/Qwen2.5-7B" in good.content  # the before side keeps the old name
-    assert "> **[REVIEWED]** Port the docstring word for word." in good.content  # notes from the site's report
-    assert good.content == render_markdown(
-        renderer, settings, world.report(title="v1 → v2"), title="v1 → v2", page_path=good.path
-    )  # the same Markdown as `paritydocs sync --format markdown`
+    assert {p.section for p in pages} == {"Sync reports"} and all(p.keep_model_names for p in pages)
+    good, *files, failed = pages
+    assert good.path == renderer.path("sync/v1-v2/index.md") and good.title == "v1 → v2"
+    assert files and {p.group for p in (good, *files)} == {"v1 → v2"}
+    assert all(p.path.startswith(renderer.path("sync/v1-v2/")) and p.path.endswith(".md") for p in files)
+    whole = render_markdown(renderer, settings, world.report(title="v1 → v2"), title="v1 → v2", page_path=good.path)
+    by_file = dict(world.report(title="v1 → v2").by_file())
+    assert [p.title for p in files] == sorted(by_file)  # a page per Python file with changes, sorted
+    for page in files:  # each holds its file's changes in full, linked from the range's page and back to it
+        assert f"[{page.title}]({page.path.rsplit('/', 1)[1]})" in good.content
+        assert "](index.md)" in page.content
+        assert page.content.count("- **Python:** ") == len(by_file[page.title].changes)
+    # the range's pages hold what `paritydocs sync --format markdown` shows on one page, each line once or more
+    shown = "\n".join(p.content for p in (good, *files))
+    assert [line for line in whole.splitlines() if line not in shown] == []
+    assert "#### " not in good.content and "```diff" not in good.content  # the changes in full are on file pages
+    assert "Qwen/Qwen2.5-7B" in shown  # the before side keeps the old name
+    notes = [p for p in files if "> **[REVIEWED]** Port the docstring word for word." in p.content]
+    assert len(notes) == 1  # notes from the site's report, on the page of the file they are about
     assert list(outputs) == ["sync-v1-v2.json"]
     jsonschema.validate(json.loads(outputs["sync-v1-v2.json"]), schema(), cls=jsonschema.Draft202012Validator)
     assert failed.title == f"{broken} → {world.new}" and failed.path.startswith(renderer.path("sync/"))
-    assert failed.path != good.path and failed.keep_model_names
+    assert failed.path.endswith("/index.md") and failed.group == failed.title
     assert "could not be generated" in failed.content and broken in failed.content
     assert "no such repository directory" in failed.content and "**Fix:** check the path" in failed.content
     assert [w for w in parity.warnings if broken in w]
+
+
+def test_file_page_names_are_unique_in_their_folder_case_folded():
+    from paritydocs.render.sync import _file_page_name
+
+    taken = {"index.md"}  # the range's page
+    names = [_file_page_name(f, taken) for f in ("pkg/a.py", "pkg/A.py", "index.py", "docs/x y.md", "")]
+    assert names == ["pkg.a.md", "pkg.A-2.md", "index-2.md", "docs.x-y.md", "changes.md"]
+
+
+def test_an_override_of_the_breaking_block_changes_the_one_page_report_and_the_file_pages(world, tmp_path):
+    templates = tmp_path / "overrides"
+    templates.mkdir()
+    (templates / "sync.md.jinja").write_text(
+        '{% extends "_base/sync.md.jinja" %}{% block breaking %}OUR BREAKING SECTION{% endblock %}\n'
+    )
+    options = plugin_options(
+        world.repo, world.ex_root, world.tmp, sync_ranges=[{"from": world.old, "to": world.new, "slug": "own"}]
+    )
+    settings = load_settings({**options, "custom_templates": str(templates)}, base_dir=world.tmp, environ={})
+    renderer = Renderer(settings)
+    pages, _ = sync_site_pages(settings, site_report(settings), renderer, None)
+    index, *files = pages
+    report = world.report(title="own")
+    breaking_files = {c.python.file for c in report.of_class("breaking/functional")}
+    assert breaking_files and "OUR BREAKING SECTION" not in index.content
+    assert {p.title for p in files if "OUR BREAKING SECTION" in p.content} == breaking_files
+    assert "OUR BREAKING SECTION" in render_markdown(renderer, settings, report, title="own")
 
 
 def test_site_build_calls_the_sync_pages(world):
@@ -789,7 +828,8 @@ def test_site_build_calls_the_sync_pages(world):
     )
     parity = site_report(settings)
     pages, outputs = site._sync_pages(settings, parity, Renderer(settings), None)
-    assert [p.path for p in pages] == [Renderer(settings).path("sync/first.md")]
+    assert pages[0].path == Renderer(settings).path("sync/first/index.md") and len(pages) > 1
+    assert all(p.path.startswith(Renderer(settings).path("sync/first/")) for p in pages)
     assert pages[0].title == f"{world.old} → {world.new}" and pages[0].section == "Sync reports"
     assert list(outputs) == ["sync-first.json"]
 
@@ -1349,20 +1389,23 @@ def test_site_sync_page_is_kept_across_builds_and_made_again_when_an_input_chang
     def pages():
         parity = site_report(settings)
         found, outputs = sync_pages.sync_site_pages(settings, parity, Renderer(settings), None)
-        return found[0].content, outputs["sync-kept.json"]
+        return {p.path: (p.title, p.group, p.content) for p in found}, outputs["sync-kept.json"]
 
     first = pages()
-    assert len(made) == 1
-    assert pages() == first and len(made) == 1  # nothing changed: kept
+    assert len(made) == 1 and len(first[0]) > 2
+    assert pages() == first and len(made) == 1  # nothing changed: kept, every page of the range
     monkeypatch.setenv("PARITYDOCS_NO_CACHE", "1")
-    assert pages() == first and len(made) == 2  # the same page made without the cache
+    assert pages() == first and len(made) == 2  # the same pages made without the cache
     monkeypatch.delenv("PARITYDOCS_NO_CACHE")
 
     retry = ex_root / "lib" / "wid" / "retry_settings.ex"
     retry.write_text(retry.read_text().replace("defmodule", "# edited\ndefmodule", 1))
     edited = pages()[0]
-    assert len(made) == 3 and edited != first[0]  # a port file changed: made again, its lines moved by one
-    assert "retry_settings.ex:4]" in edited and "retry_settings.ex:4]" not in first[0]
+    assert len(made) == 3 and edited.keys() == first[0].keys()  # a port file changed: made again
+    changed = {path for path in edited if edited[path] != first[0][path]}
+    targets = {path for path, (_, _, text) in first[0].items() if "retry_settings.ex" in text}
+    assert changed and changed <= targets  # only the pages that point at the file: its lines moved by one
+    assert any("retry_settings.ex:4]" in edited[p][2] and "retry_settings.ex:4]" not in first[0][p][2] for p in changed)
     (templates / "sync.md.jinja").write_text("custom sync page\n")
-    assert pages()[0].startswith("custom sync page") and len(made) == 4
-    assert pages()[0].startswith("custom sync page") and len(made) == 4
+    assert all(text.startswith("custom sync page") for _, _, text in pages()[0].values()) and len(made) == 4
+    assert all(text.startswith("custom sync page") for _, _, text in pages()[0].values()) and len(made) == 4

@@ -91,6 +91,9 @@ class Page:
     section: str
     keep_model_names: bool = False
     """The page shows outdated model names on purpose (the model-name report)."""
+    group: str = ""
+    """The group of its section it is listed under in the nav (a sync report's pages: the range's title); the
+    group's first page is its page."""
 
 
 class Renderer:

@@ -1,5 +1,11 @@
 """The sync report as Markdown: source links for both revisions and the port, the implementation checklist,
-and the page through the overridable `sync.md.jinja` template."""
+and the pages through the overridable `sync.md.jinja` template.
+
+- `render_markdown`: the whole report on one page (`paritydocs sync --format markdown`), or its failure page.
+- `render_site_pages`: the site's pages of a range: its page (every section but the changes in full) and one page
+  per Python file with breaking/functional or documentation changes (those changes in full). A maintainer opens
+  the file they port; an edit of the port changes the pages of the files it is a target of, not the whole report.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ import posixpath
 import re
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from paritydocs.config import RepoLink, Settings
@@ -24,7 +30,15 @@ from paritydocs.sync import (
     SyncReport,
 )
 
-__all__ = ["ChecklistEntry", "SyncLinks", "TemplateRenderer", "render_markdown", "sync_checklist"]
+__all__ = [
+    "ChecklistEntry",
+    "SyncFilePage",
+    "SyncLinks",
+    "TemplateRenderer",
+    "render_markdown",
+    "render_site_pages",
+    "sync_checklist",
+]
 
 
 class TemplateRenderer(Protocol):
@@ -315,15 +329,111 @@ def render_markdown(
     page_path: str = "",
     elixir_pinned: bool = True,
 ) -> str:
-    """The report (or the failure page) through the overridable `sync.md.jinja` template."""
+    """The whole report on one page (or the failure page) through the overridable `sync.md.jinja` template."""
     links = SyncLinks.for_report(settings, report, elixir_pinned=elixir_pinned) if report is not None else None
+    return _render(renderer, settings, report, links, title=title, failure=failure, page_path=page_path)
+
+
+@dataclass(slots=True)
+class SyncFilePage:
+    """A page of a range on the site: the changes of one Python file."""
+
+    file: str
+    path: str
+    """The page's path under the docs directory."""
+    link: str
+    """The link to it from the range's page."""
+    report: SyncReport
+    """The range's report with this file's changes alone."""
+    modules: list[str]
+    """The Elixir modules its changes land in, in order."""
+    content: str = ""
+
+
+Memo = Callable[[dict[str, Any], Callable[[], str]], str]
+"""`memo(what, make)`: a file page's Markdown, from `what` (everything the page is made of but the templates and
+settings, as data) or else `make()`: the site keeps file pages across builds with one."""
+
+
+def render_site_pages(
+    renderer: TemplateRenderer,
+    settings: Settings,
+    report: SyncReport,
+    *,
+    title: str,
+    page_path: str,
+    memo: Memo | None = None,
+) -> tuple[str, list[SyncFilePage]]:
+    """The range's page (`page_path`: every section, the changes in full replaced by a table of the file pages) and
+    its file pages, next to it in a folder of the page's name (`sync/<slug>/index.md` → `sync/<slug>/<file>.md`)."""
+    links = SyncLinks.for_report(settings, report)
+    folder = posixpath.dirname(page_path)
+    files: list[SyncFilePage] = []
+    taken: set[str] = {posixpath.basename(page_path).lower()}
+    for file, part in report.by_file():
+        name = _file_page_name(file, taken)
+        path = posixpath.join(folder, name)
+        modules = list(dict.fromkeys(c.elixir.module for c in part.changes if c.elixir and c.elixir.module))
+        files.append(SyncFilePage(file, path, posixpath.relpath(path, folder or "."), part, modules))
+    index = _render(renderer, settings, report, links, title=title, page_path=page_path, part="index", file_pages=files)
+    for page in files:
+        back = {"title": title, "link": posixpath.relpath(page_path, posixpath.dirname(page.path) or ".")}
+
+        def make(page: SyncFilePage = page, back: dict[str, str] = back) -> str:
+            return _render(
+                renderer,
+                settings,
+                page.report,
+                links,
+                title=page.file or "(no file)",
+                page_path=page.path,
+                part="file",
+                index=back,
+            )
+
+        what = {"report": asdict(page.report), "path": page.path, "index": back, "links": asdict(links)}
+        page.content = memo(what, make) if memo is not None else make()
+    return index, files
+
+
+def _file_page_name(file: str, taken: set[str]) -> str:
+    """`tinker/types/model_data.py` → `tinker.types.model_data.md` (the suffix dropped, folders as dots, other
+    characters as `-`), unique in the folder (case folded, as on the file systems that fold it)."""
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", file).replace("/", ".")
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip(".-") or "changes"
+    name, n = f"{stem}.md", 1
+    while name.lower() in taken:
+        n += 1
+        name = f"{stem}-{n}.md"
+    taken.add(name.lower())
+    return name
+
+
+def _render(
+    renderer: TemplateRenderer,
+    settings: Settings,
+    report: SyncReport | None,
+    links: SyncLinks | None,
+    *,
+    title: str,
+    page_path: str,
+    failure: SourceError | None = None,
+    part: str = "report",
+    file_pages: list[SyncFilePage] | None = None,
+    index: dict[str, str] | None = None,
+) -> str:
+    file_pages = file_pages or []
     return renderer.render(
         "sync",
         title=title,
         sync=report,
         failure=failure,
+        part=part,
+        file_pages=file_pages,
+        file_links={p.file: p.link for p in file_pages},
+        index=index,
         links=links,
-        checklist=sync_checklist(report, links) if report is not None else [],
+        checklist=sync_checklist(report, links) if report is not None and part != "file" else [],
         classes=CLASSES,
         priority=PRIORITY,
         settings=settings,

@@ -141,6 +141,8 @@ def _describe(page: Page) -> str:
         return "one type beside its port: fields, defaults, optionality, docs, findings"
     if page.section == "Clients":
         return "one client beside its port: operations, parameters, options, findings"
+    if page.section == _SYNC and page.group and page.title != page.group:
+        return f"its changes in full in {page.group}: diffs, docstrings before and after, Elixir targets"
     if page.section == _SYNC:
         return "what changed between two Python revisions and where it lands in the port"
     return "a report over every pair" if page.path != "index.md" else "the counts and the findings by kind"

@@ -24,8 +24,17 @@ def build_nav(pages: Sequence[Page], user_pages: list[str], *, expanded_second_l
     `expanded_second_level`: the theme shows the nav's second level expanded on every page (Material's
     `navigation.tabs` with `navigation.sections`), so long sections are grouped one level deeper."""
     sections: dict[str, list[Any]] = {}
+    groups: dict[tuple[str, str], list[dict[str, str]]] = {}
     for page in pages:
-        sections.setdefault(page.section, []).append({page.title: page.path})
+        if page.group:  # a group of pages, its first page the group's own (`navigation.indexes` shows it so)
+            if (page.section, page.group) not in groups:
+                members = groups[page.section, page.group] = []
+                sections.setdefault(page.section, []).append({page.group: members})
+            groups[page.section, page.group].append({page.title: page.path})
+        else:
+            sections.setdefault(page.section, []).append({page.title: page.path})
+    for (_, group), members in groups.items():  # a group is a level below its section: never expanded
+        members[1:] = _chunked(group, members[1:])
     for name in ALPHABETICAL_SECTIONS:
         if name in sections:
             sections[name].sort(key=lambda item: next(iter(item)).lower())
@@ -35,16 +44,16 @@ def build_nav(pages: Sequence[Page], user_pages: list[str], *, expanded_second_l
             nav.append({name: _chunked(name, sections.pop(name), expanded_second_level)})
     nav.extend({name: _chunked(name, items, expanded_second_level)} for name, items in sections.items())
     generated = {p.path for p in pages}
-    groups: dict[str, list[Any]] = {}
+    user_groups: dict[str, list[Any]] = {}
     for uri in sorted(user_pages):
         if uri in generated:
             continue
         head, _, _ = uri.partition("/")
         if "/" in uri:
-            groups.setdefault(head.replace("-", " ").replace("_", " ").capitalize(), []).append(uri)
+            user_groups.setdefault(head.replace("-", " ").replace("_", " ").capitalize(), []).append(uri)
         else:
             nav.append(uri)
-    nav.extend({name: items} for name, items in groups.items())
+    nav.extend({name: items} for name, items in user_groups.items())
     return nav
 
 

@@ -1,19 +1,23 @@
-"""The sync pages of a site: one page per `sync_ranges` entry, and its `sync-<slug>.json`.
+"""The sync pages of a site: for each `sync_ranges` entry, its page, a page per changed Python file, and its
+`sync-<slug>.json`.
 
-A range's page and JSON are kept across builds (`sync-page` entries of the extraction cache, `extraction/sync`):
+A range's pages and JSON are kept across builds (`sync-page` entries of the extraction cache, `extraction/sync`):
 the two Python revisions never change once resolved, so a build whose inputs did not change renders the kept
-page. The key holds everything the page is made of: the Python half's key (`sync.store.diff_key`: both trees'
+pages. The key holds everything the pages are made of: the Python half's key (`sync.store.diff_key`: both trees'
 content, both specs, the settings that change a comparison, paritydocs' code), the content of every file of the
 port (its targets are looked up in them), the port's source as shown, the review notes, the outdated model names
 found in the port, the settings, the templates (built-in and custom), the range and its page's path.
+
+When a port file changes, the range is compared again and every page rendered again; MkDocs converts again only
+the pages whose Markdown changed (`paritydocs.site.rendercache`): the file pages the port file is a target of.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from paritydocs.config import Settings, SyncRange
 from paritydocs.errors import SourceError
@@ -21,7 +25,7 @@ from paritydocs.parity import ParityReport
 from paritydocs.pipeline import Caches
 from paritydocs.render import Page, Renderer, builtin_templates
 from paritydocs.render.filters import do_slug
-from paritydocs.render.sync import render_markdown
+from paritydocs.render.sync import Memo, render_markdown, render_site_pages
 from paritydocs.sources import cache as entries
 from paritydocs.sources.trees import content_fingerprint
 from paritydocs.sync import build_sync_report
@@ -48,19 +52,22 @@ def _slugs(ranges: Sequence[SyncRange]) -> list[str]:
 def sync_site_pages(
     settings: Settings, report: ParityReport, renderer: Renderer, caches: Caches | None
 ) -> tuple[list[Page], dict[str, str]]:
-    """One page per `sync_ranges` entry (and `sync-<slug>.json`). A range whose source fails gets a page that
-    says which spec failed and how to fix it; the rest of the site is built as usual."""
+    """The pages of each `sync_ranges` entry (`sync/<slug>/index.md` and a page per changed Python file) and its
+    `sync-<slug>.json`. A range whose source fails gets a page that says which spec failed and how to fix it; the
+    rest of the site is built as usual."""
     del caches  # the Python half is cached in paritydocs.sync: resolved trees never change
     pages: list[Page] = []
     outputs: dict[str, str] = {}
     occurrences = [o for o in report.model_names if o.side == "elixir"]
+    common = _common_key(settings, report, renderer, occurrences)
     for item, slug in zip(settings.sync_ranges, _slugs(settings.sync_ranges), strict=True):
         title = item.title or f"{item.from_spec} → {item.to_spec}"
-        path = renderer.path(f"sync/{slug}.md")
-        key = _page_key(settings, item, report, renderer, title=title, path=path, occurrences=occurrences)
+        path = renderer.path(f"sync/{slug}/index.md")
+        key = _page_key(settings, item, report, common, title=title, path=path)
         kept = entries.read_entry(_dir(settings), key) if key is not None else None
-        if isinstance(kept, dict) and isinstance(kept.get("content"), str) and isinstance(kept.get("json"), str):
-            pages.append(Page(path, title, kept["content"], SECTION, keep_model_names=True))
+        if _is_kept(kept):
+            pages.append(Page(path, title, kept["content"], SECTION, keep_model_names=True, group=title))
+            pages.extend(Page(p, t, c, SECTION, keep_model_names=True, group=title) for p, t, c in kept["files"])
             outputs[f"sync-{slug}.json"] = kept["json"]
             continue
         try:
@@ -76,48 +83,78 @@ def sync_site_pages(
         except SourceError as err:
             content = render_markdown(renderer, settings, None, title=title, failure=err, page_path=path)
             report.warnings.append(f"sync report '{title}': {err}")
-        else:
-            content = render_markdown(renderer, settings, sync, title=title, page_path=path)
-            outputs[f"sync-{slug}.json"] = sync.dumps()
-            if key is not None:
-                data = {"content": content, "json": outputs[f"sync-{slug}.json"]}
-                entries.write_entry(_dir(settings), key, data, keep=SYNC_ENTRIES_KEPT)
-        pages.append(Page(path, title, content, SECTION, keep_model_names=True))
+            pages.append(Page(path, title, content, SECTION, keep_model_names=True, group=title))
+            continue
+        content, files = render_site_pages(
+            renderer, settings, sync, title=title, page_path=path, memo=_file_pages_memo(settings, common)
+        )
+        outputs[f"sync-{slug}.json"] = sync.dumps()
+        kept_files = [[f.path, f.file or "(no file)", f.content] for f in files]
+        if key is not None:
+            data = {"content": content, "files": kept_files, "json": outputs[f"sync-{slug}.json"]}
+            entries.write_entry(_dir(settings), key, data, keep=SYNC_ENTRIES_KEPT)
+        pages.append(Page(path, title, content, SECTION, keep_model_names=True, group=title))
+        pages.extend(Page(p, t, c, SECTION, keep_model_names=True, group=title) for p, t, c in kept_files)
+    if common is not None and settings.sync_ranges:
+        entries.prune_entries(entries.extraction_dir(settings.cache_dir, "sync-files"), FILE_PAGES_KEPT)
     return pages, outputs
+
+
+def _file_pages_memo(settings: Settings, common: dict[str, Any] | None) -> Memo | None:
+    """File pages kept on their own (`sync-file-page` entries): when a port file changes, the range is compared
+    again, and the file pages whose changes and targets came out the same are not rendered again. Their key is
+    what the page shows (`what`), the settings, the templates, and paritydocs' code."""
+    if common is None:
+        return None
+    shared = {k: common[k] for k in ("settings", "templates", "autorefs")}
+    folder = entries.extraction_dir(settings.cache_dir, "sync-files")
+
+    def memo(what: dict[str, Any], make: Callable[[], str]) -> str:
+        key = entries.entry_key(
+            {**shared, "what": "sync-file-page", "page": entries.plain(what), "code": entries.own_code_digest()}
+        )
+        kept = entries.read_entry(folder, key)
+        if isinstance(kept, str):
+            return kept
+        content = make()
+        entries.write_entry(folder, key, content, prune=False)
+        return content
+
+    return memo
+
+
+FILE_PAGES_KEPT = 5_000
+"""File pages kept (`extraction/sync-files`), the most recently used: the pages of a few ranges over many edits."""
+
+
+def _is_kept(kept: Any) -> TypeGuard[dict[str, Any]]:
+    return (
+        isinstance(kept, dict)
+        and isinstance(kept.get("content"), str)
+        and isinstance(kept.get("json"), str)
+        and isinstance(kept.get("files"), list)
+        and all(isinstance(f, list) and len(f) == 3 and all(isinstance(x, str) for x in f) for f in kept["files"])
+    )
 
 
 def _dir(settings: Settings) -> Path:
     return entries.extraction_dir(settings.cache_dir, "sync")
 
 
-def _page_key(
-    settings: Settings,
-    item: SyncRange,
-    report: ParityReport,
-    renderer: Renderer,
-    *,
-    title: str,
-    path: str,
-    occurrences: list[Any],
-) -> str | None:
-    """The key of a range's kept page and JSON (see the module's docstring); None when it cannot be told (the
-    cache is off, a revision cannot be resolved, a tree cannot be read): the page is then made as usual."""
+def _common_key(
+    settings: Settings, report: ParityReport, renderer: Renderer, occurrences: list[Any]
+) -> dict[str, Any] | None:
+    """What every range's key holds (see the module's docstring), computed once a build; None when the cache is off
+    or a tree cannot be read: the pages are then made as usual."""
     if entries.extraction_cache_disabled():
         return None
     port = report.elixir_model.source
     try:
-        sides = [
-            resolve_revision(settings, range_spec(settings, spec, port.mirrors, port_read=bool(port.root)))
-            for spec in (item.from_spec, item.to_spec)
-        ]
-        python = diff_key(settings, sides[0], sides[1])
         port_files = content_fingerprint(Path(port.root), (".ex", ".exs")) if port.root else ""
         templates = [content_fingerprint(builtin_templates())]
         if settings.custom_templates:
             templates.append(content_fingerprint(Path(settings.custom_templates)))
-    except (SourceError, OSError, RecursionError):
-        return None
-    if python is None:
+    except (OSError, RecursionError):
         return None
     notes = [
         [
@@ -128,16 +165,34 @@ def _page_key(
         ]
         for pair in report.pairs
     ]
+    return {
+        "port": [port_files, entries.plain(dataclasses.asdict(port))],
+        "notes": entries.plain(notes),
+        "occurrences": entries.plain([dataclasses.asdict(o) for o in occurrences]),
+        "settings": entries.plain(dataclasses.asdict(settings)),
+        "templates": templates,
+        "autorefs": renderer.autorefs,
+    }
+
+
+def _page_key(
+    settings: Settings, item: SyncRange, report: ParityReport, common: dict[str, Any] | None, *, title: str, path: str
+) -> str | None:
+    """The key of a range's kept pages and JSON; None when it cannot be told (no `common` part, a revision cannot
+    be resolved, a tree cannot be read): the pages are then made as usual."""
+    if common is None:
+        return None
+    port = report.elixir_model.source
+    try:
+        sides = [
+            resolve_revision(settings, range_spec(settings, spec, port.mirrors, port_read=bool(port.root)))
+            for spec in (item.from_spec, item.to_spec)
+        ]
+        python = diff_key(settings, sides[0], sides[1])
+    except (SourceError, OSError, RecursionError):
+        return None
+    if python is None:
+        return None
     return entries.entry_key(
-        {
-            "what": "sync-page",
-            "python": python,
-            "port": [port_files, entries.plain(dataclasses.asdict(port))],
-            "notes": entries.plain(notes),
-            "occurrences": entries.plain([dataclasses.asdict(o) for o in occurrences]),
-            "settings": entries.plain(dataclasses.asdict(settings)),
-            "templates": templates,
-            "autorefs": renderer.autorefs,
-            "range": [item.from_spec, item.to_spec, title, path],
-        }
+        {**common, "what": "sync-page", "python": python, "range": [item.from_spec, item.to_spec, title, path]}
     )

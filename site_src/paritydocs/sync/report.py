@@ -339,6 +339,24 @@ class SyncReport:
             grouped.setdefault(change.owner or change.python.file or "", []).append(change)
         return list(grouped.items())
 
+    def by_file(self) -> list[tuple[str, SyncReport]]:
+        """The breaking/functional and documentation changes by Python file, sorted by file, each file's as a
+        report of its own (the same revisions and port; those changes and their commits only, no other files,
+        outdated names or warnings): the site gives each a page. A change without a file is under `""`."""
+        grouped: dict[str, list[Change]] = {}
+        for change in self.changes:
+            if change.cls != POLISH:
+                grouped.setdefault(change.python.file or "", []).append(change)
+        out = []
+        for file, changes in sorted(grouped.items()):
+            shas = {c.commit for c in changes}
+            commits = [c for c in self.commits if c.sha in shas]
+            part = dataclasses.replace(
+                self, changes=changes, other_files=[], elixir_model_names=[], warnings=[], commits=commits
+            )
+            out.append((file, part))
+        return out
+
     def file_mapping(self) -> list[tuple[str, str | None, str | None]]:
         """(Python file, Elixir file, Elixir module) pairs of the changes, unique, sorted; a Python file whose
         changes have no Elixir target gets one row without."""
