@@ -138,6 +138,35 @@ def test_llms_txt_follows_llmstxt_org_and_every_link_resolves(demo_site):
     (demo_site / "types" / "SubmitJobRequest" / "index.html.md").write_text(copy)
 
 
+def test_llms_copies_leave_code_as_the_sdk_wrote_it():
+    """The copies drop autorefs syntax, HTML wrappers and tags, but never inside code: `[i][j]` in an example is
+    indexing, and `<span>` in a code block is the SDK's text. A link whose text is code loses its syntax alone."""
+    from paritydocs.render import Page
+    from paritydocs.site.llms import llms_files
+
+    content = "\n".join(
+        [
+            "# T",
+            "",
+            "See [`ModelData`][wid.types.ModelData] and `logprobs[i][j]` <span>x</span>.",
+            "",
+            '<div class="pd-col" markdown>',
+            "",
+            "- Diff:",
+            "",
+            "    ```diff",
+            "    +    `target[i][j]` is scored at <span>i + 1</span>",
+            "    ```",
+            "</div>",
+            "",
+        ]
+    )
+    files = llms_files([Page("types/T.md", "T", content, "Types")], title="P", site_url=None)
+    copy = files.copies["types/T/index.html.md"]
+    assert "See `ModelData` and `logprobs[i][j]` x." in copy
+    assert "    +    `target[i][j]` is scored at <span>i + 1</span>" in copy and "<div" not in copy
+
+
 def test_hexdocs_links_name_the_ports_release_and_the_type(tmp_path):
     from paritydocs.pipeline import load_elixir
 

@@ -60,10 +60,31 @@ class LlmsFiles:
     copies: dict[str, str] = field(default_factory=dict)
 
 
+_CODE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^[ \t]*(?P=fence)[ \t]*$"  # a fenced block
+    r"|(?P<ticks>`+)(?!`)[^\n]*?(?<!`)(?P=ticks)(?!`)",  # a code span
+    re.MULTILINE | re.DOTALL,
+)
+"""Code, where SDK text is shown as it is: `[i][j]` in a docstring's example is no autorefs link."""
+
+
 def _clean(page: Page, linked: dict[str, str], base: str, urls: dict[str, str]) -> str:
     """The page's Markdown without front matter, HTML wrappers, badges, comments or autorefs syntax; a link to
-    another page points where `llms.txt` links it (`linked`), or at its URL (`urls`)."""
-    text = _FRONT_MATTER.sub("", page.content)
+    another page points where `llms.txt` links it (`linked`), or at its URL (`urls`). Code blocks and code spans
+    are left as they are (set aside while the rest is cleaned: a link's text may be code)."""
+    text = _FRONT_MATTER.sub("", page.content.replace("\0", ""))
+    kept: list[str] = []
+
+    def set_aside(match: re.Match[str]) -> str:
+        kept.append(match.group(0))
+        return f"\0{len(kept) - 1}\0"
+
+    text = _clean_prose(_CODE.sub(set_aside, text), page, linked, base, urls)
+    text = re.sub(r"\0(\d+)\0", lambda m: kept[int(m.group(1))], text)
+    return _BLANKS.sub("\n\n", text).strip() + "\n"
+
+
+def _clean_prose(text: str, page: Page, linked: dict[str, str], base: str, urls: dict[str, str]) -> str:
     text = _COMMENT.sub("", text)
     text = _ANCHOR.sub("", text)
     text = _TITLE.sub(r"\n**\1**", text)
@@ -81,8 +102,7 @@ def _clean(page: Page, linked: dict[str, str], base: str, urls: dict[str, str]) 
             return f"]({base}{urls[target]}{match.group(2) or ''})"
         return match.group(0)
 
-    text = _LINK.sub(link, text)
-    return _BLANKS.sub("\n\n", text).strip() + "\n"
+    return _LINK.sub(link, text)
 
 
 def llms_files(
