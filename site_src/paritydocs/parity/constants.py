@@ -9,6 +9,7 @@ shares the most words with the constant's own module wins (`tinker.lib.telemetry
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -38,6 +39,7 @@ def _mirrors_python(name: str) -> bool:
     return name.lower().lstrip("_").startswith("python_")
 
 
+@functools.lru_cache(maxsize=65_536)  # pure, and asked of every Elixir constant for each Python one
 def constant_key(name: str) -> tuple[str, str | None]:
     """A constant's name as both languages can meet it, and the unit its name says: `MAX_CHUNK_LEN` →
     (`max_chunk_len`, None), `@default_flush_interval_ms` → (`flush_interval`, `ms`), `HTTP_TIMEOUT_SECONDS` →
@@ -51,9 +53,10 @@ def constant_key(name: str) -> tuple[str, str | None]:
     return key.removeprefix("default_"), unit
 
 
-def _module_words(owner: str) -> set[str]:
+@functools.lru_cache(maxsize=65_536)
+def _module_words(owner: str) -> frozenset[str]:
     words = {w.lower() for part in re.split(r"[._]", owner) for w in _WORD.findall(part)}
-    return words - _IGNORED_WORDS
+    return frozenset(words - _IGNORED_WORDS)
 
 
 def _public(constant: ConstantDef) -> bool:

@@ -3,7 +3,8 @@
 - `add_site_files`: the generated pages, data files and stylesheet of a `SiteBuild`, added to MkDocs' files.
 - `page_file`: a generated file backed by a cache file that is rewritten only when its content changes.
 - `watched_paths`: what `serve` watches: the templates, the notes file and local SDK checkouts.
-- `prune_pages`: the page cache bounded, the least recently used files removed.
+- `prune_pages`: the page cache bounded, the least recently used files removed (`installed_count`: whether a build
+  added any).
 - `CSS_URI`: where the stylesheet is published.
 """
 
@@ -32,6 +33,7 @@ __all__ = [
     "CSS_URI",
     "PAGES_KEPT",
     "add_site_files",
+    "installed_count",
     "page_file",
     "pages_folder",
     "prune_pages",
@@ -120,7 +122,18 @@ def _install_page(folder: Path, path: str, digest: str, written: Path) -> Path:
     else:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(written, target)
+        _installed[0] += 1
     return target
+
+
+_installed = [0]
+"""Files this process added to a page cache: a build that added none leaves it within its bound."""
+
+
+def installed_count() -> int:
+    """How many files this process has added to a page cache so far (`prune_pages` is needed after a build only
+    when it added some)."""
+    return _installed[0]
 
 
 def _store(folder: Path, path: str, data: bytes) -> Path:

@@ -21,6 +21,7 @@ from paritydocs.site import build_site, disk_bytecode_cache
 from paritydocs.site.files import (
     CSS_URI,
     add_site_files,
+    installed_count,
     pages_folder,
     prune_pages,
     stash_markdown_copies,
@@ -57,6 +58,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         """The pages' Markdown copies, written beside their HTML once the site is built."""
         self.nav: Any = None
         self.render_cache: RenderCache | None = None
+        self._installed_before = 0
+        """The page cache's files this process had added when the build began (`installed_count`)."""
         """What MkDocs made of each page, across builds (`rendercache`); None with `PARITYDOCS_NO_CACHE`."""
 
     # Defining on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds, and with it the caches.
@@ -105,6 +108,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         if not self.config.enabled or self.settings is None:
             return files
         started = time.perf_counter()
+        self._installed_before = installed_count()
         try:
             site = build_site(
                 self.settings,
@@ -206,7 +210,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         write_markdown_copies(Path(config.site_dir), self.markdown_copies)
         if self.render_cache is not None:
             self.render_cache.finish()
-        if self.settings is not None:
+        if self.settings is not None and installed_count() > self._installed_before:  # else within its bound
             prune_pages(pages_folder(self.settings), used=len(self.generated) + len(self.markdown_copies))
         if self.session is None:
             return

@@ -149,14 +149,21 @@ class RenderCache:
         self._search_keys: dict[str, str] = {}
         self._output_keys: dict[str, str] = {}
         self._reused: set[str] = set()
+        self.written = 0
+        """Entries written by this build."""
         self._theming: _Recorded | None = None
         self._theming_handler: _Logged | None = None
 
     # ---------------------------------------------------------------- per build (one instance a build)
 
+    def _write(self, key: str, data: Any) -> None:
+        if entries.write_entry(self.folder, key, data, keep=None, prune=False):
+            self.written += 1
+
     def finish(self) -> None:
-        """After the build: the least recently used entries beyond the bound go."""
-        entries.prune_entries(self.folder, ENTRIES_KEPT)
+        """After the build: the least recently used entries beyond the bound go (when it wrote any)."""
+        if self.written:  # a build that wrote nothing leaves the folder within its bound
+            entries.prune_entries(self.folder, ENTRIES_KEPT)
         logger.debug("paritydocs: render cache: %d pages reused, %d converted", self.hits, self.misses)
 
     # ---------------------------------------------------------------- conversion
@@ -182,7 +189,7 @@ class RenderCache:
             with _recording(config) as recorded:
                 original(page, config, files)
             if not recorded.logged:
-                entries.write_entry(self.folder, key, _conversion_entry(page, recorded), keep=None, prune=False)
+                self._write(key, _conversion_entry(page, recorded))
 
         page.render = render
 
@@ -263,7 +270,7 @@ class RenderCache:
         items = getattr(getattr(search, "search_index", None), "entries", None)
         if start is None or key is None or not isinstance(items, list):
             return
-        entries.write_entry(self.folder, key, items[start:], keep=None, prune=False)
+        self._write(key, items[start:])
 
     # ---------------------------------------------------------------- the theme's output
 
@@ -331,7 +338,7 @@ class RenderCache:
         key = self._output_keys.get(page.url)
         if key is None or page.url in self._reused or recorded is None or recorded.logged:
             return
-        entries.write_entry(self.folder, key, output, keep=None, prune=False)
+        self._write(key, output)
 
     def _outputs_on(self, config: Any) -> bool:
         """The theme's output is kept only when every plugin is one whose page events are known to depend on the

@@ -60,6 +60,7 @@ def sync_site_pages(
     outputs: dict[str, str] = {}
     occurrences = [o for o in report.model_names if o.side == "elixir"]
     common = _common_key(settings, report, renderer, occurrences)
+    written: list[str] = []  # the file pages kept by this build
     for item, slug in zip(settings.sync_ranges, _slugs(settings.sync_ranges), strict=True):
         title = item.title or f"{item.from_spec} → {item.to_spec}"
         path = renderer.path(f"sync/{slug}/index.md")
@@ -86,7 +87,7 @@ def sync_site_pages(
             pages.append(Page(path, title, content, SECTION, keep_model_names=True, group=title))
             continue
         content, files = render_site_pages(
-            renderer, settings, sync, title=title, page_path=path, memo=_file_pages_memo(settings, common)
+            renderer, settings, sync, title=title, page_path=path, memo=_file_pages_memo(settings, common, written)
         )
         outputs[f"sync-{slug}.json"] = sync.dumps()
         kept_files = [[f.path, f.file or "(no file)", f.content] for f in files]
@@ -95,12 +96,12 @@ def sync_site_pages(
             entries.write_entry(_dir(settings), key, data, keep=SYNC_ENTRIES_KEPT)
         pages.append(Page(path, title, content, SECTION, keep_model_names=True, group=title))
         pages.extend(Page(p, t, c, SECTION, keep_model_names=True, group=title) for p, t, c in kept_files)
-    if common is not None and settings.sync_ranges:
+    if written:  # else the folder is within its bound
         entries.prune_entries(entries.extraction_dir(settings.cache_dir, "sync-files"), FILE_PAGES_KEPT)
     return pages, outputs
 
 
-def _file_pages_memo(settings: Settings, common: dict[str, Any] | None) -> Memo | None:
+def _file_pages_memo(settings: Settings, common: dict[str, Any] | None, written: list[str]) -> Memo | None:
     """File pages kept on their own (`sync-file-page` entries): when a port file changes, the range is compared
     again, and the file pages whose changes and targets came out the same are not rendered again. Their key is
     what the page shows (`what`), the settings, the templates, and paritydocs' code."""
@@ -110,14 +111,17 @@ def _file_pages_memo(settings: Settings, common: dict[str, Any] | None) -> Memo 
     folder = entries.extraction_dir(settings.cache_dir, "sync-files")
 
     def memo(what: dict[str, Any], make: Callable[[], str]) -> str:
-        key = entries.entry_key(
-            {**shared, "what": "sync-file-page", "page": entries.plain(what), "code": entries.own_code_digest()}
-        )
+        parts = {**shared, "what": "sync-file-page", "page": what, "code": entries.own_code_digest()}
+        try:  # dataclasses as dicts are JSON already, but for an odd value
+            key = entries.entry_key(parts)
+        except (TypeError, ValueError):
+            key = entries.entry_key({**parts, "page": entries.plain(what)})
         kept = entries.read_entry(folder, key)
         if isinstance(kept, str):
             return kept
         content = make()
-        entries.write_entry(folder, key, content, prune=False)
+        if entries.write_entry(folder, key, content, prune=False):
+            written.append(key)
         return content
 
     return memo
