@@ -99,6 +99,17 @@ def unique_slugs(names: list[tuple[str, str]]) -> dict[str, str]:
     return {key: (short if counts[short] == 1 else key.replace(".", "-")) for key, short in names}
 
 
+def unique_name(stem: str, taken: set[str], *, suffix: str = "", fold: bool = False) -> str:
+    """`stem + suffix`, or `stem-2 + suffix`, `stem-3 + suffix`… the first not in `taken` (compared lower-cased
+    with `fold`, as file systems that fold case compare names); added to `taken`."""
+    name, n = stem + suffix, 1
+    while (name.lower() if fold else name) in taken:
+        n += 1
+        name = f"{stem}-{n}{suffix}"
+    taken.add(name.lower() if fold else name)
+    return name
+
+
 def relpath_factory(page_path: str) -> Callable[[str], str]:
     """Link from the page being rendered to another generated page (both relative to the docs dir)."""
     base = posixpath.dirname(page_path)

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from paritydocs.config import RepoLink, Settings
 from paritydocs.errors import SourceError
+from paritydocs.render.links import relpath_factory, unique_name
 from paritydocs.sync import (
     BREAKING,
     CLASSES,
@@ -349,6 +350,10 @@ class SyncFilePage:
     """The Elixir modules its changes land in, in order."""
     content: str = ""
 
+    @property
+    def title(self) -> str:
+        return self.file or "(no file)"
+
 
 Memo = Callable[[dict[str, Any], Callable[[], str]], str]
 """`memo(what, make)`: a file page's Markdown, from `what` (everything the page is made of but the templates and
@@ -367,17 +372,17 @@ def render_site_pages(
     """The range's page (`page_path`: every section, the changes in full replaced by a table of the file pages) and
     its file pages, next to it in a folder of the page's name (`sync/<slug>/index.md` → `sync/<slug>/<file>.md`)."""
     links = SyncLinks.for_report(settings, report)
-    folder = posixpath.dirname(page_path)
+    folder, from_index = posixpath.dirname(page_path), relpath_factory(page_path)
     files: list[SyncFilePage] = []
     taken: set[str] = {posixpath.basename(page_path).lower()}
     for file, part in report.by_file():
-        name = _file_page_name(file, taken)
-        path = posixpath.join(folder, name)
+        path = posixpath.join(folder, _file_page_name(file, taken))
         modules = list(dict.fromkeys(c.elixir.module for c in part.changes if c.elixir and c.elixir.module))
-        files.append(SyncFilePage(file, path, posixpath.relpath(path, folder or "."), part, modules))
+        files.append(SyncFilePage(file, path, from_index(path), part, modules))
     index = _render(renderer, settings, report, links, title=title, page_path=page_path, part="index", file_pages=files)
+    links_data = asdict(links)  # the same for every file page
     for page in files:
-        back = {"title": title, "link": posixpath.relpath(page_path, posixpath.dirname(page.path) or ".")}
+        back = {"title": title, "link": relpath_factory(page.path)(page_path)}
 
         def make(page: SyncFilePage = page, back: dict[str, str] = back) -> str:
             return _render(
@@ -385,13 +390,13 @@ def render_site_pages(
                 settings,
                 page.report,
                 links,
-                title=page.file or "(no file)",
+                title=page.title,
                 page_path=page.path,
                 part="file",
                 index=back,
             )
 
-        what = {"report": asdict(page.report), "path": page.path, "index": back, "links": asdict(links)}
+        what = {"report": asdict(page.report), "path": page.path, "index": back, "links": links_data}
         page.content = memo(what, make) if memo is not None else make()
     return index, files
 
@@ -401,12 +406,7 @@ def _file_page_name(file: str, taken: set[str]) -> str:
     characters as `-`), unique in the folder (case folded, as on the file systems that fold it)."""
     stem = re.sub(r"\.[A-Za-z0-9]+$", "", file).replace("/", ".")
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip(".-") or "changes"
-    name, n = f"{stem}.md", 1
-    while name.lower() in taken:
-        n += 1
-        name = f"{stem}-{n}.md"
-    taken.add(name.lower())
-    return name
+    return unique_name(stem, taken, suffix=".md", fold=True)
 
 
 def _render(
@@ -437,14 +437,5 @@ def _render(
         classes=CLASSES,
         priority=PRIORITY,
         settings=settings,
-        relpath=_relpath(page_path),
+        relpath=relpath_factory(page_path),
     )
-
-
-def _relpath(page_path: str) -> Callable[[str], str]:
-    base = posixpath.dirname(page_path) or "."
-
-    def relpath(target: str) -> str:
-        return posixpath.relpath(target, base)
-
-    return relpath

@@ -25,6 +25,7 @@ from paritydocs.parity import ParityReport
 from paritydocs.pipeline import Caches
 from paritydocs.render import Page, Renderer, builtin_templates
 from paritydocs.render.filters import do_slug
+from paritydocs.render.links import unique_name
 from paritydocs.render.sync import Memo, render_markdown, render_site_pages
 from paritydocs.sources import cache as entries
 from paritydocs.sources.trees import content_fingerprint
@@ -38,15 +39,9 @@ SECTION = "Sync reports"
 
 
 def _slugs(ranges: Sequence[SyncRange]) -> list[str]:
-    out: list[str] = []
-    for item in ranges:
-        base = item.slug or do_slug(item.title or f"{item.from_spec}-{item.to_spec}")
-        slug, n = base, 1
-        while slug in out:
-            n += 1
-            slug = f"{base}-{n}"
-        out.append(slug)
-    return out
+    taken: set[str] = set()
+    bases = [item.slug or do_slug(item.title or f"{item.from_spec}-{item.to_spec}") for item in ranges]
+    return [unique_name(base, taken) for base in bases]
 
 
 def sync_site_pages(
@@ -67,8 +62,7 @@ def sync_site_pages(
         key = _page_key(settings, item, report, common, title=title, path=path)
         kept = entries.read_entry(_dir(settings), key) if key is not None else None
         if _is_kept(kept):
-            pages.append(Page(path, title, kept["content"], SECTION, keep_model_names=True, group=title))
-            pages.extend(Page(p, t, c, SECTION, keep_model_names=True, group=title) for p, t, c in kept["files"])
+            pages += _range_pages(title, path, kept["content"], kept["files"])
             outputs[f"sync-{slug}.json"] = kept["json"]
             continue
         try:
@@ -84,21 +78,29 @@ def sync_site_pages(
         except SourceError as err:
             content = render_markdown(renderer, settings, None, title=title, failure=err, page_path=path)
             report.warnings.append(f"sync report '{title}': {err}")
-            pages.append(Page(path, title, content, SECTION, keep_model_names=True, group=title))
+            pages += _range_pages(title, path, content, [])
             continue
         content, files = render_site_pages(
             renderer, settings, sync, title=title, page_path=path, memo=_file_pages_memo(settings, common, written)
         )
         outputs[f"sync-{slug}.json"] = sync.dumps()
-        kept_files = [[f.path, f.file or "(no file)", f.content] for f in files]
+        kept_files = [[f.path, f.title, f.content] for f in files]
         if key is not None:
             data = {"content": content, "files": kept_files, "json": outputs[f"sync-{slug}.json"]}
             entries.write_entry(_dir(settings), key, data, keep=SYNC_ENTRIES_KEPT)
-        pages.append(Page(path, title, content, SECTION, keep_model_names=True, group=title))
-        pages.extend(Page(p, t, c, SECTION, keep_model_names=True, group=title) for p, t, c in kept_files)
+        pages += _range_pages(title, path, content, kept_files)
     if written:  # else the folder is within its bound
-        entries.prune_entries(entries.extraction_dir(settings.cache_dir, "sync-files"), FILE_PAGES_KEPT)
+        entries.prune_entries(_files_dir(settings), FILE_PAGES_KEPT)
     return pages, outputs
+
+
+def _range_pages(title: str, path: str, content: str, files: list[list[str]]) -> list[Page]:
+    """A range's page and its file pages (`[path, title, content]`), grouped under the range's title. They show
+    old docstrings as they were: the model-name updates skip them."""
+    return [
+        Page(page_path, page_title, text, SECTION, keep_model_names=True, group=title)
+        for page_path, page_title, text in [[path, title, content], *files]
+    ]
 
 
 def _file_pages_memo(settings: Settings, common: dict[str, Any] | None, written: list[str]) -> Memo | None:
@@ -108,7 +110,7 @@ def _file_pages_memo(settings: Settings, common: dict[str, Any] | None, written:
     if common is None:
         return None
     shared = {k: common[k] for k in ("settings", "templates", "autorefs")}
-    folder = entries.extraction_dir(settings.cache_dir, "sync-files")
+    folder = _files_dir(settings)
 
     def memo(what: dict[str, Any], make: Callable[[], str]) -> str:
         parts = {**shared, "what": "sync-file-page", "page": what, "code": entries.own_code_digest()}
@@ -143,6 +145,10 @@ def _is_kept(kept: Any) -> TypeGuard[dict[str, Any]]:
 
 def _dir(settings: Settings) -> Path:
     return entries.extraction_dir(settings.cache_dir, "sync")
+
+
+def _files_dir(settings: Settings) -> Path:
+    return entries.extraction_dir(settings.cache_dir, "sync-files")
 
 
 def _common_key(
