@@ -35,7 +35,7 @@ from paritydocs.render import Page, Renderer
 from paritydocs.render.filters import CELL_MARK, PLAIN_MARK
 from paritydocs.render.links import source_ref
 from paritydocs.site.llms import llms_files
-from paritydocs.sources import default_cache_dir
+from paritydocs.sources.cache import cache_root
 from paritydocs.sources.trees import python_fingerprint
 from paritydocs.textsafe import logger
 
@@ -202,7 +202,7 @@ def disk_bytecode_cache(settings: Settings, role: str) -> jinja2.BytecodeCache |
     changed template compiles again. None with `PARITYDOCS_NO_CACHE` or a read-only cache (compiled in memory)."""
     if os.environ.get("PARITYDOCS_NO_CACHE"):
         return None
-    folder = (settings.cache_dir or default_cache_dir()) / "jinja" / role
+    folder = cache_root(settings.cache_dir) / "jinja" / role
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

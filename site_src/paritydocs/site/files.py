@@ -26,7 +26,7 @@ from paritydocs.config import Settings
 from paritydocs.jsonfile import JsonOutput
 from paritydocs.render import builtin_templates
 from paritydocs.site import SiteBuild
-from paritydocs.sources import default_cache_dir
+from paritydocs.sources.cache import cache_root
 from paritydocs.textsafe import logger
 
 __all__ = [
@@ -104,7 +104,7 @@ def page_file(config: Any, settings: Settings, path: str, content: str | JsonOut
 
 def pages_folder(settings: Settings) -> Path:
     """The page cache: `pages/` in the cache folder."""
-    return (settings.cache_dir or default_cache_dir()) / "pages"
+    return cache_root(settings.cache_dir) / "pages"
 
 
 def _digest(path: str, content_hash: bytes) -> str:

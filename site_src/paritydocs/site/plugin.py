@@ -34,8 +34,7 @@ from paritydocs.site.nav import build_nav
 from paritydocs.site.project import REQUIRED_EXTENSIONS
 from paritydocs.site.rendercache import RenderCache
 from paritydocs.site.session import ServeSession, quiet_dirty_warning
-from paritydocs.sources import default_cache_dir
-from paritydocs.sources.cache import extraction_cache_disabled
+from paritydocs.sources.cache import cache_root, extraction_cache_disabled
 from paritydocs.textsafe import logger
 
 __all__ = ["REQUIRED_EXTENSIONS", "ParitydocsConfig", "ParitydocsPlugin"]
@@ -97,7 +96,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             configure_mkdocstrings(config, self.settings)
         self.render_cache = None
         if not extraction_cache_disabled():
-            self.render_cache = RenderCache((self.settings.cache_dir or default_cache_dir()) / "render")
+            self.render_cache = RenderCache(cache_root(self.settings.cache_dir) / "render")
         # Checked before mkdocstrings adds its own limited autorefs instance, which resolves only its own anchors.
         self.autorefs = "autorefs" in config.plugins
         return config

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from paritydocs.errors import SourceError
 from paritydocs.model import Language, SourceInfo
-from paritydocs.sources.cache import MARKER, default_cache_dir
+from paritydocs.sources.cache import MARKER, cache_root, default_cache_dir
 
 __all__ = ["MARKER", "ResolvedSource", "default_cache_dir", "resolve", "source_info"]
 
@@ -96,7 +96,7 @@ def resolve(spec: str, *, cache_dir: Path | None = None) -> ResolvedSource:
     """Resolve a source spec to a local directory, downloading or checking out into the cache."""
     if not isinstance(spec, str) or not spec.strip():
         raise SourceError(repr(spec), "empty source spec", f"give {ACCEPTED_FORMS}")
-    cache = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+    cache = cache_root(cache_dir)
     prefix, colon, rest = spec.partition(":")
     if colon:
         # each kind's module is imported when a spec needs it (a local checkout never loads the HTTP client)

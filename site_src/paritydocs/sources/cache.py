@@ -27,6 +27,7 @@ __all__ = [
     "MARKER",
     "NO_CACHE_ENV",
     "SCRATCH_MAX_AGE",
+    "cache_root",
     "default_cache_dir",
     "entry_key",
     "extraction_cache_disabled",
@@ -271,10 +272,14 @@ def extraction_cache_disabled(environ: Mapping[str, str] | None = None) -> bool:
     return value.strip().lower() not in ("", "0", "false", "no")
 
 
+def cache_root(cache_dir: Path | None) -> Path:
+    """The cache folder: `cache_dir` when one is configured, else `default_cache_dir()`."""
+    return Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+
+
 def extraction_dir(cache_dir: Path | None, kind: str) -> Path:
-    """Where entries of `kind` live: `extraction/<kind>` under `cache_dir` (default: `default_cache_dir()`)."""
-    base = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
-    return base / "extraction" / kind
+    """Where entries of `kind` live: `extraction/<kind>` under `cache_root(cache_dir)`."""
+    return cache_root(cache_dir) / "extraction" / kind
 
 
 def plain(value: Any) -> Any:

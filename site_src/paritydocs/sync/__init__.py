@@ -154,9 +154,9 @@ def _compare(settings: Settings, old_side: tuple[Revision, Path], new_side: tupl
         elif status.status == "modified" and status.file.endswith(".py"):
             status.code_changed = differ.code_changes_in(status.file)
         other.append(status)
-    from paritydocs.sources.cache import default_cache_dir
+    from paritydocs.sources.cache import cache_root
 
-    history = range_history(old_rev.spec, new_rev.spec, settings.cache_dir or default_cache_dir())
+    history = range_history(old_rev.spec, new_rev.spec, cache_root(settings.cache_dir))
     if history is not None:
         _attribute_commits(changes, history)
     commits = list(history.commits) if history is not None else None
