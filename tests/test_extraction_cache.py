@@ -447,3 +447,24 @@ def test_a_whole_model_round_trips():
         types=[TypeDef(path="a.B", name="B", kind=TypeKind.CLASS, file="a.py", line=1)],
     )
     assert from_data(SdkModel, json.loads(json.dumps(to_data(model)))) == model
+
+
+def test_a_bounded_folder_is_listed_again_only_once_its_slack_was_written(tmp_path: Path) -> None:
+    """`serve` rebuilds write a few entries each: the folder is pruned on the process's first write to it, then
+    only once `keep / PRUNE_SLACK` more entries were written, so it never holds more than `keep` plus that."""
+    from paritydocs.sources import cache as entries
+
+    folder, keep = tmp_path / "render", 100
+    slack = keep // entries.PRUNE_SLACK
+    for i in range(keep + 3):
+        entries.write_entry(folder, f"k{i:04d}", i, prune=False)
+    assert entries.prune_due(folder, keep, written=keep + 3)  # the first write of this process
+    entries.prune_entries(folder, keep)
+    assert len(list(folder.glob("*.json"))) == keep
+    assert not entries.prune_due(folder, keep, written=0)
+    pruned = []
+    for _ in range(3 * slack):
+        pruned.append(entries.prune_due(folder, keep, written=1))
+    assert pruned.count(True) == 3  # once every `slack` writes
+    assert pruned[: slack - 1] == [False] * (slack - 1) and pruned[slack - 1]
+    assert entries.prune_due(tmp_path / "other", keep, written=1)  # each folder on its own

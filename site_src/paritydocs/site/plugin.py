@@ -20,6 +20,7 @@ from paritydocs.pipeline import Caches
 from paritydocs.site import build_site, disk_bytecode_cache
 from paritydocs.site.files import (
     CSS_URI,
+    PAGES_KEPT,
     add_site_files,
     installed_count,
     pages_folder,
@@ -34,7 +35,7 @@ from paritydocs.site.nav import build_nav
 from paritydocs.site.project import REQUIRED_EXTENSIONS
 from paritydocs.site.rendercache import RenderCache
 from paritydocs.site.session import ServeSession, quiet_dirty_warning
-from paritydocs.sources.cache import cache_root, extraction_cache_disabled
+from paritydocs.sources.cache import cache_root, extraction_cache_disabled, prune_due
 from paritydocs.textsafe import logger
 
 __all__ = ["REQUIRED_EXTENSIONS", "ParitydocsConfig", "ParitydocsPlugin"]
@@ -209,8 +210,10 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         write_markdown_copies(Path(config.site_dir), self.markdown_copies)
         if self.render_cache is not None:
             self.render_cache.finish()
-        if self.settings is not None and installed_count() > self._installed_before:  # else within its bound
-            prune_pages(pages_folder(self.settings), used=len(self.generated) + len(self.markdown_copies))
+        if self.settings is not None:
+            folder, added = pages_folder(self.settings), installed_count() - self._installed_before
+            if prune_due(folder, PAGES_KEPT, written=added):
+                prune_pages(folder, used=len(self.generated) + len(self.markdown_copies))
         if self.session is None:
             return
         if (search := _material_search(config)) is not None:

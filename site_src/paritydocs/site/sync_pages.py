@@ -89,7 +89,7 @@ def sync_site_pages(
             data = {"content": content, "files": kept_files, "json": outputs[f"sync-{slug}.json"]}
             entries.write_entry(_dir(settings), key, data, keep=SYNC_ENTRIES_KEPT)
         pages += _range_pages(title, path, content, kept_files)
-    if written:  # else the folder is within its bound
+    if entries.prune_due(_files_dir(settings), FILE_PAGES_KEPT, written=len(written)):
         entries.prune_entries(_files_dir(settings), FILE_PAGES_KEPT)
     return pages, outputs
 

@@ -26,6 +26,7 @@ __all__ = [
     "EXTRACTION_FORMAT",
     "MARKER",
     "NO_CACHE_ENV",
+    "PRUNE_SLACK",
     "SCRATCH_MAX_AGE",
     "cache_root",
     "default_cache_dir",
@@ -36,6 +37,7 @@ __all__ = [
     "locked",
     "own_code_digest",
     "populate",
+    "prune_due",
     "prune_entries",
     "read_entry",
     "safe_name",
@@ -358,10 +360,33 @@ def write_entry(kind_dir: Path, key: str, data: Any, *, keep: int | None = None,
     return True
 
 
+PRUNE_SLACK = 20
+"""A folder bounded to `keep` entries is listed again once a twentieth of `keep` entries were written since."""
+
+_written_since_prune: dict[str, int] = {}
+"""Folder → entries this process wrote to it since it last pruned it."""
+
+
+def prune_due(folder: Path, keep: int, *, written: int) -> bool:
+    """Whether a folder bounded to `keep` entries, to which a build just wrote `written`, should be pruned now:
+    the first time this process wrote there, then once the writes since the last prune reach `keep / PRUNE_SLACK`.
+    A `serve` session's rebuilds, which write a few entries each, then do not list a folder of thousands every
+    time; the folder holds at most `keep` plus that slack."""
+    if written <= 0:
+        return False
+    name = str(folder)
+    since = _written_since_prune.get(name)
+    if since is not None and since + written < max(keep // PRUNE_SLACK, 1):
+        _written_since_prune[name] = since + written
+        return False
+    _written_since_prune[name] = 0
+    return True
+
+
 def prune_entries(kind_dir: Path, keep: int) -> None:
     """Keep the `keep` most recently used entries of `kind_dir`; remove scratch files older than a day."""
     now = time.time()
-    entries: list[tuple[float, str, Path]] = []
+    entries: list[tuple[float, str, str]] = []
     try:
         with os.scandir(kind_dir) as listing:
             for item in listing:
@@ -371,13 +396,13 @@ def prune_entries(kind_dir: Path, keep: int) -> None:
                         if now - mtime > SCRATCH_MAX_AGE:
                             os.unlink(item.path)
                     elif item.name.endswith(".json") and item.is_file(follow_symlinks=False):
-                        entries.append((mtime, item.name, Path(item.path)))
+                        entries.append((mtime, item.name, item.path))
     except OSError:
         return
     entries.sort(reverse=True)
     for _mtime, _name, path in entries[max(keep, 0) :]:
         with contextlib.suppress(OSError):
-            path.unlink()
+            os.unlink(path)
 
 
 def own_code_digest() -> str:
