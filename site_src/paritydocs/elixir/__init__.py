@@ -30,9 +30,9 @@ decoder fills in, and their source), `structs` (fields, defaults, enforce_keys),
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import os
+import pickle
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -66,13 +66,14 @@ class ParseCache:
 
     `parses` counts the files actually parsed; a file whose path and content are unchanged is
     served from the cache (as a copy, so callers may change what they get). One entry per path:
-    a changed file replaces its old entry.
+    a changed file replaces its old entry. Entries are held pickled: unpickling makes the copy several times
+    faster than `copy.deepcopy`, which a `serve` rebuild paid for every file of the port.
     """
 
     def __init__(self) -> None:
         self.parses: int = 0
         self.hits: int = 0
-        self._entries: dict[str, tuple[str, FileResult]] = {}
+        self._entries: dict[str, tuple[str, bytes]] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -82,10 +83,11 @@ class ParseCache:
         if entry is None or entry[0] != digest:
             return None
         self.hits += 1
-        return copy.deepcopy(entry[1])
+        result: FileResult = pickle.loads(entry[1])  # noqa: S301 - bytes this object pickled, never read from disk
+        return result
 
     def put(self, path: str, digest: str, result: FileResult) -> None:
-        self._entries[path] = (digest, copy.deepcopy(result))
+        self._entries[path] = (digest, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
     def clear(self) -> None:
         self._entries.clear()
