@@ -838,6 +838,28 @@ def test_a_cache_entry_changed_after_it_was_fetched_is_fetched_again_with_one_wa
 
 
 @needs_git
+def test_a_release_checked_in_this_process_is_hashed_again_only_when_a_file_moved(tmp_path, caplog, monkeypatch):
+    from paritydocs.sources import cache as cache_module
+
+    repo = make_git_repo(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    spec = f"git:{repo.path}@v1"
+    root = resolve(spec, cache_dir=cache).root
+    hashed: list[Path] = []
+    manifest = cache_module._manifest
+    monkeypatch.setattr(cache_module, "_manifest", lambda tree: hashed.append(tree) or manifest(tree))
+    resolve(spec, cache_dir=cache)
+    resolve(spec, cache_dir=cache)
+    assert len(hashed) == 1  # the second rebuild of a serve session reads only the files' sizes and times
+    (root / "pkg" / "mod.py").write_text("X = 2\n")  # the same size: its time moved
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.paritydocs"):
+        again = resolve(spec, cache_dir=cache)
+    assert len(hashed) > 1  # hashed again, found changed
+    assert tree_files(again.root)["pkg/mod.py"] == b"X = 1\n"  # fetched again
+    assert any("was changed since it was fetched" in r.getMessage() for r in caplog.records)
+
+
+@needs_git
 def test_the_scratch_folder_of_a_killed_build_is_swept_at_the_next_fetch(tmp_path):
     repo = make_git_repo(tmp_path / "repo")
     cache = tmp_path / "cache"
