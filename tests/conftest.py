@@ -135,6 +135,9 @@ def sources_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeRegistry]:
     for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    from paritydocs.sources import registries
+
+    monkeypatch.setattr(registries, "_latest", {})  # each test's index says its own newest release
     with RegistryServer() as registry:
         monkeypatch.setenv("PARITYDOCS_PYPI_INDEX", registry.base_url + "/simple")
         monkeypatch.setenv("HEX_MIRROR", registry.base_url + "/hex")

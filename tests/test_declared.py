@@ -84,6 +84,26 @@ def test_latest_is_the_newest_final_release(sources_registry):
     assert str(err.value).startswith("latest: no final release of 'empty' on http://127.0.0.1:")
 
 
+def test_the_newest_release_is_asked_once_in_a_while(sources_registry, monkeypatch):
+    """A `serve` session's rebuilds do not ask the index on every save: its answer is kept `LATEST_TTL` seconds,
+    then asked again; a failed lookup is not kept."""
+    from paritydocs.sources import registries
+
+    clock = [1000.0]
+    monkeypatch.setattr(registries.time, "monotonic", lambda: clock[0])
+    sources_registry.add_pep691_project("tinker", [], versions=["0.7.0"])
+    assert latest_pypi_release("latest", "tinker") == "0.7.0"
+    sources_registry.add_pep691_project("tinker", [], versions=["0.7.0", "0.8.0"])
+    clock[0] += registries.LATEST_TTL - 1
+    assert latest_pypi_release("latest", "tinker") == "0.7.0"
+    clock[0] += 2
+    assert latest_pypi_release("latest", "tinker") == "0.8.0"
+    with pytest.raises(SourceError):
+        latest_pypi_release("latest", "absent")
+    sources_registry.add_pep691_project("absent", [], versions=["1.0.0"])
+    assert latest_pypi_release("latest", "absent") == "1.0.0"
+
+
 def test_range_ends_declared_and_latest(tmp_path, sources_registry):
     sources_registry.add_pep691_project("tinker", [], versions=["0.7.0", "0.8.0"])
     settings = settings_for(tmp_path, tmp_path)

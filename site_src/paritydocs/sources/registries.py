@@ -10,6 +10,7 @@ import os
 import posixpath
 import re
 import tarfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -37,6 +38,7 @@ __all__ = [
     "DEFAULT_HEX_MIRROR",
     "DEFAULT_PYPI_INDEX",
     "HTTP_TIMEOUT",
+    "LATEST_TTL",
     "PEP691_JSON",
     "latest_pypi_release",
     "resolve_hex",
@@ -146,19 +148,33 @@ def _pypi_index() -> str:
     return (os.environ.get("PARITYDOCS_PYPI_INDEX") or DEFAULT_PYPI_INDEX).rstrip("/")
 
 
+LATEST_TTL = 300.0
+"""Seconds a process keeps the newest release the index gave (`latest_pypi_release`)."""
+
+_latest: dict[tuple[str, str], tuple[float, str]] = {}
+
+
 def latest_pypi_release(spec: str, name: str) -> str:
     """The newest final release of `name` on the package index (`PARITYDOCS_PYPI_INDEX`, else PyPI): pre-releases,
-    development releases aside. `spec` names what asked, for the error line."""
+    development releases aside. `spec` names what asked, for the error line.
+
+    The answer is kept for `LATEST_TTL` seconds: a build asks once for both sides of its ranges, and a `serve`
+    session's rebuilds do not ask the index on every save. A failed lookup is not kept."""
     if not _PYPI_NAME_RE.fullmatch(name):
         raise SourceError(spec, f"'{name}' is not a valid PyPI project name", "give a release: pypi:NAME==VERSION")
     project = _normalize_project(name)
     index = _pypi_index()
+    kept = _latest.get((index, project))
+    if kept is not None and time.monotonic() - kept[0] < LATEST_TTL:
+        return kept[1]
     fix = f"give a release instead of '{spec}': pypi:{project}==VERSION"
     _, versions = _read_index(spec, f"{index}/{project}/", index, project, fix)
     final = [v for v in versions if _is_final(v)]
     if not final:
         raise SourceError(spec, f"no final release of '{project}' on {index}", fix)
-    return max(final, key=_version_key)
+    newest = max(final, key=_version_key)
+    _latest[(index, project)] = (time.monotonic(), newest)
+    return newest
 
 
 def _is_final(version: str) -> bool:
