@@ -29,6 +29,7 @@ from paritydocs.site.files import (
     watched_paths,
     write_markdown_copies,
 )
+from paritydocs.site.held import HeldPages, release_markdown
 from paritydocs.site.htmlsafe import clean_html
 from paritydocs.site.mkdocstrings import configure_mkdocstrings, handler_packages, share_between_builds
 from paritydocs.site.nav import build_nav
@@ -58,9 +59,11 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         """The pages' Markdown copies, written beside their HTML once the site is built."""
         self.nav: Any = None
         self.render_cache: RenderCache | None = None
+        """What MkDocs made of each page, across builds (`rendercache`); None with `PARITYDOCS_NO_CACHE`."""
+        self.held = HeldPages()
+        """The generated pages' HTML, compressed from the end of `on_env` until each page is written (`held`)."""
         self._installed_before = 0
         """The page cache's files this process had added when the build began (`installed_count`)."""
-        """What MkDocs made of each page, across builds (`rendercache`); None with `PARITYDOCS_NO_CACHE`."""
 
     # Defining on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds, and with it the caches.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -177,14 +180,31 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             self.render_cache.plan_outputs(env, config=config, files=files, nav=self.nav)
         return env
 
-    on_env = CombinedEvent(_theme_env, _plan_outputs)
+    # Last, once every plugin read the converted pages: each generated page's HTML held compressed until MkDocs
+    # writes it, so a build does not hold every page's HTML at once.
+    @event_priority(-1000)
+    def _hold_pages(self, env: Any, *, config: Any, files: Files) -> Any:
+        generated = self.generated
+        self.held.hold(f.page for f in files.documentation_pages() if f.page is not None and f.src_uri in generated)
+        return env
 
-    def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+    on_env = CombinedEvent(_theme_env, _plan_outputs, _hold_pages)
+
+    def _clean_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
         if page.file.src_uri in self.generated:
             html = clean_html(html)
         if self.session is not None:
             self.session.page_rendered(page)
         return html
+
+    # Last, once every plugin read the page's Markdown and HTML: a generated page's Markdown is not read again.
+    @event_priority(-1000)
+    def _release_markdown(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        if page.file.src_uri in self.generated:
+            release_markdown(page)
+        return html
+
+    on_page_content = CombinedEvent(_clean_content, _release_markdown)
 
     # Last, once the page's HTML is written: a generated page's content is not needed again (autorefs fixed every
     # page before the first was written, search indexed it): released, so a build does not hold every page's
@@ -204,9 +224,16 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
 
     on_post_page = CombinedEvent(_keep_output, _release_content)
 
+    # First, before any plugin or the theme reads the page being written: its HTML given back whole.
+    @event_priority(1000)
+    def _give_back(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        self.held.give_back(page)
+        return context
+
     # Before Material's search (priority 0) writes its index.
     @event_priority(10)
     def on_post_build(self, *, config: Any) -> None:
+        self.held.give_back_all()  # a page MkDocs did not write keeps its HTML
         write_markdown_copies(Path(config.site_dir), self.markdown_copies)
         if self.render_cache is not None:
             self.render_cache.finish()
@@ -259,7 +286,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             self.render_cache.search_after(page, search)
         return context
 
-    on_page_context = CombinedEvent(_theming_started, _search_before, _search_after)
+    on_page_context = CombinedEvent(_give_back, _theming_started, _search_before, _search_after)
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.settings is None:
