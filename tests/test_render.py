@@ -197,6 +197,55 @@ def test_the_checklist_has_one_item_per_port_file_and_action():
     assert "New since the baseline" not in page
 
 
+def test_a_long_checklist_continues_on_pages_of_its_bound_and_holds_each_item_once(tmp_path, monkeypatch):
+    import paritydocs.render as render_module
+    from paritydocs.site.nav import build_nav
+
+    thing_py = py_type("Thing", [FieldDef("size", "int", required=False, default=default(3)), FieldDef("color", "str")])
+    thing_py.fields[0].doc, thing_py.fields[1].doc = "Size.", "Color."
+    other_py = py_type("Other", [FieldDef("name", "str", doc="Its name.")])
+    thing_ex = ex_type("Thing", [FieldDef("size", "integer()", default=default(5), required=False)])
+    other_ex = ex_type("Other", [FieldDef("name", "String.t()")])
+    py, ex = sdk_models([thing_py, other_py], [thing_ex, other_ex])
+    options = {"python": "x", "elixir": "y", "type_prefixes": {"acme.types": "Acme.Types"}}
+    report = run_parity(py, ex, load_settings(options, environ={}))
+    (tmp_path / "baseline.json").write_text(json.dumps({"findings": []}))
+    settings = load_settings({**options, "baseline": str(tmp_path / "baseline.json")}, environ={})
+    whole = next(p for p in Renderer(settings).pages(report) if p.path == "checklist.md")
+    assert whole.group == "" and whole.content.count("- [ ] ") == 8  # 4 items, each also new since the baseline
+
+    monkeypatch.setattr(render_module, "CHECKLIST_PAGE_ITEMS", 3)
+    pages = [p for p in Renderer(settings).pages(report) if p.path.startswith("checklist")]
+    assert [(p.path, p.title, p.group) for p in pages] == [
+        ("checklist.md", "Parity checklist", "Parity checklist"),
+        ("checklist-2.md", "Page 2", "Parity checklist"),
+        ("checklist-3.md", "Page 3", "Parity checklist"),
+    ]
+    items = [line for p in pages for line in p.content.splitlines() if line.startswith("- [ ] ")]
+    assert items == [line for line in whole.content.splitlines() if line.startswith("- [ ] ")]  # same, in order
+    first, second, third = (p.content for p in pages)
+    assert "4 items" in first and "## New since the baseline\n" in first and "## High priority\n" not in first
+    assert "## New since the baseline (continued)" in second and "## High priority\n" in second
+    assert "Page 2 of 3 of the [parity checklist](checklist.md): 4 items of open work" in second
+    assert "(continued)" not in third and "## Medium priority\n" in third and "Nothing open." in third  # Low
+    assert "pages of at most 3 items:\n[1](checklist.md) · **2** · [3](checklist-3.md)." in second
+    assert all("search:\n  exclude: true" in p.content for p in pages)
+    nav = build_nav(pages, [])
+    assert nav == [
+        {
+            "Reports": [
+                {
+                    "Parity checklist": [
+                        {"Parity checklist": "checklist.md"},
+                        {"Page 2": "checklist-2.md"},
+                        {"Page 3": "checklist-3.md"},
+                    ]
+                }
+            ]
+        }
+    ]
+
+
 def test_the_checklist_shows_what_is_new_since_the_baseline(tmp_path):
     thing_py = py_type("Thing", [FieldDef("size", "int", doc="Size."), FieldDef("color", "str")])
     thing_ex = ex_type("Thing", [FieldDef("size", "integer()")])

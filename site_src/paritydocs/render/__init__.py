@@ -31,7 +31,15 @@ from paritydocs.modelnames import compile_updates
 from paritydocs.parity import ParityReport
 from paritydocs.parity.baseline import load_baseline
 from paritydocs.parity.findings import SEVERITY, Severity
-from paritydocs.render.checklist import checklist_groups, coverage_areas, fields_snippet, kind_levels, new_since
+from paritydocs.render.checklist import (
+    CHECKLIST_PAGE_ITEMS,
+    checklist_groups,
+    checklist_parts,
+    coverage_areas,
+    fields_snippet,
+    kind_levels,
+    new_since,
+)
 from paritydocs.render.filters import FILTERS
 from paritydocs.render.links import Links, relpath_factory, unique_slugs
 
@@ -162,10 +170,12 @@ class Renderer:
             links.client_pages[cp.python.path] = self.path(f"clients/{client_slugs[cp.python.path]}.md")
         pages: list[Page] = []
 
-        def add(path: str, title: str, section: str, template: str, *, keep: bool = False, **ctx: Any) -> None:
+        def add(
+            path: str, title: str, section: str, template: str, *, keep: bool = False, group: str = "", **ctx: Any
+        ) -> None:
             full = self.path(path)
             content = self.render(template, **self._context(report, links, page_path=full, **ctx))
-            pages.append(Page(full, title, content, section, keep_model_names=keep))
+            pages.append(Page(full, title, content, section, keep_model_names=keep, group=group))
 
         add(
             "index.md",
@@ -192,7 +202,22 @@ class Renderer:
         if baseline is None and self.settings.baseline:
             baseline = load_baseline(self.settings.baseline)
         fresh = new_since(groups, baseline) if baseline is not None else None
-        add("checklist.md", "Parity checklist", "Reports", "checklist", groups=groups, new_items=fresh)
+        parts = checklist_parts(groups, fresh, CHECKLIST_PAGE_ITEMS)  # one page, unless it holds more items
+        rels = ["checklist.md" if part.number == 1 else f"checklist-{part.number}.md" for part in parts]
+        part_paths = [(part, self.path(rel)) for part, rel in zip(parts, rels, strict=True)]
+        for part, rel in zip(parts, rels, strict=True):
+            add(
+                rel,
+                "Parity checklist" if part.number == 1 else f"Page {part.number}",
+                "Reports",
+                "checklist",
+                group="Parity checklist" if len(parts) > 1 else "",
+                groups=groups,
+                new_items=fresh,
+                part=part,
+                parts=part_paths,
+                page_items=CHECKLIST_PAGE_ITEMS,
+            )
         add("unmatched.md", "Unmatched types", "Reports", "unmatched")
         if report.constant_rows:
             add("constants.md", "Constants", "Reports", "constants", rows=report.constant_rows)

@@ -22,11 +22,14 @@ from paritydocs.parity.findings import Finding, FindingKind, Severity
 from paritydocs.render.links import Links
 
 __all__ = [
+    "CHECKLIST_PAGE_ITEMS",
     "LEVELS",
     "ChecklistItem",
+    "ChecklistPart",
     "ChecklistSubject",
     "FileAction",
     "checklist_groups",
+    "checklist_parts",
     "coverage_areas",
     "fields_snippet",
     "kind_levels",
@@ -171,6 +174,49 @@ def new_since(groups: list[tuple[str, list[FileAction]]], baseline: set[str]) ->
                     FileAction(item.level, item.action, item.file, item.file_url, fresh, item.subjects, item.snippet)
                 )
     return found
+
+
+CHECKLIST_PAGE_ITEMS = 500
+"""Items a checklist page holds at most; a longer checklist continues on further pages. MkDocs converts a page
+whole: at 5,000 types the one page was 13 MB of Markdown, and its conversion alone held some 400 MB."""
+
+
+@dataclass(slots=True)
+class ChecklistPart:
+    """One page of the checklist: its sections (`new` for *New since the baseline*, then the levels), each with
+    the items this page holds and whether its first item continues the section of the page before."""
+
+    number: int
+    sections: list[tuple[str, list[FileAction], bool]] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return sum(len(items) for _, items, _ in self.sections)
+
+
+def checklist_parts(
+    groups: list[tuple[str, list[FileAction]]],
+    new_items: list[FileAction] | None,
+    size: int = CHECKLIST_PAGE_ITEMS,
+) -> list[ChecklistPart]:
+    """The checklist cut in pages of at most `size` items, in order: *New since the baseline* (when there is a
+    baseline; its items are also in their level's section), then High, Medium, Low. A section cut between two
+    pages goes on, marked continued, on the next; a section with nothing open stays where it comes in that
+    order."""
+    sections = ([("new", new_items)] if new_items is not None else []) + list(groups)
+    parts = [ChecklistPart(1)]
+    for level, items in sections:
+        if not items:
+            parts[-1].sections.append((level, [], False))
+            continue
+        start = 0
+        while start < len(items):
+            if parts[-1].size >= size:
+                parts.append(ChecklistPart(len(parts) + 1))
+            taken = items[start : start + max(size - parts[-1].size, 1)]
+            parts[-1].sections.append((level, taken, start > 0))
+            start += len(taken)
+    return parts
 
 
 def checklist_groups(
