@@ -51,3 +51,22 @@ def test_a_page_of_another_build_with_the_same_path_is_not_given_what_was_held()
     assert second.content is None and len(held) == 1
     held.give_back_all()
     assert first.content == "<p>first</p>"
+
+
+def test_a_text_output_is_written_piece_by_piece_as_its_text_reads(tmp_path):
+    from paritydocs.jsonfile import STREAMED, TextOutput
+
+    made: list[int] = []
+
+    def pieces():
+        made.append(1)
+        yield "# Title\n"
+        yield "é → line\r\nnext\n"
+
+    output = TextOutput(pieces)
+    assert made == [] and isinstance(output, STREAMED)  # nothing made until it is written
+    output.write(tmp_path / "full.txt")
+    assert (
+        (tmp_path / "full.txt").read_bytes() == output.text().encode("utf-8") == "# Title\né → line\r\nnext\n".encode()
+    )
+    assert made == [1, 1]

@@ -1,10 +1,16 @@
-"""JSON data files written as they are encoded: a large SDK's `parity.json` is never held as one string."""
+"""Data files written as they are made: a large SDK's `parity.json` or `llms-full.txt` is never held as one
+string.
+
+- `JsonOutput`: a JSON value, encoded as it is written.
+- `TextOutput`: a text file written piece by piece.
+- `STREAMED`: both, for `isinstance`.
+"""
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -31,3 +37,27 @@ class JsonOutput:
         buffer = io.StringIO()
         self.dump(buffer)
         return buffer.getvalue()
+
+
+@dataclass(slots=True)
+class TextOutput:
+    """A text file written piece by piece, never held as one string: `llms-full.txt` of a large SDK is every
+    page's Markdown copy again, tens of megabytes, and joining it then encoding it held it twice more."""
+
+    pieces: Callable[[], Iterable[str]]
+    """Makes the file's pieces, in order, when it is written."""
+
+    def dump(self, fp: IO[str]) -> None:
+        for piece in self.pieces():
+            fp.write(piece)
+
+    def write(self, path: Path) -> None:
+        with path.open("w", encoding="utf-8", newline="") as fp:
+            self.dump(fp)
+
+    def text(self) -> str:
+        return "".join(self.pieces())
+
+
+STREAMED = (JsonOutput, TextOutput)
+"""The outputs written as they are made (`isinstance(content, STREAMED)`)."""

@@ -13,7 +13,7 @@ from paritydocs.errors import ConfigError, ParitydocsError
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from paritydocs.jsonfile import JsonOutput
+    from paritydocs.jsonfile import STREAMED
     from paritydocs.site import build_site
     from paritydocs.site.project import DOCS_DIR, project_config
 
@@ -33,7 +33,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(page.content, encoding="utf-8")
         for rel, content in site.outputs.items():
-            if isinstance(content, JsonOutput):
+            if isinstance(content, STREAMED):
                 content.write(docs / rel)
             else:
                 (docs / rel).write_text(content, encoding="utf-8")

@@ -24,7 +24,7 @@ import jinja2
 
 from paritydocs.config import Settings
 from paritydocs.errors import ConfigError, SourceError
-from paritydocs.jsonfile import JsonOutput
+from paritydocs.jsonfile import JsonOutput, TextOutput
 from paritydocs.model import ExtractionWarning, Language, SdkModel, SourceInfo
 from paritydocs.modelnames import apply_updates, compile_updates
 from paritydocs.parity import ParityReport
@@ -49,7 +49,7 @@ class SiteBuild:
     settings: Settings
     report: ParityReport
     pages: list[Page]
-    outputs: dict[str, str | JsonOutput] = field(default_factory=dict)
+    outputs: dict[str, str | JsonOutput | TextOutput] = field(default_factory=dict)
     """Extra files for the built site (relative path → text): parity.json, llms.txt, sync-*.json."""
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)

@@ -23,7 +23,7 @@ from typing import Any
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from paritydocs.config import Settings
-from paritydocs.jsonfile import JsonOutput
+from paritydocs.jsonfile import STREAMED, JsonOutput, TextOutput
 from paritydocs.render import builtin_templates
 from paritydocs.site import SiteBuild
 from paritydocs.sources.cache import cache_root
@@ -75,7 +75,7 @@ def add_site_files(files: Files, config: Any, site: SiteBuild) -> tuple[set[str]
     return generated, keep_names
 
 
-def page_file(config: Any, settings: Settings, path: str, content: str | JsonOutput) -> File:
+def page_file(config: Any, settings: Settings, path: str, content: str | JsonOutput | TextOutput) -> File:
     """A generated file backed by a cache file named by its content (and its path in the site).
 
     Content-addressed: a build's file is never rewritten by another build, so two builds at once (one
@@ -84,7 +84,7 @@ def page_file(config: Any, settings: Settings, path: str, content: str | JsonOut
     """
     folder = pages_folder(settings)
     try:
-        if isinstance(content, JsonOutput):  # encoded to disk first, hashed there: never held as a string
+        if isinstance(content, STREAMED):  # written to disk first, hashed there: never held as a string
             folder.mkdir(parents=True, exist_ok=True)
             temporary = folder / f".{posixpath.basename(path)}.{os.getpid()}.{id(content)}.tmp"
             try:
@@ -97,7 +97,7 @@ def page_file(config: Any, settings: Settings, path: str, content: str | JsonOut
         else:
             target = _store(folder, path, content.encode("utf-8"))
     except OSError:  # a read-only cache: build from memory
-        text = content.text() if isinstance(content, JsonOutput) else content
+        text = content.text() if isinstance(content, STREAMED) else content
         return File.generated(config, path, content=text)
     return File.generated(config, path, abs_src_path=str(target))
 

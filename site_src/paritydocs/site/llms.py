@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from paritydocs.jsonfile import TextOutput
 from paritydocs.render import Page
 
 __all__ = ["LlmsFiles", "llms_files", "markdown_copy", "page_url"]
@@ -53,10 +54,10 @@ def markdown_copy(path: str, *, directory_urls: bool = True) -> str:
 
 @dataclass(slots=True)
 class LlmsFiles:
-    """`llms.txt`, `llms-full.txt` and the copies (path in the site → text)."""
+    """`llms.txt`, `llms-full.txt` (written as it is made) and the copies (path in the site → text)."""
 
     index: str
-    full: str
+    full: TextOutput
     copies: dict[str, str] = field(default_factory=dict)
 
 
@@ -149,11 +150,18 @@ def llms_files(
     ]
     urls = {p.path: page_url(p.path, directory_urls=directory_urls) for p in pages}
     cleaned = {p.path: _clean(p, copy_of, base, urls) for p in shown}
-    full = [lines[0], "", lines[2], ""]
-    for page in ordered:
-        full += [f"<!-- {base}{copy_of[page.path]} -->", "", cleaned[page.path]]
+    head = [lines[0], "", lines[2], ""]
+    markers = [f"<!-- {base}{copy_of[page.path]} -->" for page in ordered]
+    texts = [cleaned[page.path] for page in ordered]
+
+    def full() -> Iterator[str]:  # the lines joined by "\n", one piece at a time
+        yield "\n".join(head)
+        for marker, text in zip(markers, texts, strict=True):
+            yield f"\n{marker}\n\n"
+            yield text
+
     written = {copy_of[p.path]: cleaned[p.path] for p in shown} if copies else {}
-    return LlmsFiles("\n".join(lines), "\n".join(full), written)
+    return LlmsFiles("\n".join(lines), TextOutput(full), written)
 
 
 def _describe(page: Page) -> str:
