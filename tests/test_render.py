@@ -166,15 +166,21 @@ def test_pair_page_has_both_sides_fields_and_findings():
     assert {"index.md", "checklist.md", "unmatched.md", "model-names.md"} <= set(pages)
 
 
-def test_the_checklist_has_one_item_per_port_file_and_action():
-    from paritydocs.render.checklist import checklist_groups
-
+def _four_items_pair():
+    """Two types whose port lacks a field, has another default and documents nothing: four checklist items."""
     thing_py = py_type("Thing", [FieldDef("size", "int", required=False, default=default(3)), FieldDef("color", "str")])
     thing_py.fields[0].doc, thing_py.fields[1].doc = "Size.", "Color."
     other_py = py_type("Other", [FieldDef("name", "str", doc="Its name.")])
     thing_ex = ex_type("Thing", [FieldDef("size", "integer()", default=default(5), required=False)])
     other_ex = ex_type("Other", [FieldDef("name", "String.t()")])
     py, ex = sdk_models([thing_py, other_py], [thing_ex, other_ex])
+    return py, ex
+
+
+def test_the_checklist_has_one_item_per_port_file_and_action():
+    from paritydocs.render.checklist import checklist_groups
+
+    py, ex = _four_items_pair()
     settings = load_settings({"python": "x", "elixir": "y", "type_prefixes": {"acme.types": "Acme.Types"}}, environ={})
     report = run_parity(py, ex, settings)
     groups = dict(
@@ -201,12 +207,7 @@ def test_a_long_checklist_continues_on_pages_of_its_bound_and_holds_each_item_on
     import paritydocs.render as render_module
     from paritydocs.site.nav import build_nav
 
-    thing_py = py_type("Thing", [FieldDef("size", "int", required=False, default=default(3)), FieldDef("color", "str")])
-    thing_py.fields[0].doc, thing_py.fields[1].doc = "Size.", "Color."
-    other_py = py_type("Other", [FieldDef("name", "str", doc="Its name.")])
-    thing_ex = ex_type("Thing", [FieldDef("size", "integer()", default=default(5), required=False)])
-    other_ex = ex_type("Other", [FieldDef("name", "String.t()")])
-    py, ex = sdk_models([thing_py, other_py], [thing_ex, other_ex])
+    py, ex = _four_items_pair()
     options = {"python": "x", "elixir": "y", "type_prefixes": {"acme.types": "Acme.Types"}}
     report = run_parity(py, ex, load_settings(options, environ={}))
     (tmp_path / "baseline.json").write_text(json.dumps({"findings": []}))
