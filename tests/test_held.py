@@ -1,4 +1,5 @@
-"""What a build holds of its generated pages between converting and writing them (`site/held.py`)."""
+"""What a build holds of its generated pages between converting and writing them (`site/held.py`), and the
+outputs it writes as they are made, never held whole (`jsonfile.TextOutput`)."""
 
 from __future__ import annotations
 
