@@ -71,35 +71,35 @@ def is_complete(entry: Path) -> bool:
     return (entry / MARKER).is_file()
 
 
+def _files(tree: Path) -> Iterator[str]:
+    """The path of every file under `tree`, folders and names sorted."""
+    for folder, dirs, names in os.walk(tree):
+        dirs.sort()
+        for name in sorted(names):
+            yield os.path.join(folder, name)
+
+
 def _manifest(tree: Path) -> dict[str, str]:
     """The SHA-256 of every file under `tree` (relative POSIX path → hex), the marker left out; symbolic links
     as their target text."""
     files: dict[str, str] = {}
-    for folder, dirs, names in os.walk(tree):
-        dirs.sort()
-        for name in sorted(names):
-            path = Path(folder) / name
-            rel = path.relative_to(tree).as_posix()
-            if rel == MARKER:
-                continue
-            if path.is_symlink():
-                files[rel] = "link:" + os.readlink(path)
-                continue
-            with path.open("rb") as handle:
-                files[rel] = hashlib.file_digest(handle, "sha256").hexdigest()
+    for name in _files(tree):
+        path = Path(name)
+        rel = path.relative_to(tree).as_posix()
+        if rel == MARKER:
+            continue
+        if path.is_symlink():
+            files[rel] = "link:" + os.readlink(path)
+            continue
+        with path.open("rb") as handle:
+            files[rel] = hashlib.file_digest(handle, "sha256").hexdigest()
     return files
 
 
 def _stat_fingerprint(tree: Path) -> tuple[tuple[str, int, int], ...]:
     """Every file under `tree` with its size and modification time, in walk order (the marker included: an entry
     fetched again gets a new one)."""
-    found: list[tuple[str, int, int]] = []
-    for folder, dirs, names in os.walk(tree):
-        dirs.sort()
-        for name in sorted(names):
-            info = os.lstat(os.path.join(folder, name))
-            found.append((os.path.join(folder, name), info.st_size, info.st_mtime_ns))
-    return tuple(found)
+    return tuple((path, (info := os.lstat(path)).st_size, info.st_mtime_ns) for path in _files(tree))
 
 
 _VERIFIED: dict[str, tuple[tuple[str, int, int], ...]] = {}
