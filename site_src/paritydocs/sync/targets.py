@@ -164,7 +164,9 @@ class ElixirIndex:
         )
 
     def path_target(self, path: str) -> ElixirTarget | None:
-        best = max((k for k in self.py_types if path.startswith(k + ".")), key=len, default=None)
+        # the longest type key that `path` continues with a dot: one of the parts before each of its dots
+        dots = [i for i, char in enumerate(path) if char == "."]
+        best = next((path[:i] for i in reversed(dots) if path[:i] in self.py_types), None)
         if best is not None:
             return self.type_target(best, None)
         client = max(
@@ -214,13 +216,16 @@ class ElixirIndex:
     def literal_file(self, literal: str, first: str | None) -> str | None:
         """The port's file holding `literal`: `first` (the target's file) when it does, else the first other
         `.ex` file of the port, by path."""
-        pattern = literal_pattern(literal)
-        # every match holds the literal's longest verbatim part: a substring test skips the files without it
+        # every match holds the literal's longest verbatim part: a substring test skips the files without it, and
+        # the pattern is made only once a file has it
         needle = max(_PLACEHOLDER.split(literal), key=len)
+        pattern: re.Pattern[str] | None = None
         for file in self._files_from(first):
             text = self.elixir_text(file)
-            if needle in text and pattern.search(text):
-                return file
+            if needle in text:
+                pattern = pattern or literal_pattern(literal)
+                if pattern.search(text):
+                    return file
         return None
 
     def number_file(self, value: int | float | None, first: str | None) -> str | None:
