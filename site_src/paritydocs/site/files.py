@@ -166,20 +166,20 @@ PAGES_KEPT = 20_000
 def prune_pages(folder: Path, *, used: int) -> None:
     """Remove the least recently used files of the page cache `folder` (`pages_folder`) beyond `PAGES_KEPT` (or
     four times the `used` files of this build, when more): an edit makes a new file, and `serve` makes many."""
-    found: list[tuple[float, Path]] = []
+    found: list[tuple[float, str]] = []  # paths as text, not `Path`s: a folder of tens of thousands is listed
     try:
         for entry in folder.glob("*/*/*"):
             if entry.name.startswith("."):
                 continue  # a build's file being written
             with contextlib.suppress(OSError):
-                found.append((entry.stat().st_atime, entry))
+                found.append((entry.stat().st_atime, str(entry)))
     except OSError:
         return
     found.sort(reverse=True)
-    for _atime, entry in found[max(PAGES_KEPT, 4 * used) :]:
+    for _atime, path in found[max(PAGES_KEPT, 4 * used) :]:
         with contextlib.suppress(OSError):
-            entry.unlink()
-            entry.parent.rmdir()
+            os.unlink(path)
+            os.rmdir(os.path.dirname(path))
 
 
 def watched_paths(settings: Settings, watch_paths: list[str]) -> list[str]:

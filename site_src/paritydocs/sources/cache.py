@@ -410,7 +410,7 @@ def prune_due(folder: Path, keep: int, *, written: int) -> bool:
 def prune_entries(kind_dir: Path, keep: int) -> None:
     """Keep the `keep` most recently used entries of `kind_dir`; remove scratch files older than a day."""
     now = time.time()
-    entries: list[tuple[float, str, str]] = []
+    entries: list[tuple[float, str]] = []  # names, not paths: a folder of tens of thousands is listed
     try:
         with os.scandir(kind_dir) as listing:
             for item in listing:
@@ -420,13 +420,13 @@ def prune_entries(kind_dir: Path, keep: int) -> None:
                         if now - mtime > SCRATCH_MAX_AGE:
                             os.unlink(item.path)
                     elif item.name.endswith(".json") and item.is_file(follow_symlinks=False):
-                        entries.append((mtime, item.name, item.path))
+                        entries.append((mtime, item.name))
     except OSError:
         return
     entries.sort(reverse=True)
-    for _mtime, _name, path in entries[max(keep, 0) :]:
+    for _mtime, name in entries[max(keep, 0) :]:
         with contextlib.suppress(OSError):
-            os.unlink(path)
+            os.unlink(os.path.join(kind_dir, name))
 
 
 def own_code_digest() -> str:
