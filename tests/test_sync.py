@@ -1298,6 +1298,32 @@ def test_string_literals_match_whole_strings_atoms_and_interpolations():
     assert not message.search('"Sampling is paused for #{id}"')
 
 
+def test_a_literal_is_looked_for_in_the_targets_file_first_then_in_every_file_by_path(tmp_path):
+    from paritydocs.sync.targets import ElixirIndex
+
+    files = {
+        "lib/a.ex": 'x = "shared text here"\n',
+        "lib/b.ex": '@moduledoc """\nshared text here\n"""\ny = "the end of b"\n',  # in a doc only
+        "lib/c.ex": 'z = "shared text here"\nw = "only in c, long enough"\n',
+        "lib/d.ex": '"of d"\n',
+        "lib/no_module.ex": 'v = "only in a file of no module"\n',
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    index = object.__new__(ElixirIndex)  # the attributes the lookup reads, without a whole report
+    index.root, index.texts, index._joined, index._starts = tmp_path, {}, None, []
+    index.files = ["lib/a.ex", "lib/b.ex", "lib/c.ex", "lib/d.ex"]  # the files that define a module, by path
+    assert index.literal_file("shared text here", None) == "lib/a.ex"
+    assert index.literal_file("shared text here", "lib/c.ex") == "lib/c.ex"  # the target's file first
+    assert index.literal_file("shared text here", "lib/b.ex") == "lib/a.ex"  # a doc is not code
+    assert index.literal_file("only in c, long enough", None) == "lib/c.ex"
+    assert index.literal_file('the end of b"\n"of d', None) is None  # never across two files
+    assert index.literal_file("only in a file of no module", None) is None
+    assert index.literal_file("only in a file of no module", "lib/no_module.ex") == "lib/no_module.ex"
+    assert index.literal_file("nowhere at all", "lib/a.ex") is None
+
+
 def test_a_class_named_like_a_port_module_lands_there_and_its_files_other_code_changes_are_listed(tmp_path):
     """`QueueObserver.on_change` gains a parameter: it lands on the port's `Wid.QueueObserver` (by the class's
     name, stronger than the file), and the same file's changed helper, which no item shows, is still listed."""

@@ -3,6 +3,8 @@ the review notes of the types and fields."""
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,10 @@ class ElixirIndex:
         self.settings = settings
         self.root = Path(elixir.source.root)
         self.texts: dict[str, str] = {}
+        self._joined: str | None = None
+        """The code of every file of `files`, joined by `_JOIN`: a string is looked for in all of it at once."""
+        self._starts: list[int] = []
+        """Where each file's code starts in `_joined`."""
         self.numbers: dict[str, set[int | float]] = {}
         self.modules = {t.path: t for t in elixir.types}
         self.files = sorted({t.file for t in elixir.types if t.file})
@@ -219,14 +225,36 @@ class ElixirIndex:
         # every match holds the literal's longest verbatim part: a substring test skips the files without it, and
         # the pattern is made only once a file has it
         needle = max(_PLACEHOLDER.split(literal), key=len)
+        holding = self._holding(needle)
         pattern: re.Pattern[str] | None = None
         for file in self._files_from(first):
+            if holding is not None and file not in holding and file != first:
+                continue
             text = self.elixir_text(file)
             if needle in text:
                 pattern = pattern or literal_pattern(literal)
                 if pattern.search(text):
                     return file
         return None
+
+    def _holding(self, needle: str) -> set[str] | None:
+        """The port's module files whose code holds `needle`, found by one search of all their code joined; None
+        for a needle that is empty or could span two files."""
+        if not needle or _JOIN in needle:
+            return None
+        if self._joined is None:
+            texts = [self.elixir_text(file) for file in self.files]
+            self._starts = list(itertools.accumulate((len(text) + len(_JOIN) for text in texts[:-1]), initial=0))
+            self._joined = _JOIN.join(texts)
+        found: set[str] = set()
+        at = self._joined.find(needle)
+        while at >= 0:
+            index = bisect.bisect_right(self._starts, at) - 1
+            found.add(self.files[index])
+            if index + 1 == len(self._starts):
+                break
+            at = self._joined.find(needle, self._starts[index + 1])  # the next file's code
+        return found
 
     def number_file(self, value: int | float | None, first: str | None) -> str | None:
         """The port's file with a number literal of `value` (`5_000_000` for 5000000): `first` when it has one,
@@ -541,6 +569,9 @@ def _land_on_function(target: ElixirTarget, module: TypeDef, name: str) -> Any:
     return found
 
 
+_JOIN = "\x00"
+"""Between two files' code in `ElixirIndex._joined`; a needle that holds it is looked for file by file, so no
+match spans two files."""
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _DOC_ATTRIBUTE = re.compile(
     r'@(?:moduledoc|doc|typedoc)\s+(?:~[sS])?(?:"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*")'
