@@ -468,3 +468,23 @@ def test_a_bounded_folder_is_listed_again_only_once_its_slack_was_written(tmp_pa
     assert pruned.count(True) == 3  # once every `slack` writes
     assert pruned[: slack - 1] == [False] * (slack - 1) and pruned[slack - 1]
     assert entries.prune_due(tmp_path / "other", keep, written=1)  # each folder on its own
+
+
+def test_a_bounded_folder_prunes_all_but_its_newest_as_a_sort_of_the_whole_listing_would():
+    import random
+
+    from paritydocs.sources.cache import beyond_newest
+
+    rng = random.Random(3)
+    for _ in range(200):
+        listing = [(float(rng.randrange(8)), f"entry-{rng.randrange(40):02d}-{i}") for i in range(rng.randrange(30))]
+        keep = rng.randrange(-1, 35)
+        expected = {name for _, name in sorted(listing, reverse=True)[max(keep, 0) :]}
+        made: list[int] = []
+
+        def twice(listing=listing, made=made):
+            made.append(1)
+            return iter(listing)
+
+        assert set(beyond_newest(twice, keep)) == expected
+        assert len(made) == (1 if len(listing) <= keep else 2)  # a folder within its bound is listed once

@@ -17,6 +17,7 @@ import os
 import posixpath
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from paritydocs.config import Settings
 from paritydocs.jsonfile import STREAMED, JsonOutput, TextOutput
 from paritydocs.render import builtin_templates
 from paritydocs.site import SiteBuild
-from paritydocs.sources.cache import cache_root
+from paritydocs.sources.cache import beyond_newest, cache_root
 from paritydocs.textsafe import logger
 
 __all__ = [
@@ -166,20 +167,21 @@ PAGES_KEPT = 20_000
 def prune_pages(folder: Path, *, used: int) -> None:
     """Remove the least recently used files of the page cache `folder` (`pages_folder`) beyond `PAGES_KEPT` (or
     four times the `used` files of this build, when more): an edit makes a new file, and `serve` makes many."""
-    found: list[tuple[float, str]] = []  # paths as text, not `Path`s: a folder of tens of thousands is listed
-    try:
+
+    def listing() -> Iterator[tuple[float, str]]:
         for entry in folder.glob("*/*/*"):
             if entry.name.startswith("."):
                 continue  # a build's file being written
             with contextlib.suppress(OSError):
-                found.append((entry.stat().st_atime, str(entry)))
+                yield entry.stat().st_atime, str(entry)
+
+    try:
+        for path in beyond_newest(listing, max(PAGES_KEPT, 4 * used)):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+                os.rmdir(os.path.dirname(path))
     except OSError:
         return
-    found.sort(reverse=True)
-    for _atime, path in found[max(PAGES_KEPT, 4 * used) :]:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-            os.rmdir(os.path.dirname(path))
 
 
 def watched_paths(settings: Settings, watch_paths: list[str]) -> list[str]:

@@ -4,17 +4,20 @@ store of the extraction cache (JSON entries written whole, checked when read, bo
 
 from __future__ import annotations
 
+import array
 import contextlib
 import functools
 import hashlib
+import heapq
 import json
+import math
 import os
 import re
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +35,7 @@ __all__ = [
     "default_cache_dir",
     "entry_key",
     "extraction_cache_disabled",
+    "beyond_newest",
     "extraction_dir",
     "is_complete",
     "locked",
@@ -410,23 +414,45 @@ def prune_due(folder: Path, keep: int, *, written: int) -> bool:
 def prune_entries(kind_dir: Path, keep: int) -> None:
     """Keep the `keep` most recently used entries of `kind_dir`; remove scratch files older than a day."""
     now = time.time()
-    entries: list[tuple[float, str]] = []  # names, not paths: a folder of tens of thousands is listed
-    try:
-        with os.scandir(kind_dir) as listing:
-            for item in listing:
+
+    def listing() -> Iterator[tuple[float, str]]:
+        with os.scandir(kind_dir) as items:
+            for item in items:
                 with contextlib.suppress(OSError):
                     mtime = item.stat(follow_symlinks=False).st_mtime
                     if item.name.startswith(".tmp-"):
                         if now - mtime > SCRATCH_MAX_AGE:
                             os.unlink(item.path)
                     elif item.name.endswith(".json") and item.is_file(follow_symlinks=False):
-                        entries.append((mtime, item.name))
+                        yield mtime, item.name
+
+    try:
+        for name in beyond_newest(listing, keep):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(kind_dir, name))
     except OSError:
         return
-    entries.sort(reverse=True)
-    for _mtime, name in entries[max(keep, 0) :]:
-        with contextlib.suppress(OSError):
-            os.unlink(os.path.join(kind_dir, name))
+
+
+def beyond_newest(listing: Callable[[], Iterable[tuple[float, str]]], keep: int) -> Iterator[str]:
+    """The names of `listing()` (time, name) but the `keep` newest (the greater name first among equal times):
+    what a bounded folder prunes. The listing is made twice, and only its times are held between: a folder of
+    tens of thousands costs a build no more than their number in floats."""
+    times = array.array("d", (stamp for stamp, _ in listing()))
+    if len(times) <= keep:
+        return
+    keep = max(keep, 0)
+    cutoff = heapq.nlargest(keep, times)[-1] if keep else math.inf
+    newer = sum(1 for stamp in times if stamp > cutoff)
+    del times
+    tied: list[str] = []
+    for stamp, name in listing():
+        if stamp < cutoff:
+            yield name
+        elif stamp == cutoff:
+            tied.append(name)
+    tied.sort(reverse=True)
+    yield from tied[keep - newer :]
 
 
 def own_code_digest() -> str:
