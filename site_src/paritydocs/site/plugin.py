@@ -29,7 +29,7 @@ from paritydocs.site.files import (
     watched_paths,
     write_markdown_copies,
 )
-from paritydocs.site.held import HeldPages, release_markdown
+from paritydocs.site.held import HeldPages, SearchSpool, compress_inventory_by_line, release_markdown
 from paritydocs.site.htmlsafe import clean_html
 from paritydocs.site.mkdocstrings import configure_mkdocstrings, handler_packages, share_between_builds
 from paritydocs.site.nav import build_nav
@@ -62,6 +62,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         """What MkDocs made of each page, across builds (`rendercache`); None with `PARITYDOCS_NO_CACHE`."""
         self.held = HeldPages()
         """The generated pages' HTML, compressed from the end of `on_env` until each page is written (`held`)."""
+        self.spool = SearchSpool()
+        """Material's search entries, compressed from each page's indexing until the index is written (`held`)."""
         self._installed_before = 0
         """The page cache's files this process had added when the build began (`installed_count`)."""
 
@@ -99,6 +101,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         if self.settings.python_api:
             configure_mkdocstrings(config, self.settings)
         self.render_cache = None
+        self.spool.clear()
         if not extraction_cache_disabled():
             self.render_cache = RenderCache(cache_root(self.settings.cache_dir) / "render")
         # Checked before mkdocstrings adds its own limited autorefs instance, which resolves only its own anchors.
@@ -161,16 +164,20 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         return nav
 
     # After mkdocstrings rendered every page, before it writes objects.inv (priority -20): the theme's compiled
-    # templates kept (on disk across builds, in memory across `serve` rebuilds), and `serve`'s inventory merged.
+    # templates kept (on disk across builds, in memory across `serve` rebuilds), `serve`'s inventory merged, and
+    # the inventory's lines compressed as they are made.
     def _theme_env(self, env: Any, *, config: Any, files: Files) -> Any:
         if self.session is None and self.settings is not None and env.bytecode_cache is None:
             env.bytecode_cache = disk_bytecode_cache(self.settings, "theme")  # compiled once, across builds
         if self.session is not None:
             env.bytecode_cache = self.session.bytecode_cache("theme")
-            mkdocstrings = config.plugins.get("mkdocstrings")
-            if mkdocstrings is not None:
-                with contextlib.suppress(Exception):  # mkdocstrings not configured: nothing was rendered
-                    self.session.merge_inventory(mkdocstrings.handlers.inventory)
+        mkdocstrings = config.plugins.get("mkdocstrings")
+        if mkdocstrings is not None:
+            with contextlib.suppress(Exception):  # mkdocstrings not configured: nothing was rendered
+                inventory = mkdocstrings.handlers.inventory
+                if self.session is not None:
+                    self.session.merge_inventory(inventory)
+                compress_inventory_by_line(inventory)  # the same objects.inv, never joined whole first (`held`)
         return env
 
     # After autorefs fixed every page's links (priority -50): the theme's output of each page can be keyed.
@@ -232,7 +239,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
 
     # Before Material's search (priority 0) writes its index.
     @event_priority(10)
-    def on_post_build(self, *, config: Any) -> None:
+    def _finish_build(self, *, config: Any) -> None:
         self.held.give_back_all()  # a page MkDocs did not write keeps its HTML
         write_markdown_copies(Path(config.site_dir), self.markdown_copies)
         if self.render_cache is not None:
@@ -247,6 +254,15 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             self.session.merge_search_index(search)
         if "autorefs" in config.plugins:
             self.session.remember_urls(config.plugins["autorefs"])
+
+    # After Material's search wrote its index of no entries (priority 0), before its offline plugin reads it
+    # (priority -100): the index with the entries the spool holds.
+    @event_priority(-10)
+    def _write_search_index(self, *, config: Any) -> None:
+        if self.session is None and (search := _material_search(config)) is not None:
+            self.spool.write(search, config.site_dir)
+
+    on_post_build = CombinedEvent(_finish_build, _write_search_index)
 
     # Before other plugins read the page: they should see current model names too.
     @event_priority(50)
@@ -286,7 +302,14 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             self.render_cache.search_after(page, search)
         return context
 
-    on_page_context = CombinedEvent(_give_back, _theming_started, _search_before, _search_after)
+    # Once search indexed the page and its entries were kept: a one-off build holds them compressed (`held`).
+    @event_priority(-20)
+    def _spool_search(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        if self.session is None and (search := _material_search(config)) is not None:
+            self.spool.take(search)
+        return context
+
+    on_page_context = CombinedEvent(_give_back, _theming_started, _search_before, _search_after, _spool_search)
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.settings is None:
