@@ -63,7 +63,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.held = HeldPages()
         """The generated pages' HTML, compressed from the end of `on_env` until each page is written (`held`)."""
         self.spool = SearchSpool()
-        """Material's search entries, compressed from each page's indexing until the index is written (`held`)."""
+        """Material's search entries, in a temporary file from each page's indexing until the index is written."""
         self._installed_before = 0
         """The page cache's files this process had added when the build began (`installed_count`)."""
 
@@ -302,7 +302,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             self.render_cache.search_after(page, search)
         return context
 
-    # Once search indexed the page and its entries were kept: a one-off build holds them compressed (`held`).
+    # Once search indexed the page and its entries were kept: a one-off build spools them to a file (`held`).
     @event_priority(-20)
     def _spool_search(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         if self.session is None and (search := _material_search(config)) is not None:
