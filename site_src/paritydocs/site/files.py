@@ -196,21 +196,22 @@ def watched_paths(settings: Settings, watch_paths: list[str]) -> list[str]:
     return [path for path in sorted(watched) if Path(path).exists()]
 
 
-def stash_markdown_copies(settings: Settings, copies: dict[str, str]) -> dict[str, Path]:
+def stash_markdown_copies(settings: Settings, copies: dict[str, str]) -> dict[str, str]:
     """The pages' Markdown copies written to the cache folder (by content, as the pages are), so a build holds
-    their paths rather than their text until it writes the site; path in the site → cached file. A copy the
-    cache cannot hold is said, and not published."""
+    their paths rather than their text until it writes the site; path in the site → cached file (as text: a
+    `Path` holds each of its parts, some 0.6 KB a copy). A copy the cache cannot hold is said, and not
+    published."""
     folder = pages_folder(settings)
-    stashed: dict[str, Path] = {}
+    stashed: dict[str, str] = {}
     for rel, text in copies.items():
         try:
-            stashed[rel] = _store(folder, rel, text.encode("utf-8"))
+            stashed[rel] = str(_store(folder, rel, text.encode("utf-8")))
         except OSError as err:
             logger.warning("paritydocs: %s: cannot keep the Markdown copy of %s (%s)", folder, rel, err.strerror)
     return stashed
 
 
-def write_markdown_copies(site_dir: Path, copies: dict[str, Path]) -> None:
+def write_markdown_copies(site_dir: Path, copies: dict[str, str]) -> None:
     """Each page's Markdown copy beside its HTML in the built site (`llms.txt` links them), copied only when it
     changed; a copy of a page this build no longer has is removed (a dirty rebuild keeps the old site's files).
     A page a user's own file replaced has no folder of its own to go in: skipped, as its HTML is not ours."""

@@ -55,7 +55,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.autorefs = False
         self.watch_paths: list[str] = []
         self.session: ServeSession | None = None
-        self.markdown_copies: dict[str, Path] = {}
+        self.markdown_copies: dict[str, str] = {}
         """The pages' Markdown copies, written beside their HTML once the site is built."""
         self.nav: Any = None
         self.render_cache: RenderCache | None = None
