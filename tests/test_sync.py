@@ -1435,3 +1435,34 @@ def test_site_sync_page_is_kept_across_builds_and_made_again_when_an_input_chang
     (templates / "sync.md.jinja").write_text("custom sync page\n")
     assert all(text.startswith("custom sync page") for _, _, text in pages()[0].values()) and len(made) == 4
     assert all(text.startswith("custom sync page") for _, _, text in pages()[0].values()) and len(made) == 4
+
+
+def test_the_file_pages_key_data_is_what_asdict_makes(report):
+    """A file page's key is made of `data_of` of its report, which `asdict` made before: the same data, so the
+    same keys (the pages kept by an earlier build stay found), without copying each leaf."""
+    import dataclasses
+    import json
+
+    from paritydocs.sources.cache import data_of
+
+    def encoded(value):
+        return json.dumps(value, sort_keys=True, default=repr)
+
+    for _, part in report.by_file():
+        assert encoded(data_of(part)) == encoded(dataclasses.asdict(part))
+    assert encoded(data_of(report)) == encoded(dataclasses.asdict(report))
+
+    @dataclasses.dataclass
+    class Leaf:
+        name: str
+        tags: frozenset[str]
+
+    @dataclasses.dataclass
+    class Node:
+        leaves: tuple[Leaf, ...]
+        by_name: dict[str, list[Leaf]]
+        other: object = None
+
+    node = Node((Leaf("a", frozenset({"x"})),), {"b": [Leaf("b", frozenset())]}, other=Leaf("c", frozenset()))
+    assert encoded(data_of(node)) == encoded(dataclasses.asdict(node))
+    assert data_of(node)["leaves"][0]["tags"] == frozenset({"x"})  # not JSON: the key falls back to `plain`

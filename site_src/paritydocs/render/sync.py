@@ -13,7 +13,7 @@ import posixpath
 import re
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from paritydocs.config import RepoLink, Settings
@@ -357,7 +357,8 @@ class SyncFilePage:
 
 Memo = Callable[[dict[str, Any], Callable[[], str]], str]
 """`memo(what, make)`: a file page's Markdown, from `what` (everything the page is made of but the templates and
-settings, as data) or else `make()`: the site keeps file pages across builds with one."""
+settings: its report, path, links, as dataclasses and plain values) or else `make()`: the site keeps file pages
+across builds with one."""
 
 
 def render_site_pages(
@@ -380,7 +381,6 @@ def render_site_pages(
         modules = list(dict.fromkeys(c.elixir.module for c in part.changes if c.elixir and c.elixir.module))
         files.append(SyncFilePage(file, path, from_index(path), part, modules))
     index = _render(renderer, settings, report, links, title=title, page_path=page_path, part="index", file_pages=files)
-    links_data = asdict(links)  # the same for every file page
     for page in files:
         back = {"title": title, "link": relpath_factory(page.path)(page_path)}
 
@@ -396,7 +396,7 @@ def render_site_pages(
                 index=back,
             )
 
-        what = {"report": asdict(page.report), "path": page.path, "index": back, "links": links_data}
+        what = {"report": page.report, "path": page.path, "index": back, "links": links}
         page.content = memo(what, make) if memo is not None else make()
     return index, files
 

@@ -113,11 +113,12 @@ def _file_pages_memo(settings: Settings, common: dict[str, Any] | None, written:
     folder = _files_dir(settings)
 
     def memo(what: dict[str, Any], make: Callable[[], str]) -> str:
-        parts = {**shared, "what": "sync-file-page", "page": what, "code": entries.own_code_digest()}
+        page = entries.data_of(what)
+        parts = {**shared, "what": "sync-file-page", "page": page, "code": entries.own_code_digest()}
         try:  # dataclasses as dicts are JSON already, but for an odd value
             key = entries.entry_key(parts)
         except (TypeError, ValueError):
-            key = entries.entry_key({**parts, "page": entries.plain(what)})
+            key = entries.entry_key({**parts, "page": entries.plain(page)})
         kept = entries.read_entry(folder, key)
         if isinstance(kept, str):
             return kept

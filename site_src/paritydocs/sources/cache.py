@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import array
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import heapq
@@ -33,6 +34,7 @@ __all__ = [
     "SCRATCH_MAX_AGE",
     "beyond_newest",
     "cache_root",
+    "data_of",
     "default_cache_dir",
     "entry_key",
     "extraction_cache_disabled",
@@ -326,6 +328,28 @@ def plain(value: Any) -> Any:
         return str(value)
     text = repr(value)
     return f"<{type(value).__module__}.{type(value).__qualname__}>" if " at 0x" in text else text
+
+
+def data_of(value: Any) -> Any:
+    """A tree of dataclasses as data, as `dataclasses.asdict` makes it (dataclasses as dicts of their fields,
+    lists, tuples and dicts through), without copying each leaf: it only feeds `entry_key`, which reads it once.
+    A leaf that is not JSON (a set, an object) stays as it is, so `entry_key` fails on it as on `asdict`'s."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    names = _FIELD_NAMES.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return {name: data_of(getattr(value, name)) for name in names}
+    if isinstance(value, list | tuple):  # a tuple is a JSON list, as `asdict`'s tuple is
+        return [data_of(item) for item in value]
+    if isinstance(value, dict):
+        return {data_of(k): data_of(v) for k, v in value.items()}
+    return value
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def entry_key(parts: object) -> str:
