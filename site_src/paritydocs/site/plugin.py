@@ -66,6 +66,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         """Material's search entries, in a temporary file from each page's indexing until the index is written."""
         self._installed_before = 0
         """The page cache's files this process had added when the build began (`installed_count`)."""
+        self.search: Any = None
+        """Material's search plugin of this build's configuration, when the site has it (`on_config`)."""
 
     # Defining on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds, and with it the caches.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -81,6 +83,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
     # Before mkdocstrings (priority 0): its Python handler is created in its own on_config and reads `paths` then.
     @event_priority(100)
     def on_config(self, config: Any) -> Any:
+        self.search = None
         if not self.config.enabled:
             return config
         plugin_started()  # the `paritydocs.guard` extension: the generated pages will be there
@@ -102,6 +105,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             configure_mkdocstrings(config, self.settings)
         self.render_cache = None
         self.spool.clear()
+        self.search = _material_search(config)
         if not extraction_cache_disabled():
             self.render_cache = RenderCache(cache_root(self.settings.cache_dir) / "render")
         # Checked before mkdocstrings adds its own limited autorefs instance, which resolves only its own anchors.
@@ -250,8 +254,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
                 prune_pages(folder, used=len(self.generated) + len(self.markdown_copies))
         if self.session is None:
             return
-        if (search := _material_search(config)) is not None:
-            self.session.merge_search_index(search)
+        if self.search is not None:
+            self.session.merge_search_index(self.search)
         if "autorefs" in config.plugins:
             self.session.remember_urls(config.plugins["autorefs"])
 
@@ -259,8 +263,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
     # (priority -100): the index with the entries the spool holds.
     @event_priority(-10)
     def _write_search_index(self, *, config: Any) -> None:
-        if self.session is None and (search := _material_search(config)) is not None:
-            self.spool.write(search, config.site_dir)
+        if self.session is None and self.search is not None:
+            self.spool.write(self.search, config.site_dir)
 
     on_post_build = CombinedEvent(_finish_build, _write_search_index)
 
@@ -292,21 +296,21 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
     # Around Material's search (priority 0): a page indexed before with the same HTML is not parsed again.
     @event_priority(10)
     def _search_before(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
-        if self.render_cache is not None and (search := _material_search(config)) is not None:
-            self.render_cache.search_before(page, search)
+        if self.render_cache is not None and self.search is not None:
+            self.render_cache.search_before(page, self.search)
         return context
 
     @event_priority(-10)
     def _search_after(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
-        if self.render_cache is not None and (search := _material_search(config)) is not None:
-            self.render_cache.search_after(page, search)
+        if self.render_cache is not None and self.search is not None:
+            self.render_cache.search_after(page, self.search)
         return context
 
     # Once search indexed the page and its entries were kept: a one-off build spools them to a file (`held`).
     @event_priority(-20)
     def _spool_search(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
-        if self.session is None and (search := _material_search(config)) is not None:
-            self.spool.take(search)
+        if self.session is None and self.search is not None:
+            self.spool.take(self.search)
         return context
 
     on_page_context = CombinedEvent(_give_back, _theming_started, _search_before, _search_after, _spool_search)
