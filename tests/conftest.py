@@ -25,6 +25,7 @@ Test modules import them by name (`from conftest import py_type`): pytest puts t
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -138,6 +139,8 @@ def sources_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeRegistry]:
     from paritydocs.sources import registries
 
     monkeypatch.setattr(registries, "_latest", {})  # each test's index says its own newest release
+    # nor an earlier test's index on the same port, kept on disk in the session's cache (`latest_pypi_release`)
+    shutil.rmtree(Path(os.environ["PARITYDOCS_CACHE"]) / "pypi-latest", ignore_errors=True)
     with RegistryServer() as registry:
         monkeypatch.setenv("PARITYDOCS_PYPI_INDEX", registry.base_url + "/simple")
         monkeypatch.setenv("HEX_MIRROR", registry.base_url + "/hex")

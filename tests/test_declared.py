@@ -104,6 +104,53 @@ def test_the_newest_release_is_asked_once_in_a_while(sources_registry, monkeypat
     assert latest_pypi_release("latest", "absent") == "1.0.0"
 
 
+def test_the_newest_release_is_kept_on_disk_for_the_builds_that_follow(sources_registry, tmp_path, monkeypatch):
+    """Each build is a process of its own: with the cache folder, the index's answer is kept there `LATEST_TTL`
+    seconds with the time it was given, so the next build does not ask. An answer too old, from the future, of
+    another index, or damaged is asked again; a failed lookup is not kept; `PARITYDOCS_NO_CACHE` keeps nothing."""
+    from paritydocs.sources import registries
+
+    clock = [1_000_000.0]
+    monkeypatch.setattr(registries.time, "time", lambda: clock[0])
+    cache = tmp_path / "cache"
+    route = "/simple/tinker/"
+
+    def next_build() -> None:  # a new process: nothing in memory
+        monkeypatch.setattr(registries, "_latest", {})
+
+    sources_registry.add_pep691_project("tinker", [], versions=["0.7.0"])
+    assert latest_pypi_release("latest", "tinker", cache=cache) == "0.7.0"
+    assert sources_registry.hits[route] == 1
+    (kept,) = (cache / "pypi-latest").iterdir()
+    sources_registry.add_pep691_project("tinker", [], versions=["0.7.0", "0.8.0"])
+    next_build()
+    clock[0] += registries.LATEST_TTL - 1
+    assert latest_pypi_release("latest", "tinker", cache=cache) == "0.7.0"
+    assert sources_registry.hits[route] == 1  # from the disk
+    next_build()
+    clock[0] += 2
+    assert latest_pypi_release("latest", "tinker", cache=cache) == "0.8.0"  # too old: asked again
+    assert sources_registry.hits[route] == 2
+    for damage in ("{", '{"index": "http://elsewhere/simple", "project": "tinker", "version": "9.9.9", "at": 0}'):
+        kept.write_text(damage)
+        next_build()
+        assert latest_pypi_release("latest", "tinker", cache=cache) == "0.8.0"
+    assert sources_registry.hits[route] == 4
+    clock[0] -= 10 * registries.LATEST_TTL  # the clock went back: an answer from the future is not trusted
+    next_build()
+    assert latest_pypi_release("latest", "tinker", cache=cache) == "0.8.0"
+    assert sources_registry.hits[route] == 5
+    next_build()
+    with pytest.raises(SourceError):
+        latest_pypi_release("latest", "absent", cache=cache)
+    assert sorted(p.name.split("-")[0] for p in (cache / "pypi-latest").iterdir()) == ["tinker"]
+    monkeypatch.setenv("PARITYDOCS_NO_CACHE", "1")
+    kept.unlink()
+    next_build()
+    assert latest_pypi_release("latest", "tinker", cache=cache) == "0.8.0"
+    assert not kept.exists()
+
+
 def test_range_ends_declared_and_latest(tmp_path, sources_registry):
     sources_registry.add_pep691_project("tinker", [], versions=["0.7.0", "0.8.0"])
     settings = settings_for(tmp_path, tmp_path)

@@ -3,6 +3,7 @@ the Hex mirror, the download verified against the registry's hash, unpacked into
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import json
@@ -149,17 +150,20 @@ def _pypi_index() -> str:
 
 
 LATEST_TTL = 300.0
-"""Seconds a process keeps the newest release the index gave (`latest_pypi_release`)."""
+"""Seconds the newest release the index gave is kept (`latest_pypi_release`): in the process, and on disk for the
+processes after it that share the cache folder."""
 
 _latest: dict[tuple[str, str], tuple[float, str]] = {}
 
 
-def latest_pypi_release(spec: str, name: str) -> str:
+def latest_pypi_release(spec: str, name: str, *, cache: Path | None = None) -> str:
     """The newest final release of `name` on the package index (`PARITYDOCS_PYPI_INDEX`, else PyPI): pre-releases,
     development releases aside. `spec` names what asked, for the error line.
 
     The answer is kept for `LATEST_TTL` seconds: a build asks once for both sides of its ranges, and a `serve`
-    session's rebuilds do not ask the index on every save. A failed lookup is not kept."""
+    session's rebuilds do not ask the index on every save. With `cache` (the cache folder) it is kept there too,
+    with the time it was given, so the builds that follow within `LATEST_TTL` do not ask either (not with
+    `PARITYDOCS_NO_CACHE`). A failed lookup is not kept."""
     if not _PYPI_NAME_RE.fullmatch(name):
         raise SourceError(spec, f"'{name}' is not a valid PyPI project name", "give a release: pypi:NAME==VERSION")
     project = _normalize_project(name)
@@ -167,14 +171,57 @@ def latest_pypi_release(spec: str, name: str) -> str:
     kept = _latest.get((index, project))
     if kept is not None and time.monotonic() - kept[0] < LATEST_TTL:
         return kept[1]
-    fix = f"give a release instead of '{spec}': pypi:{project}==VERSION"
-    _, versions = _read_index(spec, f"{index}/{project}/", index, project, fix)
-    final = [v for v in versions if _is_final(v)]
-    if not final:
-        raise SourceError(spec, f"no final release of '{project}' on {index}", fix)
-    newest = max(final, key=_version_key)
+    stored = _latest_file(cache, index, project)
+    newest = _read_latest(stored, index, project) if stored is not None else None
+    if newest is None:
+        fix = f"give a release instead of '{spec}': pypi:{project}==VERSION"
+        _, versions = _read_index(spec, f"{index}/{project}/", index, project, fix)
+        final = [v for v in versions if _is_final(v)]
+        if not final:
+            raise SourceError(spec, f"no final release of '{project}' on {index}", fix)
+        newest = max(final, key=_version_key)
+        if stored is not None:
+            _write_latest(stored, index, project, newest)
     _latest[(index, project)] = (time.monotonic(), newest)
     return newest
+
+
+def _latest_file(cache: Path | None, index: str, project: str) -> Path | None:
+    from paritydocs.sources.cache import extraction_cache_disabled
+
+    if cache is None or extraction_cache_disabled():
+        return None
+    return cache / "pypi-latest" / f"{safe_name(project)}-{short_digest(index + chr(0) + project)}.json"
+
+
+def _read_latest(path: Path, index: str, project: str) -> str | None:
+    """The release kept in `path` if it is that index's answer for that project, given less than `LATEST_TTL`
+    seconds ago (by the clock, never from the future); else None, and the index is asked."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("index") != index or data.get("project") != project:
+        return None
+    at, version = data.get("at"), data.get("version")
+    if not isinstance(at, int | float) or not isinstance(version, str) or not _is_final(version):
+        return None
+    return version if 0 <= time.time() - at < LATEST_TTL else None
+
+
+def _write_latest(path: Path, index: str, project: str, version: str) -> None:
+    """Written to a temporary file and renamed into place: a reader sees the whole answer or none. A folder that
+    cannot be written keeps nothing: the next build asks the index again."""
+    text = json.dumps({"index": index, "project": project, "version": version, "at": time.time()})
+    scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch.write_text(text, encoding="utf-8")
+        os.replace(scratch, path)
+    except OSError as err:
+        logger.debug("%s: the newest release not kept: %s", path, err)
+        with contextlib.suppress(OSError):
+            scratch.unlink()
 
 
 def _is_final(version: str) -> bool:

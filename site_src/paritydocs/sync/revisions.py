@@ -99,6 +99,7 @@ def range_spec(settings: Settings, spec: str, mirrors: str | None, *, port_read:
     """`declared` and `latest` as the `pypi:NAME==VERSION` they stand for; any other spec as it is. `mirrors` is
     the release the port declares (`SourceInfo.mirrors`); `port_read=False` when the port's tree could not be read
     (the error then says so). Raises `SourceError` when it cannot be told."""
+    from paritydocs.sources.cache import cache_root
     from paritydocs.sources.registries import latest_pypi_release
 
     name = python_distribution(settings)
@@ -112,7 +113,7 @@ def range_spec(settings: Settings, spec: str, mirrors: str | None, *, port_read:
             raise SourceError(spec, problem, f"give a release instead: from: pypi:{name or 'NAME'}==VERSION")
         return f"pypi:{name}=={mirrors}"
     if spec == LATEST:
-        return f"pypi:{name}=={latest_pypi_release(spec, name)}"
+        return f"pypi:{name}=={latest_pypi_release(spec, name, cache=cache_root(settings.cache_dir))}"
     return spec
 
 
