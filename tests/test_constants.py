@@ -402,3 +402,49 @@ def test_a_module_with_no_port_says_what_was_searched():
         "unmapped",
         "no `module_map` entry, no “Mirrors Python”, no paired type, no module named `Sidecar`",
     )
+
+
+def test_one_python_constant_at_a_time_gives_compare_constants_row():
+    """`ConstantIndex.row` compares a Python constant with the Elixir constants that can decide its row only: the
+    row is the one `compare_constants` gives against all of them, on names, units, modules, ties, siblings and
+    `constant_map` drawn at random."""
+    import random
+
+    from paritydocs.parity.constants import ConstantIndex
+
+    rng = random.Random(19)
+    stems = ["max_retries", "timeout", "chunk_len", "pool_size", "flush_interval"]
+    units = ["", "_ms", "_seconds", "_s"]
+    owners_ex = ["Acme.Uploads", "Acme.Retry", "Acme.Types.Pool", "Acme.Config"]
+    owners_py = ["acme.lib.uploads", "acme.lib.retry", "acme.types.pool", "acme.config"]
+
+    def row_data(row):
+        return (
+            row.python.path if row.python else None,
+            row.elixir.path if row.elixir else None,
+            row.how,
+            [(f.kind, f.severity, f.message) for f in row.findings],
+            list(row.notes),
+        )
+
+    for _ in range(200):
+        elixir = []
+        for i in range(rng.randrange(0, 12)):
+            prefix = rng.choice(["", "default_", "python_"])
+            name = f"{prefix}{rng.choice(stems)}{rng.choice(units)}"
+            kind = rng.choice(["attribute", "function"])
+            elixir.append(ex_const(name, rng.choice([1, 5, 30, 1000, "a"]), rng.choice(owners_ex), kind=kind, line=i))
+        pythons = [
+            py_const(
+                f"{rng.choice(['', 'DEFAULT_'])}{rng.choice(stems).upper()}{rng.choice(units).upper()}",
+                rng.choice([1, 5, 30, 1000, "a"]),
+                rng.choice(owners_py),
+                line=i,
+            )
+            for i in range(3)
+        ]
+        constant_map = {py.path: rng.choice(elixir).path for py in pythons if elixir and rng.random() < 0.3}
+        index = ConstantIndex(elixir, constant_map)
+        for py in pythons:
+            whole = next(r for r in compare_constants([py], elixir, constant_map) if r.python)
+            assert row_data(index.row(py)) == row_data(whole)

@@ -19,7 +19,7 @@ from paritydocs.parity.findings import Finding, FindingKind, Severity
 from paritydocs.parity.report import ConstantRow
 from paritydocs.parity.rules import MS_PER_S, _number, ex_value, py_value, values_equal
 
-__all__ = ["compare_constants", "constant_key"]
+__all__ = ["ConstantIndex", "compare_constants", "constant_key"]
 
 _UNIT_SUFFIXES = (
     ("_milliseconds", "ms"),
@@ -129,6 +129,31 @@ def _compare(py: ConstantDef, ex: ConstantDef, siblings: Mapping[tuple[str, str]
     if values_equal(py_v, ex_v):
         return [_finding(FindingKind.CONSTANT_EQUAL, f"{both}: equal{aside}.", py, ex)]
     return [_finding(FindingKind.CONSTANT_MISMATCH, f"{both}{aside}.", py, ex)]
+
+
+class ConstantIndex:
+    """The row `compare_constants` gives one Python constant against the port's constants, for many Python
+    constants one at a time (a sync report's constant changes): each compared only with the Elixir constants
+    that can decide its row, so the rows of every other Elixir constant are not made each time.
+
+    Those are the constants of its name key (its candidates and their siblings) and, when `constant_map` pairs
+    it, those of the name key of the constant it names (that constant and its siblings), in the port's order:
+    `compare_constants` of the Python constant against them gives the same row as against all of them."""
+
+    def __init__(self, elixir: list[ConstantDef], constant_map: Mapping[str, str] | None = None) -> None:
+        self.elixir = elixir
+        self.constant_map = dict(constant_map or {})
+        self.keys = [constant_key(c.name)[0] for c in elixir]
+        self.by_path = {c.path: c for c in elixir}
+
+    def row(self, py: ConstantDef) -> ConstantRow:
+        keys = {constant_key(py.name)[0]}
+        target = self.constant_map.get(py.path)
+        mapped = self.by_path.get(target) if target else None
+        if mapped is not None:
+            keys.add(constant_key(mapped.name)[0])
+        deciding = [c for c, key in zip(self.elixir, self.keys, strict=True) if key in keys]
+        return next(r for r in compare_constants([py], deciding, self.constant_map) if r.python is py)
 
 
 def compare_constants(

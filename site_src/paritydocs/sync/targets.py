@@ -7,7 +7,7 @@ import bisect
 import itertools
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from paritydocs.config import Settings
 from paritydocs.model import SdkModel, TypeDef
@@ -16,6 +16,9 @@ from paritydocs.sync.codediff import added_literals, added_numbers, distinctive,
 from paritydocs.sync.differ import elixir_default_text, is_special_method, type_key
 from paritydocs.sync.report import Change, ElixirTarget
 from paritydocs.sync.revisions import PythonDiff
+
+if TYPE_CHECKING:
+    from paritydocs.parity.constants import ConstantIndex
 
 __all__ = ["ElixirIndex", "notes_index"]
 
@@ -52,6 +55,8 @@ class ElixirIndex:
         # a change's constant as the revision it comes from has it: the new one, or the old for a removal
         self.py_constants = {c.path: c for c in (*diff.old.constants, *diff.new.constants)}
         self.elixir_constants = list(elixir.constants)
+        self._constant_rows: ConstantIndex | None = None
+        """The port's constants, indexed to compare one Python constant at a time (`parity.constants`)."""
         combined = SdkModel(source=diff.new.source, types=[*new_types, *old_only])
         matched = match_types(combined, elixir, prefixes=settings.type_prefixes, type_map=settings.type_map)
         self.targets: dict[str, TypeDef] = {}
@@ -289,16 +294,16 @@ class ElixirIndex:
     def constant_target(self, change: Change) -> ElixirTarget:
         """The port's constant for a Python constant change, by the constants matching (`parity.constants`):
         present or not, its value, and whether it holds the value the change leads to."""
-        from paritydocs.parity.constants import compare_constants
+        from paritydocs.parity.constants import ConstantIndex
         from paritydocs.parity.findings import FindingKind
 
         path = change.python.path or ""
         constant = self.py_constants.get(path)
         if constant is None:
             return ElixirTarget(module=None, file=None, line=None, present=False)
-        row = next(
-            r for r in compare_constants([constant], self.elixir_constants, self.settings.constant_map) if r.python
-        )
+        if self._constant_rows is None:
+            self._constant_rows = ConstantIndex(self.elixir_constants, self.settings.constant_map)
+        row = self._constant_rows.row(constant)
         ex = row.elixir
         if ex is None:
             return self.value_target(constant, change)
