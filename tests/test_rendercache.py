@@ -70,8 +70,10 @@ def test_a_warm_build_converts_nothing_and_publishes_the_cold_build_byte_for_byt
     uncached = tree(build_site(demo / "mkdocs.yml", tmp_path / "uncached"))
     assert len(conversions) == pages and uncached == cold
     entries = list((tmp_path / "cache" / "render").glob("*.json"))
-    # a conversion, search entries and the theme's HTML a page; the checklist is not searched
-    assert len(entries) == 3 * pages - 1
+    # a conversion, search entries and the theme's HTML a page, the checklist not searched; a generated page's
+    # cleaned HTML (all but the user's own pages)
+    users = len(list((demo / "docs").rglob("*.md")))
+    assert users == 1 and len(entries) == 3 * pages - 1 + (pages - users)
 
 
 def page_text(site: Path, url: str) -> str:
@@ -237,3 +239,30 @@ def test_with_hooks_or_another_plugin_the_theme_writes_every_page(
     themed = themed_pages(monkeypatch)
     build_site(config, tmp_path / "second")
     assert themed.count("main.html") > 20
+
+
+def test_a_generated_page_is_cleaned_once_for_the_same_html(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cleaner is a function of the HTML: an HTML cleaned by an earlier build is given as it was cleaned, and
+    is not parsed again; another HTML, or another cleaner (paritydocs' code, nh3's version), is cleaned."""
+    from paritydocs.site import rendercache
+    from paritydocs.site.htmlsafe import clean_html
+    from paritydocs.site.rendercache import RenderCache
+
+    hostile = '<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:x">link</a></p>'
+    calls: list[str] = []
+
+    def counted(html: str) -> str:
+        calls.append(html)
+        return clean_html(html)
+
+    first = RenderCache(tmp_path / "render")
+    assert first.cleaned(hostile, counted) == clean_html(hostile)
+    assert "script" not in clean_html(hostile) and "onclick" not in clean_html(hostile)
+    later = RenderCache(tmp_path / "render")  # the next build
+    assert later.cleaned(hostile, counted) == clean_html(hostile)
+    assert len(calls) == 1
+    assert later.cleaned(hostile + "<p>more</p>", counted) == clean_html(hostile + "<p>more</p>")
+    assert len(calls) == 2
+    monkeypatch.setattr(rendercache, "_cleaner_version", lambda: "another cleaner")
+    assert RenderCache(tmp_path / "render").cleaned(hostile, counted) == clean_html(hostile)
+    assert len(calls) == 3

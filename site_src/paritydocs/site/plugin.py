@@ -203,7 +203,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
 
     def _clean_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
         if page.file.src_uri in self.generated:
-            html = clean_html(html)
+            html = clean_html(html) if self.render_cache is None else self.render_cache.cleaned(html, clean_html)
         if self.session is not None:
             self.session.page_rendered(page)
         return html

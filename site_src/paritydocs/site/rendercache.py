@@ -1,6 +1,6 @@
 """What MkDocs made of a page, kept across builds: a page whose inputs did not change is not converted again.
 
-Two kinds of entries, in the cache directory (`render/` under `PARITYDOCS_CACHE`), each keyed by everything
+Four kinds of entries, in the cache directory (`render/` under `PARITYDOCS_CACHE`), each keyed by everything
 that decides it:
 
 - **conversion**: a page's Markdown → HTML (Python-Markdown, and mkdocstrings for `:::` blocks) with what the
@@ -12,6 +12,9 @@ that decides it:
   for a page with `:::` blocks, the content of every Python file mkdocstrings' handler can read.
 - **search**: the entries Material's search makes of a page, keyed by the page's HTML, table of contents, URL,
   title, metadata and the search options.
+- **clean**: a generated page's HTML as `htmlsafe` cleans it, keyed by the HTML, paritydocs' code and nh3's
+  version;
+- **output**: a page's HTML as the theme writes it (`plan_outputs`).
 
 Never stale, never a warning lost, never shared half-written:
 
@@ -229,6 +232,21 @@ class RenderCache:
                 "markdown": hashlib.sha256(markdown.encode("utf-8", "surrogatepass")).hexdigest(),
             }
         )
+
+    # ---------------------------------------------------------------- cleaned HTML
+
+    def cleaned(self, html: str, clean: Callable[[str], str]) -> str:
+        """`clean(html)` (`htmlsafe.clean_html`), as an earlier build cleaned the same HTML, else cleaned now and
+        kept: the cleaner is a function of the HTML alone, its allowlist (paritydocs' code) and nh3's version,
+        which the key holds (`clean` entries)."""
+        digest = hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()
+        key = entries.entry_key({"what": "clean", "cleaner": _cleaner_version(), "html": digest})
+        found = entries.read_entry(self.folder, key)
+        if isinstance(found, str):
+            return found
+        result = clean(html)
+        self._write(key, result)
+        return result
 
     # ---------------------------------------------------------------- search entries
 
@@ -596,6 +614,18 @@ def _python_digest(config: Any) -> str:
 
 _SKIPPED = frozenset({"__pycache__", "node_modules", "site", "site-packages", "venv", "build", "dist"})
 _PYTHON_FILES_READ = 5_000
+
+
+@functools.cache
+def _cleaner_version() -> str:
+    """paritydocs' code (the allowlist of `htmlsafe`) and the version of nh3, which parses and cleans."""
+    from importlib import metadata
+
+    try:
+        nh3 = metadata.version("nh3")
+    except metadata.PackageNotFoundError:
+        nh3 = "absent"
+    return f"{entries.own_code_digest()} nh3 {nh3}"
 
 
 @functools.cache
