@@ -167,6 +167,47 @@ def test_llms_copies_leave_code_as_the_sdk_wrote_it():
     assert "    +    `target[i][j]` is scored at <span>i + 1</span>" in copy and "<div" not in copy
 
 
+def test_a_serve_session_cleans_again_only_the_copies_whose_page_or_links_changed(monkeypatch):
+    """`serve` keeps the cleaned copies of the previous build: a page whose Markdown and the site's links did not
+    change is not cleaned again; the files are those a build without them makes."""
+    from paritydocs.render import Page
+    from paritydocs.site import llms
+    from paritydocs.site.llms import CleanedCopies, llms_files
+
+    cleaned: list[str] = []
+    original = llms._clean
+
+    def counting(page, *args):
+        cleaned.append(page.path)
+        return original(page, *args)
+
+    monkeypatch.setattr(llms, "_clean", counting)
+
+    def pages(extra: str = "") -> list[Page]:
+        return [
+            Page("types/A.md", "A", "# A\n\nSee [B](B.md) and <span>x</span>." + extra, "Types"),
+            Page("types/B.md", "B", "# B\n\nSee [A](A.md).", "Types"),
+        ]
+
+    def files(kept, built, **options):
+        made = llms_files(built, title="P", site_url=options.get("site_url"), kept=kept)
+        return made.index, made.full.text(), made.copies
+
+    def session_build(built, **options):
+        """A build with the session's copies: the files, and the pages it cleaned."""
+        cleaned.clear()
+        made = files(kept, built, **options)
+        return made, list(cleaned)
+
+    kept = CleanedCopies()
+    assert session_build(pages()) == (files(None, pages()), ["types/A.md", "types/B.md"])
+    assert session_build(pages()) == (files(None, pages()), [])  # nothing changed: nothing cleaned
+    edited = pages(" Edited.")
+    assert session_build(edited) == (files(None, edited), ["types/A.md"])  # the edited page only
+    elsewhere = {"site_url": "https://x.dev/"}
+    assert session_build(edited, **elsewhere) == (files(None, edited, **elsewhere), ["types/A.md", "types/B.md"])
+
+
 def test_hexdocs_links_name_the_ports_release_and_the_type(tmp_path):
     from paritydocs.pipeline import load_elixir
 

@@ -36,6 +36,8 @@ class Caches:
     """Python models keyed by (root, fingerprint of the files read)."""
     templates: jinja2.BytecodeCache | None = None
     """Compiled paritydocs templates."""
+    llms: object | None = None
+    """A `site.llms.CleanedCopies`: the pages' cleaned Markdown copies of the previous build."""
 
 
 def _persistent(persistent: bool) -> bool:

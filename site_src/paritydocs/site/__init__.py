@@ -34,7 +34,7 @@ from paritydocs.python.loader import SharedPackages, python_search_path
 from paritydocs.render import Page, Renderer
 from paritydocs.render.filters import CELL_MARK, PLAIN_MARK
 from paritydocs.render.links import source_ref
-from paritydocs.site.llms import llms_files
+from paritydocs.site.llms import CleanedCopies, llms_files
 from paritydocs.sources.cache import cache_root
 from paritydocs.sources.trees import python_fingerprint
 from paritydocs.textsafe import logger
@@ -60,6 +60,15 @@ class SiteBuild:
     markdown_copies: dict[str, str] = field(default_factory=dict)
     """The pages' clean Markdown copies (path in the built site → text), written beside the HTML after the build
     (a `.md` among MkDocs' files would be rendered as a page)."""
+
+
+def _cleaned_copies(caches: Caches | None) -> CleanedCopies | None:
+    """A `serve` session's cleaned copies (none for a one-off build, which cleans each page once anyway)."""
+    if caches is None:
+        return None
+    if not isinstance(caches.llms, CleanedCopies):
+        caches.llms = CleanedCopies()
+    return caches.llms
 
 
 def _empty_model(spec: str, language: Language, err: SourceError) -> SdkModel:
@@ -138,6 +147,7 @@ def build_site(
         site_url=site_url,
         directory_urls=directory_urls,
         copies=markdown_copies,
+        kept=_cleaned_copies(caches),
     )
     site.outputs["llms.txt"] = llms.index
     site.outputs["llms-full.txt"] = llms.full

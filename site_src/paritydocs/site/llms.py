@@ -106,6 +106,31 @@ def _clean_prose(text: str, page: Page, linked: dict[str, str], base: str, urls:
     return _LINK.sub(link, text)
 
 
+class CleanedCopies:
+    """The pages' cleaned copies of the previous build, kept by a `serve` session (`pipeline.Caches`): a page
+    whose Markdown and the site's links did not change is not cleaned again. Only the last build's are held."""
+
+    def __init__(self) -> None:
+        self._links: tuple[str, dict[str, str], dict[str, str]] | None = None
+        self._copies: dict[str, tuple[str, str]] = {}
+        """Page path → (its Markdown, its cleaned copy)."""
+
+    def clean(self, pages: Sequence[Page], linked: dict[str, str], base: str, urls: dict[str, str]) -> dict[str, str]:
+        """`_clean` of each page (its path → its cleaned copy), the unchanged ones as cleaned before."""
+        same = self._links == (base, linked, urls)
+        previous = self._copies if same else {}
+        copies: dict[str, tuple[str, str]] = {}
+        for page in pages:
+            kept = previous.get(page.path)
+            copies[page.path] = (
+                kept
+                if kept is not None and kept[0] == page.content
+                else (page.content, _clean(page, linked, base, urls))
+            )
+        self._links, self._copies = (base, dict(linked), dict(urls)), copies
+        return {path: cleaned for path, (_, cleaned) in copies.items()}
+
+
 def llms_files(
     pages: Sequence[Page],
     *,
@@ -113,9 +138,11 @@ def llms_files(
     site_url: str | None,
     directory_urls: bool = True,
     copies: bool = True,
+    kept: CleanedCopies | None = None,
 ) -> LlmsFiles:
     """The three kinds of file for `pages` (Python API pages left out: mkdocstrings renders them from the SDK).
-    `copies=False` (no built site: `paritydocs generate` writes a docs folder): the links go to the pages' URLs."""
+    `copies=False` (no built site: `paritydocs generate` writes a docs folder): the links go to the pages' URLs.
+    `kept`: a `serve` session's copies of the previous build, reused where nothing they are made of changed."""
     base = (site_url or "").rstrip("/") + "/" if site_url else ""
     shown = [p for p in pages if p.section != "Python API"]
     where = markdown_copy if copies else page_url
@@ -149,7 +176,11 @@ def llms_files(
         "",
     ]
     urls = {p.path: page_url(p.path, directory_urls=directory_urls) for p in pages}
-    cleaned = {p.path: _clean(p, copy_of, base, urls) for p in shown}
+    cleaned = (
+        kept.clean(shown, copy_of, base, urls)
+        if kept is not None
+        else {p.path: _clean(p, copy_of, base, urls) for p in shown}
+    )
     head = [lines[0], "", lines[2], ""]
     markers = [f"<!-- {base}{copy_of[page.path]} -->" for page in ordered]
     texts = [cleaned[page.path] for page in ordered]
