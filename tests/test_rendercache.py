@@ -266,3 +266,8 @@ def test_a_generated_page_is_cleaned_once_for_the_same_html(tmp_path: Path, monk
     monkeypatch.setattr(rendercache, "_cleaner_version", lambda: "another cleaner")
     assert RenderCache(tmp_path / "render").cleaned(hostile, counted) == clean_html(hostile)
     assert len(calls) == 3
+    inert = '<p>Hi <code>x</code> <a href="https://x.dev/">link</a></p>'
+    assert clean_html(inert) == inert  # cleaning leaves it: the entry says so, without a copy of the HTML
+    assert RenderCache(tmp_path / "render").cleaned(inert, counted) == inert
+    assert RenderCache(tmp_path / "render").cleaned(inert, counted) == inert and len(calls) == 4
+    assert not any("x.dev" in p.read_text() for p in (tmp_path / "render").glob("*.json"))

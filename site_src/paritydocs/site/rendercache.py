@@ -12,8 +12,8 @@ that decides it:
   for a page with `:::` blocks, the content of every Python file mkdocstrings' handler can read.
 - **search**: the entries Material's search makes of a page, keyed by the page's HTML, table of contents, URL,
   title, metadata and the search options.
-- **clean**: a generated page's HTML as `htmlsafe` cleans it, keyed by the HTML, paritydocs' code and nh3's
-  version;
+- **clean**: a generated page's HTML as `htmlsafe` cleans it (or that cleaning left it as it was), keyed by the
+  HTML, paritydocs' code and nh3's version.
 - **output**: a page's HTML as the theme writes it (`plan_outputs`).
 
 Never stale, never a warning lost, never shared half-written:
@@ -244,8 +244,10 @@ class RenderCache:
         found = entries.read_entry(self.folder, key)
         if isinstance(found, str):
             return found
+        if found == _CLEAN_ALREADY:
+            return html
         result = clean(html)
-        self._write(key, result)
+        self._write(key, _CLEAN_ALREADY if result == html else result)
         return result
 
     # ---------------------------------------------------------------- search entries
@@ -614,6 +616,10 @@ def _python_digest(config: Any) -> str:
 
 _SKIPPED = frozenset({"__pycache__", "node_modules", "site", "site-packages", "venv", "build", "dist"})
 _PYTHON_FILES_READ = 5_000
+
+
+_CLEAN_ALREADY = 1
+"""A `clean` entry's body when cleaning left the HTML as it was (most pages): the HTML is not stored twice."""
 
 
 @functools.cache
