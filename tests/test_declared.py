@@ -204,3 +204,51 @@ def test_a_broken_mix_exs_is_a_warning_not_a_silent_nothing(tmp_path):
     assert warnings and warnings[0].file == "mix.exs"
     model = load_elixir(settings_for(tmp_path, root))
     assert any(w.file == "mix.exs" for w in model.warnings)
+
+
+def test_a_release_two_ranges_compare_is_loaded_once_in_a_build(tmp_path, sources_registry, monkeypatch):
+    """Inside `shared_trees()` (a site's ranges) the release both ranges start from is loaded once; the reports
+    are those each range gives alone. Outside it, each comparison loads its own trees."""
+    import paritydocs.sync as sync
+    from paritydocs.sync import shared_trees
+
+    wheels = []
+    for version, limit in (("0.7.0", 128), ("0.8.0", 1024), ("0.9.0", 2048)):
+        files = {
+            "tinker/__init__.py": b"",
+            "tinker/types/__init__.py": b"",
+            "tinker/lib/uploads.py": f"MAX_CHUNK_LEN = {limit}\n".encode(),
+        }
+        wheels.append(build_wheel("tinker", version, files))
+    sources_registry.add_pep691_project("tinker", wheels, versions=["0.7.0", "0.8.0", "0.9.0"])
+    port = write_files(tmp_path / "port", PORT)
+    monkeypatch.setenv("PARITYDOCS_NO_CACHE", "1")  # every range compared, none read from the cache
+    settings = settings_for(tmp_path, port)
+    elixir = load_elixir(settings)
+    loaded: list[str] = []
+    original = sync.load_tree
+
+    def counting(settings, rev, root):
+        loaded.append(rev.spec)
+        return original(settings, rev, root)
+
+    monkeypatch.setattr(sync, "load_tree", counting)
+    ranges = [("declared", "latest"), ("pypi:tinker==0.7.0", "pypi:tinker==0.8.0")]
+
+    def reports() -> list[str]:
+        sync._DIFF_CACHE.clear()  # a new process: nothing compared yet
+        return [build_sync_report(settings, a, b, elixir=elixir).dumps() for a, b in ranges]
+
+    alone = reports()
+    assert sorted(loaded) == ["pypi:tinker==0.7.0"] * 2 + ["pypi:tinker==0.8.0", "pypi:tinker==0.9.0"]
+    loaded.clear()
+    with shared_trees():
+        together = reports()
+        with shared_trees():  # nested: the same trees
+            assert build_sync_report(settings, "pypi:tinker==0.8.0", "latest", elixir=elixir).old.spec
+    assert together == alone
+    assert sorted(loaded) == ["pypi:tinker==0.7.0", "pypi:tinker==0.8.0", "pypi:tinker==0.9.0"]
+    assert '"1024"' in together[1] and '"2048"' in together[0]
+    loaded.clear()
+    reports()
+    assert len(loaded) == 4  # outside: nothing kept

@@ -29,7 +29,7 @@ from paritydocs.render.links import unique_name
 from paritydocs.render.sync import Memo, render_markdown, render_site_pages
 from paritydocs.sources import cache as entries
 from paritydocs.sources.trees import content_fingerprint
-from paritydocs.sync import build_sync_report
+from paritydocs.sync import build_sync_report, shared_trees
 from paritydocs.sync.revisions import range_spec, resolve_revision
 from paritydocs.sync.store import SYNC_ENTRIES_KEPT, diff_key
 
@@ -56,39 +56,40 @@ def sync_site_pages(
     occurrences = [o for o in report.model_names if o.side == "elixir"]
     common = _common_key(settings, report, renderer, occurrences)
     written: list[str] = []  # the file pages kept by this build
-    for item, slug in zip(settings.sync_ranges, _slugs(settings.sync_ranges), strict=True):
-        title = item.title or f"{item.from_spec} → {item.to_spec}"
-        path = renderer.path(f"sync/{slug}/index.md")
-        key = _page_key(settings, item, report, common, title=title, path=path)
-        kept = entries.read_entry(_dir(settings), key) if key is not None else None
-        if _is_kept(kept):
-            pages += _range_pages(title, path, kept["content"], kept["files"])
-            outputs[f"sync-{slug}.json"] = kept["json"]
-            continue
-        try:
-            sync = build_sync_report(
-                settings,
-                item.from_spec,
-                item.to_spec,
-                elixir=report.elixir_model,
-                parity=report,
-                title=title,
-                elixir_occurrences=occurrences if report.elixir_model.source.root else None,
+    with shared_trees():  # a release two ranges compare is loaded once
+        for item, slug in zip(settings.sync_ranges, _slugs(settings.sync_ranges), strict=True):
+            title = item.title or f"{item.from_spec} → {item.to_spec}"
+            path = renderer.path(f"sync/{slug}/index.md")
+            key = _page_key(settings, item, report, common, title=title, path=path)
+            kept = entries.read_entry(_dir(settings), key) if key is not None else None
+            if _is_kept(kept):
+                pages += _range_pages(title, path, kept["content"], kept["files"])
+                outputs[f"sync-{slug}.json"] = kept["json"]
+                continue
+            try:
+                sync = build_sync_report(
+                    settings,
+                    item.from_spec,
+                    item.to_spec,
+                    elixir=report.elixir_model,
+                    parity=report,
+                    title=title,
+                    elixir_occurrences=occurrences if report.elixir_model.source.root else None,
+                )
+            except SourceError as err:
+                content = render_markdown(renderer, settings, None, title=title, failure=err, page_path=path)
+                report.warnings.append(f"sync report '{title}': {err}")
+                pages += _range_pages(title, path, content, [])
+                continue
+            content, files = render_site_pages(
+                renderer, settings, sync, title=title, page_path=path, memo=_file_pages_memo(settings, common, written)
             )
-        except SourceError as err:
-            content = render_markdown(renderer, settings, None, title=title, failure=err, page_path=path)
-            report.warnings.append(f"sync report '{title}': {err}")
-            pages += _range_pages(title, path, content, [])
-            continue
-        content, files = render_site_pages(
-            renderer, settings, sync, title=title, page_path=path, memo=_file_pages_memo(settings, common, written)
-        )
-        outputs[f"sync-{slug}.json"] = sync.dumps()
-        kept_files = [[f.path, f.title, f.content] for f in files]
-        if key is not None:
-            data = {"content": content, "files": kept_files, "json": outputs[f"sync-{slug}.json"]}
-            entries.write_entry(_dir(settings), key, data, keep=SYNC_ENTRIES_KEPT)
-        pages += _range_pages(title, path, content, kept_files)
+            outputs[f"sync-{slug}.json"] = sync.dumps()
+            kept_files = [[f.path, f.title, f.content] for f in files]
+            if key is not None:
+                data = {"content": content, "files": kept_files, "json": outputs[f"sync-{slug}.json"]}
+                entries.write_entry(_dir(settings), key, data, keep=SYNC_ENTRIES_KEPT)
+            pages += _range_pages(title, path, content, kept_files)
     if entries.prune_due(_files_dir(settings), FILE_PAGES_KEPT, written=len(written)):
         entries.prune_entries(_files_dir(settings), FILE_PAGES_KEPT)
     return pages, outputs

@@ -40,6 +40,9 @@ Public API:
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +67,7 @@ from paritydocs.sync.report import (
     Revision,
     SyncReport,
 )
-from paritydocs.sync.revisions import PythonDiff, fingerprint, load_tree, range_spec, resolve_revision
+from paritydocs.sync.revisions import PythonDiff, Tree, fingerprint, load_tree, range_spec, resolve_revision
 from paritydocs.sync.store import diff_key, load_diff, store_diff
 from paritydocs.sync.targets import ElixirIndex, notes_index
 
@@ -82,6 +85,7 @@ __all__ = [
     "Revision",
     "SyncReport",
     "build_sync_report",
+    "shared_trees",
 ]
 
 # --------------------------------------------------------------------------------------------------
@@ -90,6 +94,45 @@ __all__ = [
 
 _DIFF_CACHE: OrderedDict[tuple[Any, ...], PythonDiff] = OrderedDict()
 _DIFF_CACHE_SIZE = 4
+
+_SHARED_TREES: ContextVar[dict[tuple[Any, ...], Tree] | None] = ContextVar("shared_trees", default=None)
+"""The revisions loaded inside `shared_trees()`, by what `load_tree` reads; None outside it."""
+
+
+@contextmanager
+def shared_trees() -> Iterator[None]:
+    """Within it, a revision that two ranges compare is loaded once (a site's `declared → latest` and a pinned
+    range from the same release): a comparison reads a revision's Griffe packages and model, and changes neither.
+    Outside it each comparison loads its own, and no tree outlives its comparison."""
+    if _SHARED_TREES.get() is not None:
+        yield
+        return
+    token = _SHARED_TREES.set({})
+    try:
+        yield
+    finally:
+        _SHARED_TREES.reset(token)
+
+
+def _load_tree(settings: Settings, rev: Revision, root: Path) -> Tree:
+    shared = _SHARED_TREES.get()
+    if shared is None:
+        return load_tree(settings, rev, root)
+    key = (
+        rev.spec,
+        rev.kind,
+        rev.version,
+        rev.ref,
+        str(root),
+        fingerprint(rev, root),
+        tuple(settings.python_modules),
+        tuple(settings.python_clients),
+        tuple(settings.behaviour_modules),
+    )
+    tree = shared.get(key)
+    if tree is None:
+        tree = shared[key] = load_tree(settings, rev, root)
+    return tree
 
 
 def _python_diff(settings: Settings, old: tuple[Revision, Path], new: tuple[Revision, Path]) -> PythonDiff:
@@ -124,8 +167,8 @@ def _python_diff(settings: Settings, old: tuple[Revision, Path], new: tuple[Revi
 def _compare(settings: Settings, old_side: tuple[Revision, Path], new_side: tuple[Revision, Path]) -> PythonDiff:
     (old_rev, old_root), (new_rev, new_root) = old_side, new_side
     with griffe_silenced():
-        old = load_tree(settings, old_rev, old_root)
-        new = load_tree(settings, new_rev, new_root)
+        old = _load_tree(settings, old_rev, old_root)
+        new = _load_tree(settings, new_rev, new_root)
         differ = Differ(settings, old, new)
         changes = differ.run()
     # a file counts as covered when a change other than a model-name line points at it, or when its only edits
