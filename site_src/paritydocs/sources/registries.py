@@ -3,7 +3,6 @@ the Hex mirror, the download verified against the registry's hash, unpacked into
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import http.client
 import json
@@ -31,7 +30,15 @@ from packaging.version import InvalidVersion, Version
 
 from paritydocs.errors import SourceError
 from paritydocs.sources.archives import extract_tar, extract_zip
-from paritydocs.sources.cache import populate, safe_name, short_digest, usable
+from paritydocs.sources.cache import (
+    extraction_cache_disabled,
+    populate,
+    read_entry,
+    safe_name,
+    short_digest,
+    usable,
+    write_entry,
+)
 from paritydocs.textsafe import logger, one_line
 from paritydocs.version import __version__
 
@@ -171,8 +178,9 @@ def latest_pypi_release(spec: str, name: str, *, cache: Path | None = None) -> s
     kept = _latest.get((index, project))
     if kept is not None and time.monotonic() - kept[0] < LATEST_TTL:
         return kept[1]
-    stored = _latest_file(cache, index, project)
-    newest = _read_latest(stored, index, project) if stored is not None else None
+    folder = cache / "pypi-latest" if cache is not None and not extraction_cache_disabled() else None
+    key = f"{safe_name(project)}-{short_digest(index + chr(0) + project)}"
+    newest = _kept_latest(read_entry(folder, key), index, project) if folder is not None else None
     if newest is None:
         fix = f"give a release instead of '{spec}': pypi:{project}==VERSION"
         _, versions = _read_index(spec, f"{index}/{project}/", index, project, fix)
@@ -180,48 +188,22 @@ def latest_pypi_release(spec: str, name: str, *, cache: Path | None = None) -> s
         if not final:
             raise SourceError(spec, f"no final release of '{project}' on {index}", fix)
         newest = max(final, key=_version_key)
-        if stored is not None:
-            _write_latest(stored, index, project, newest)
+        if folder is not None:  # a folder that cannot be written keeps nothing: the next build asks again
+            answer = {"index": index, "project": project, "version": newest, "at": time.time()}
+            write_entry(folder, key, answer, prune=False)
     _latest[(index, project)] = (time.monotonic(), newest)
     return newest
 
 
-def _latest_file(cache: Path | None, index: str, project: str) -> Path | None:
-    from paritydocs.sources.cache import extraction_cache_disabled
-
-    if cache is None or extraction_cache_disabled():
-        return None
-    return cache / "pypi-latest" / f"{safe_name(project)}-{short_digest(index + chr(0) + project)}.json"
-
-
-def _read_latest(path: Path, index: str, project: str) -> str | None:
-    """The release kept in `path` if it is that index's answer for that project, given less than `LATEST_TTL`
-    seconds ago (by the clock, never from the future); else None, and the index is asked."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+def _kept_latest(data: Any, index: str, project: str) -> str | None:
+    """The release a cache entry holds if it is that index's answer for that project, given less than
+    `LATEST_TTL` seconds ago (by the clock, never from the future); else None, and the index is asked."""
     if not isinstance(data, dict) or data.get("index") != index or data.get("project") != project:
         return None
     at, version = data.get("at"), data.get("version")
     if not isinstance(at, int | float) or not isinstance(version, str) or not _is_final(version):
         return None
     return version if 0 <= time.time() - at < LATEST_TTL else None
-
-
-def _write_latest(path: Path, index: str, project: str, version: str) -> None:
-    """Written to a temporary file and renamed into place: a reader sees the whole answer or none. A folder that
-    cannot be written keeps nothing: the next build asks the index again."""
-    text = json.dumps({"index": index, "project": project, "version": version, "at": time.time()})
-    scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        scratch.write_text(text, encoding="utf-8")
-        os.replace(scratch, path)
-    except OSError as err:
-        logger.debug("%s: the newest release not kept: %s", path, err)
-        with contextlib.suppress(OSError):
-            scratch.unlink()
 
 
 def _is_final(version: str) -> bool:
