@@ -625,23 +625,19 @@ _CLEAN_ALREADY = 1
 @functools.cache
 def _cleaner_version() -> str:
     """paritydocs' code (the allowlist of `htmlsafe`) and the version of nh3, which parses and cleans."""
-    from importlib import metadata
-
-    try:
-        nh3 = metadata.version("nh3")
-    except metadata.PackageNotFoundError:
-        nh3 = "absent"
-    return f"{entries.own_code_digest()} nh3 {nh3}"
+    return f"{entries.own_code_digest()} {_installed('nh3')}"
 
 
 @functools.cache
 def _renderer_versions() -> list[str]:
+    return [_installed(name) for name in _RENDERERS]
+
+
+def _installed(name: str) -> str:
+    """`name VERSION` of an installed distribution, or `name absent`."""
     from importlib import metadata
 
-    versions = []
-    for name in _RENDERERS:
-        try:
-            versions.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name} absent")
-    return versions
+    try:
+        return f"{name} {metadata.version(name)}"
+    except metadata.PackageNotFoundError:
+        return f"{name} absent"
