@@ -229,7 +229,7 @@ class RenderCache:
                 "site": site,
                 "python": python,
                 "page": [page.file.src_uri, page.file.dest_uri, page.url],
-                "markdown": hashlib.sha256(markdown.encode("utf-8", "surrogatepass")).hexdigest(),
+                "markdown": _digest(markdown),
             }
         )
 
@@ -239,7 +239,7 @@ class RenderCache:
         """`clean(html)` (`htmlsafe.clean_html`), as an earlier build cleaned the same HTML, else cleaned now and
         kept: the cleaner is a function of the HTML alone, its allowlist (paritydocs' code) and nh3's version,
         which the key holds (`clean` entries)."""
-        digest = hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()
+        digest = _digest(html)
         key = entries.entry_key({"what": "clean", "cleaner": _cleaner_version(), "html": digest})
         found = entries.read_entry(self.folder, key)
         if isinstance(found, str):
@@ -266,7 +266,7 @@ class RenderCache:
                 "options": entries.plain(dict(getattr(search, "config", {}) or {})),
                 "page": [page.url, page.title, entries.plain(page.meta)],
                 "toc": _toc_tokens(page.toc),
-                "content": hashlib.sha256((page.content or "").encode("utf-8", "surrogatepass")).hexdigest(),
+                "content": _digest(page.content or ""),
             }
         )
         found = entries.read_entry(self.folder, key)
@@ -322,7 +322,7 @@ class RenderCache:
                         [[p.url, p.title] if p is not None else None for p in (page.previous_page, page.next_page)],
                     ],
                     "toc": _toc_tokens(page.toc),
-                    "content": hashlib.sha256(page.content.encode("utf-8", "surrogatepass")).hexdigest(),
+                    "content": _digest(page.content),
                 }
             )
         original = env.get_template
@@ -540,7 +540,7 @@ def _site_digest(config: Any, files: Any) -> str:
     ]
     return entries.entry_key(
         {
-            "files": hashlib.sha256(json.dumps(site_files).encode("utf-8", "surrogatepass")).hexdigest(),
+            "files": _digest(json.dumps(site_files)),
             "extensions": _extension_names(config),
             "options": entries.plain(config.mdx_configs),
             # a `-q` build does not make info messages, so cannot tell a page that would log one: its own entries
@@ -631,6 +631,11 @@ def _cleaner_version() -> str:
 @functools.cache
 def _renderer_versions() -> list[str]:
     return [_installed(name) for name in _RENDERERS]
+
+
+def _digest(text: str) -> str:
+    """The sha256 of a text, lone surrogates included (a page's Markdown or HTML may hold them)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _installed(name: str) -> str:
