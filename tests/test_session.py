@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import filecmp
+import gc
 import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import jinja2
 import pytest
@@ -76,12 +78,18 @@ def test_the_dirty_build_warning_is_dropped_and_nothing_else():
 class Session:
     """One `serve` session on a copy of the demo, as MkDocs runs it: plugins with on_startup are kept."""
 
+    open: ClassVar[list[Session]] = []
+
     def __init__(self, demo: Path, site: Path, *, dirty: bool) -> None:
         self.demo, self.site, self.dirty = demo, site, dirty
         self.config = self._load()
         self.config.plugins.on_startup(command="serve", dirty=dirty)
+        Session.open.append(self)
         build(self.config, serve_url=SERVE_URL, dirty=dirty)
         self.plugin = self.config.plugins["paritydocs"]
+
+    def close(self) -> None:
+        self.config.plugins.on_shutdown()
 
     def _load(self):
         return load_config(config_file=str(self.demo / "mkdocs.yml"), site_dir=str(self.site))
@@ -91,6 +99,29 @@ class Session:
         assert config.plugins["paritydocs"] is self.plugin
         build(config, serve_url=SERVE_URL, dirty=self.dirty)
         self.config = config
+
+
+@pytest.fixture(autouse=True)
+def _sessions_end():
+    """Each test's serve sessions shut down, as MkDocs does when serve stops: the collector put back."""
+    yield
+    while Session.open:
+        Session.open.pop().close()
+
+
+def test_a_serve_build_collects_garbage_once_idle_and_the_end_of_the_session_puts_it_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
+    before = gc.get_threshold()
+    session = Session(copy_demo(tmp_path), tmp_path / "served", dirty=True)
+    collector = session.plugin.collector
+    assert collector is not None and gc.get_threshold() == before  # as before, once the build is over
+    collector.collect()  # what the idle timer does
+    assert gc.get_freeze_count() > 0
+    session.rebuild()
+    assert gc.get_threshold() == before
+    session.close()
+    Session.open.remove(session)
+    assert gc.get_freeze_count() == 0
 
 
 def _differences(expected: Path, actual: Path) -> list[str]:

@@ -18,6 +18,7 @@ from paritydocs.modelnames import ModelNameUpdate, apply_updates, compile_update
 from paritydocs.options import ParitydocsConfig
 from paritydocs.pipeline import Caches
 from paritydocs.site import build_site, disk_bytecode_cache
+from paritydocs.site.collector import IdleCollector
 from paritydocs.site.files import (
     CSS_URI,
     PAGES_KEPT,
@@ -68,6 +69,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         """The page cache's files this process had added when the build began (`installed_count`)."""
         self.search: Any = None
         """Material's search plugin of this build's configuration, when the site has it (`on_config`)."""
+        self.collector: IdleCollector | None = None
+        """`serve` only: garbage collected between builds, not during them (`collector`)."""
 
     # Defining on_startup makes MkDocs keep this instance across `mkdocs serve` rebuilds, and with it the caches.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -79,11 +82,18 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.caches = Caches() if command == "serve" else None
         if self.caches is not None and self.session is not None:
             self.caches.templates = self.session.bytecode_cache("paritydocs")
+        self.collector = IdleCollector() if command == "serve" else None
+
+    def on_shutdown(self) -> None:
+        if self.collector is not None:
+            self.collector.close()
 
     # Before mkdocstrings (priority 0): its Python handler is created in its own on_config and reads `paths` then.
     @event_priority(100)
     def on_config(self, config: Any) -> Any:
         self.search = None
+        if self.collector is not None:
+            self.collector.building()
         if not self.config.enabled:
             return config
         plugin_started()  # the `paritydocs.guard` extension: the generated pages will be there
@@ -266,7 +276,17 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         if self.session is None and self.search is not None:
             self.spool.write(self.search, config.site_dir)
 
-    on_post_build = CombinedEvent(_finish_build, _write_search_index)
+    # Last: the build is over, so the serve session's garbage is collected once the server is idle.
+    @event_priority(-1000)
+    def _built(self, *, config: Any) -> None:
+        if self.collector is not None:
+            self.collector.built()
+
+    on_post_build = CombinedEvent(_finish_build, _write_search_index, _built)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.collector is not None:
+            self.collector.built()
 
     # Before other plugins read the page: they should see current model names too.
     @event_priority(50)

@@ -1,0 +1,99 @@
+"""The serve session's garbage collection: collected and frozen while idle, never during a build."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+
+from paritydocs.site.collector import IdleCollector
+
+
+class Later:
+    """A scheduler the test runs by hand: the actions armed, and those cancelled."""
+
+    def __init__(self) -> None:
+        self.armed: list[tuple[float, object]] = []
+        self.cancelled = 0
+
+    def __call__(self, delay, action):
+        self.armed.append((delay, action))
+        later = self
+
+        class Handle:
+            def cancel(self) -> None:
+                later.cancelled += 1
+
+        return Handle()
+
+    def run_last(self) -> None:
+        self.armed[-1][1]()
+
+
+class Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.fixture
+def collector():
+    before = gc.get_threshold()
+    later = Later()
+    made = IdleCollector(idle=0.5, young=40_000, later=later)
+    made.later = later  # type: ignore[attr-defined]
+    yield made
+    made.close()
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_build_collects_its_young_objects_less_often_and_puts_the_thresholds_back(collector):
+    before = gc.get_threshold()
+    collector.building()
+    assert gc.get_threshold() == (40_000, *before[1:])
+    collector.building()  # a second start (a build that failed before on_build_error) keeps the first's
+    collector.built()
+    assert gc.get_threshold() == before
+
+
+def test_the_collection_waits_for_the_idle_period_after_a_build(collector):
+    collector.building()
+    assert collector.later.armed == []
+    collector.built()
+    assert [delay for delay, _ in collector.later.armed] == [0.5]
+    assert collector.collections == 0
+    collector.later.run_last()
+    assert collector.collections == 1
+    assert gc.get_freeze_count() > 0
+
+
+def test_a_build_that_began_meanwhile_is_not_collected_under(collector):
+    collector.built()
+    collector.building()
+    assert collector.later.cancelled == 1
+    collector.later.run_last()  # a timer that fired anyway collects nothing
+    assert collector.collections == 0
+    collector.built()
+    collector.later.run_last()
+    assert collector.collections == 1
+
+
+def test_after_the_session_ends_nothing_is_collected_or_frozen(collector):
+    collector.built()
+    collector.close()
+    collector.later.run_last()
+    assert collector.collections == 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_what_a_build_released_after_a_freeze_is_collected_by_the_next(collector):
+    kept = Cycle()
+    ref = weakref.ref(kept)
+    collector.collect()  # `kept` is alive: frozen
+    del kept
+    gc.collect()  # a frozen cycle is out of the collector's reach
+    assert ref() is not None
+    collector.collect()  # the freeze undone first: collected
+    assert ref() is None
+    assert collector.collections == 2
