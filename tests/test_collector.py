@@ -97,3 +97,21 @@ def test_what_a_build_released_after_a_freeze_is_collected_by_the_next(collector
     collector.collect()  # the freeze undone first: collected
     assert ref() is None
     assert collector.collections == 2
+
+
+def test_a_failed_serve_build_puts_the_thresholds_back_and_a_one_off_build_has_no_collector():
+    from paritydocs.site.plugin import ParitydocsPlugin
+
+    before = gc.get_threshold()
+    plugin = ParitydocsPlugin()
+    plugin.on_startup(command="serve", dirty=True)
+    assert plugin.collector is not None
+    plugin.collector.building()
+    assert gc.get_threshold() != before
+    plugin.on_build_error(error=RuntimeError("a plugin failed"))
+    assert gc.get_threshold() == before
+    plugin.on_shutdown()
+    assert gc.get_freeze_count() == 0
+    one_off = ParitydocsPlugin()
+    one_off.on_startup(command="build", dirty=False)
+    assert one_off.collector is None
