@@ -13,6 +13,7 @@ import json
 import math
 import os
 import re
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -1264,3 +1265,30 @@ def test_a_module_in_a_declared_encoding_is_read_as_python_reads_it(tmp_path):
     assert model.warnings == []
     (order,) = model.types
     assert order.doc == "A café order." and order.fields[0].doc == "Petit ou grand, à choisir."
+
+
+def test_files_parsed_by_an_earlier_extraction_are_not_parsed_again_while_unchanged(tmp_path):
+    """A `serve` session's `.py` edit parses the edited file again, not the package; the model is the one a
+    fresh extraction gives, edit or not."""
+    from paritydocs.model import to_data
+    from paritydocs.python import ParsedFiles
+
+    root = tmp_path / "pysdk"
+    shutil.copytree(FIXTURE, root)
+    parsed = ParsedFiles()
+
+    def both() -> tuple[dict, dict]:
+        kept = extract_python(root, modules=MODULES, source=python_source_info(root), clients=CLIENTS, parsed=parsed)
+        fresh = extract_python(root, modules=MODULES, source=python_source_info(root), clients=CLIENTS)
+        return to_data(kept), to_data(fresh)
+
+    kept, fresh = both()
+    first = parsed.parses
+    assert first > 3 and kept == fresh
+    kept, fresh = both()
+    assert parsed.parses == first and kept == fresh
+    gadget = root / "src" / "acme" / "types" / "gadget.py"
+    gadget.write_text(gadget.read_text(encoding="utf-8").replace('"""', '"""Edited. ', 1), encoding="utf-8")
+    kept, fresh = both()
+    assert parsed.parses == first + 1 and kept == fresh
+    assert "Edited." in json.dumps(kept)

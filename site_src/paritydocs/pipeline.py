@@ -34,6 +34,8 @@ class Caches:
     """An `elixir.ParseCache`: unchanged `.ex` files are not parsed again."""
     python: dict[tuple[str, str], SdkModel] = field(default_factory=dict)
     """Python models keyed by (root, fingerprint of the files read)."""
+    parsed: object | None = None
+    """A `python.ParsedFiles`: a `.py` edit parses that file again, not the whole package."""
     templates: jinja2.BytecodeCache | None = None
     """Compiled paritydocs templates."""
     llms: object | None = None
@@ -87,10 +89,20 @@ def load_python(
         hit = store.load(info)
         if hit is not None:
             return hit
-    from paritydocs.python import extract_python
+    from paritydocs.python import ParsedFiles, extract_python
 
+    parsed = None
+    if caches is not None:
+        if not isinstance(caches.parsed, ParsedFiles):
+            caches.parsed = ParsedFiles()
+        parsed = caches.parsed
     model = extract_python(
-        resolved.root, modules=settings.python_modules, source=info, clients=settings.python_clients, packages=packages
+        resolved.root,
+        modules=settings.python_modules,
+        source=info,
+        clients=settings.python_clients,
+        packages=packages,
+        parsed=parsed,
     )
     if store is not None:
         store.store(model)

@@ -14,6 +14,7 @@ unresolved with the expression as written.
 Public API:
 
 - `extract_python`: an SDK tree's types and clients, as an `SdkModel`.
+- `ParsedFiles`: parsed source files kept across extractions (a `serve` session's).
 - `SharedPackages`: packages another Griffe loader (mkdocstrings, a sync report) already loaded, to read once.
 - `find_search_path`, `python_search_path`: where a tree's top-level package is importable from (`paths`).
 - `griffe_silenced`: Griffe's logger silenced while loading (its messages become warnings).
@@ -43,6 +44,7 @@ from paritydocs.python.paths import find_search_path, python_search_path
 if TYPE_CHECKING:
     from paritydocs.python.loader import (
         GRIFFE_ERRORS,
+        ParsedFiles,
         SharedPackages,
         alias_target,
         fill_namespace_subpackages,
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
 _LOADER_NAMES = frozenset(
     {
         "GRIFFE_ERRORS",
+        "ParsedFiles",
         "SharedPackages",
         "alias_target",
         "fill_namespace_subpackages",
@@ -77,6 +80,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "GRIFFE_ERRORS",
     "DocParts",
+    "ParsedFiles",
     "SharedPackages",
     "alias_target",
     "extract_python",
@@ -97,6 +101,7 @@ def extract_python(
     source: SourceInfo,
     clients: Sequence[str] = (),
     packages: SharedPackages | None = None,
+    parsed: ParsedFiles | None = None,
 ) -> SdkModel:
     """Extract the types of a Python SDK statically.
 
@@ -110,6 +115,8 @@ def extract_python(
         packages: Top-level packages already loaded statically from the same tree (by the site build's
             mkdocstrings handler, or for a sync report's API comparison), so the SDK is read once; None, or a
             package it cannot give, is loaded here.
+        parsed: Files parsed by an earlier extraction (a `serve` session's), not parsed again while their text
+            is unchanged; None parses every file read.
 
     Returns:
         The types sorted by file and line, the clients in the order given, and every
@@ -123,7 +130,7 @@ def extract_python(
 
     tops = {spec.strip().split(".")[0] for spec in (*modules, *clients) if spec.strip()}
     # one tree per extraction: with several top-level packages, each is loaded here
-    tree = SdkTree(Path(root), packages=packages if len(tops) == 1 else None)
+    tree = SdkTree(Path(root), packages=packages if len(tops) == 1 else None, parsed=parsed)
     type_reader = TypeReader(tree)
     with griffe_silenced():
         types = type_reader.extract_types(modules)

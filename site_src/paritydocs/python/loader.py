@@ -29,6 +29,7 @@ from paritydocs.textsafe import brief
 
 __all__ = [
     "GRIFFE_ERRORS",
+    "ParsedFiles",
     "SdkTree",
     "SharedPackages",
     "alias_target",
@@ -221,6 +222,33 @@ _SOURCES_KEPT = 256
 """Parsed files the extractor keeps (least recently used dropped): memory stays flat on large SDKs."""
 
 
+class ParsedFiles:
+    """Parsed source files kept across extractions (a `serve` session's): a file whose text is as when it was
+    parsed is not parsed again. One entry a path (the text it was parsed from, and what that gave), at most
+    `limit`, the least recently used dropped."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.limit = limit
+        self.parses = 0
+        """Files parsed so far (not taken from here)."""
+        self._files: OrderedDict[Path, tuple[str, Source | None]] = OrderedDict()
+
+    def get(self, path: Path, text: str) -> tuple[bool, Source | None]:
+        """(True, what parsing `text` gave) when `path` was parsed from that same text, else (False, None)."""
+        kept = self._files.get(path)
+        if kept is None or kept[0] != text:
+            return False, None
+        self._files.move_to_end(path)
+        return True, kept[1]
+
+    def put(self, path: Path, text: str, source: Source | None) -> None:
+        self.parses += 1
+        self._files[path] = (text, source)
+        self._files.move_to_end(path)
+        while len(self._files) > self.limit:
+            self._files.popitem(last=False)
+
+
 def final(obj: Any) -> Any:
     """Follow an alias to its target object; None when it leaves the loaded tree."""
     if isinstance(obj, griffe.Alias):
@@ -234,8 +262,12 @@ def final(obj: Any) -> Any:
 class SdkTree:
     """One SDK tree loaded statically: its packages, parsed files and lookups, and the warnings met on the way."""
 
-    def __init__(self, root: Path, *, packages: SharedPackages | None = None) -> None:
+    def __init__(
+        self, root: Path, *, packages: SharedPackages | None = None, parsed: ParsedFiles | None = None
+    ) -> None:
         self.packages = packages
+        self.parsed = parsed
+        """Files parsed by earlier extractions, reused while their text is unchanged (None: parse each)."""
         self.root = root.absolute()
         self.root_resolved = root.resolve()
         self.loader: griffe.GriffeLoader | None = None
@@ -477,10 +509,18 @@ class SdkTree:
         result: Source | None = None
         try:
             text = read_source(path)
-            tree = ast.parse(text, filename=str(path))
-            result = Source(path, text, tree, collect_scope(tree.body))
-        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, LookupError):
-            result = None
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, LookupError):
+            text = None
+        if text is not None:
+            found, result = self.parsed.get(path, text) if self.parsed is not None else (False, None)
+            if not found:
+                try:
+                    tree = ast.parse(text, filename=str(path))
+                    result = Source(path, text, tree, collect_scope(tree.body))
+                except (SyntaxError, ValueError, RecursionError):
+                    result = None
+                if self.parsed is not None:
+                    self.parsed.put(path, text, result)
         self._sources[path] = result
         if len(self._sources) > _SOURCES_KEPT:
             # parsed files are read module by module: keep the recent ones, not the whole SDK's syntax trees
