@@ -307,8 +307,12 @@ DERIVED = ("extraction", "render", "pages", "jinja")
 
 
 def _edit(path: Path, marker: str) -> str:
-    """Add `marker` to the first docstring or `@moduledoc` of `path`; returns the text before."""
+    """Add `marker` to the first docstring or `@moduledoc` of `path` (a Markdown page: a paragraph at its end);
+    returns the text before."""
     text = path.read_text()
+    if path.suffix == ".md":
+        path.write_text(f"{text}\n\n{marker}\n")
+        return text
     for opening in ('@moduledoc """\n', '"""'):
         if opening in text:
             path.write_text(text.replace(opening, opening + marker + " ", 1))
@@ -388,6 +392,7 @@ def measure_rebuilds(config: Path, py: Path, ex: Path, runs: int) -> dict:
         figures["floor"] = _best(
             [child("build", str(work / "floor" / "mkdocs.yml")) for _ in range(runs)], "build_cpu_s"
         )
+        figures.update(measure_serve_floor(work / "floor" / "mkdocs.yml", runs))
         colds = []
         for _ in range(runs):
             for name in DERIVED:
@@ -421,6 +426,26 @@ def measure_rebuilds(config: Path, py: Path, ex: Path, runs: int) -> dict:
 def measure_serve(config: Path, env: dict[str, str], ex: Path, py: Path, runs: int) -> dict:
     """`paritydocs serve` on 127.0.0.1: from saving an edited `.ex` (then `.py`) file to the first response of
     its page that shows the edit, watcher and rebuild included; the best of `runs` edits each."""
+    command = [sys.executable, "-m", "paritydocs.cli", "serve", "--config", str(config)]
+    return _serve_saves(
+        command, config, env, [("ex", ex / EX_EDIT[0], EX_EDIT[1]), ("py", py / PY_EDIT[0], PY_EDIT[1])], runs
+    )
+
+
+def measure_serve_floor(floor_config: Path, runs: int) -> dict:
+    """The floor of `serve`: `mkdocs serve --dirty` (MkDocs' watcher and rebuild of only the changed page, as
+    `paritydocs serve` does) on the floor project, no plugin, from saving the `.ex` edit's page (its generated
+    Markdown) to the reloaded page."""
+    page = floor_config.parent / "docs" / (EX_EDIT[1].rstrip("/") + ".md")
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--config-file", str(floor_config)]
+    return _serve_saves(command, floor_config, {}, [("floor", page, EX_EDIT[1])], runs)
+
+
+def _serve_saves(
+    command: list[str], config: Path, env: dict[str, str], edits: list[tuple[str, Path, str]], runs: int
+) -> dict:
+    """Start `command` on a free port of 127.0.0.1; for each `(label, file, url)` of `edits`, `runs` times: save
+    `file` with a marker, and time until `url` shows it (`serve_<label>_s`, the best; `serve_<label>_all`)."""
     import socket
     import urllib.request
 
@@ -435,7 +460,7 @@ def measure_serve(config: Path, env: dict[str, str], ex: Path, py: Path, runs: i
     mount = urllib.parse.urlsplit(yaml.safe_load(config.read_text()).get("site_url") or "/").path or "/"
     base = f"http://127.0.0.1:{port}{mount.rstrip('/')}/"
     server = subprocess.Popen(
-        [sys.executable, "-m", "paritydocs.cli", "serve", "--config", str(config), "--dev-addr", f"127.0.0.1:{port}"],
+        [*command, "--dev-addr", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, **env, "NO_MKDOCS_2_WARNING": "1"},
@@ -459,15 +484,15 @@ def measure_serve(config: Path, env: dict[str, str], ex: Path, py: Path, runs: i
 
     figures: dict = {}
     try:
-        wait(EX_EDIT[1], "</html>", True)
+        wait(edits[0][2], "</html>", True)
         time.sleep(2.0)  # the watcher settles
-        for label, root, (file, url) in (("ex", ex, EX_EDIT), ("py", py, PY_EDIT)):
+        for label, file, url in edits:
             times = []
             for i in range(runs):
                 marker = f"Saved by the benchmark {label} {i}."
-                before = _edit(root / file, marker)
+                before = _edit(file, marker)
                 times.append(wait(url, marker, True))
-                (root / file).write_text(before)
+                file.write_text(before)
                 wait(url, marker, False)
                 time.sleep(1.0)
             figures[f"serve_{label}_s"] = min(times)
@@ -492,6 +517,10 @@ def print_rebuilds(figures: dict, *, markdown: bool) -> None:
         lines.append(f"| {label} | {row['build_cpu_s']:.2f} | {row['build_wall_s']:.2f} | {row['peak_mb']:.0f} |")
     lines.append(f"| `paritydocs serve`: `.ex` saved → page reloaded | — | {figures['serve_ex_s']:.2f} | — |")
     lines.append(f"| `paritydocs serve`: `.py` saved → page reloaded | — | {figures['serve_py_s']:.2f} | — |")
+    lines.append(
+        f"| Floor of serve: `mkdocs serve --dirty` on the generated pages, one page saved → reloaded | — |"
+        f" {figures['serve_floor_s']:.2f} | — |"
+    )
     lines.append("")
     lines.append(
         f"Unchanged rebuild / anchor {ratios['unchanged_vs_anchor']:.2f}x (target ≤ 1.25); one `.ex` edit / anchor"
