@@ -572,3 +572,49 @@ def test_source_links_name_the_revision_that_was_read_or_none():
 def test_a_repository_release_pattern_is_checked():
     with pytest.raises(ConfigError, match=r"'python_repo\.release' must be a ref pattern with"):
         load_settings({"python": "x", "elixir": "y", "python_repo": {"url": "u", "release": "v1"}}, environ={})
+
+
+def test_the_filter_memo_returns_what_the_filter_made_of_the_same_arguments():
+    from markupsafe import Markup
+
+    from paritydocs.render.filters import FILTERS
+    from paritydocs.render.memo import MEMOIZED_FILTERS, FilterMemo
+
+    memo = FilterMemo(size=3)
+    wrapped = memo.wrap(FILTERS)
+    assert {name for name, f in wrapped.items() if f is not FILTERS[name]} == MEMOIZED_FILTERS
+    updates = compile_updates({"Qwen/Qwen2.5-7B": "Qwen/Qwen3-8B"})
+    for text in [*HOSTILE, "Use `Qwen/Qwen2.5-7B`.\n\n```py\nx = 1\n```", None, ""]:
+        for name in ("doc", "cell"):
+            first = wrapped[name](text, updates)
+            assert first == FILTERS[name](text, updates)
+            assert wrapped[name](text, updates) is first  # kept: the same result, not made again
+            assert wrapped[name](text, ()) == FILTERS[name](text, ())  # other arguments, another result
+    assert len(memo) == 3  # bounded: the most recently used
+    memo = FilterMemo(size=2)
+    code = memo.wrap(FILTERS)["code"]
+    code("a"), code("b"), code("a"), code("c")  # "b" is the least recently used
+    assert memo.hits == 1 and memo.misses == 3
+    code("a"), code("b")
+    assert memo.hits == 2 and memo.misses == 4
+    # not kept: a text that is not a plain str (its type could change the result), an argument that cannot be a
+    # key, a keyword
+    calls = memo.hits + memo.misses
+    assert code(7) == FILTERS["code"](7) and code(Markup("x|y")) == FILTERS["code"](Markup("x|y"))
+    cell = memo.wrap(FILTERS)["cell"]
+    assert cell("a `b`", [updates[0]]) == FILTERS["cell"]("a `b`", [updates[0]])
+    assert cell("a `b`", updates=updates) == FILTERS["cell"]("a `b`", updates)
+    assert memo.hits + memo.misses == calls
+
+
+def test_pages_rendered_with_a_filter_memo_are_the_pages_rendered_without():
+    from paritydocs.render.memo import FilterMemo
+
+    settings, report = _report("Use `Qwen/Qwen2.5-7B` | not [this](javascript:x).\n\n# Head\n\n    code")
+    plain = [(p.path, p.content) for p in Renderer(settings).pages(report)]
+    memo = FilterMemo()
+    first = [(p.path, p.content) for p in Renderer(settings, filter_memo=memo).pages(report)]
+    misses = memo.misses
+    again = [(p.path, p.content) for p in Renderer(settings, filter_memo=memo).pages(report)]
+    assert plain == first == again
+    assert misses and memo.misses == misses and memo.hits  # the second build filtered nothing again

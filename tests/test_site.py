@@ -548,3 +548,19 @@ def test_a_python_edit_changes_only_the_api_pages_of_its_module(tmp_path):
     after = api_pages()
     changed = sorted(path for path in before if before[path] != after[path])
     assert changed == ["api/orbit.types.JobInfo.md", "api/orbit.types.NodeInfo.md"]  # both live in job_info.py
+
+
+def test_serve_keeps_the_filtered_texts_and_a_changed_text_is_filtered_again(tmp_path):
+    demo = copy_demo(tmp_path)
+    settings = load_settings(read_mkdocs_plugin_options(demo / "mkdocs.yml"), base_dir=demo, environ={})
+    alone = {p.path: p.content for p in build_pages(settings).pages}
+    caches = Caches()
+    assert {p.path: p.content for p in build_pages(settings, caches=caches).pages} == alone
+    memo = caches.filters
+    misses = memo.misses
+    changed = demo / "elixir" / "lib" / "orbit" / "types" / "node_info.ex"
+    changed.write_text(changed.read_text().replace("A machine a job runs on.", "A host a *job* runs on."))
+    pages = {p.path: p.content for p in build_pages(settings, caches=caches).pages}
+    assert caches.filters is memo and 0 < memo.misses - misses < 10  # the new texts only
+    assert "A host a *job* runs on." in pages["types/NodeInfo.md"]
+    assert pages == {p.path: p.content for p in build_pages(settings).pages}  # as a build without the memo

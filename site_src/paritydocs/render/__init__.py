@@ -11,7 +11,8 @@ goes through a filter of `render.filters` (and the environment autoescapes anyth
 - `PAGE_TEMPLATES`: page name → template name.
 
 Submodules: `links` (`Links`: URLs for sources, HexDocs and pages), `checklist` (`checklist_groups`, the
-dashboard's areas, the `## Fields` snippet), `filters` (the pure Jinja filters).
+dashboard's areas, the `## Fields` snippet), `filters` (the pure Jinja filters), `memo` (`FilterMemo`: `serve`
+keeps what the text filters made of each text).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from paritydocs.render.checklist import (
 )
 from paritydocs.render.filters import FILTERS
 from paritydocs.render.links import Links, relpath_factory, unique_slugs
+from paritydocs.render.memo import FilterMemo
 
 __all__ = ["PAGE_TEMPLATES", "Page", "Renderer", "builtin_templates", "make_environment"]
 
@@ -65,7 +67,10 @@ def builtin_templates() -> Path:
 
 
 def make_environment(
-    custom: Path | None = None, *, bytecode_cache: jinja2.BytecodeCache | None = None
+    custom: Path | None = None,
+    *,
+    bytecode_cache: jinja2.BytecodeCache | None = None,
+    filter_memo: FilterMemo | None = None,
 ) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if custom is not None:
@@ -85,7 +90,7 @@ def make_environment(
         lstrip_blocks=True,
         bytecode_cache=bytecode_cache,  # `serve` keeps compiled templates between builds
     )
-    env.filters.update(FILTERS)
+    env.filters.update(filter_memo.wrap(FILTERS) if filter_memo is not None else FILTERS)  # `serve` keeps results
     return env
 
 
@@ -108,12 +113,17 @@ class Renderer:
     """Turns a `ParityReport` into `Page`s. One instance per build; templates are compiled once."""
 
     def __init__(
-        self, settings: Settings, *, autorefs: bool = False, bytecode_cache: jinja2.BytecodeCache | None = None
+        self,
+        settings: Settings,
+        *,
+        autorefs: bool = False,
+        bytecode_cache: jinja2.BytecodeCache | None = None,
+        filter_memo: FilterMemo | None = None,
     ) -> None:
         self.settings = settings
         self.autorefs = autorefs
         """Whether the autorefs plugin resolves `[text][identifier]` links; else pages link by relative path."""
-        self.env = make_environment(settings.custom_templates, bytecode_cache=bytecode_cache)
+        self.env = make_environment(settings.custom_templates, bytecode_cache=bytecode_cache, filter_memo=filter_memo)
         self.updates = compile_updates(settings.model_names)
         self.prefix = f"{settings.output_dir}/" if settings.output_dir else ""
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -446,7 +446,7 @@ def do_op_badges(op: Any) -> list[Badge]:
     return badges
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., Any]] = {
     "doc": do_doc,
     "cell": do_cell,
     "code": do_code,

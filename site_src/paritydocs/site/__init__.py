@@ -34,6 +34,7 @@ from paritydocs.python.loader import SharedPackages, python_search_path
 from paritydocs.render import Page, Renderer
 from paritydocs.render.filters import CELL_MARK, PLAIN_MARK
 from paritydocs.render.links import source_ref
+from paritydocs.render.memo import FilterMemo
 from paritydocs.site.llms import CleanedCopies, llms_files
 from paritydocs.sources.cache import cache_root
 from paritydocs.sources.trees import python_fingerprint
@@ -111,7 +112,9 @@ def build_site(
         except ConfigError as err:  # one line; the checklist is published without its "new since" section
             errors.append(str(err))
             settings = replace(settings, baseline=None)
-    renderer = Renderer(settings, autorefs=autorefs, bytecode_cache=_template_cache(settings, caches))
+    renderer = Renderer(
+        settings, autorefs=autorefs, bytecode_cache=_template_cache(settings, caches), filter_memo=_filter_memo(caches)
+    )
     extra_pages, extra_outputs = _sync_pages(settings, report, renderer, caches)
     pages = renderer.pages(report, extra_pages=extra_pages, baseline=baseline)
     if not settings.python_api or not python.source.root:
@@ -197,6 +200,15 @@ def _api_sources(python: SdkModel) -> _ApiSources:
             if key and t.file:
                 files[key] = t.file
     return _ApiSources(python.source.root, files)
+
+
+def _filter_memo(caches: Caches | None) -> FilterMemo | None:
+    """`serve`'s memo of the text filters, made at its first build; none for a one-off build."""
+    if caches is None:
+        return None
+    if not isinstance(caches.filters, FilterMemo):
+        caches.filters = FilterMemo()
+    return caches.filters
 
 
 def _template_cache(settings: Settings, caches: Caches | None) -> jinja2.BytecodeCache | None:
