@@ -734,6 +734,21 @@ def test_trees_without_docs_say_so(world, tmp_path):
     assert "has no `docs/` directory" in text
 
 
+def test_ranges_that_share_what_they_found_in_the_port_report_what_each_finds_alone(world):
+    from paritydocs.sync.targets import PortCode
+
+    alone = world.report().to_json()
+    code = PortCode()
+    assert world.report(code=code).to_json() == alone
+    searches = code.searches
+    assert searches  # the fixture's changes add literals, looked up in the port
+    assert world.report(code=code).to_json() == alone and code.searches == searches  # nothing searched again
+    config = world.ex_root / "lib" / "wid" / "config.ex"
+    config.write_text(config.read_text().replace('"wid-"', '"widget-"'))
+    edited = world.report(code=code).to_json()
+    assert edited == world.report().to_json() != alone  # the edited file is searched again: never stale
+
+
 def site_report(settings: Settings):
     """The current pair's parity report, as the site has it (model names scanned, notes applied)."""
     from paritydocs.pipeline import Caches, build_report
@@ -1299,10 +1314,10 @@ def test_string_literals_match_whole_strings_atoms_and_interpolations():
 
 
 def test_a_literal_is_looked_for_in_the_targets_file_first_then_in_every_file_by_path(tmp_path):
-    from paritydocs.sync.targets import ElixirIndex
+    from paritydocs.sync.targets import ElixirIndex, PortCode
 
     files = {
-        "lib/a.ex": 'x = "shared text here"\n',
+        "lib/a.ex": 'x = "shared text here"\np = "params"\n',
         "lib/b.ex": '@moduledoc """\nshared text here\n"""\ny = "the end of b"\n',  # in a doc only
         "lib/c.ex": 'z = "shared text here"\nw = "only in c, long enough"\n',
         "lib/d.ex": '"of d"\n',
@@ -1313,6 +1328,7 @@ def test_a_literal_is_looked_for_in_the_targets_file_first_then_in_every_file_by
         (tmp_path / rel).write_text(text)
     index = object.__new__(ElixirIndex)  # the attributes the lookup reads, without a whole report
     index.root, index.texts, index._joined, index._starts = tmp_path, {}, None, []
+    index.code = PortCode()
     index.files = ["lib/a.ex", "lib/b.ex", "lib/c.ex", "lib/d.ex"]  # the files that define a module, by path
     assert index.literal_file("shared text here", None) == "lib/a.ex"
     assert index.literal_file("shared text here", "lib/c.ex") == "lib/c.ex"  # the target's file first
@@ -1322,6 +1338,21 @@ def test_a_literal_is_looked_for_in_the_targets_file_first_then_in_every_file_by
     assert index.literal_file("only in a file of no module", None) is None
     assert index.literal_file("only in a file of no module", "lib/no_module.ex") == "lib/no_module.ex"
     assert index.literal_file("nowhere at all", "lib/a.ex") is None
+    assert index.literal_file("params", None) == "lib/a.ex"
+    # what was found is kept by the files' content (`PortCode`): an index made after an edit, with the same
+    # `PortCode`, searches the edited file again and no other
+    searches = index.code.searches
+    (tmp_path / "lib/a.ex").write_text('x = "other text"\np = "query_params"\n')  # `params` is no string now
+    (tmp_path / "lib/d.ex").write_text('"of d"\nu = "only in c, long enough"\n')
+    again = object.__new__(ElixirIndex)
+    again.root, again.texts, again._joined, again._starts, again.files = tmp_path, {}, None, [], index.files
+    again.code = index.code
+    assert again.literal_file("shared text here", None) == "lib/c.ex"
+    assert again.literal_file("shared text here", "lib/b.ex") == "lib/c.ex"
+    assert again.literal_file("only in c, long enough", "lib/d.ex") == "lib/d.ex"
+    assert again.literal_file("only in c, long enough", None) == "lib/c.ex"
+    assert again.literal_file("params", None) is None
+    assert index.code.searches == searches + 2  # d's and a's new code; c's was searched for both literals before
 
 
 def test_a_class_named_like_a_port_module_lands_there_and_its_files_other_code_changes_are_listed(tmp_path):

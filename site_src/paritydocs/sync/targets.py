@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from paritydocs.sync.revisions import PythonDiff
 if TYPE_CHECKING:
     from paritydocs.parity.constants import ConstantIndex
 
-__all__ = ["ElixirIndex", "notes_index"]
+__all__ = ["ElixirIndex", "PortCode", "notes_index"]
 
 # --------------------------------------------------------------------------------------------------
 # Elixir targets
@@ -30,17 +31,26 @@ class ElixirIndex:
     """Finds the Elixir target of a change: types and fields by the parity matching, clients by `client_map`,
     `*._client.*` by the `*.Config` module, and files by the types and clients defined in them."""
 
-    def __init__(self, settings: Settings, diff: PythonDiff, elixir: SdkModel, occurrences: list[Occurrence]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        diff: PythonDiff,
+        elixir: SdkModel,
+        occurrences: list[Occurrence],
+        code: PortCode | None = None,
+    ) -> None:
         from paritydocs.parity.matching import match_types, mirrored_names
 
         self.settings = settings
         self.root = Path(elixir.source.root)
+        self.code = code if code is not None else PortCode()
+        """What the literal and number searches found in each file's code, kept by its content."""
         self.texts: dict[str, str] = {}
         self._joined: str | None = None
         """The code of every file of `files`, joined by `_JOIN`: a string is looked for in all of it at once."""
         self._starts: list[int] = []
         """Where each file's code starts in `_joined`."""
-        self.numbers: dict[str, set[int | float]] = {}
+        self.numbers: dict[str, frozenset[int | float]] = {}
         self.modules = {t.path: t for t in elixir.types}
         self.files = sorted({t.file for t in elixir.types if t.file})
         """Every `.ex` file of the port that defines a module: where a literal of a change is looked for."""
@@ -231,15 +241,12 @@ class ElixirIndex:
         # the pattern is made only once a file has it
         needle = max(_PLACEHOLDER.split(literal), key=len)
         holding = self._holding(needle)
-        pattern: re.Pattern[str] | None = None
         for file in self._files_from(first):
             if holding is not None and file not in holding and file != first:
                 continue
             text = self.elixir_text(file)
-            if needle in text:
-                pattern = pattern or literal_pattern(literal)
-                if pattern.search(text):
-                    return file
+            if needle in text and self.code.holds(literal, text):
+                return file
         return None
 
     def _holding(self, needle: str) -> set[str] | None:
@@ -268,7 +275,7 @@ class ElixirIndex:
             return None
         for file in self._files_from(first):
             if file not in self.numbers:
-                self.numbers[file] = elixir_numbers(self.elixir_text(file))
+                self.numbers[file] = self.code.numbers(self.elixir_text(file))
             if value in self.numbers[file]:
                 return file
         return None
@@ -288,7 +295,7 @@ class ElixirIndex:
                 text = (self.root / file).read_text(encoding="utf-8", errors="replace")
             except OSError:
                 text = ""
-            self.texts[file] = _COMMENT_LINE.sub("", _DOC_ATTRIBUTE.sub("", text))
+            self.texts[file] = self.code.code_of(text)
         return self.texts[file]
 
     def constant_target(self, change: Change) -> ElixirTarget:
@@ -582,6 +589,49 @@ _DOC_ATTRIBUTE = re.compile(
     r'@(?:moduledoc|doc|typedoc)\s+(?:~[sS])?(?:"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*")'
 )
 _COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
+
+
+class PortCode:
+    """What the targets' searches make of the port's files, by content: a file's code without its docs and
+    comments (`ElixirIndex.elixir_text`), its numbers, and whether it holds a literal. Pure functions of the text,
+    so one `PortCode` serves every range of a build (`sync.build_sync_report(code=)`) and every build of a `serve`
+    session: a port edit searches the edited file again, not the port. Each kind keeps its `size` most recently
+    used results."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._code: OrderedDict[str, str] = OrderedDict()
+        self._numbers: OrderedDict[str, frozenset[int | float]] = OrderedDict()
+        self._holds: OrderedDict[tuple[str, str], bool] = OrderedDict()
+        self.searches = 0
+        """Literal searches made (not answered from what was kept)."""
+
+    def code_of(self, text: str) -> str:
+        """`text` without its `@moduledoc`, `@doc` and `@typedoc` and its whole-line comments."""
+        return self._kept(self._code, text, lambda: _COMMENT_LINE.sub("", _DOC_ATTRIBUTE.sub("", text)))
+
+    def numbers(self, code: str) -> frozenset[int | float]:
+        return self._kept(self._numbers, code, lambda: frozenset(elixir_numbers(code)))
+
+    def holds(self, literal: str, code: str) -> bool:
+        """Whether `code` holds `literal` as the port would write it (`literal_pattern`)."""
+
+        def search() -> bool:
+            self.searches += 1
+            return literal_pattern(literal).search(code) is not None
+
+        return self._kept(self._holds, (literal, code), search)
+
+    def _kept(self, kept: OrderedDict[Any, Any], key: Any, make: Any) -> Any:
+        try:
+            value = kept[key]
+        except KeyError:
+            value = kept[key] = make()
+            if len(kept) > self.size:
+                kept.popitem(last=False)
+            return value
+        kept.move_to_end(key)
+        return value
 
 
 def literal_pattern(literal: str) -> re.Pattern[str]:
