@@ -8,7 +8,9 @@ what is new. Never stale: the key is the filter and every argument it was given 
 came from), and only texts (`str` or None, not a subclass) are kept; a call with anything else, or a keyword,
 is filtered as usual. Bounded: the `size` most recently used results (`FILTER_MEMO_SIZE`).
 
-Only `serve` keeps one (`pipeline.Caches.filters`): a one-off build renders each page once.
+A `serve` session keeps one across its builds (`pipeline.Caches.filters`); a one-off build has its own, which
+goes with its renderer once the pages are made: a text shown on several pages (a type's pair page, its API page,
+the checklist, the sync pages) is filtered once.
 """
 
 from __future__ import annotations

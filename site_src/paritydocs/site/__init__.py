@@ -202,10 +202,11 @@ def _api_sources(python: SdkModel) -> _ApiSources:
     return _ApiSources(python.source.root, files)
 
 
-def _filter_memo(caches: Caches | None) -> FilterMemo | None:
-    """`serve`'s memo of the text filters, made at its first build; none for a one-off build."""
+def _filter_memo(caches: Caches | None) -> FilterMemo:
+    """The memo of the text filters: `serve`'s, made at its first build; a one-off build's own, released with its
+    renderer once the pages are made (before MkDocs converts them)."""
     if caches is None:
-        return None
+        return FilterMemo()
     if not isinstance(caches.filters, FilterMemo):
         caches.filters = FilterMemo()
     return caches.filters
