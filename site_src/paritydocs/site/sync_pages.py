@@ -30,13 +30,16 @@ from paritydocs.render.sync import Memo, render_markdown, render_site_pages
 from paritydocs.sources import cache as entries
 from paritydocs.sources.trees import content_fingerprint
 from paritydocs.sync import build_sync_report, shared_trees
-from paritydocs.sync.revisions import range_spec, resolve_revision
+from paritydocs.sync.revisions import Revision, range_spec, resolve_revision
 from paritydocs.sync.store import SYNC_ENTRIES_KEPT, diff_key
 from paritydocs.sync.targets import PortCode
 
 __all__ = ["SECTION", "sync_site_pages"]
 
 SECTION = "Sync reports"
+
+Side = tuple[Revision, Path]
+"""A range's side: its Python revision and the tree it resolved to."""
 
 
 def _slugs(ranges: Sequence[SyncRange]) -> list[str]:
@@ -62,7 +65,8 @@ def sync_site_pages(
         for item, slug in zip(settings.sync_ranges, _slugs(settings.sync_ranges), strict=True):
             title = item.title or f"{item.from_spec} → {item.to_spec}"
             path = renderer.path(f"sync/{slug}/index.md")
-            key = _page_key(settings, item, report, common, title=title, path=path)
+            sides = _sides(settings, item, report)
+            key = _page_key(settings, sides, common, item, title=title, path=path)
             kept = entries.read_entry(_dir(settings), key) if key is not None else None
             if _is_kept(kept):
                 pages += _range_pages(title, path, kept["content"], kept["files"])
@@ -78,6 +82,7 @@ def sync_site_pages(
                     title=title,
                     elixir_occurrences=occurrences if report.elixir_model.source.root else None,
                     code=code,
+                    revisions=sides,
                 )
             except SourceError as err:
                 content = render_markdown(renderer, settings, None, title=title, failure=err, page_path=path)
@@ -199,19 +204,34 @@ def _common_key(
     }
 
 
-def _page_key(
-    settings: Settings, item: SyncRange, report: ParityReport, common: dict[str, Any] | None, *, title: str, path: str
-) -> str | None:
-    """The key of a range's kept pages and JSON; None when it cannot be told (no `common` part, a revision cannot
-    be resolved, a tree cannot be read): the pages are then made as usual."""
-    if common is None:
-        return None
+def _sides(settings: Settings, item: SyncRange, report: ParityReport) -> tuple[Side, Side] | None:
+    """The range's two Python revisions, resolved once for its key and its comparison; None when one cannot be
+    (the comparison then says why, on the range's page)."""
     port = report.elixir_model.source
     try:
-        sides = [
+        old, new = (
             resolve_revision(settings, range_spec(settings, spec, port.mirrors, port_read=bool(port.root)))
             for spec in (item.from_spec, item.to_spec)
-        ]
+        )
+    except (SourceError, OSError, RecursionError):
+        return None
+    return old, new
+
+
+def _page_key(
+    settings: Settings,
+    sides: tuple[Side, Side] | None,
+    common: dict[str, Any] | None,
+    item: SyncRange,
+    *,
+    title: str,
+    path: str,
+) -> str | None:
+    """The key of a range's kept pages and JSON; None when it cannot be told (no `common` part, a revision that
+    could not be resolved, a tree that cannot be read): the pages are then made as usual."""
+    if common is None or sides is None:
+        return None
+    try:
         python = diff_key(settings, sides[0], sides[1])
     except (SourceError, OSError, RecursionError):
         return None

@@ -221,21 +221,25 @@ def build_sync_report(
     title: str | None = None,
     elixir_occurrences: list[Occurrence] | None = None,
     code: PortCode | None = None,
+    revisions: tuple[tuple[Revision, Path], tuple[Revision, Path]] | None = None,
 ) -> SyncReport:
     """Compare two revisions of the Python SDK and map each change to the Elixir port.
 
     Review notes annotate the changes of the type or field they target: from `parity` (the `ParityReport` of
     the current pair, as the site has it), or else from `notes` (applied to the `to` revision against the
     port). `elixir_occurrences` are the outdated model names already found in the Elixir tree (scanned here
-    otherwise). `code`: what earlier comparisons found in the port's files (`targets.PortCode`). Raises
+    otherwise). `code`: what earlier comparisons found in the port's files (`targets.PortCode`). `revisions`: both
+    sides as `resolve_revision` gave them for these specs, when the caller resolved them already. Raises
     `SourceError` when a revision cannot be resolved or holds none of the packages.
     """
     # `declared` (the release the port's mix.exs mirrors) and `latest` (the newest on the index) as real specs
     port_read = bool(elixir.source.root)
     from_spec = range_spec(settings, from_spec, elixir.source.mirrors, port_read=port_read)
     to_spec = range_spec(settings, to_spec, elixir.source.mirrors, port_read=port_read)
-    old_rev, old_root = resolve_revision(settings, from_spec)
-    new_rev, new_root = resolve_revision(settings, to_spec)
+    (old_rev, old_root), (new_rev, new_root) = revisions or (
+        resolve_revision(settings, from_spec),
+        resolve_revision(settings, to_spec),
+    )
     diff = _python_diff(settings, (old_rev, old_root), (new_rev, new_root))
     # the Python trees are cached; the revisions' specs are the caller's
     ex_source = elixir.source
