@@ -11,8 +11,8 @@ goes through a filter of `render.filters` (and the environment autoescapes anyth
 - `PAGE_TEMPLATES`: page name → template name.
 
 Submodules: `links` (`Links`: URLs for sources, HexDocs and pages), `checklist` (`checklist_groups`, the
-dashboard's areas, the `## Fields` snippet), `filters` (the pure Jinja filters), `memo` (`FilterMemo`: `serve`
-keeps what the text filters made of each text).
+dashboard's areas, the `## Fields` snippet), `filters` (the pure Jinja filters), `memo` (`FilterMemo`: what the
+text filters made of each text, kept for a build or a `serve` session).
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def make_environment(
         lstrip_blocks=True,
         bytecode_cache=bytecode_cache,  # `serve` keeps compiled templates between builds
     )
-    env.filters.update(filter_memo.wrap(FILTERS) if filter_memo is not None else FILTERS)  # `serve` keeps results
+    env.filters.update(filter_memo.wrap(FILTERS) if filter_memo is not None else FILTERS)  # results kept
     return env
 
 

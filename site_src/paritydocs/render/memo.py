@@ -1,12 +1,13 @@
-"""What the text filters made of each text, kept across the builds of one `mkdocs serve` session.
+"""What the text filters made of each text, kept for a build, or across the builds of a `serve` session.
 
 The text filters of `render.filters` (`doc`, `cell`, `code`, `text`, `message`, `attr`) are pure functions of
-their arguments: a docstring, a message or a name, and the model-name updates. A rebuild renders every page
-again, and nearly every text on them is one the previous build filtered already: `FilterMemo.wrap` gives the
-Jinja environment filters that return what the same filter made of the same arguments before, and filter only
-what is new. Never stale: the key is the filter and every argument it was given (the text itself, not where it
-came from), and only texts (`str` or None, not a subclass) are kept; a call with anything else, or a keyword,
-is filtered as usual. Bounded: the `size` most recently used results (`FILTER_MEMO_SIZE`).
+their arguments: a docstring, a message or a name, and the model-name updates. A text is shown on several pages,
+and a `serve` rebuild renders every page again, nearly every text on them one the previous build filtered.
+`FilterMemo.wrap` gives the Jinja environment filters that return what the same filter made of the same
+arguments before, and filter only what is new. Never stale: the key is the filter and every argument it was
+given (the text itself, not where it came from), and only texts (`str` or None, not a subclass) are kept; a
+call with anything else, or a keyword, is filtered as usual. Bounded: the `size` most recently used results
+(`FILTER_MEMO_SIZE`).
 
 A `serve` session keeps one across its builds (`pipeline.Caches.filters`); a one-off build has its own, which
 goes with its renderer once the pages are made: a text shown on several pages (a type's pair page, its API page,
