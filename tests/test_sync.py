@@ -734,19 +734,22 @@ def test_trees_without_docs_say_so(world, tmp_path):
     assert "has no `docs/` directory" in text
 
 
-def test_ranges_that_share_what_they_found_in_the_port_report_what_each_finds_alone(world):
-    from paritydocs.sync.targets import PortCode
+def test_what_the_targets_found_in_the_port_is_kept_by_content_and_never_stale(world):
+    from paritydocs.sync.targets import code_of, holds_literal, numbers_of
 
-    alone = world.report().to_json()
-    code = PortCode()
-    assert world.report(code=code).to_json() == alone
-    searches = code.searches
+    def searched_afresh() -> dict:
+        for kept in (code_of, numbers_of, holds_literal):
+            kept.cache_clear()
+        return world.report().to_json()
+
+    alone = searched_afresh()
+    searches = holds_literal.cache_info().misses
     assert searches  # the fixture's changes add literals, looked up in the port
-    assert world.report(code=code).to_json() == alone and code.searches == searches  # nothing searched again
+    assert world.report().to_json() == alone and holds_literal.cache_info().misses == searches  # nothing again
     config = world.ex_root / "lib" / "wid" / "config.ex"
     config.write_text(config.read_text().replace('"wid-"', '"widget-"'))
-    edited = world.report(code=code).to_json()
-    assert edited == world.report().to_json() != alone  # the edited file is searched again: never stale
+    edited = world.report().to_json()
+    assert edited == searched_afresh() != alone  # the edited file is searched again: never stale
 
 
 def site_report(settings: Settings):
@@ -1314,7 +1317,7 @@ def test_string_literals_match_whole_strings_atoms_and_interpolations():
 
 
 def test_a_literal_is_looked_for_in_the_targets_file_first_then_in_every_file_by_path(tmp_path):
-    from paritydocs.sync.targets import ElixirIndex, PortCode
+    from paritydocs.sync.targets import ElixirIndex, holds_literal
 
     files = {
         "lib/a.ex": 'x = "shared text here"\np = "params"\n',
@@ -1328,7 +1331,6 @@ def test_a_literal_is_looked_for_in_the_targets_file_first_then_in_every_file_by
         (tmp_path / rel).write_text(text)
     index = object.__new__(ElixirIndex)  # the attributes the lookup reads, without a whole report
     index.root, index.texts, index._joined, index._starts = tmp_path, {}, None, []
-    index.code = PortCode()
     index.files = ["lib/a.ex", "lib/b.ex", "lib/c.ex", "lib/d.ex"]  # the files that define a module, by path
     assert index.literal_file("shared text here", None) == "lib/a.ex"
     assert index.literal_file("shared text here", "lib/c.ex") == "lib/c.ex"  # the target's file first
@@ -1339,20 +1341,21 @@ def test_a_literal_is_looked_for_in_the_targets_file_first_then_in_every_file_by
     assert index.literal_file("only in a file of no module", "lib/no_module.ex") == "lib/no_module.ex"
     assert index.literal_file("nowhere at all", "lib/a.ex") is None
     assert index.literal_file("params", None) == "lib/a.ex"
-    # what was found is kept by the files' content (`PortCode`): an index made after an edit, with the same
-    # `PortCode`, searches the edited file again and no other
-    searches = index.code.searches
+    # what was found is kept by the files' content: an index made after an edit searches the edited files again
+    # and no other
+    searches = holds_literal.cache_info().misses
     (tmp_path / "lib/a.ex").write_text('x = "other text"\np = "query_params"\n')  # `params` is no string now
     (tmp_path / "lib/d.ex").write_text('"of d"\nu = "only in c, long enough"\n')
     again = object.__new__(ElixirIndex)
     again.root, again.texts, again._joined, again._starts, again.files = tmp_path, {}, None, [], index.files
-    again.code = index.code
     assert again.literal_file("shared text here", None) == "lib/c.ex"
     assert again.literal_file("shared text here", "lib/b.ex") == "lib/c.ex"
     assert again.literal_file("only in c, long enough", "lib/d.ex") == "lib/d.ex"
     assert again.literal_file("only in c, long enough", None) == "lib/c.ex"
     assert again.literal_file("params", None) is None
-    assert index.code.searches == searches + 2  # d's and a's new code; c's was searched for both literals before
+    assert (
+        holds_literal.cache_info().misses == searches + 2
+    )  # d's and a's new code; c's was searched for both literals before
 
 
 def test_a_class_named_like_a_port_module_lands_there_and_its_files_other_code_changes_are_listed(tmp_path):

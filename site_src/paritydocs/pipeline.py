@@ -38,8 +38,6 @@ class Caches:
     """A `python.ParsedFiles`: a `.py` edit parses that file again, not the whole package."""
     templates: jinja2.BytecodeCache | None = None
     """Compiled paritydocs templates."""
-    port_code: object | None = None
-    """A `sync.targets.PortCode`: what the sync ranges' targets found in each port file's code, by content."""
     filters: object | None = None
     """A `render.memo.FilterMemo`: what the text filters made of each text the previous builds showed."""
     llms: object | None = None

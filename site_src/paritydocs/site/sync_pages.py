@@ -32,7 +32,6 @@ from paritydocs.sources.trees import content_fingerprint
 from paritydocs.sync import build_sync_report, shared_trees
 from paritydocs.sync.revisions import Revision, range_spec, resolve_revision
 from paritydocs.sync.store import SYNC_ENTRIES_KEPT, diff_key
-from paritydocs.sync.targets import PortCode
 
 __all__ = ["SECTION", "sync_site_pages"]
 
@@ -54,8 +53,7 @@ def sync_site_pages(
     """The pages of each `sync_ranges` entry (`sync/<slug>/index.md` and a page per changed Python file) and its
     `sync-<slug>.json`. A range whose source fails gets a page that says which spec failed and how to fix it; the
     rest of the site is built as usual."""
-    # the Python half is cached in paritydocs.sync (resolved trees never change); the port's code searched once
-    code = _port_code(caches)
+    del caches  # the Python half is cached in paritydocs.sync: resolved trees never change
     pages: list[Page] = []
     outputs: dict[str, str] = {}
     occurrences = [o for o in report.model_names if o.side == "elixir"]
@@ -81,7 +79,6 @@ def sync_site_pages(
                     parity=report,
                     title=title,
                     elixir_occurrences=occurrences if report.elixir_model.source.root else None,
-                    code=code,
                     revisions=sides,
                 )
             except SourceError as err:
@@ -101,15 +98,6 @@ def sync_site_pages(
     if entries.prune_due(_files_dir(settings), FILE_PAGES_KEPT, written=len(written)):
         entries.prune_entries(_files_dir(settings), FILE_PAGES_KEPT)
     return pages, outputs
-
-
-def _port_code(caches: Caches | None) -> PortCode:
-    """What the ranges' targets found in the port's files: one for the ranges of a build, kept by `serve`."""
-    if caches is None:
-        return PortCode()
-    if not isinstance(caches.port_code, PortCode):
-        caches.port_code = PortCode()
-    return caches.port_code
 
 
 def _range_pages(title: str, path: str, content: str, files: list[list[str]]) -> list[Page]:

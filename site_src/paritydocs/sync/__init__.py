@@ -69,7 +69,7 @@ from paritydocs.sync.report import (
 )
 from paritydocs.sync.revisions import PythonDiff, Tree, fingerprint, load_tree, range_spec, resolve_revision
 from paritydocs.sync.store import diff_key, load_diff, store_diff
-from paritydocs.sync.targets import ElixirIndex, PortCode, notes_index
+from paritydocs.sync.targets import ElixirIndex, notes_index
 
 __all__ = [
     "BREAKING",
@@ -220,7 +220,6 @@ def build_sync_report(
     notes: list[Any] | None = None,
     title: str | None = None,
     elixir_occurrences: list[Occurrence] | None = None,
-    code: PortCode | None = None,
     revisions: tuple[tuple[Revision, Path], tuple[Revision, Path]] | None = None,
 ) -> SyncReport:
     """Compare two revisions of the Python SDK and map each change to the Elixir port.
@@ -228,8 +227,8 @@ def build_sync_report(
     Review notes annotate the changes of the type or field they target: from `parity` (the `ParityReport` of
     the current pair, as the site has it), or else from `notes` (applied to the `to` revision against the
     port). `elixir_occurrences` are the outdated model names already found in the Elixir tree (scanned here
-    otherwise). `code`: what earlier comparisons found in the port's files (`targets.PortCode`). `revisions`: both
-    sides as `resolve_revision` gave them for these specs, when the caller resolved them already. Raises
+    otherwise). `revisions`: both sides as `resolve_revision` gave them for these specs, when the caller resolved
+    them already. Raises
     `SourceError` when a revision cannot be resolved or holds none of the packages.
     """
     # `declared` (the release the port's mix.exs mirrors) and `latest` (the newest on the index) as real specs
@@ -248,7 +247,7 @@ def build_sync_report(
     if elixir_occurrences is None:
         elixir_occurrences = scan_tree(Path(ex_source.root), "elixir", updates) if ex_source.root else []
     elixir_occurrences = [o for o in elixir_occurrences if o.side == "elixir"]
-    index = ElixirIndex(settings, diff, elixir, elixir_occurrences, code)
+    index = ElixirIndex(settings, diff, elixir, elixir_occurrences)
     if parity is None and notes:
         from paritydocs.parity import run_parity
 

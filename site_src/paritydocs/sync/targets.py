@@ -4,9 +4,9 @@ the review notes of the types and fields."""
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
-from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +21,7 @@ from paritydocs.sync.revisions import PythonDiff
 if TYPE_CHECKING:
     from paritydocs.parity.constants import ConstantIndex
 
-__all__ = ["ElixirIndex", "PortCode", "notes_index"]
+__all__ = ["ElixirIndex", "notes_index"]
 
 # --------------------------------------------------------------------------------------------------
 # Elixir targets
@@ -37,14 +37,11 @@ class ElixirIndex:
         diff: PythonDiff,
         elixir: SdkModel,
         occurrences: list[Occurrence],
-        code: PortCode | None = None,
     ) -> None:
         from paritydocs.parity.matching import match_types, mirrored_names
 
         self.settings = settings
         self.root = Path(elixir.source.root)
-        self.code = code if code is not None else PortCode()
-        """What the literal and number searches found in each file's code, kept by its content."""
         self.texts: dict[str, str] = {}
         self._joined: str | None = None
         """The code of every file of `files`, joined by `_JOIN`: a string is looked for in all of it at once."""
@@ -245,7 +242,7 @@ class ElixirIndex:
             if holding is not None and file not in holding and file != first:
                 continue
             text = self.elixir_text(file)
-            if needle in text and self.code.holds(literal, text):
+            if needle in text and holds_literal(literal, text):
                 return file
         return None
 
@@ -275,7 +272,7 @@ class ElixirIndex:
             return None
         for file in self._files_from(first):
             if file not in self.numbers:
-                self.numbers[file] = self.code.numbers(self.elixir_text(file))
+                self.numbers[file] = numbers_of(self.elixir_text(file))
             if value in self.numbers[file]:
                 return file
         return None
@@ -295,7 +292,7 @@ class ElixirIndex:
                 text = (self.root / file).read_text(encoding="utf-8", errors="replace")
             except OSError:
                 text = ""
-            self.texts[file] = self.code.code_of(text)
+            self.texts[file] = code_of(text)
         return self.texts[file]
 
     def constant_target(self, change: Change) -> ElixirTarget:
@@ -591,47 +588,27 @@ _DOC_ATTRIBUTE = re.compile(
 _COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
 
 
-class PortCode:
-    """What the targets' searches make of the port's files, by content: a file's code without its docs and
-    comments (`ElixirIndex.elixir_text`), its numbers, and whether it holds a literal. Pure functions of the text,
-    so one `PortCode` serves every range of a build (`sync.build_sync_report(code=)`) and every build of a `serve`
-    session: a port edit searches the edited file again, not the port. Each kind keeps its `size` most recently
-    used results."""
+# What the targets' searches make of a port file is a function of its text alone: kept by that text (the 20,000
+# most recently used of each), so the ranges of a build share it, and a `serve` rebuild after a `.ex` edit
+# searches the edited file again, not the port.
+PORT_CODE_KEPT = 20_000
 
-    def __init__(self, size: int = 20_000) -> None:
-        self.size = size
-        self._code: OrderedDict[str, str] = OrderedDict()
-        self._numbers: OrderedDict[str, frozenset[int | float]] = OrderedDict()
-        self._holds: OrderedDict[tuple[str, str], bool] = OrderedDict()
-        self.searches = 0
-        """Literal searches made (not answered from what was kept)."""
 
-    def code_of(self, text: str) -> str:
-        """`text` without its `@moduledoc`, `@doc` and `@typedoc` and its whole-line comments."""
-        return self._kept(self._code, text, lambda: _COMMENT_LINE.sub("", _DOC_ATTRIBUTE.sub("", text)))
+@functools.lru_cache(maxsize=PORT_CODE_KEPT)
+def code_of(text: str) -> str:
+    """A port file's code: `text` without its `@moduledoc`, `@doc` and `@typedoc` and its whole-line comments."""
+    return _COMMENT_LINE.sub("", _DOC_ATTRIBUTE.sub("", text))
 
-    def numbers(self, code: str) -> frozenset[int | float]:
-        return self._kept(self._numbers, code, lambda: frozenset(elixir_numbers(code)))
 
-    def holds(self, literal: str, code: str) -> bool:
-        """Whether `code` holds `literal` as the port would write it (`literal_pattern`)."""
+@functools.lru_cache(maxsize=PORT_CODE_KEPT)
+def numbers_of(code: str) -> frozenset[int | float]:
+    return frozenset(elixir_numbers(code))
 
-        def search() -> bool:
-            self.searches += 1
-            return literal_pattern(literal).search(code) is not None
 
-        return self._kept(self._holds, (literal, code), search)
-
-    def _kept(self, kept: OrderedDict[Any, Any], key: Any, make: Any) -> Any:
-        try:
-            value = kept[key]
-        except KeyError:
-            value = kept[key] = make()
-            if len(kept) > self.size:
-                kept.popitem(last=False)
-            return value
-        kept.move_to_end(key)
-        return value
+@functools.lru_cache(maxsize=PORT_CODE_KEPT)
+def holds_literal(literal: str, code: str) -> bool:
+    """Whether `code` holds `literal` as the port would write it (`literal_pattern`)."""
+    return literal_pattern(literal).search(code) is not None
 
 
 def literal_pattern(literal: str) -> re.Pattern[str]:
