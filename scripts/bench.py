@@ -8,6 +8,8 @@
                                                   # cold (empty extraction cache) and warm
     python scripts/bench.py --rebuilds mkdocs.yml --python ~/src/tinker --elixir ~/src/tinkex --runs 3 --markdown
                                                   # the site's rebuilds against the anchor and the floor, serve
+    python scripts/bench.py --rebuilds mkdocs.yml --python ~/src/tinker --elixir ~/src/tinkex --serve-only
+                                                  # only serve's save-to-page figures and the floor of serve
 
 Every figure is measured in a fresh child process (CPU time = user + system of that process), so the
 numbers do not leak into each other. Targets (issue 8): whole site at most 1.2 times the
@@ -345,9 +347,10 @@ def _floor_config(generated: Path, config: Path, user_pages: list[str]) -> None:
     generated.write_text(yaml.safe_dump(floor, allow_unicode=True, sort_keys=False))
 
 
-def measure_rebuilds(config: Path, py: Path, ex: Path, runs: int) -> dict:
+def measure_rebuilds(config: Path, py: Path, ex: Path, runs: int, *, serve_only: bool = False) -> dict:
     """On a copy of both trees, the figures issue 19 asks for, each the best of `runs` fresh processes (CPU
-    seconds, as everywhere in this file); `serve` in wall seconds from saving the file to the reloaded page."""
+    seconds, as everywhere in this file); `serve` in wall seconds from saving the file to the reloaded page.
+    `serve_only`: only the two `serve` figures and the floor of serve, after one build that fills the cache."""
     from paritydocs.config import TINKER_PROFILE
     from paritydocs.model import Language, SourceInfo
     from paritydocs.python import extract_python
@@ -389,6 +392,11 @@ def measure_rebuilds(config: Path, py: Path, ex: Path, runs: int) -> dict:
         _floor_config(
             work / "floor" / "mkdocs.yml", config, [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")]
         )
+        if serve_only:
+            figures.update(measure_serve_floor(work / "floor" / "mkdocs.yml", runs))
+            child("build", str(config), env=env)  # the cache a serve session starts with
+            figures.update(measure_serve(config, env, ex_copy, py_copy, runs))
+            return figures
         figures["floor"] = _best(
             [child("build", str(work / "floor" / "mkdocs.yml")) for _ in range(runs)], "build_cpu_s"
         )
@@ -557,15 +565,27 @@ def main() -> int:
         help="only the rebuild figures of MKDOCS_YML on --python/--elixir: anchor, floor, cold, unchanged, one .ex"
         " edit, serve save-to-page for .ex and .py, peak memory (best of --runs each)",
     )
+    parser.add_argument(
+        "--serve-only",
+        action="store_true",
+        help="--rebuilds: only `serve` save-to-page for .ex and .py, and the floor of serve",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rebuilds:
         if not (args.python and args.elixir):
             parser.error("--rebuilds needs --python and --elixir")
         compile_package()
-        figures = measure_rebuilds(args.rebuilds.resolve(), args.python.resolve(), args.elixir.resolve(), args.runs)
+        figures = measure_rebuilds(
+            args.rebuilds.resolve(), args.python.resolve(), args.elixir.resolve(), args.runs, serve_only=args.serve_only
+        )
         print(json.dumps(figures), file=sys.stderr)
-        print_rebuilds(figures, markdown=args.markdown)
+        if args.serve_only:
+            for label in ("ex", "py", "floor"):
+                times = ", ".join(f"{t:.2f}" for t in figures[f"serve_{label}_all"])
+                print(f"serve, {label} saved → page reloaded: best {figures[f'serve_{label}_s']:.2f} s ({times})")
+        else:
+            print_rebuilds(figures, markdown=args.markdown)
         return 0
     if args.sync:
         if not args.elixir:
