@@ -1,4 +1,5 @@
-"""`paritydocs serve`: edits to an SDK source directory, the notes file and templates rebuild the site."""
+"""`paritydocs serve`: edits to an SDK source directory, the notes file and templates rebuild the site, seen by
+the system's file events or, with `--poll`, by polling."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def _wait_for(url: str, needle: str, timeout: float = 60) -> str:
     raise AssertionError(f"{needle!r} never appeared at {url}")
 
 
-@pytest.fixture(params=["incremental", "full"])
+@pytest.fixture(params=["incremental", "full", "polling"])
 def served_demo(tmp_path: Path, request):
     demo = copy_demo(tmp_path)
     (demo / "overrides").mkdir()
@@ -65,6 +66,7 @@ def served_demo(tmp_path: Path, request):
             "--dev-addr",
             f"127.0.0.1:{port}",
             *(["--full"] if request.param == "full" else []),
+            *(["--poll"] if request.param == "polling" else []),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -107,15 +107,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    from paritydocs.site.watcher import live_reload_server
+
     _mkdocs_env(args)
     dirty = not args.full  # the plugin's serve session keeps a dirty rebuild's nav, links and search right
     try:
-        serve(
-            config_file=_config_file(args),
-            dev_addr=args.dev_addr,
-            livereload=True,
-            build_type="dirty" if dirty else None,
-        )
+        with live_reload_server(poll=args.poll):
+            serve(
+                config_file=_config_file(args),
+                dev_addr=args.dev_addr,
+                livereload=True,
+                build_type="dirty" if dirty else None,
+            )
     except (Abort, ConfigurationError) as err:
         raise ParitydocsError(f"mkdocs serve failed: {err}") from err
     return 0
@@ -144,4 +147,10 @@ def register(sub: Any) -> None:
         "and all of them when the navigation or configuration changed)",
     )
     mode.add_argument("--dirty", action="store_true", help="the default: render only the pages that changed")
+    p.add_argument(
+        "--poll",
+        action="store_true",
+        help="look for edits every 0.5 s, as `mkdocs serve` does, instead of the system's file events (for a "
+        "network share or a container's mounted folder, whose edits made elsewhere raise no event)",
+    )
     p.set_defaults(func=cmd_serve)

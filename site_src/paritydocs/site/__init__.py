@@ -9,7 +9,8 @@ pages to a directory for other builders.
 Submodules: `nav` (the navigation of a `mkdocs.yml` without `nav`), `plugin` (the MkDocs plugin's events),
 `files` (the files the plugin adds to MkDocs, and the ones `serve` watches), `mkdocstrings` (the Python API
 section: the handler's configuration and the Griffe tree shared with the extraction), `session` (what `serve`
-keeps between builds), `htmlsafe` (the generated pages' HTML cleaned), `sync_pages` (the sync reports' pages).
+keeps between builds), `watcher` (how `serve` sees an edit), `htmlsafe` (the generated pages' HTML cleaned),
+`sync_pages` (the sync reports' pages).
 """
 
 from __future__ import annotations
