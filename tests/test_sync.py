@@ -1471,6 +1471,44 @@ def test_site_sync_page_is_kept_across_builds_and_made_again_when_an_input_chang
     assert all(text.startswith("custom sync page") for _, _, text in pages()[0].values()) and len(made) == 4
 
 
+def test_a_port_edited_many_times_keeps_the_python_half_its_range_pages_were_made_from(world, tmp_path, monkeypatch):
+    """Each edit of the port makes a new range page entry; more of them than the comparisons kept must not push
+    the Python half out: the next process would load both revisions with Griffe again."""
+    import paritydocs.sync as sync_module
+    from paritydocs.site import sync_pages
+    from paritydocs.sync.store import SYNC_ENTRIES_KEPT
+
+    ex_root = tmp_path / "wid_ex"
+    shutil.copytree(world.ex_root, ex_root)
+    options = plugin_options(
+        world.repo,
+        ex_root,
+        world.tmp,
+        sync_ranges=[{"from": world.old, "to": world.new, "slug": "edited"}],
+        cache_dir=str(tmp_path / "cache"),
+    )
+    settings = load_settings(options, base_dir=world.tmp, environ={})
+    monkeypatch.setattr(sync_module, "_DIFF_CACHE", type(sync_module._DIFF_CACHE)())
+    retry = ex_root / "lib" / "wid" / "retry_settings.ex"
+    original = retry.read_text()
+
+    def pages(edit: int) -> str:
+        retry.write_text(original.replace("defmodule", f"# edit {edit}\ndefmodule", 1))
+        parity = site_report(settings)
+        return sync_pages.sync_site_pages(settings, parity, Renderer(settings), None)[1]["sync-edited.json"]
+
+    for edit in range(SYNC_ENTRIES_KEPT + 1):
+        pages(edit)
+    assert len(list((tmp_path / "cache" / "extraction" / "sync-pages").glob("*.json"))) == sync_pages.RANGE_PAGES_KEPT
+
+    def no_loading(*args: object) -> None:
+        raise AssertionError("the revision was loaded again")
+
+    monkeypatch.setattr(sync_module, "_DIFF_CACHE", type(sync_module._DIFF_CACHE)())  # as a new process
+    monkeypatch.setattr(sync_module, "load_tree", no_loading)
+    assert "# edit" not in pages(SYNC_ENTRIES_KEPT + 1)  # compared from the kept half; an edit made again
+
+
 def test_the_file_pages_key_data_is_what_asdict_makes(report):
     """A file page's key is made of `data_of` of its report, which `asdict` made before: the same data, so the
     same keys (the pages kept by an earlier build stay found), without copying each leaf."""

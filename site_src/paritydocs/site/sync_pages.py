@@ -1,7 +1,9 @@
 """The sync pages of a site: for each `sync_ranges` entry, its page, a page per changed Python file, and its
 `sync-<slug>.json`.
 
-A range's pages and JSON are kept across builds (`sync-page` entries of the extraction cache, `extraction/sync`):
+A range's pages and JSON are kept across builds (`sync-page` entries of the extraction cache, `extraction/sync-pages`,
+the 16 most recently used: a folder of their own, so the entries of a port edited many times never push out the
+Python halves they were made from, which cost a Griffe load of two revisions to make again):
 the two Python revisions never change once resolved, so a build whose inputs did not change renders the kept
 pages. The key holds everything the pages are made of: the Python half's key (`sync.store.diff_key`: both trees'
 content, both specs, the settings that change a comparison, paritydocs' code), the content of every file of the
@@ -31,7 +33,7 @@ from paritydocs.sources import cache as entries
 from paritydocs.sources.trees import content_fingerprint
 from paritydocs.sync import build_sync_report, shared_trees
 from paritydocs.sync.revisions import Revision, range_spec, resolve_revision
-from paritydocs.sync.store import SYNC_ENTRIES_KEPT, diff_key
+from paritydocs.sync.store import diff_key
 
 __all__ = ["SECTION", "sync_site_pages"]
 
@@ -93,7 +95,7 @@ def sync_site_pages(
             kept_files = [[f.path, f.title, f.content] for f in files]
             if key is not None:
                 data = {"content": content, "files": kept_files, "json": outputs[f"sync-{slug}.json"]}
-                entries.write_entry(_dir(settings), key, data, keep=SYNC_ENTRIES_KEPT)
+                entries.write_entry(_dir(settings), key, data, keep=RANGE_PAGES_KEPT)
             pages += _range_pages(title, path, content, kept_files)
     if entries.prune_due(_files_dir(settings), FILE_PAGES_KEPT, written=len(written)):
         entries.prune_entries(_files_dir(settings), FILE_PAGES_KEPT)
@@ -136,6 +138,9 @@ def _file_pages_memo(settings: Settings, common: dict[str, Any] | None, written:
     return memo
 
 
+RANGE_PAGES_KEPT = 16
+"""Range pages kept (`extraction/sync-pages`), the most recently used: a few ranges over a few edits of the port."""
+
 FILE_PAGES_KEPT = 5_000
 """File pages kept (`extraction/sync-files`), the most recently used: the pages of a few ranges over many edits."""
 
@@ -151,7 +156,7 @@ def _is_kept(kept: Any) -> TypeGuard[dict[str, Any]]:
 
 
 def _dir(settings: Settings) -> Path:
-    return entries.extraction_dir(settings.cache_dir, "sync")
+    return entries.extraction_dir(settings.cache_dir, "sync-pages")
 
 
 def _files_dir(settings: Settings) -> Path:
