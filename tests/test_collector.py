@@ -54,6 +54,10 @@ def test_a_build_collects_its_young_objects_less_often_and_puts_the_thresholds_b
     assert gc.get_threshold() == (40_000, *before[1:])
     collector.building()  # a second start (a build that failed before on_build_error) keeps the first's
     collector.built()
+    assert gc.get_threshold() == (40_000, *before[1:])  # not yet: its young objects are not collected now
+    collector.building()  # a build within the idle period: still raised
+    collector.built()
+    collector.later.run_last()  # idle: collected, and the thresholds as before
     assert gc.get_threshold() == before
 
 
@@ -109,6 +113,7 @@ def test_a_failed_serve_build_puts_the_thresholds_back_and_a_one_off_build_has_n
     plugin.collector.building()
     assert gc.get_threshold() != before
     plugin.on_build_error(error=RuntimeError("a plugin failed"))
+    plugin.collector.collect()  # what the idle timer does
     assert gc.get_threshold() == before
     plugin.on_shutdown()
     assert gc.get_freeze_count() == 0

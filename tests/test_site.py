@@ -564,3 +564,38 @@ def test_serve_keeps_the_filtered_texts_and_a_changed_text_is_filtered_again(tmp
     assert caches.filters is memo and 0 < memo.misses - misses < 10  # the new texts only
     assert "A host a *job* runs on." in pages["types/NodeInfo.md"]
     assert pages == {p.path: p.content for p in build_pages(settings).pages}  # as a build without the memo
+
+
+def test_markdown_copies_are_copied_when_they_changed_and_a_serve_build_skips_the_ones_it_left(tmp_path, caplog):
+    from paritydocs.site.files import write_markdown_copies
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    for folder in ("a", "b", "gone"):
+        (site / folder).mkdir(parents=True)
+    (site / "gone" / "index.html.md").write_text("a page this build no longer has")
+    cache.mkdir()
+
+    def cached(name: str, text: str) -> str:
+        (cache / name).write_text(text)
+        return str(cache / name)
+
+    copies = {"a/index.html.md": cached("a1", "# A"), "b/index.html.md": cached("b1", "# B")}
+    written = write_markdown_copies(site, copies)
+    assert written == copies and not (site / "gone" / "index.html.md").exists()
+    assert (site / "a" / "index.html.md").read_text() == "# A"
+    # the next serve build: `a` from the same cached file (deleted here: were it read, the copy would fail and
+    # say so), `b` from a new one, `a`'s folder's old neighbour no longer built
+    Path(copies["a/index.html.md"]).unlink()
+    again = {"a/index.html.md": copies["a/index.html.md"], "b/index.html.md": cached("b2", "# B, edited")}
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.paritydocs"):
+        assert write_markdown_copies(site, again, written) == again
+    assert not [r for r in caplog.records if "Markdown copy" in r.getMessage()]
+    assert (site / "b" / "index.html.md").read_text() == "# B, edited"
+    assert (site / "a" / "index.html.md").read_text() == "# A"
+    # MkDocs' clean build emptied the folder: the copy is written again, and its source read
+    (site / "b" / "index.html.md").unlink()
+    assert write_markdown_copies(site, {"b/index.html.md": again["b/index.html.md"]}, again) == {
+        "b/index.html.md": again["b/index.html.md"]
+    }
+    assert (site / "b" / "index.html.md").read_text() == "# B, edited"
+    assert not (site / "a" / "index.html.md").exists()  # no longer built: removed, found in what was written

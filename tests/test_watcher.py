@@ -114,6 +114,7 @@ def test_serve_runs_mkdocs_server_with_the_watcher_and_puts_mkdocs_class_back(tm
             assert isinstance(server, original)
             assert isinstance(server.observer, EventWatcher)
             assert server.observer.polling
+            assert server.build_delay == watcher.QUIET_SECONDS < 0.1  # MkDocs waits 0.1 s for quiet
         finally:
             server.server_close()
     assert mkdocs_serve.LiveReloadServer is original

@@ -11,7 +11,8 @@ that: 0.75 to 1.0 s of a 3 s `.py` rebuild on the Tinker pair. So, between build
 - before that collection, the previous freeze is undone (`gc.unfreeze()`), so what a build released (the SDK
   model it replaced) is collected too: garbage outlives a build by at most one idle period;
 - during a build, the youngest generation is collected every `young` new objects instead of every 700, so
-  the build's own objects are walked less often.
+  the build's own objects are walked less often; the idle collection puts 700 back (it has just emptied that
+  generation), not the end of the build, whose next object would otherwise collect them before the page shows.
 
 A one-off build changes nothing here: the process ends with its build. `close()` (on shutdown) puts the
 collector back as it was.
@@ -78,9 +79,10 @@ class IdleCollector:
                 gc.set_threshold(max(self.young, self._thresholds[0]), *self._thresholds[1:])
 
     def built(self) -> None:
-        """A build ended (or failed): the thresholds as before it, and a collection once `idle` seconds pass."""
+        """A build ended (or failed): a collection once `idle` seconds pass, which puts the thresholds back first.
+        Not now: the threshold back at 700 with up to `young` objects counted, the next object made would
+        collect them all at once, before the server shows the rebuilt page."""
         with self._lock:
-            self._restore()
             self._cancel()
             self._epoch += 1
             epoch = self._epoch
@@ -99,6 +101,7 @@ class IdleCollector:
             self._collect()
 
     def _collect(self) -> None:
+        self._restore()
         if self._froze:
             gc.unfreeze()
         gc.collect()

@@ -211,20 +211,39 @@ def stash_markdown_copies(settings: Settings, copies: dict[str, str]) -> dict[st
     return stashed
 
 
-def write_markdown_copies(site_dir: Path, copies: dict[str, str]) -> None:
+def write_markdown_copies(
+    site_dir: Path, copies: dict[str, str], written: dict[str, str] | None = None
+) -> dict[str, str]:
     """Each page's Markdown copy beside its HTML in the built site (`llms.txt` links them), copied only when it
     changed; a copy of a page this build no longer has is removed (a dirty rebuild keeps the old site's files).
-    A page a user's own file replaced has no folder of its own to go in: skipped, as its HTML is not ours."""
-    for old in site_dir.rglob("*.html.md"):
-        if old.relative_to(site_dir).as_posix() not in copies:
+    A page a user's own file replaced has no folder of its own to go in: skipped, as its HTML is not ours.
+    Returns what is in the site now (path in the site → cached file).
+
+    `written`: what the previous build of a `serve` session returned for the same folder, which only MkDocs and
+    this function write to. The cached files are named by their content, so a copy from the same cached file
+    that is still there is the same: neither read nor compared again (MkDocs' clean build empties the folder),
+    and only those paths are looked at for copies no longer built, not the whole site."""
+    stale = (
+        (old.relative_to(site_dir).as_posix() for old in site_dir.rglob("*.html.md"))
+        if written is None
+        else iter(list(written))
+    )
+    for rel in stale:
+        if rel not in copies:
             with contextlib.suppress(OSError):
-                old.unlink()
+                (site_dir / rel).unlink()
+    now: dict[str, str] = {}
     for rel, source in copies.items():
         target = site_dir / rel
+        if written is not None and written.get(rel) == source and target.is_file():
+            now[rel] = source
+            continue
         if not target.parent.is_dir():
             continue
         try:
             if not target.is_file() or not filecmp.cmp(source, target, shallow=False):
                 shutil.copyfile(source, target)
+            now[rel] = source
         except OSError as err:
             logger.warning("paritydocs: %s: cannot write the Markdown copy (%s)", target, err.strerror)
+    return now

@@ -58,6 +58,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.session: ServeSession | None = None
         self.markdown_copies: dict[str, str] = {}
         """The pages' Markdown copies, written beside their HTML once the site is built."""
+        self.copies_written: tuple[str, dict[str, str]] | None = None
+        """`serve` only: the site folder and the copies the last build left in it (`write_markdown_copies`)."""
         self.nav: Any = None
         self.render_cache: RenderCache | None = None
         """What MkDocs made of each page, across builds (`rendercache`); None with `PARITYDOCS_NO_CACHE`."""
@@ -255,7 +257,12 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
     @event_priority(10)
     def _finish_build(self, *, config: Any) -> None:
         self.held.give_back_all()  # a page MkDocs did not write keeps its HTML
-        write_markdown_copies(Path(config.site_dir), self.markdown_copies)
+        site_dir = str(config.site_dir)
+        last = self.copies_written
+        written = write_markdown_copies(
+            Path(site_dir), self.markdown_copies, last[1] if last is not None and last[0] == site_dir else None
+        )
+        self.copies_written = (site_dir, written) if self.session is not None else None
         if self.render_cache is not None:
             self.render_cache.finish()
         if self.settings is not None:
