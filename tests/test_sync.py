@@ -1419,24 +1419,29 @@ def test_the_sync_checklist_has_one_item_per_elixir_file_and_action():
     assert [c.subject for c in merged[0].children] == ["a.get", "a.list"]
 
 
+def _site_with_a_range(world, tmp_path: Path, slug: str, **options):
+    """A copy of the world's port, and the settings of a site with one sync range over it (cache in `tmp_path`)."""
+    ex_root = tmp_path / "wid_ex"
+    shutil.copytree(world.ex_root, ex_root)
+    entry = plugin_options(
+        world.repo,
+        ex_root,
+        world.tmp,
+        sync_ranges=[{"from": world.old, "to": world.new, "slug": slug}],
+        cache_dir=str(tmp_path / "cache"),
+        **options,
+    )
+    return ex_root, load_settings(entry, base_dir=world.tmp, environ={})
+
+
 def test_site_sync_page_is_kept_across_builds_and_made_again_when_an_input_changes(world, tmp_path, monkeypatch):
     """A range's page and JSON come from the cache while nothing they are made of changed: the port's files and
     the templates are part of the key."""
     from paritydocs.site import sync_pages
 
-    ex_root = tmp_path / "wid_ex"
-    shutil.copytree(world.ex_root, ex_root)
     templates = tmp_path / "templates"
     templates.mkdir()
-    options = plugin_options(
-        world.repo,
-        ex_root,
-        world.tmp,
-        sync_ranges=[{"from": world.old, "to": world.new, "slug": "kept"}],
-        cache_dir=str(tmp_path / "cache"),
-        custom_templates=str(templates),
-    )
-    settings = load_settings(options, base_dir=world.tmp, environ={})
+    ex_root, settings = _site_with_a_range(world, tmp_path, "kept", custom_templates=str(templates))
     made: list[str] = []
     real = sync_pages.build_sync_report
 
@@ -1478,16 +1483,7 @@ def test_a_port_edited_many_times_keeps_the_python_half_its_range_pages_were_mad
     from paritydocs.site import sync_pages
     from paritydocs.sync.store import SYNC_ENTRIES_KEPT
 
-    ex_root = tmp_path / "wid_ex"
-    shutil.copytree(world.ex_root, ex_root)
-    options = plugin_options(
-        world.repo,
-        ex_root,
-        world.tmp,
-        sync_ranges=[{"from": world.old, "to": world.new, "slug": "edited"}],
-        cache_dir=str(tmp_path / "cache"),
-    )
-    settings = load_settings(options, base_dir=world.tmp, environ={})
+    ex_root, settings = _site_with_a_range(world, tmp_path, "edited")
     monkeypatch.setattr(sync_module, "_DIFF_CACHE", type(sync_module._DIFF_CACHE)())
     retry = ex_root / "lib" / "wid" / "retry_settings.ex"
     original = retry.read_text()
