@@ -224,9 +224,9 @@ def write_markdown_copies(
     that is still there is the same: neither read nor compared again (MkDocs' clean build empties the folder),
     and only those paths are looked at for copies no longer built, not the whole site."""
     stale = (
-        (old.relative_to(site_dir).as_posix() for old in site_dir.rglob("*.html.md"))
-        if written is None
-        else iter(list(written))
+        written
+        if written is not None
+        else (old.relative_to(site_dir).as_posix() for old in site_dir.rglob("*.html.md"))
     )
     for rel in stale:
         if rel not in copies:

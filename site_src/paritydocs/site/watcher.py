@@ -50,7 +50,8 @@ QUIET_SECONDS = 0.05
 """How long no event must come before a build starts (`mkdocs serve`: 0.1 s)."""
 
 CHANGES: list[type] = [FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent]
-"""The events that change a file; not opening one, nor closing one that was only read."""
+"""The events that change a file; not opening one, nor closing one that was only read (inotify's), nor a folder's
+(polling's: MkDocs' server ignores those)."""
 
 
 class EventWatcher:
@@ -71,9 +72,7 @@ class EventWatcher:
 
     def _schedule_on(self, key: int) -> None:
         handler, path, recursive = self._scheduled[key]
-        self._watches[key] = self._observer.schedule(
-            handler, path, recursive=recursive, event_filter=None if self.polling else CHANGES
-        )
+        self._watches[key] = self._observer.schedule(handler, path, recursive=recursive, event_filter=CHANGES)
 
     def schedule(self, event_handler: FileSystemEventHandler, path: str, recursive: bool = False) -> int:
         """Watch `path`; the key `unschedule` takes."""
