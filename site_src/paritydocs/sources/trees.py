@@ -87,11 +87,14 @@ def tree_fingerprint(root: Path, pattern: str = "*") -> str:
     return digest.hexdigest()
 
 
-def tree_files(root: Path) -> dict[str, Path]:
-    """Every file under `root` by its relative POSIX path: the folders of `tree_fingerprint` skipped, symbolic
-    links not followed, the cache's complete-marker left out."""
-    files: dict[str, Path] = {}
-    stack = [root]
+def tree_files(root: Path) -> dict[str, str]:
+    """Every file under `root` by its relative POSIX path (→ its path, as text: a `Path` a file cost more than
+    the walk): the folders of `tree_fingerprint` skipped, symbolic links not followed, the cache's
+    complete-marker left out."""
+    files: dict[str, str] = {}
+    top = os.fspath(root)
+    cut = len(os.path.join(top, ""))
+    stack = [top]
     while stack:
         folder = stack.pop()
         try:
@@ -102,9 +105,10 @@ def tree_files(root: Path) -> dict[str, Path]:
             if entry.name in SKIPPED_DIRS or entry.is_symlink():
                 continue
             if entry.is_dir():
-                stack.append(Path(entry.path))
+                stack.append(entry.path)
             elif entry.is_file() and entry.name != ".paritydocs-complete":
-                files[Path(entry.path).relative_to(root).as_posix()] = Path(entry.path)
+                rel = entry.path[cut:]
+                files[rel.replace(os.sep, "/") if os.sep != "/" else rel] = entry.path
     return files
 
 
@@ -116,7 +120,8 @@ def content_fingerprint(root: Path, suffixes: tuple[str, ...] = ("",)) -> str:
         if not rel.endswith(suffixes):
             continue
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read()
         except OSError:
             data = b"\0unreadable"
         digest.update(f"{rel}\0{len(data)}\0".encode())

@@ -272,7 +272,7 @@ def changed_files(old_root: Path, new_root: Path) -> list[FileStatus]:
         elif rel not in old:
             out.append(FileStatus(rel, "added"))
         else:
-            a, b = old[rel], new[rel]
+            a, b = Path(old[rel]), Path(new[rel])
             with suppress(OSError):
                 if a.stat().st_size != b.stat().st_size or a.read_bytes() != b.read_bytes():
                     out.append(FileStatus(rel, "modified"))
