@@ -1476,6 +1476,33 @@ def test_site_sync_page_is_kept_across_builds_and_made_again_when_an_input_chang
     assert all(text.startswith("custom sync page") for _, _, text in pages()[0].values()) and len(made) == 4
 
 
+def test_a_kept_sites_key_holds_every_port_file_and_each_range(world, tmp_path):
+    """A whole site read back (`site.kept`) must not show a range made from other inputs: its key changes with a
+    port file no type is read from (a range's targets are looked up in every file) and with each range, and
+    there is none when a range's revision cannot be resolved."""
+    from dataclasses import replace
+
+    from paritydocs.pipeline import load_python
+    from paritydocs.site.kept import site_key
+
+    ex_root, settings = _site_with_a_range(world, tmp_path, "kept")
+
+    def key(s: Settings = settings) -> str | None:
+        options = {"site_url": None, "directory_urls": True, "markdown_copies": True}
+        return site_key(s, load_python(s), load_elixir(s), autorefs=False, **options)
+
+    first = key()
+    assert first is not None and key() == first
+    (ex_root / "config").mkdir(exist_ok=True)
+    (ex_root / "config" / "runtime.exs").write_text("# a file the port's model is not read from\n")
+    second = key()
+    assert second not in (None, first)
+    reversed_range = replace(settings.sync_ranges[0], from_spec=world.new, to_spec=world.old)
+    assert key(replace(settings, sync_ranges=(reversed_range,))) not in (None, first, second)
+    unknown = replace(settings.sync_ranges[0], from_spec=f"git:{tmp_path / 'nowhere'}@abc123")
+    assert key(replace(settings, sync_ranges=(unknown,))) is None
+
+
 def test_a_port_edited_many_times_keeps_the_python_half_its_range_pages_were_made_from(world, tmp_path, monkeypatch):
     """Each edit of the port makes a new range page entry; more of them than the comparisons kept must not push
     the Python half out: the next process would load both revisions with Griffe again."""

@@ -10,7 +10,7 @@ Submodules: `nav` (the navigation of a `mkdocs.yml` without `nav`), `plugin` (th
 `files` (the files the plugin adds to MkDocs, and the ones `serve` watches), `mkdocstrings` (the Python API
 section: the handler's configuration and the Griffe tree shared with the extraction), `session` (what `serve`
 keeps between builds), `watcher` (how `serve` sees an edit), `htmlsafe` (the generated pages' HTML cleaned),
-`sync_pages` (the sync reports' pages).
+`sync_pages` (the sync reports' pages), `kept` (a one-off build's whole site, kept across builds).
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ class SiteBuild:
     """What one build made: the pages, the data files, warnings, errors, and the paths `serve` watches."""
 
     settings: Settings
-    report: ParityReport
+    report: ParityReport | None
+    """None for a site read back from the site cache (`site.kept`)."""
     pages: list[Page]
     outputs: dict[str, str | JsonOutput | TextOutput] = field(default_factory=dict)
     """Extra files for the built site (relative path → text): parity.json, llms.txt, sync-*.json."""
@@ -62,6 +63,10 @@ class SiteBuild:
     markdown_copies: dict[str, str] = field(default_factory=dict)
     """The pages' clean Markdown copies (path in the built site → text), written beside the HTML after the build
     (a `.md` among MkDocs' files would be rendered as a page)."""
+    kept_key: str | None = None
+    """The key to keep this site under once its files are in the page cache (`site.kept`); None: not kept."""
+    logged: list[tuple[str, int, str]] = field(default_factory=list)
+    """What the pipeline logged while making it (logger, level, message), kept with it."""
 
 
 def _cleaned_copies(caches: Caches | None) -> CleanedCopies | None:
@@ -89,11 +94,16 @@ def build_site(
     site_url: str | None = None,
     directory_urls: bool = True,
     markdown_copies: bool = True,
+    keep: bool = False,
 ) -> SiteBuild:
     """Run the pipeline and render every page. `autorefs`: the MkDocs build has the autorefs plugin;
     `packages`: Python packages already loaded by mkdocstrings (see `extract_python`); `site_url` and
     `directory_urls`: MkDocs' options of those names, for `llms.txt`'s absolute links; `markdown_copies`: the
-    build publishes the pages' Markdown copies (`SiteBuild.markdown_copies`), which `llms.txt` then links."""
+    build publishes the pages' Markdown copies (`SiteBuild.markdown_copies`), which `llms.txt` then links.
+
+    `keep`: a one-off build whose files go to the page cache (the MkDocs plugin's): a site whose inputs did not
+    change is read back (`site.kept`), and one made here gets `kept_key`, under which the plugin keeps it once
+    its files are in the page cache."""
     errors: list[str] = []
     try:
         python = load_python(settings, caches=caches, packages=packages)
@@ -105,7 +115,6 @@ def build_site(
     except SourceError as err:
         errors.append(str(err))
         elixir = _empty_model(settings.elixir, Language.ELIXIR, err)
-    report = build_report(settings, python=python, elixir=elixir, complete=not errors)
     baseline: set[str] | None = None
     if settings.baseline:
         try:
@@ -113,6 +122,61 @@ def build_site(
         except ConfigError as err:  # one line; the checklist is published without its "new since" section
             errors.append(str(err))
             settings = replace(settings, baseline=None)
+    key = None
+    if keep and caches is None and not errors:
+        from paritydocs.site.kept import load_site, replay, site_key
+
+        key = site_key(
+            settings,
+            python,
+            elixir,
+            autorefs=autorefs,
+            site_url=site_url,
+            directory_urls=directory_urls,
+            markdown_copies=markdown_copies,
+        )
+        kept = load_site(settings, key) if key is not None else None
+        if kept is not None:
+            replay(kept.logged)
+            site = SiteBuild(settings, None, kept.pages, outputs=dict(kept.outputs), warnings=kept.warnings)
+            site.markdown_copies = kept.markdown_copies
+            return _finish(site, python, elixir, site_url)
+    from paritydocs.site.kept import recording
+
+    logged: list[tuple[str, int, str]]
+    with recording(on=key is not None) as logged:
+        site = _make_site(
+            settings,
+            python,
+            elixir,
+            baseline=baseline,
+            errors=errors,
+            caches=caches,
+            autorefs=autorefs,
+            site_url=site_url,
+            directory_urls=directory_urls,
+            markdown_copies=markdown_copies,
+        )
+    if key is not None:
+        site.kept_key, site.logged = key, logged
+    return _finish(site, python, elixir, site_url)
+
+
+def _make_site(
+    settings: Settings,
+    python: SdkModel,
+    elixir: SdkModel,
+    *,
+    baseline: set[str] | None,
+    errors: list[str],
+    caches: Caches | None,
+    autorefs: bool,
+    site_url: str | None,
+    directory_urls: bool,
+    markdown_copies: bool,
+) -> SiteBuild:
+    """The report, every page, the data files and the warnings."""
+    report = build_report(settings, python=python, elixir=elixir, complete=not errors)
     renderer = Renderer(
         settings, autorefs=autorefs, bytecode_cache=_template_cache(settings, caches), filter_memo=_filter_memo(caches)
     )
@@ -121,7 +185,6 @@ def build_site(
     if not settings.python_api or not python.source.root:
         pages = [p for p in pages if p.section != "Python API"]
     updates = compile_updates(settings.model_names)
-    fingerprint = python_fingerprint(Path(python.source.root)) if python.source.root else ""
     sources = _api_sources(python)
     for page in pages:
         if not page.keep_model_names:
@@ -130,7 +193,7 @@ def build_site(
             # mkdocstrings reads the SDK itself: the page must change when its module's source does (a dirty
             # `serve` rebuild renders again the pages whose content changed), and only then
             page.content += f"\n<!-- python source {sources.digest(page.content)} -->\n"
-    site = SiteBuild(settings, report, pages, errors=errors, python_fingerprint=fingerprint)
+    site = SiteBuild(settings, report, pages, errors=errors)
     site.warnings = [str(w) for w in (*python.warnings, *elixir.warnings)] + list(report.warnings)
     plain = [(p.path, n) for p in pages if (n := p.content.count(PLAIN_MARK) + p.content.count(CELL_MARK))]
     if plain:  # the filters cannot log (they are pure): the pages say where they fell back, here it is said once
@@ -156,6 +219,14 @@ def build_site(
     site.outputs["llms.txt"] = llms.index
     site.outputs["llms-full.txt"] = llms.full
     site.markdown_copies = llms.copies if markdown_copies else {}
+    return site
+
+
+def _finish(site: SiteBuild, python: SdkModel, elixir: SdkModel, site_url: str | None) -> SiteBuild:
+    """What a site made and a site read back both need: the Python sources' fingerprint, the paths `serve`
+    watches, and the info line on relative `llms.txt` links."""
+    settings = site.settings
+    site.python_fingerprint = python_fingerprint(Path(python.source.root)) if python.source.root else ""
     if not site_url:
         logger.info(
             "paritydocs: llms.txt links are relative to the site's root: set site_url in mkdocs.yml for the absolute"

@@ -16,7 +16,6 @@ import hashlib
 import os
 import posixpath
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,8 @@ from paritydocs.config import Settings
 from paritydocs.jsonfile import STREAMED, JsonOutput, TextOutput
 from paritydocs.render import builtin_templates
 from paritydocs.site import SiteBuild
-from paritydocs.sources.cache import beyond_newest, cache_root
+from paritydocs.site.kept import mark_used, pages_folder
+from paritydocs.sources.cache import beyond_newest
 from paritydocs.textsafe import logger
 
 __all__ = [
@@ -103,11 +103,6 @@ def page_file(config: Any, settings: Settings, path: str, content: str | JsonOut
     return File.generated(config, path, abs_src_path=str(target))
 
 
-def pages_folder(settings: Settings) -> Path:
-    """The page cache: `pages/` in the cache folder."""
-    return cache_root(settings.cache_dir) / "pages"
-
-
 def _digest(path: str, content_hash: bytes) -> str:
     """The cache name of a file of the site: its path there and its content's hash."""
     return hashlib.sha256(path.encode("utf-8") + b"\0" + content_hash).hexdigest()
@@ -119,7 +114,7 @@ def _install_page(folder: Path, path: str, digest: str, written: Path) -> Path:
     target = folder / digest[:2] / digest / posixpath.basename(path)
     if target.is_file():
         written.unlink(missing_ok=True)  # the same content, there already
-        _used(target)
+        mark_used(target)
     else:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(written, target)
@@ -142,7 +137,7 @@ def _store(folder: Path, path: str, data: bytes) -> Path:
     digest = _digest(path, hashlib.sha256(data).digest())
     target = folder / digest[:2] / digest / posixpath.basename(path)
     if target.is_file():
-        _used(target)
+        mark_used(target)
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -151,13 +146,6 @@ def _store(folder: Path, path: str, data: bytes) -> Path:
         return _install_page(folder, path, digest, temporary)
     finally:
         temporary.unlink(missing_ok=True)
-
-
-def _used(target: Path) -> None:
-    """Mark a kept file as used now, by its access time: its modification time is what a dirty rebuild compares
-    with the page it wrote, so it must stay as it was."""
-    with contextlib.suppress(OSError):
-        os.utime(target, (time.time(), target.stat().st_mtime))
 
 
 PAGES_KEPT = 20_000

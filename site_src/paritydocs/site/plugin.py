@@ -32,6 +32,7 @@ from paritydocs.site.files import (
 )
 from paritydocs.site.held import HeldPages, SearchSpool, compress_inventory_by_line, release_markdown
 from paritydocs.site.htmlsafe import clean_html
+from paritydocs.site.kept import keep_site
 from paritydocs.site.mkdocstrings import configure_mkdocstrings, handler_packages, share_between_builds
 from paritydocs.site.nav import build_nav
 from paritydocs.site.project import REQUIRED_EXTENSIONS
@@ -139,6 +140,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
                 packages=handler_packages(config, self.settings),
                 site_url=config.site_url,
                 directory_urls=config.use_directory_urls,
+                keep=self.session is None,  # `serve` keeps what it needs in memory
             )
         except SourceError as err:
             logger.error("%s", err)
@@ -157,6 +159,18 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.markdown_copies = stash_markdown_copies(self.settings, site.markdown_copies)  # paths, not text
         user_pages = [f.src_uri for f in files.documentation_pages()]
         self.generated, self.keep_names = add_site_files(files, config, site)
+        if site.kept_key is not None and not site.errors:  # a one-off build: the next one may read it back
+            keep_site(
+                self.settings,
+                site.kept_key,
+                pages=site.pages,
+                outputs=list(site.outputs),
+                copies=list(site.markdown_copies),
+                warnings=site.warnings,
+                logged=site.logged,
+                files=files,
+                stashed=self.markdown_copies,
+            )
         if self.session is not None:
             self.session.renew_changed_sources(files)
         if config.nav is None:

@@ -23,6 +23,7 @@ from typing import Any, TypeGuard
 
 from paritydocs.config import Settings, SyncRange
 from paritydocs.errors import SourceError
+from paritydocs.model import SourceInfo
 from paritydocs.parity import ParityReport
 from paritydocs.pipeline import Caches
 from paritydocs.render import Page, Renderer, builtin_templates
@@ -35,7 +36,7 @@ from paritydocs.sync import build_sync_report, shared_trees
 from paritydocs.sync.revisions import Revision, range_spec, resolve_revision
 from paritydocs.sync.store import diff_key
 
-__all__ = ["SECTION", "sync_site_pages"]
+__all__ = ["SECTION", "range_sides", "sync_site_pages"]
 
 SECTION = "Sync reports"
 
@@ -65,7 +66,7 @@ def sync_site_pages(
         for item, slug in zip(settings.sync_ranges, _slugs(settings.sync_ranges), strict=True):
             title = item.title or f"{item.from_spec} → {item.to_spec}"
             path = renderer.path(f"sync/{slug}/index.md")
-            sides = _sides(settings, item, report)
+            sides = range_sides(settings, item, report.elixir_model.source)
             key = _page_key(settings, sides, common, item, title=title, path=path)
             kept = entries.read_entry(_dir(settings), key) if key is not None else None
             if _is_kept(kept):
@@ -197,10 +198,9 @@ def _common_key(
     }
 
 
-def _sides(settings: Settings, item: SyncRange, report: ParityReport) -> tuple[Side, Side] | None:
-    """The range's two Python revisions, resolved once for its key and its comparison; None when one cannot be
-    (the comparison then says why, on the range's page)."""
-    port = report.elixir_model.source
+def range_sides(settings: Settings, item: SyncRange, port: SourceInfo) -> tuple[Side, Side] | None:
+    """The range's two Python revisions (`port`: where the port came from, for `declared`), resolved once for its
+    key and its comparison; None when one cannot be (the comparison then says why, on the range's page)."""
     try:
         old, new = (
             resolve_revision(settings, range_spec(settings, spec, port.mirrors, port_read=bool(port.root)))
