@@ -1484,12 +1484,15 @@ def test_a_kept_sites_key_holds_every_port_file_and_each_range(world, tmp_path):
 
     from paritydocs.pipeline import load_python
     from paritydocs.site.kept import site_key
+    from paritydocs.site.sync_pages import range_sides
 
     ex_root, settings = _site_with_a_range(world, tmp_path, "kept")
 
     def key(s: Settings = settings) -> str | None:
+        elixir = load_elixir(s)
+        resolved = [range_sides(s, item, elixir.source) for item in s.sync_ranges]
         options = {"site_url": None, "directory_urls": True, "markdown_copies": True}
-        return site_key(s, load_python(s), load_elixir(s), autorefs=False, **options)
+        return site_key(s, load_python(s), elixir, autorefs=False, resolved=resolved, **options)
 
     first = key()
     assert first is not None and key() == first

@@ -20,6 +20,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -122,6 +123,7 @@ def build_site(
         except ConfigError as err:  # one line; the checklist is published without its "new since" section
             errors.append(str(err))
             settings = replace(settings, baseline=None)
+    resolved = _resolved_ranges(settings, elixir)
     key = None
     if keep and caches is None and not errors:
         from paritydocs.site.kept import load_site, replay, site_key
@@ -134,6 +136,7 @@ def build_site(
             site_url=site_url,
             directory_urls=directory_urls,
             markdown_copies=markdown_copies,
+            resolved=resolved,
         )
         kept = load_site(settings, key) if key is not None else None
         if kept is not None:
@@ -156,6 +159,7 @@ def build_site(
             site_url=site_url,
             directory_urls=directory_urls,
             markdown_copies=markdown_copies,
+            resolved=resolved,
         )
     if key is not None:
         site.kept_key, site.logged = key, logged
@@ -174,13 +178,14 @@ def _make_site(
     site_url: str | None,
     directory_urls: bool,
     markdown_copies: bool,
+    resolved: list[Any],
 ) -> SiteBuild:
     """The report, every page, the data files and the warnings."""
     report = build_report(settings, python=python, elixir=elixir, complete=not errors)
     renderer = Renderer(
         settings, autorefs=autorefs, bytecode_cache=_template_cache(settings, caches), filter_memo=_filter_memo(caches)
     )
-    extra_pages, extra_outputs = _sync_pages(settings, report, renderer, caches)
+    extra_pages, extra_outputs = _sync_pages(settings, report, renderer, caches, resolved)
     pages = renderer.pages(report, extra_pages=extra_pages, baseline=baseline)
     if not settings.python_api or not python.source.root:
         pages = [p for p in pages if p.section != "Python API"]
@@ -305,11 +310,24 @@ def disk_bytecode_cache(settings: Settings, role: str) -> jinja2.BytecodeCache |
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
+def _resolved_ranges(settings: Settings, elixir: SdkModel) -> list[Any]:
+    """Each sync range's two Python revisions, resolved once a build for the site's key and the range's pages."""
+    if not settings.sync_ranges:
+        return []
+    from paritydocs.site.sync_pages import range_sides
+
+    return [range_sides(settings, item, elixir.source) for item in settings.sync_ranges]
+
+
 def _sync_pages(
-    settings: Settings, report: ParityReport, renderer: Renderer, caches: Caches | None
+    settings: Settings,
+    report: ParityReport,
+    renderer: Renderer,
+    caches: Caches | None,
+    resolved: list[Any] | None = None,
 ) -> tuple[list[Page], dict[str, str]]:
     if not settings.sync_ranges:
         return [], {}
     from paritydocs.site.sync_pages import sync_site_pages
 
-    return sync_site_pages(settings, report, renderer, caches)
+    return sync_site_pages(settings, report, renderer, caches, resolved=resolved)

@@ -37,7 +37,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -92,16 +92,18 @@ def site_key(
     site_url: str | None,
     directory_urls: bool,
     markdown_copies: bool,
+    resolved: Sequence[Any],
 ) -> str | None:
     """The key of a site made of these inputs (see the module's docstring); None when the cache is off or an
-    input cannot be read or keyed: the site is then made as usual, and not kept."""
+    input cannot be read or keyed: the site is then made as usual, and not kept. `resolved`: each sync range's
+    two revisions (`sync_pages.range_sides`, None for a range that could not be resolved)."""
     if entries.extraction_cache_disabled():
         return None
     try:
         templates = [content_fingerprint(builtin_templates())]
         if settings.custom_templates:
             templates.append(content_fingerprint(Path(settings.custom_templates)))
-        ranges = _range_keys(settings, elixir)
+        ranges = _range_keys(settings, resolved)
         if ranges is None:
             return None
         port = ""
@@ -128,15 +130,11 @@ def site_key(
         return None
 
 
-def _range_keys(settings: Settings, elixir: SdkModel) -> list[list[Any]] | None:
-    if not settings.sync_ranges:
-        return []
-    from paritydocs.site.sync_pages import range_sides
+def _range_keys(settings: Settings, resolved: Sequence[Any]) -> list[list[Any]] | None:
     from paritydocs.sync.store import diff_key
 
     keys: list[list[Any]] = []
-    for item in settings.sync_ranges:
-        sides = range_sides(settings, item, elixir.source)
+    for item, sides in zip(settings.sync_ranges, resolved, strict=True):
         if sides is None:
             return None
         try:

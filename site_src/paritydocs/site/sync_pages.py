@@ -51,11 +51,16 @@ def _slugs(ranges: Sequence[SyncRange]) -> list[str]:
 
 
 def sync_site_pages(
-    settings: Settings, report: ParityReport, renderer: Renderer, caches: Caches | None
+    settings: Settings,
+    report: ParityReport,
+    renderer: Renderer,
+    caches: Caches | None,
+    *,
+    resolved: Sequence[tuple[Side, Side] | None] | None = None,
 ) -> tuple[list[Page], dict[str, str]]:
     """The pages of each `sync_ranges` entry (`sync/<slug>/index.md` and a page per changed Python file) and its
     `sync-<slug>.json`. A range whose source fails gets a page that says which spec failed and how to fix it; the
-    rest of the site is built as usual."""
+    rest of the site is built as usual. `resolved`: each range's `range_sides`, when the build has them already."""
     del caches  # the Python half is cached in paritydocs.sync: resolved trees never change
     pages: list[Page] = []
     outputs: dict[str, str] = {}
@@ -63,10 +68,12 @@ def sync_site_pages(
     common = _common_key(settings, report, renderer, occurrences)
     written: list[str] = []  # the file pages kept by this build
     with shared_trees():  # a release two ranges compare is loaded once
-        for item, slug in zip(settings.sync_ranges, _slugs(settings.sync_ranges), strict=True):
+        port = report.elixir_model.source
+        if resolved is None:
+            resolved = [range_sides(settings, item, port) for item in settings.sync_ranges]
+        for item, slug, sides in zip(settings.sync_ranges, _slugs(settings.sync_ranges), resolved, strict=True):
             title = item.title or f"{item.from_spec} → {item.to_spec}"
             path = renderer.path(f"sync/{slug}/index.md")
-            sides = range_sides(settings, item, report.elixir_model.source)
             key = _page_key(settings, sides, common, item, title=title, path=path)
             kept = entries.read_entry(_dir(settings), key) if key is not None else None
             if _is_kept(kept):
