@@ -168,3 +168,21 @@ def test_a_python_edit_that_changes_no_type_is_not_read_back_stale(demo: Path, t
     assert tree(after)[api] != before[api]
     shutil.rmtree(tmp_path / "cache")
     assert tree(build_site(demo / "mkdocs.yml", tmp_path / "cold")) == tree(after)
+
+
+def test_a_strict_build_fails_on_the_warnings_read_back_as_it_did_when_it_was_made(
+    demo: Path, tmp_path: Path, made: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    from mkdocs.exceptions import Abort
+
+    config = demo / "mkdocs.yml"
+    config.write_text(config.read_text().replace("JobsClient: Orbit.JobsClient}", "JobsClient: Orbit.NoSuchClient}", 1))
+    build_site(config, tmp_path / "made", strict=False)  # kept, with its warnings
+    assert len(manifests(tmp_path)) == 1
+    caplog.clear()
+    with caplog.at_level(logging.WARNING), pytest.raises(Abort, match="warnings"):
+        build_site(config, tmp_path / "strict")
+    assert made == ["made"]  # the strict build read the site back
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("is mapped to Elixir module Orbit.NoSuchClient" in m for m in warned)  # logged by the comparison
+    assert any(m.startswith("configuration: 'client_map'") for m in warned)  # one of the site's warnings
