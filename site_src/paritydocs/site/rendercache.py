@@ -165,8 +165,7 @@ class RenderCache:
 
     def finish(self) -> None:
         """After the build: the least recently used entries beyond the bound go (when it wrote any)."""
-        if entries.prune_due(self.folder, ENTRIES_KEPT, written=self.written):
-            entries.prune_entries(self.folder, ENTRIES_KEPT)
+        entries.prune_if_due(self.folder, ENTRIES_KEPT, written=self.written)
         logger.debug("paritydocs: render cache: %d pages reused, %d converted", self.hits, self.misses)
 
     # ---------------------------------------------------------------- conversion

@@ -105,8 +105,7 @@ def sync_site_pages(
                 data = {"content": content, "files": kept_files, "json": outputs[f"sync-{slug}.json"]}
                 entries.write_entry(_dir(settings), key, data, keep=RANGE_PAGES_KEPT)
             pages += _range_pages(title, path, content, kept_files)
-    if entries.prune_due(_files_dir(settings), FILE_PAGES_KEPT, written=len(written)):
-        entries.prune_entries(_files_dir(settings), FILE_PAGES_KEPT)
+    entries.prune_if_due(_files_dir(settings), FILE_PAGES_KEPT, written=len(written))
     return pages, outputs
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "populate",
     "prune_due",
     "prune_entries",
+    "prune_if_due",
     "read_entry",
     "safe_name",
     "short_digest",
@@ -433,6 +434,12 @@ def prune_due(folder: Path, keep: int, *, written: int) -> bool:
         return False
     _written_since_prune[name] = 0
     return True
+
+
+def prune_if_due(kind_dir: Path, keep: int, *, written: int) -> None:
+    """`prune_entries(kind_dir, keep)` after a build that wrote `written` entries there, when `prune_due`."""
+    if prune_due(kind_dir, keep, written=written):
+        prune_entries(kind_dir, keep)
 
 
 def prune_entries(kind_dir: Path, keep: int) -> None:
