@@ -34,7 +34,7 @@ from typing import IO, Any
 
 from paritydocs.textsafe import logger
 
-__all__ = ["HeldPages", "SearchSpool", "compress_inventory_by_line", "release_markdown"]
+__all__ = ["HeldPages", "SearchSpool", "compress_inventory_by_line", "release_markdown", "search_entries"]
 
 _LEVEL = 1
 """zlib's fastest level: a page's HTML compresses to about an eighth, at some 200 MB a second."""
@@ -110,7 +110,7 @@ class SearchSpool:
 
     def take(self, search: Any) -> None:
         """After search indexed a page: its entries (all search holds) encoded, written out, and taken from it."""
-        entries = _entries(search)
+        entries = search_entries(search)
         if not entries or self._off:
             return
         text = ",".join(json.dumps(e, separators=self._SEPARATORS, default=str) for e in entries)
@@ -147,7 +147,7 @@ class SearchSpool:
             self.clear()
             return
         index = getattr(search, "search_index", None)
-        entries = _entries(search)
+        entries = search_entries(search)
         empty = index.generate_search_index(None) if entries == [] and index is not None else None
         path = os.path.join(site_dir, "search", "search_index.json")
         if not isinstance(empty, str) or not empty.endswith('"docs":[]}'):
@@ -183,7 +183,8 @@ def _write(path: str, pieces: Iterable[bytes]) -> None:
             out.write(piece)
 
 
-def _entries(search: Any) -> list[Any] | None:
+def search_entries(search: Any) -> list[Any] | None:
+    """The list Material's search plugin (`search`) appends each page's entries to, or None (not Material's)."""
     entries = getattr(getattr(search, "search_index", None), "entries", None)
     return entries if isinstance(entries, list) else None
 

@@ -42,6 +42,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from paritydocs.site.held import search_entries
 from paritydocs.sources import cache as entries
 from paritydocs.sources.trees import tree_fingerprint
 from paritydocs.textsafe import logger
@@ -254,9 +255,8 @@ class RenderCache:
     def search_before(self, page: Any, search: Any) -> None:
         """Before Material's search indexes the page: a cached page's entries are added here, and search is told
         to skip it (its `search: exclude` metadata, which Material documents, set for that moment)."""
-        index = getattr(search, "search_index", None)
-        items = getattr(index, "entries", None)
-        if not isinstance(items, list) or (page.meta.get("search") or {}).get("exclude"):
+        items = search_entries(search)
+        if items is None or (page.meta.get("search") or {}).get("exclude"):
             return
         key = entries.entry_key(
             {
@@ -286,8 +286,8 @@ class RenderCache:
             return
         start = self._search_start.pop(page.url, None)
         key = self._search_keys.pop(page.url, None)
-        items = getattr(getattr(search, "search_index", None), "entries", None)
-        if start is None or key is None or not isinstance(items, list):
+        items = search_entries(search)
+        if start is None or key is None or items is None:
             return
         self._write(key, items[start:])
 
