@@ -228,11 +228,11 @@ def load_site(settings: Settings, key: str) -> Kept | None:
         return None
     try:
         pages = [
-            Page(path, title, _kept_file(settings, file).read_text(encoding="utf-8"), section, bool(keep), group)
+            Page(path, title, _kept_file(settings, file).read_bytes().decode("utf-8"), section, bool(keep), group)
             for path, title, section, keep, group, file in data["pages"]
         ]
         outputs = {rel: _streamed(_kept_file(settings, file)) for rel, file in data["outputs"]}
-        copies = {rel: _kept_file(settings, file).read_text(encoding="utf-8") for rel, file in data["copies"]}
+        copies = {rel: _kept_file(settings, file).read_bytes().decode("utf-8") for rel, file in data["copies"]}
         warnings = [str(w) for w in data["warnings"]]
         logged = [(str(name), int(level), str(message)) for name, level, message in data["logged"]]
     except (OSError, KeyError, TypeError, ValueError) as err:
