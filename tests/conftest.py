@@ -119,6 +119,15 @@ def sdk_models(py_types: list[TypeDef], ex_types: list[TypeDef]) -> tuple[SdkMod
     return py, ex
 
 
+@pytest.fixture
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the demo project (`examples/demo`), its cache folder `tmp_path / "cache"`."""
+    from site_helpers import copy_demo
+
+    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
+    return copy_demo(tmp_path)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _suite_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     before = os.environ.get("PARITYDOCS_CACHE")

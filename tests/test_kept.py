@@ -13,13 +13,8 @@ import pytest
 
 import paritydocs.site as site_module
 from paritydocs.site.kept import recording, replay
-from site_helpers import build_site, copy_demo
-
-
-@pytest.fixture
-def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
-    return copy_demo(tmp_path)
+from site_helpers import build_site
+from source_helpers import tree_files as tree
 
 
 @pytest.fixture
@@ -34,10 +29,6 @@ def made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(site_module, "_make_site", counting)
     return calls
-
-
-def tree(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
 def manifests(tmp_path: Path) -> list[Path]:

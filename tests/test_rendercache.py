@@ -11,13 +11,8 @@ from pathlib import Path
 import pytest
 from mkdocs.structure.pages import Page
 
-from site_helpers import build_site, copy_demo, set_job_id_doc
-
-
-@pytest.fixture
-def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
-    return copy_demo(tmp_path)
+from site_helpers import build_site, set_job_id_doc
+from source_helpers import tree_files as tree
 
 
 @pytest.fixture
@@ -48,10 +43,6 @@ def themed_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(jinja2.Template, "render", counting)
     return rendered
-
-
-def tree(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
 def test_a_warm_build_converts_nothing_and_publishes_the_cold_build_byte_for_byte(
