@@ -1492,7 +1492,7 @@ def test_a_kept_sites_key_holds_every_port_file_and_each_range(world, tmp_path):
         elixir = load_elixir(s)
         resolved = [range_sides(s, item, elixir.source) for item in s.sync_ranges]
         options = {"site_url": None, "directory_urls": True, "markdown_copies": True}
-        return site_key(s, load_python(s), elixir, autorefs=False, resolved=resolved, **options)
+        return site_key(s, load_python(s), elixir, autorefs=False, resolved=resolved, api={}, **options)
 
     first = key()
     assert first is not None and key() == first

@@ -124,6 +124,7 @@ def build_site(
             errors.append(str(err))
             settings = replace(settings, baseline=None)
     resolved = _resolved_ranges(settings, elixir)
+    sources = _api_sources(python)
     key = None
     if keep and caches is None and not errors:
         from paritydocs.site.kept import load_site, replay, site_key
@@ -137,12 +138,19 @@ def build_site(
             directory_urls=directory_urls,
             markdown_copies=markdown_copies,
             resolved=resolved,
+            api=sources.every_file(),
         )
         kept = load_site(settings, key) if key is not None else None
         if kept is not None:
             replay(kept.logged)
-            site = SiteBuild(settings, None, kept.pages, outputs=dict(kept.outputs), warnings=kept.warnings)
-            site.markdown_copies = kept.markdown_copies
+            site = SiteBuild(
+                settings,
+                None,
+                kept.pages,
+                outputs=dict(kept.outputs),
+                warnings=kept.warnings,
+                markdown_copies=kept.markdown_copies,
+            )
             return _finish(site, python, elixir, site_url)
     from paritydocs.site.kept import recording
 
@@ -160,6 +168,7 @@ def build_site(
             directory_urls=directory_urls,
             markdown_copies=markdown_copies,
             resolved=resolved,
+            sources=sources,
         )
     if key is not None:
         site.kept_key, site.logged = key, logged
@@ -179,6 +188,7 @@ def _make_site(
     directory_urls: bool,
     markdown_copies: bool,
     resolved: list[Any],
+    sources: _ApiSources,
 ) -> SiteBuild:
     """The report, every page, the data files and the warnings."""
     report = build_report(settings, python=python, elixir=elixir, complete=not errors)
@@ -190,7 +200,6 @@ def _make_site(
     if not settings.python_api or not python.source.root:
         pages = [p for p in pages if p.section != "Python API"]
     updates = compile_updates(settings.model_names)
-    sources = _api_sources(python)
     for page in pages:
         if not page.keep_model_names:
             page.content = apply_updates(page.content, updates)
@@ -258,10 +267,20 @@ class _ApiSources:
         self.digests: dict[str, str] = {}
 
     def digest(self, content: str) -> str:
+        """The digest the API page of Markdown `content` carries."""
         found = self._IDENT.search(content)
         file = self.files.get(found.group(1)) if found else None
         if not file or not self.root:
             return "unknown"
+        return self._file_digest(file)
+
+    def every_file(self) -> dict[str, str]:
+        """The digest of every file an API page can carry (relative path → digest), for the kept site's key."""
+        if not self.root:
+            return {}
+        return {file: self._file_digest(file) for file in sorted(set(self.files.values()))}
+
+    def _file_digest(self, file: str) -> str:
         if file not in self.digests:
             try:
                 self.digests[file] = hashlib.sha256((Path(self.root) / file).read_bytes()).hexdigest()[:16]

@@ -93,10 +93,12 @@ def site_key(
     directory_urls: bool,
     markdown_copies: bool,
     resolved: Sequence[Any],
+    api: dict[str, str],
 ) -> str | None:
     """The key of a site made of these inputs (see the module's docstring); None when the cache is off or an
     input cannot be read or keyed: the site is then made as usual, and not kept. `resolved`: each sync range's
-    two revisions (`sync_pages.range_sides`, None for a range that could not be resolved)."""
+    two revisions (`sync_pages.range_sides`, None for a range that could not be resolved); `api`: the digest of
+    each file an API page carries (relative path → digest)."""
     if entries.extraction_cache_disabled():
         return None
     try:
@@ -117,7 +119,7 @@ def site_key(
             "settings": entries.plain(dataclasses.asdict(settings)),
             "files": {"notes": _file_digest(settings.notes), "baseline": _file_digest(settings.baseline)},
             "models": [_model_digest(python), _model_digest(elixir)],
-            "api": _api_digests(python),
+            "api": api,
             "port": port,
             "ranges": ranges,
             "options": [autorefs, site_url, directory_urls, markdown_copies],
@@ -167,16 +169,6 @@ def _model_digest(model: SdkModel) -> str:
             text = json.dumps(entries.data_of(item), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
             digest.update(text.encode("utf-8", "surrogatepass") + b"\n")
     return digest.hexdigest()
-
-
-def _api_digests(python: SdkModel) -> dict[str, str]:
-    """The content of each file the Python types are defined in (the API pages carry it), by relative path."""
-    root = Path(python.source.root) if python.source.root else None
-    found: dict[str, str] = {}
-    for t in python.types:
-        if t.file and t.file not in found:
-            found[t.file] = _file_digest(root / t.file) if root is not None else ""
-    return found
 
 
 # ---- the page cache's files --------------------------------------------------------------------------------
@@ -242,9 +234,6 @@ def load_site(settings: Settings, key: str) -> Kept | None:
 
 
 def _streamed(path: Path) -> TextOutput:
-    if not path.is_file():
-        raise FileNotFoundError(path)
-
     def pieces() -> Iterator[str]:
         with path.open(encoding="utf-8", newline="") as handle:
             while piece := handle.read(CHUNK):

@@ -159,7 +159,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.markdown_copies = stash_markdown_copies(self.settings, site.markdown_copies)  # paths, not text
         user_pages = [f.src_uri for f in files.documentation_pages()]
         self.generated, self.keep_names = add_site_files(files, config, site)
-        if site.kept_key is not None and not site.errors:  # a one-off build: the next one may read it back
+        if site.kept_key is not None:  # a one-off build with no error: the next one may read it back
             keep_site(
                 self.settings,
                 site.kept_key,

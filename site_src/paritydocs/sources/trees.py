@@ -107,8 +107,7 @@ def tree_files(root: Path) -> dict[str, str]:
             if entry.is_dir():
                 stack.append(entry.path)
             elif entry.is_file() and entry.name != ".paritydocs-complete":
-                rel = entry.path[cut:]
-                files[rel.replace(os.sep, "/") if os.sep != "/" else rel] = entry.path
+                files[entry.path[cut:].replace(os.sep, "/")] = entry.path
     return files
 
 
