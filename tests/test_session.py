@@ -270,3 +270,65 @@ def test_a_full_rebuild_reuses_the_python_sdk_mkdocstrings_loaded_until_it_chang
     assert "orbit" in loads
     page = (tmp_path / "served" / "api" / "orbit.types.NodeInfo" / "index.html").read_text()
     assert "The host_name of the node." in page
+
+
+# ---------------------------------------------------------------- the theme's files, listed once a session
+
+
+def _theme_tree(root: Path) -> list[str]:
+    (root / "a" / "assets" / "icons").mkdir(parents=True)
+    (root / "b" / "partials").mkdir(parents=True)
+    for rel in ("a/main.html", "a/assets/app.js", "a/assets/icons/x.svg", "a/.hidden", "b/main.html", "b/b.css"):
+        (root / rel).write_text(rel)
+    (root / "b" / "partials" / "nav.html").write_text("nav")
+    (root / "elsewhere").mkdir()
+    (root / "elsewhere" / "linked.css").write_text("linked")
+    (root / "a" / "linked").symlink_to(root / "elsewhere", target_is_directory=True)  # not walked into
+    (root / "a" / "file-link.css").symlink_to(root / "elsewhere" / "linked.css")
+    return [str(root / "a"), str(root / "b")]
+
+
+def _not_html(name: str) -> bool:
+    return not name.endswith(".html")
+
+
+def test_the_theme_listing_is_jinjas_and_walks_again_only_when_a_folder_changed(tmp_path):
+    from paritydocs.site.themefiles import ThemeListing
+
+    searchpath = _theme_tree(tmp_path)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(searchpath))
+    listing = ThemeListing()
+
+    def same() -> bool:
+        return all(listing.names(searchpath, f, ()) == env.list_templates(filter_func=f) for f in (None, _not_html))
+
+    assert same() and listing.walks == 2
+    assert same() and listing.walks == 2  # nothing changed: neither folder walked again
+    (tmp_path / "a" / "assets" / "app.js").write_text("edited")  # content only: the names are the same
+    assert same() and listing.walks == 2
+    (tmp_path / "a" / "assets" / "icons" / "y.svg").write_text("new")  # a folder two levels down changed
+    assert same() and listing.walks == 3
+    (tmp_path / "b" / "b.css").unlink()
+    assert same() and listing.walks == 4
+    (tmp_path / "a" / "assets" / "icons" / "x.svg").rename(tmp_path / "a" / "assets" / "icons" / "z.svg")
+    assert same() and listing.walks == 5
+    assert "assets/icons/z.svg" in listing.names(searchpath, None, ())
+
+
+def test_a_serve_session_lists_the_theme_once_and_sees_a_file_added_to_custom_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
+    demo = copy_demo(tmp_path)
+    (demo / "overrides" / "assets").mkdir(parents=True)
+    (demo / "overrides" / "assets" / "one.css").write_text("/* one */")
+    _edit(demo / "mkdocs.yml", "  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    session = Session(demo, tmp_path / "served", dirty=True)
+    listing = session.plugin.session.theme
+    walks = listing.walks
+    assert walks == len(session.config.theme.dirs)
+    session.rebuild()
+    assert listing.walks == walks  # no theme folder changed
+    (demo / "overrides" / "assets" / "two.css").write_text("/* two */")
+    session.rebuild()
+    assert listing.walks == walks + 1  # the custom_dir alone, walked again
+    assert (tmp_path / "served" / "assets" / "two.css").read_text() == "/* two */"
+    assert _differences(_full_build(demo, tmp_path / "full"), tmp_path / "served") == []

@@ -102,6 +102,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         plugin_started()  # the `paritydocs.guard` extension: the generated pages will be there
         if self.session is not None:
             self.session.begin()
+            self.session.theme.install(config.theme)
         raw = {k: v for k, v in self.config.items() if k != "enabled" and v is not None}
         base_dir = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         try:

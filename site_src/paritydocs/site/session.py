@@ -35,6 +35,7 @@ from typing import Any, TypeVar
 
 import jinja2
 
+from paritydocs.site.themefiles import ThemeListing
 from paritydocs.textsafe import logger
 
 T = TypeVar("T")
@@ -102,6 +103,8 @@ class ServeSession:
         self.sources: dict[str, str] = {}
         """Docs-relative path → the file MkDocs read it from, as of the previous build."""
         self.builds = 0
+        self.theme = ThemeListing()
+        """The theme's files, listed again only when one of its folders changed (`site.themefiles`)."""
 
     def bytecode_cache(self, role: str) -> MemoryBytecodeCache:
         return self.bytecode.setdefault(role, MemoryBytecodeCache())
