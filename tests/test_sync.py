@@ -1330,7 +1330,7 @@ def test_a_literal_is_looked_for_in_the_targets_file_first_then_in_every_file_by
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
     index = object.__new__(ElixirIndex)  # the attributes the lookup reads, without a whole report
-    index.root, index.texts, index._joined, index._starts = tmp_path, {}, None, []
+    index.root, index.texts, index._holdings = tmp_path, {}, None
     index.files = ["lib/a.ex", "lib/b.ex", "lib/c.ex", "lib/d.ex"]  # the files that define a module, by path
     assert index.literal_file("shared text here", None) == "lib/a.ex"
     assert index.literal_file("shared text here", "lib/c.ex") == "lib/c.ex"  # the target's file first
@@ -1347,7 +1347,7 @@ def test_a_literal_is_looked_for_in_the_targets_file_first_then_in_every_file_by
     (tmp_path / "lib/a.ex").write_text('x = "other text"\np = "query_params"\n')  # `params` is no string now
     (tmp_path / "lib/d.ex").write_text('"of d"\nu = "only in c, long enough"\n')
     again = object.__new__(ElixirIndex)
-    again.root, again.texts, again._joined, again._starts, again.files = tmp_path, {}, None, [], index.files
+    again.root, again.texts, again._holdings, again.files = tmp_path, {}, None, index.files
     assert again.literal_file("shared text here", None) == "lib/c.ex"
     assert again.literal_file("shared text here", "lib/b.ex") == "lib/c.ex"
     assert again.literal_file("only in c, long enough", "lib/d.ex") == "lib/d.ex"
@@ -1356,6 +1356,15 @@ def test_a_literal_is_looked_for_in_the_targets_file_first_then_in_every_file_by
     assert (
         holds_literal.cache_info().misses == searches + 2
     )  # d's and a's new code; c's was searched for both literals before
+    # which files hold each string was carried over from the index before, the two edited files searched again
+    assert index._holdings is not None and again._holdings is not None
+    assert index._holdings.searches > 0 and again._holdings.searches == 0
+    assert again._holdings.holding("params") == frozenset({"lib/a.ex"})  # `"query_params"` holds the text
+    assert again._holdings.holding("only in c, long enough") == frozenset({"lib/c.ex", "lib/d.ex"})
+    assert again._holdings.holding("shared text here") == frozenset({"lib/c.ex"})  # b has it in a doc, a no more
+    third = object.__new__(ElixirIndex)  # nothing changed since: the same holdings
+    third.root, third.texts, third._holdings, third.files = tmp_path, {}, None, index.files
+    assert third.literal_file("params", None) is None and third._holdings is again._holdings
 
 
 def test_a_class_named_like_a_port_module_lands_there_and_its_files_other_code_changes_are_listed(tmp_path):
