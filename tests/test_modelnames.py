@@ -73,3 +73,33 @@ def test_scan_finds_every_occurrence_with_line_and_class(tmp_path):
         ("lib/a.ex", 2, "user-facing"),
         ("test/a_test.exs", 1, "internal"),
     ]
+
+
+def test_a_scan_reads_again_only_the_files_that_changed_or_changed_in_the_last_second(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from paritydocs.sources import trees
+
+    (tmp_path / "lib").mkdir()
+    for name in ("a.ex", "b.ex", "c.ex"):
+        (tmp_path / "lib" / name).write_text(f'# {name}\nx = "Qwen/Qwen2.5-7B"\n')
+    read: list[str] = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or read_bytes(self))
+
+    def scan() -> list[tuple[str, int]]:
+        read.clear()
+        return [(o.file, o.line) for o in scan_tree(tmp_path, "elixir", UPDATES)]
+
+    every = [("lib/a.ex", 2), ("lib/b.ex", 2), ("lib/c.ex", 2)]
+    assert scan() == every and scan() == every
+    assert sorted(read) == ["a.ex", "b.ex", "c.ex"]  # written in the last second: read again each time
+    monkeypatch.setattr(trees, "SETTLED_NS", 0)
+    assert scan() == every and read  # kept now
+    assert scan() == every and read == []
+    (tmp_path / "lib" / "b.ex").write_text('# b.ex\n\nx = "Qwen/Qwen2.5-7B"\n')  # another line
+    (tmp_path / "lib" / "c.ex").write_text('# c.ex\nx = "Qwen/Qwen3-8B"\n')
+    assert scan() == [("lib/a.ex", 2), ("lib/b.ex", 3)] and sorted(read) == ["b.ex", "c.ex"]
+    assert scan_tree(tmp_path, "elixir", compile_updates({"Qwen/Qwen3-8B": "Qwen/Qwen4"}))[0].file == "lib/c.ex"
+    (tmp_path / "lib" / "a.ex").unlink()
+    assert scan() == [("lib/b.ex", 3)] and read == []

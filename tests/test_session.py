@@ -292,30 +292,38 @@ def _not_html(name: str) -> bool:
     return not name.endswith(".html")
 
 
-def test_the_theme_listing_is_jinjas_and_walks_again_only_when_a_folder_changed(tmp_path):
+def test_the_theme_listing_is_jinjas_and_walks_again_only_when_a_folder_changed(tmp_path, monkeypatch):
     from paritydocs.site.themefiles import ThemeListing
+    from paritydocs.sources import trees
 
     searchpath = _theme_tree(tmp_path)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(searchpath))
     listing = ThemeListing()
+    listing.names(searchpath, None, ())
+    listing.names(searchpath, None, ())
+    assert listing.walks == 4  # folders changed in the last second: walked again, a change in their tick unseen
+    monkeypatch.setattr(trees, "SETTLED_NS", 0)  # from here on, every folder's time is old enough
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(searchpath))
 
     def same() -> bool:
         return all(listing.names(searchpath, f, ()) == env.list_templates(filter_func=f) for f in (None, _not_html))
 
-    assert same() and listing.walks == 2
-    assert same() and listing.walks == 2  # nothing changed: neither folder walked again
+    assert same() and listing.walks == 6
+    assert same() and listing.walks == 6  # nothing changed: neither folder walked again
     (tmp_path / "a" / "assets" / "app.js").write_text("edited")  # content only: the names are the same
-    assert same() and listing.walks == 2
+    assert same() and listing.walks == 6
     (tmp_path / "a" / "assets" / "icons" / "y.svg").write_text("new")  # a folder two levels down changed
-    assert same() and listing.walks == 3
+    assert same() and listing.walks == 7
     (tmp_path / "b" / "b.css").unlink()
-    assert same() and listing.walks == 4
+    assert same() and listing.walks == 8
     (tmp_path / "a" / "assets" / "icons" / "x.svg").rename(tmp_path / "a" / "assets" / "icons" / "z.svg")
-    assert same() and listing.walks == 5
+    assert same() and listing.walks == 9
     assert "assets/icons/z.svg" in listing.names(searchpath, None, ())
 
 
 def test_a_serve_session_lists_the_theme_once_and_sees_a_file_added_to_custom_dir(tmp_path, monkeypatch):
+    from paritydocs.sources import trees
+
+    monkeypatch.setattr(trees, "SETTLED_NS", 0)  # the folders just made count as old enough
     monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
     demo = copy_demo(tmp_path)
     (demo / "overrides" / "assets").mkdir(parents=True)

@@ -11,6 +11,7 @@ import fnmatch
 import os
 import re
 import stat
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 from paritydocs.errors import ConfigError
 from paritydocs.model import Location
-from paritydocs.sources.trees import SKIPPED_DIRS
+from paritydocs.sources.trees import SKIPPED_DIRS, settled
 
 # A model id continues with word characters, `-`, `/`, or a `.` followed by a word character (`2.5`).
 _BEFORE = r"(?<![\w/.\-])"
@@ -164,51 +165,85 @@ _REASONS = {
 
 
 def scan_tree(root: Path, side: str, updates: tuple[ModelNameUpdate, ...]) -> list[Occurrence]:
-    """Every occurrence of an outdated name in a source tree, sorted by file and line."""
+    """Every occurrence of an outdated name in a source tree, sorted by file and line.
+
+    What a file holds is kept for the process (`_SCANNED`) by its path, its place in the tree, the names
+    looked for and the file's status (device, inode, size, modification and change times): a `serve`
+    rebuild reads again only the files that changed, not both trees. A write to a file moves its change time,
+    which no program can set back; a file changed in the last second is read again (`sources.trees.settled`)."""
     found: list[Occurrence] = []
     if not updates:
         return found
     root = root.resolve()
+    names = tuple((u.old, u.new) for u in updates)
     for path, linked in _walk_entries(root):
         try:
             # a regular file inside the tree, of a size a source file has: not a link to the build machine's
             # files, not a fifo or /dev/zero, whose reading never ends
             if linked:
                 real = path.resolve()
-                if not real.is_relative_to(root) or not real.is_file() or real.stat().st_size > MAX_SCANNED_BYTES:
+                if not real.is_relative_to(root) or not real.is_file():
                     continue
+                st = real.stat()
             else:  # no link on the way from the (resolved) root: the path is its own real path
                 st = os.stat(path)
-                if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_SCANNED_BYTES:
+                if not stat.S_ISREG(st.st_mode):
                     continue
+            if st.st_size > MAX_SCANNED_BYTES:
+                continue
+            rel = path.relative_to(root).as_posix()
+            key = (str(path), rel, side, names)
+            status = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            kept = _SCANNED.get(key)
+            if kept is not None and kept[0] == status:
+                _SCANNED.move_to_end(key)
+                found.extend(kept[1])
+                continue
             raw = path.read_bytes()
         except OSError:
             continue
-        if b"\0" in raw[:4096] or not any(u.old.encode() in raw for u in updates):
-            continue
-        text = raw.decode("utf-8", errors="replace")
-        rel = path.relative_to(root).as_posix()
-        audience, reason = classify(rel)
-        for lineno, line in enumerate(text.splitlines(), start=1):
-            for update in updates:
-                if update.old not in line:
-                    continue
-                for match in update.pattern.finditer(line):
-                    snippet = line.strip()
-                    found.append(
-                        Occurrence(
-                            side,
-                            rel,
-                            lineno,
-                            match.start() + 1,
-                            update.old,
-                            update.new,
-                            snippet if len(snippet) <= 160 else snippet[:159] + "\u2026",
-                            audience,
-                            reason,
-                        )
-                    )
+        occurrences = _scan_file(raw, rel, side, updates)
+        if settled(st.st_mtime_ns, st.st_ctime_ns):
+            _SCANNED[key] = (status, occurrences)
+            if len(_SCANNED) > FILES_SCANNED_KEPT:
+                _SCANNED.popitem(last=False)
+        found.extend(occurrences)
     return sorted(found, key=lambda o: (o.file, o.line, o.column))
+
+
+FILES_SCANNED_KEPT = 50_000
+"""Files whose occurrences `scan_tree` keeps, the most recently scanned: both trees of a few SDK pairs."""
+
+_SCANNED: OrderedDict[tuple[Any, ...], tuple[tuple[int, ...], tuple[Occurrence, ...]]] = OrderedDict()
+
+
+def _scan_file(raw: bytes, rel: str, side: str, updates: tuple[ModelNameUpdate, ...]) -> tuple[Occurrence, ...]:
+    """The occurrences in one file's bytes (none in a binary file)."""
+    if b"\0" in raw[:4096] or not any(u.old.encode() in raw for u in updates):
+        return ()
+    text = raw.decode("utf-8", errors="replace")
+    audience, reason = classify(rel)
+    found: list[Occurrence] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        for update in updates:
+            if update.old not in line:
+                continue
+            for match in update.pattern.finditer(line):
+                snippet = line.strip()
+                found.append(
+                    Occurrence(
+                        side,
+                        rel,
+                        lineno,
+                        match.start() + 1,
+                        update.old,
+                        update.new,
+                        snippet if len(snippet) <= 160 else snippet[:159] + "\u2026",
+                        audience,
+                        reason,
+                    )
+                )
+    return tuple(found)
 
 
 def _walk(root: Path) -> Iterable[Path]:

@@ -5,8 +5,9 @@ the Jinja environment's `list_templates`): Material has about 14,500 files, most
 filtering them took 0.05 s of each rebuild. A `ServeSession` keeps the list instead (`ThemeListing`):
 
 - a folder's names are kept with the modification time of every folder under it, and walked again when one of
-  those times changed (a file added, removed or renamed anywhere in it changes its folder's time); an edit of a
-  file's content changes no name, and MkDocs copies the file it names as before;
+  those times changed (a file added, removed or renamed anywhere in it changes its folder's time), or when one
+  of them was less than a second old at the walk (`sources.trees.settled`); an edit of a file's content changes
+  no name, and MkDocs copies the file it names as before;
 - the names MkDocs' filter keeps are kept by the filter's code and the theme's `static_templates`, the two
   things that filter reads besides the name.
 
@@ -18,6 +19,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from typing import Any
+
+from paritydocs.sources.trees import settled
 
 __all__ = ["ThemeListing"]
 
@@ -117,7 +120,8 @@ class ThemeListing:
                     stack.append(entry.path)
         names = sorted(set(found))
         self.walks += 1
-        self._walked[path, followlinks] = (tuple(folders), self.walks, names)
+        if settled(*(time for _, time in folders)):  # else walked again: a change in the same tick is unseen
+            self._walked[path, followlinks] = (tuple(folders), self.walks, names)
         return self.walks, names
 
 

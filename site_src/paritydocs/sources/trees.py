@@ -5,10 +5,22 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from paritydocs.errors import SourceError
+
+SETTLED_NS = 1_000_000_000
+"""How old a file's or folder's times must be for what was read of it to be kept by them (`settled`)."""
+
+
+def settled(*times_ns: int) -> bool:
+    """Whether status times (ns) are old enough that a later change would move them: a file system's clock
+    ticks coarsely (a few milliseconds on Linux), so a write in the tick the status was read in can leave the
+    times as they were (git's "racy" index entries). What was read of a file changed less than a second ago is
+    read again next time."""
+    return time.time_ns() - max(times_ns) >= SETTLED_NS
 
 
 def tree_hazards(root: Path, top: Path, skipped: Iterable[str] = (), *, loops: bool = True) -> list[str]:
