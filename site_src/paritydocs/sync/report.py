@@ -7,11 +7,11 @@ kind with its class. The report's Markdown is `paritydocs.render.sync`.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from paritydocs.jsonfile import encode_indented
 from paritydocs.modelnames import Occurrence
 from paritydocs.sources.git import Commit
 
@@ -328,7 +328,7 @@ class SyncReport:
         return [(c, [x for x in self.changes if x.commit == c.sha]) for c in self.commits]
 
     def dumps(self) -> str:
-        return json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
+        return "".join(encode_indented(self.to_json())) + "\n"
 
     # ---- views the template reads
 
