@@ -340,3 +340,24 @@ def test_a_serve_session_lists_the_theme_once_and_sees_a_file_added_to_custom_di
     assert listing.walks == walks + 1  # the custom_dir alone, walked again
     assert (tmp_path / "served" / "assets" / "two.css").read_text() == "/* two */"
     assert _differences(_full_build(demo, tmp_path / "full"), tmp_path / "served") == []
+
+
+def test_a_one_off_build_after_a_serve_session_in_the_same_process_has_its_own_search_index(tmp_path, monkeypatch):
+    """MkDocs keeps plugins that define on_startup for the whole process: Material's search then holds the
+    session's last index, which it would merge into a later one-off build's."""
+    import json
+
+    from site_helpers import build_site
+
+    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
+    demo = copy_demo(tmp_path)
+    session = Session(demo, tmp_path / "served", dirty=True)
+    session.rebuild()
+    session.close()
+    Session.open.remove(session)
+    indexes = []
+    for name in ("once", "again"):  # made, then read back (`site.kept`)
+        site = build_site(demo / "mkdocs.yml", tmp_path / name)
+        indexes.append((site / "search" / "search_index.json").read_bytes())
+    locations = [doc["location"] for doc in json.loads(indexes[0])["docs"]]
+    assert indexes[0] == indexes[1] and len(locations) == len(set(locations))

@@ -120,6 +120,10 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.render_cache = None
         self.spool.clear()
         self.search = _material_search(config)
+        if self.session is None and self.search is not None and hasattr(self.search, "search_index_prev"):
+            # MkDocs keeps plugins that define on_startup for the whole process: a search plugin kept from an
+            # earlier `serve` session holds that session's last index, which Material would merge into this one
+            self.search.search_index_prev = None
         if not extraction_cache_disabled():
             self.render_cache = RenderCache(cache_root(self.settings.cache_dir) / "render")
         # Checked before mkdocstrings adds its own limited autorefs instance, which resolves only its own anchors.
