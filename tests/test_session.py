@@ -342,6 +342,35 @@ def test_a_serve_session_lists_the_theme_once_and_sees_a_file_added_to_custom_di
     assert _differences(_full_build(demo, tmp_path / "full"), tmp_path / "served") == []
 
 
+def test_a_listing_kept_in_the_cache_is_read_back_while_no_folder_of_the_theme_changed(tmp_path, monkeypatch):
+    from paritydocs.site.themefiles import ThemeListing
+    from paritydocs.sources import trees
+
+    searchpath = _theme_tree(tmp_path / "theme")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(searchpath))
+    kept = tmp_path / "cache" / "extraction" / "theme"
+    assert ThemeListing(kept).names(searchpath, _not_html, ()) == env.list_templates(filter_func=_not_html)
+    assert not kept.exists()  # its folders changed in the last second: nothing kept
+    monkeypatch.setattr(trees, "SETTLED_NS", 0)
+
+    def listed(static: tuple[str, ...] = (), check=_not_html) -> ThemeListing:
+        listing = ThemeListing(kept)  # a new build's
+        assert listing.names(searchpath, check, static) == [n for n in env.list_templates() if check(n)]
+        return listing
+
+    assert listed().walks == 2
+    again = listed()
+    assert again.walks == 0 and again.read_back == 1
+    assert listed(("b.css",)).walks == 2  # another theme's `static_templates`: another listing
+    assert listed(check=lambda name: name.endswith(".css")).walks == 2  # another filter
+    (tmp_path / "theme" / "a" / "assets" / "icons" / "new.svg").write_text("new")
+    changed = listed()
+    assert changed.walks == 2 and changed.read_back == 0  # a folder's time moved: walked again, and kept again
+    assert listed().read_back == 1
+    monkeypatch.setenv("PARITYDOCS_NO_CACHE", "1")
+    assert listed().walks == 2
+
+
 def test_a_one_off_build_after_a_serve_session_in_the_same_process_has_its_own_search_index(tmp_path, monkeypatch):
     """MkDocs keeps plugins that define on_startup for the whole process: Material's search then holds the
     session's last index, which it would merge into a later one-off build's."""

@@ -38,7 +38,8 @@ from paritydocs.site.nav import build_nav
 from paritydocs.site.project import REQUIRED_EXTENSIONS
 from paritydocs.site.rendercache import RenderCache
 from paritydocs.site.session import ServeSession, quiet_dirty_warning
-from paritydocs.sources.cache import cache_root, extraction_cache_disabled, prune_due
+from paritydocs.site.themefiles import ThemeListing
+from paritydocs.sources.cache import cache_root, extraction_cache_disabled, extraction_dir, prune_due
 from paritydocs.textsafe import logger
 
 __all__ = ["REQUIRED_EXTENSIONS", "ParitydocsConfig", "ParitydocsPlugin"]
@@ -102,7 +103,6 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         plugin_started()  # the `paritydocs.guard` extension: the generated pages will be there
         if self.session is not None:
             self.session.begin()
-            self.session.theme.install(config.theme)
         raw = {k: v for k, v in self.config.items() if k != "enabled" and v is not None}
         base_dir = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         try:
@@ -110,6 +110,10 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             self.updates = compile_updates(self.settings.model_names)
         except ConfigError as err:
             raise PluginError(str(err)) from err
+        # the theme's files listed once (`serve`), or read back with the times of its folders (a one-off build)
+        listing = self.session.theme if self.session is not None else ThemeListing()
+        listing.folder = None if extraction_cache_disabled() else extraction_dir(self.settings.cache_dir, "theme")
+        listing.install(config.theme)
         for ext in REQUIRED_EXTENSIONS:
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
