@@ -390,3 +390,25 @@ def test_a_one_off_build_after_a_serve_session_in_the_same_process_has_its_own_s
         indexes.append((site / "search" / "search_index.json").read_bytes())
     locations = [doc["location"] for doc in json.loads(indexes[0])["docs"]]
     assert indexes[0] == indexes[1] and len(locations) == len(set(locations))
+
+
+def test_a_rebuild_stores_again_only_the_files_whose_text_changed_or_that_left_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
+    demo = copy_demo(tmp_path)
+    session = Session(demo, tmp_path / "served", dirty=True)
+    stored = session.plugin.session.stored
+    assert stored.hits == 0
+    file, old, new = EDITS["elixir moduledoc"]
+    _edit(demo / file, old, new)
+    session.rebuild()
+    edited = stored.hits
+    session.rebuild()  # nothing changed: every file found as it was
+    unchanged = stored.hits - edited
+    assert 0 < edited < unchanged  # the edited type's page and copy, and what shows it, stored again
+    copies = session.plugin.markdown_copies
+    cached = next(f for rel, f in copies.items() if rel.startswith("types/NodeInfo/"))
+    Path(cached).unlink()  # gone from the page cache (pruned by another build, say)
+    before = stored.hits
+    session.rebuild()
+    assert stored.hits - before == unchanged - 1 and Path(cached).is_file()  # stored again
+    assert _differences(_full_build(demo, tmp_path / "full"), tmp_path / "served") == []

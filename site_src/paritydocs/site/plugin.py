@@ -165,9 +165,10 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             if not warning.endswith(tuple(site.errors)):
                 logger.warning("%s", warning)
         self.watch_paths = site.watch_paths
-        self.markdown_copies = stash_markdown_copies(self.settings, site.markdown_copies)  # paths, not text
+        stored = self.session.stored if self.session is not None else None
+        self.markdown_copies = stash_markdown_copies(self.settings, site.markdown_copies, stored)  # paths, not text
         user_pages = [f.src_uri for f in files.documentation_pages()]
-        self.generated, self.keep_names = add_site_files(files, config, site)
+        self.generated, self.keep_names = add_site_files(files, config, site, stored)
         if site.kept_key is not None:  # a one-off build with no error: the next one may read it back
             keep_site(
                 self.settings,

@@ -35,6 +35,7 @@ from typing import Any, TypeVar
 
 import jinja2
 
+from paritydocs.site.files import StoredFiles
 from paritydocs.site.themefiles import ThemeListing
 from paritydocs.textsafe import logger
 
@@ -105,6 +106,8 @@ class ServeSession:
         self.builds = 0
         self.theme = ThemeListing()
         """The theme's files, listed again only when one of its folders changed (`site.themefiles`)."""
+        self.stored = StoredFiles()
+        """The generated files' texts and their page cache files, as the last build stored them."""
 
     def bytecode_cache(self, role: str) -> MemoryBytecodeCache:
         return self.bytecode.setdefault(role, MemoryBytecodeCache())
