@@ -120,3 +120,43 @@ def test_a_failed_serve_build_puts_the_thresholds_back_and_a_one_off_build_has_n
     one_off = ParitydocsPlugin()
     one_off.on_startup(command="build", dirty=False)
     assert one_off.collector is None
+
+
+def test_the_work_waiting_for_idle_is_done_then_or_when_a_build_starts_or_the_session_ends():
+    done: list[str] = []
+    later = Later()
+    collector = IdleCollector(idle=0.5, later=later, work=lambda: done.append("work"))
+    try:
+        collector.building()
+        collector.built()
+        done.clear()
+        later.run_last()  # idle: the work, then the collection
+        assert done == ["work"] and collector.collections == 1
+        collector.building()  # a build before the idle period ends: the work first
+        assert done == ["work", "work"]
+        collector.built()
+    finally:
+        collector.close()
+    assert done == ["work", "work", "work"]  # the session's end
+
+
+def test_a_serve_build_queues_its_cache_entries_and_writes_them_when_idle(tmp_path, monkeypatch):
+    from paritydocs.site.plugin import ParitydocsPlugin
+    from paritydocs.sources import cache as entries
+
+    monkeypatch.setattr(gc, "collect", lambda *args: 0)  # the test's own collection is not what is looked at
+    plugin = ParitydocsPlugin()
+    plugin.on_startup(command="serve", dirty=True)
+    assert plugin.collector is not None
+    plugin.collector.building()
+    entries.defer_writes(plugin.pending)  # as on_config does for a serve build
+    try:
+        assert entries.write_entry(tmp_path, "k", {"a": 1})
+        assert not (tmp_path / "k.json").exists() and len(plugin.pending) == 1
+        plugin.on_build_error(error=RuntimeError("a plugin failed"))  # deferring ends with the build
+        assert entries.write_entry(tmp_path, "direct", [1]) and (tmp_path / "direct.json").exists()
+        plugin.collector.collect()  # what the idle timer does
+        assert entries.read_entry(tmp_path, "k") == {"a": 1} and plugin.pending == []
+    finally:
+        entries.defer_writes(None)
+        plugin.on_shutdown()

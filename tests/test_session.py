@@ -412,3 +412,21 @@ def test_a_rebuild_stores_again_only_the_files_whose_text_changed_or_that_left_t
     session.rebuild()
     assert stored.hits - before == unchanged - 1 and Path(cached).is_file()  # stored again
     assert _differences(_full_build(demo, tmp_path / "full"), tmp_path / "served") == []
+
+
+def test_a_rebuilds_cache_entries_are_written_once_the_server_is_idle_or_the_session_ends(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
+    demo = copy_demo(tmp_path)
+    session = Session(demo, tmp_path / "served", dirty=True)
+    render = tmp_path / "cache" / "render"
+    assert session.plugin.pending and not render.exists()  # the first build's too
+    session.plugin.collector.collect()  # what the idle timer does
+    before = set(render.rglob("*.json"))
+    assert before and session.plugin.pending == []
+    _edit(demo / EDITS["elixir moduledoc"][0], *EDITS["elixir moduledoc"][1:])
+    session.rebuild()
+    queued = list(session.plugin.pending)
+    assert queued and set(render.rglob("*.json")) == before  # the edited page's conversion, not written yet
+    session.close()
+    Session.open.remove(session)
+    assert session.plugin.pending == [] and len(set(render.rglob("*.json")) - before) == len(queued)

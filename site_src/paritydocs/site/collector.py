@@ -16,6 +16,9 @@ that: 0.75 to 1.0 s of a 3 s `.py` rebuild on the Tinker pair. So, between build
 
 A one-off build changes nothing here: the process ends with its build. `close()` (on shutdown) puts the
 collector back as it was.
+
+`work`, when given, is what else waits for the server to be idle (the cache entries a build queued): done
+before the idle collection, and at once when a build starts before it or the session ends.
 """
 
 from __future__ import annotations
@@ -55,8 +58,10 @@ class IdleCollector:
         idle: float = IDLE_SECONDS,
         young: int = YOUNG_THRESHOLD,
         later: Callable[[float, Callable[[], None]], Pending] = _later,
+        work: Callable[[], None] | None = None,
     ) -> None:
         self.idle = idle
+        self._work = work
         self.young = young
         self._later = later
         self.collections = 0
@@ -74,6 +79,7 @@ class IdleCollector:
         with self._lock:
             self._epoch += 1
             self._cancel()
+            self._do_work()
             if self._thresholds is None:
                 self._thresholds = gc.get_threshold()
                 gc.set_threshold(max(self.young, self._thresholds[0]), *self._thresholds[1:])
@@ -93,11 +99,14 @@ class IdleCollector:
         with self._lock:
             if epoch == self._epoch:
                 self._timer = None
+                self._do_work()
                 self._collect()
 
     def collect(self) -> None:
-        """Collect everything, the previous freeze's objects included, and freeze what survives."""
+        """What being idle does: the `work`, then collect everything, the previous freeze's objects included,
+        and freeze what survives."""
         with self._lock:
+            self._do_work()
             self._collect()
 
     def _collect(self) -> None:
@@ -114,10 +123,15 @@ class IdleCollector:
         with self._lock:
             self._epoch += 1
             self._cancel()
+            self._do_work()
             self._restore()
             if self._froze:
                 gc.unfreeze()
                 self._froze = False
+
+    def _do_work(self) -> None:
+        if self._work is not None:
+            self._work()
 
     def _cancel(self) -> None:
         if self._timer is not None:

@@ -39,7 +39,15 @@ from paritydocs.site.project import REQUIRED_EXTENSIONS
 from paritydocs.site.rendercache import RenderCache
 from paritydocs.site.session import ServeSession, quiet_dirty_warning
 from paritydocs.site.themefiles import ThemeListing
-from paritydocs.sources.cache import cache_root, extraction_cache_disabled, extraction_dir, prune_due
+from paritydocs.sources.cache import (
+    Deferred,
+    cache_root,
+    defer_writes,
+    extraction_cache_disabled,
+    extraction_dir,
+    prune_due,
+    write_deferred,
+)
 from paritydocs.textsafe import logger
 
 __all__ = ["REQUIRED_EXTENSIONS", "ParitydocsConfig", "ParitydocsPlugin"]
@@ -86,7 +94,10 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         self.caches = Caches() if command == "serve" else None
         if self.caches is not None and self.session is not None:
             self.caches.templates = self.session.bytecode_cache("paritydocs")
-        self.collector = IdleCollector() if command == "serve" else None
+        self.pending: Deferred = []
+        """`serve`: the cache entries a build queued, written once the server is idle (`sources.cache`)."""
+        pending = self.pending
+        self.collector = IdleCollector(work=lambda: write_deferred(pending)) if command == "serve" else None
 
     def on_shutdown(self) -> None:
         if self.collector is not None:
@@ -97,7 +108,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
     def on_config(self, config: Any) -> Any:
         self.search = None
         if self.collector is not None:
-            self.collector.building()
+            self.collector.building()  # what the build before queued is written first
+            defer_writes(self.pending)  # this build's entries are for the builds that follow
         if not self.config.enabled:
             return config
         plugin_started()  # the `paritydocs.guard` extension: the generated pages will be there
@@ -311,12 +323,14 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
     @event_priority(-1000)
     def _built(self, *, config: Any) -> None:
         if self.collector is not None:
+            defer_writes(None)
             self.collector.built()
 
     on_post_build = CombinedEvent(_finish_build, _write_search_index, _built)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.collector is not None:
+            defer_writes(None)
             self.collector.built()
 
     # Before other plugins read the page: they should see current model names too.

@@ -387,11 +387,40 @@ def read_entry(kind_dir: Path, key: str) -> Any | None:
     return data
 
 
+Deferred = list[tuple[Path, str, Any, int | None, bool]]
+"""Entries to write later: `write_entry`'s arguments."""
+
+_deferring: list[Deferred | None] = [None]
+"""Where `write_entry` puts what it is asked to write, while `defer_writes` says so; None: it writes at once."""
+
+
+def defer_writes(queue: Deferred | None) -> None:
+    """From now on `write_entry` queues its entries in `queue` (None: writes them at once again), for
+    `write_deferred` to write: a `serve` build's entries are for the builds that follow, and are written once
+    the rebuilt page is served. What is queued must not change until it is written."""
+    _deferring[0] = queue
+
+
+def write_deferred(queue: Deferred) -> None:
+    """Write the entries `queue` holds, in order, and empty it."""
+    while queue:
+        kind_dir, key, data, keep, prune = queue.pop(0)
+        _write_entry(kind_dir, key, data, keep=keep, prune=prune)
+
+
 def write_entry(kind_dir: Path, key: str, data: Any, *, keep: int | None = None, prune: bool = True) -> bool:
     """Write entry `key` whole (temporary file, then rename), then drop all but the `keep` most recent entries
-    (`prune=False`: the caller prunes, once for many entries).
+    (`prune=False`: the caller prunes, once for many entries); queued instead while `defer_writes` says so.
 
     Never raises for the cache's sake: a cache that cannot be written is logged at debug and skipped."""
+    queue = _deferring[0]
+    if queue is not None:
+        queue.append((kind_dir, key, data, keep, prune))
+        return True
+    return _write_entry(kind_dir, key, data, keep=keep, prune=prune)
+
+
+def _write_entry(kind_dir: Path, key: str, data: Any, *, keep: int | None, prune: bool) -> bool:
     try:
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=True).encode("utf-8")
         header = {"format": EXTRACTION_FORMAT, "key": key, "sha256": hashlib.sha256(body).hexdigest()}
