@@ -873,3 +873,34 @@ def test_the_scratch_folder_of_a_killed_build_is_swept_at_the_next_fetch(tmp_pat
     mine.mkdir()
     resolve(f"git:{repo.path}@HEAD", cache_dir=cache)  # a new fetch sweeps, long before a day has passed
     assert not orphan.exists() and mine.exists()
+
+
+def test_a_files_digest_is_read_again_only_when_its_status_moved_or_it_changed_in_the_last_second(
+    tmp_path, monkeypatch
+):
+    import builtins
+
+    from paritydocs.sources import trees
+
+    path = tmp_path / "a.ex"
+    path.write_text("defmodule A do\nend\n")
+    opened: list[str] = []
+    real_open = builtins.open
+    monkeypatch.setattr(
+        trees, "open", lambda name, *a, **k: opened.append(name) or real_open(name, *a, **k), raising=False
+    )
+
+    def digest() -> str:
+        opened.clear()
+        return trees.file_digest(path)
+
+    expected = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert digest() == expected and digest() == expected and len(opened) == 1  # just written: read each time
+    monkeypatch.setattr(trees, "SETTLED_NS", 0)
+    assert digest() == expected and opened  # kept now
+    assert digest() == expected and opened == []
+    path.write_text("defmodule B do\nend\n")  # the same size, another content
+    assert digest() == hashlib.sha256(path.read_bytes()).hexdigest() and opened
+    path.unlink()
+    with pytest.raises(OSError):
+        trees.file_digest(path)

@@ -15,7 +15,6 @@ keeps between builds), `watcher` (how `serve` sees an edit), `htmlsafe` (the gen
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -39,7 +38,7 @@ from paritydocs.render.links import source_ref
 from paritydocs.render.memo import FilterMemo
 from paritydocs.site.llms import CleanedCopies, llms_files
 from paritydocs.sources.cache import cache_root
-from paritydocs.sources.trees import python_fingerprint
+from paritydocs.sources.trees import file_digest, python_fingerprint
 from paritydocs.textsafe import logger
 
 __all__ = ["SiteBuild", "build_site", "disk_bytecode_cache"]
@@ -283,7 +282,7 @@ class _ApiSources:
     def _file_digest(self, file: str) -> str:
         if file not in self.digests:
             try:
-                self.digests[file] = hashlib.sha256((Path(self.root) / file).read_bytes()).hexdigest()[:16]
+                self.digests[file] = file_digest(os.path.join(self.root, file))[:16]
             except OSError:
                 self.digests[file] = "unreadable"
         return self.digests[file]

@@ -49,7 +49,7 @@ from paritydocs.model import SdkModel
 from paritydocs.render import Page, builtin_templates
 from paritydocs.sources import cache as entries
 from paritydocs.sources.cache import cache_root
-from paritydocs.sources.trees import content_fingerprint
+from paritydocs.sources.trees import content_fingerprint, file_digest
 from paritydocs.textsafe import logger
 
 __all__ = [
@@ -153,7 +153,7 @@ def _file_digest(path: Path | None) -> str:
     if path is None:
         return ""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return file_digest(path)
     except OSError:
         return "unreadable"  # the build says so itself; a later build that can read it has another key
 

@@ -131,13 +131,37 @@ def content_fingerprint(root: Path, suffixes: tuple[str, ...] = ("",)) -> str:
         if not rel.endswith(suffixes):
             continue
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
+            content = file_digest(path)
         except OSError:
-            data = b"\0unreadable"
-        digest.update(f"{rel}\0{len(data)}\0".encode())
-        digest.update(data)
+            content = "unreadable"
+        digest.update(f"{rel}\0{content}\n".encode())
     return digest.hexdigest()
+
+
+def file_digest(path: str | os.PathLike[str]) -> str:
+    """The sha256 of a file's content (hex), kept for the process by the file's path and status (device,
+    inode, size, modification and change times): a `serve` rebuild hashes again only the files that changed.
+    A write moves a file's change time, which no program can set back; a file changed in the last second is
+    read again (`settled`). OSError when it cannot be read."""
+    name = os.fspath(path)
+    info = os.stat(name)
+    status = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    kept = _DIGESTS.get(name)
+    if kept is not None and kept[0] == status:
+        return kept[1]
+    with open(name, "rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    if settled(info.st_mtime_ns, info.st_ctime_ns):
+        _DIGESTS[name] = (status, digest)
+        if len(_DIGESTS) > DIGESTS_KEPT:
+            del _DIGESTS[next(iter(_DIGESTS))]  # the oldest one
+    return digest
+
+
+DIGESTS_KEPT = 100_000
+"""Files whose digest `file_digest` keeps: the trees of a few SDK pairs and a site's templates."""
+
+_DIGESTS: dict[str, tuple[tuple[int, ...], str]] = {}
 
 
 def python_fingerprint(root: Path) -> str:
