@@ -1574,3 +1574,53 @@ def test_the_file_pages_key_data_is_what_asdict_makes(report):
     node = Node((Leaf("a", frozenset({"x"})),), {"b": [Leaf("b", frozenset())]}, other=Leaf("c", frozenset()))
     assert encoded(data_of(node)) == encoded(dataclasses.asdict(node))
     assert data_of(node)["leaves"][0]["tags"] == frozenset({"x"})  # not JSON: the key falls back to `plain`
+
+
+def test_a_serve_rebuild_takes_the_file_pages_made_of_the_same_data_from_the_previous_build(
+    world, tmp_path, monkeypatch
+):
+    """In a `serve` session (`Caches`), a file page made of the very data the previous build's was made of is
+    that page: no entry key made, no entry read. A page whose data changed is made again, and each page is the
+    one a build without the session makes."""
+    from paritydocs.pipeline import Caches
+    from paritydocs.site import sync_pages
+    from paritydocs.sources import cache as entries
+
+    ex_root, settings = _site_with_a_range(world, tmp_path, "served")
+    read: list[str] = []
+    real_read = entries.read_entry
+    monkeypatch.setattr(entries, "read_entry", lambda folder, key: read.append(folder.name) or real_read(folder, key))
+    caches = Caches()
+
+    def pages(session: Caches | None) -> dict[str, str]:
+        read.clear()
+        parity = site_report(settings)
+        found, _ = sync_pages.sync_site_pages(settings, parity, Renderer(settings), session)
+        return {p.path: p.content for p in found}
+
+    first = pages(caches)
+    assert len(caches.sync_files) == len(first) - 1  # every file page; the range's own page is not one
+    retry = ex_root / "lib" / "wid" / "retry_settings.ex"
+    retry.write_text(retry.read_text().replace("defmodule", "# edited\ndefmodule", 1))
+    edited = pages(caches)
+    changed = {path for path in edited if edited[path] != first[path]} - {"sync/served/index.md"}
+    assert changed and read.count("sync-files") == len(changed)  # only the changed pages looked up
+    assert edited == pages(None)  # the pages a build without the session makes
+    pages(caches)
+    assert "sync-files" not in read  # nothing changed since: every file page as the previous build made it
+
+
+def test_a_file_page_made_of_data_equal_but_of_another_type_is_made_again(tmp_path):
+    from types import SimpleNamespace
+
+    from paritydocs.site.sync_pages import _file_pages_memo
+
+    common = {"settings": {}, "templates": [], "autorefs": False}
+    previous: dict[str, tuple[bytes, str]] = {}
+    made: list[object] = []
+    memo = _file_pages_memo(SimpleNamespace(cache_dir=tmp_path), common, [], previous)  # its cache folder alone
+    assert memo is not None
+    for value in (True, True, 1, 1.0, 1):
+        page = memo({"path": "sync/r/a.md", "value": value}, lambda value=value: made.append(value) or f"{value!r}\n")
+        assert page == f"{value!r}\n"
+    assert made == [True, 1, 1.0]  # `True == 1 == 1.0`, yet each its own page; the last `1` kept on disk

@@ -42,6 +42,9 @@ class Caches:
     """A `render.memo.FilterMemo`: what the text filters made of each text the previous builds showed."""
     llms: object | None = None
     """A `site.llms.CleanedCopies`: the pages' cleaned Markdown copies of the previous build."""
+    sync_files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    """A sync report's file pages as the previous build made them (`site.sync_pages`): by the page's path,
+    what it was made of (as bytes to compare) and its Markdown."""
 
 
 def _persistent(persistent: bool) -> bool:
