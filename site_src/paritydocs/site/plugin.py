@@ -101,7 +101,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
 
     def on_shutdown(self) -> None:
         if self.collector is not None:
-            self.collector.close()
+            defer_writes(None)  # a build stopped midway
+            self.collector.close()  # writes what is queued
 
     # Before mkdocstrings (priority 0): its Python handler is created in its own on_config and reads `paths` then.
     @event_priority(100)

@@ -18,7 +18,6 @@ times: a listing read back is the one a walk gives, or it is not used.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from paritydocs.sources import cache as entries
-from paritydocs.sources.trees import settled
+from paritydocs.sources.trees import file_digest, settled
 
 __all__ = ["THEME_LISTINGS_KEPT", "ThemeListing"]
 
@@ -194,8 +193,7 @@ def _filter_key(filter_func: Callable[[str], bool]) -> tuple[str, str, int, str,
     if code is None:
         return None
     try:
-        with open(code.co_filename, "rb") as handle:
-            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        digest = file_digest(code.co_filename)
     except OSError:
         return None
     package = str(getattr(filter_func, "__module__", "") or "").partition(".")[0]
