@@ -95,7 +95,8 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         if self.caches is not None and self.session is not None:
             self.caches.templates = self.session.bytecode_cache("paritydocs")
         self.pending: Deferred = []
-        """`serve`: the cache entries a build queued, written once the server is idle (`sources.cache`)."""
+        """`serve`: what a build queued for the server's idle time: cache entries to write, folders to prune
+        (`sources.cache.defer_writes`)."""
         pending = self.pending
         self.collector = IdleCollector(work=lambda: write_deferred(pending)) if command == "serve" else None
 
@@ -305,7 +306,11 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         if self.settings is not None:
             folder, added = pages_folder(self.settings), installed_count() - self._installed_before
             if prune_due(folder, PAGES_KEPT, written=added):
-                prune_pages(folder, used=len(self.generated) + len(self.markdown_copies))
+                used = len(self.generated) + len(self.markdown_copies)
+                if self.collector is not None:  # `serve`: listing the page cache waits until the page is served
+                    self.pending.append(lambda: prune_pages(folder, used=used))
+                else:
+                    prune_pages(folder, used=used)
         if self.session is None:
             return
         if self.search is not None:

@@ -387,25 +387,25 @@ def read_entry(kind_dir: Path, key: str) -> Any | None:
     return data
 
 
-Deferred = list[tuple[Path, str, Any, int | None, bool]]
-"""Entries to write later: `write_entry`'s arguments."""
+Deferred = list[Callable[[], object]]
+"""What waits to be done later: entries to write, folders to prune."""
 
 _deferring: list[Deferred | None] = [None]
-"""Where `write_entry` puts what it is asked to write, while `defer_writes` says so; None: it writes at once."""
+"""Where `write_entry` and `prune_if_due` put what they are asked to do, while `defer_writes` says so; None: they
+do it at once."""
 
 
 def defer_writes(queue: Deferred | None) -> None:
-    """From now on `write_entry` queues its entries in `queue` (None: writes them at once again), for
-    `write_deferred` to write: a `serve` build's entries are for the builds that follow, and are written once
-    the rebuilt page is served. What is queued must not change until it is written."""
+    """From now on `write_entry` and `prune_if_due` queue their work in `queue` (None: do it at once again), for
+    `write_deferred` to do: a `serve` build's entries are for the builds that follow, and are written, and their
+    folders pruned, once the rebuilt page is served. What is queued must not change until it is written."""
     _deferring[0] = queue
 
 
 def write_deferred(queue: Deferred) -> None:
-    """Write the entries `queue` holds, in order, and empty it."""
+    """Do what `queue` holds, in order, and empty it."""
     while queue:
-        kind_dir, key, data, keep, prune = queue.pop(0)
-        _write_entry(kind_dir, key, data, keep=keep, prune=prune)
+        queue.pop(0)()
 
 
 def write_entry(kind_dir: Path, key: str, data: Any, *, keep: int | None = None, prune: bool = True) -> bool:
@@ -415,7 +415,7 @@ def write_entry(kind_dir: Path, key: str, data: Any, *, keep: int | None = None,
     Never raises for the cache's sake: a cache that cannot be written is logged at debug and skipped."""
     queue = _deferring[0]
     if queue is not None:
-        queue.append((kind_dir, key, data, keep, prune))
+        queue.append(functools.partial(_write_entry, kind_dir, key, data, keep=keep, prune=prune))
         return True
     return _write_entry(kind_dir, key, data, keep=keep, prune=prune)
 
@@ -466,9 +466,14 @@ def prune_due(folder: Path, keep: int, *, written: int) -> bool:
 
 
 def prune_if_due(kind_dir: Path, keep: int, *, written: int) -> None:
-    """`prune_entries(kind_dir, keep)` after a build that wrote `written` entries there, when `prune_due`."""
+    """`prune_entries(kind_dir, keep)` after a build that wrote `written` entries there, when `prune_due`; queued
+    while `defer_writes` says so."""
     if prune_due(kind_dir, keep, written=written):
-        prune_entries(kind_dir, keep)
+        queue = _deferring[0]
+        if queue is not None:
+            queue.append(functools.partial(prune_entries, kind_dir, keep))
+        else:
+            prune_entries(kind_dir, keep)
 
 
 def prune_entries(kind_dir: Path, keep: int) -> None:
