@@ -62,6 +62,31 @@ def test_memory_bytecode_cache_skips_compiling_until_the_source_changes(tmp_path
     assert compiled == ["page.jinja", "page.jinja"]
 
 
+def test_a_sessions_first_use_of_a_template_reads_it_compiled_from_disk(tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "page.jinja").write_text("Hello {{ name }}")
+    disk = jinja2.FileSystemBytecodeCache(str(tmp_path / "compiled"))
+    (tmp_path / "compiled").mkdir()
+    compiled: list[str] = []
+
+    def render(cache: MemoryBytecodeCache, name: str) -> str:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path / "templates")), bytecode_cache=cache)
+        original = env.compile
+        env.compile = lambda source, *args, **kwargs: compiled.append("page") or original(source, *args, **kwargs)  # type: ignore[method-assign]
+        return env.get_template("page.jinja").render(name=name)
+
+    first = MemoryBytecodeCache()
+    first.disk = disk
+    assert render(first, "a") == "Hello a" and compiled == ["page"]  # compiled, and written to disk
+    second = MemoryBytecodeCache()  # a new session
+    second.disk = disk
+    assert render(second, "b") == "Hello b" and compiled == ["page"]  # read from disk
+    (tmp_path / "templates" / "page.jinja").write_text("Bye {{ name }}")
+    third = MemoryBytecodeCache()
+    third.disk = disk
+    assert render(third, "c") == "Bye c" and compiled == ["page", "page"]  # the source changed: compiled again
+
+
 def test_the_dirty_build_warning_is_dropped_and_nothing_else():
     drop = DirtyWarningFilter()
 

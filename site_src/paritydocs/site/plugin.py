@@ -124,6 +124,9 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             self.updates = compile_updates(self.settings.model_names)
         except ConfigError as err:
             raise PluginError(str(err)) from err
+        if self.session is not None:  # compiled templates: in memory, over those on disk
+            for role in ("paritydocs", "theme", "mkdocstrings"):
+                self.session.bytecode_cache(role).disk = disk_bytecode_cache(self.settings, role)
         # the theme's files listed once (`serve`), or read back with the times of its folders (a one-off build)
         listing = self.session.theme if self.session is not None else ThemeListing()
         listing.folder = None if extraction_cache_disabled() else extraction_dir(self.settings.cache_dir, "theme")

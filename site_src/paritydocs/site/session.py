@@ -43,18 +43,27 @@ T = TypeVar("T")
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept in memory; Jinja recompiles a template whose source checksum changed."""
+    """Compiled templates kept in memory; Jinja recompiles a template whose source checksum changed. `disk`: the
+    compiled templates on disk (`site.disk_bytecode_cache`), read for a template not yet in memory and written
+    for one compiled here, so a session's first use of a template does not compile it again."""
 
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
+        self.disk: jinja2.BytecodeCache | None = None
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self._code.get(bucket.key)
         if code is not None:
             bucket.bytecode_from_string(code)
+        elif self.disk is not None:
+            self.disk.load_bytecode(bucket)  # Jinja checks it against the source and its own version
+            if bucket.code is not None:
+                self._code[bucket.key] = bucket.bytecode_to_string()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
+        if self.disk is not None:
+            self.disk.dump_bytecode(bucket)
 
     def clear(self) -> None:
         self._code.clear()
