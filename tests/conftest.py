@@ -154,3 +154,14 @@ def sources_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeRegistry]:
         monkeypatch.setenv("PARITYDOCS_PYPI_INDEX", registry.base_url + "/simple")
         monkeypatch.setenv("HEX_MIRROR", registry.base_url + "/hex")
         yield registry
+
+
+@pytest.fixture
+def keeping_files() -> Iterator[None]:
+    """What is read of each file kept by its status for the process, as a `serve` session has it
+    (`sources.trees.keep_files`); put back off after the test."""
+    from paritydocs.sources import trees
+
+    trees.keep_files(True)
+    yield
+    trees.keep_files(False)

@@ -75,7 +75,7 @@ def test_scan_finds_every_occurrence_with_line_and_class(tmp_path):
     ]
 
 
-def test_a_scan_reads_again_only_the_files_that_changed_or_changed_in_the_last_second(tmp_path, monkeypatch):
+def test_a_scan_reads_again_only_the_files_that_changed_or_changed_in_the_last_second(tmp_path, monkeypatch, request):
     from pathlib import Path
 
     from paritydocs.sources import trees
@@ -95,6 +95,9 @@ def test_a_scan_reads_again_only_the_files_that_changed_or_changed_in_the_last_s
     assert scan() == every and scan() == every
     assert sorted(read) == ["a.ex", "b.ex", "c.ex"]  # written in the last second: read again each time
     monkeypatch.setattr(trees, "SETTLED_NS", 0)
+    assert scan() == every and sorted(read) == ["a.ex", "b.ex", "c.ex"]  # not kept outside `serve`
+    assert scan() == every and read
+    request.getfixturevalue("keeping_files")  # as a `serve` session has it
     assert scan() == every and read  # kept now
     assert scan() == every and read == []
     (tmp_path / "lib" / "b.ex").write_text('# b.ex\n\nx = "Qwen/Qwen2.5-7B"\n')  # another line

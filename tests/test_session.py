@@ -379,7 +379,7 @@ def test_a_listing_kept_in_the_cache_is_read_back_while_no_folder_of_the_theme_c
     monkeypatch.setattr(trees, "SETTLED_NS", 0)
 
     def listed(static: tuple[str, ...] = (), check=_not_html) -> ThemeListing:
-        listing = ThemeListing(kept)  # a new build's
+        listing = ThemeListing(kept, session=False)  # a new one-off build's
         assert listing.names(searchpath, check, static) == [n for n in env.list_templates() if check(n)]
         return listing
 

@@ -876,7 +876,7 @@ def test_the_scratch_folder_of_a_killed_build_is_swept_at_the_next_fetch(tmp_pat
 
 
 def test_a_files_digest_is_read_again_only_when_its_status_moved_or_it_changed_in_the_last_second(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, request
 ):
     import builtins
 
@@ -897,6 +897,8 @@ def test_a_files_digest_is_read_again_only_when_its_status_moved_or_it_changed_i
     expected = hashlib.sha256(path.read_bytes()).hexdigest()
     assert digest() == expected and digest() == expected and len(opened) == 1  # just written: read each time
     monkeypatch.setattr(trees, "SETTLED_NS", 0)
+    assert digest() == expected and digest() == expected and len(opened) == 1  # not kept outside `serve`
+    request.getfixturevalue("keeping_files")  # as a `serve` session has it
     assert digest() == expected and opened  # kept now
     assert digest() == expected and opened == []
     path.write_text("defmodule B do\nend\n")  # the same size, another content

@@ -19,7 +19,7 @@ from typing import Any
 
 from paritydocs.errors import ConfigError
 from paritydocs.model import Location
-from paritydocs.sources.trees import SKIPPED_DIRS, settled
+from paritydocs.sources.trees import KEEPING_FILES, SKIPPED_DIRS, settled
 
 # A model id continues with word characters, `-`, `/`, or a `.` followed by a word character (`2.5`).
 _BEFORE = r"(?<![\w/.\-])"
@@ -167,15 +167,18 @@ _REASONS = {
 def scan_tree(root: Path, side: str, updates: tuple[ModelNameUpdate, ...]) -> list[Occurrence]:
     """Every occurrence of an outdated name in a source tree, sorted by file and line.
 
-    What a file holds is kept for the process (`_SCANNED`) by its path, its place in the tree, the names
-    looked for and the file's status (device, inode, size, modification and change times): a `serve`
-    rebuild reads again only the files that changed, not both trees. A write to a file moves its change time,
-    which no program can set back; a file changed in the last second is read again (`sources.trees.settled`)."""
+    While `sources.trees.keep_files` is on (a `serve` session), what a file holds is kept for the process
+    (`_SCANNED`) by its path, its place in the tree, the names looked for and the file's status (device, inode,
+    size, modification and change times): a rebuild reads again only the files that changed, not both trees. A
+    write to a file moves its change time, which no program can set back; a file changed in the last second is
+    read again (`sources.trees.settled`)."""
     found: list[Occurrence] = []
     if not updates:
         return found
     root = root.resolve()
     names = tuple((u.old, u.new) for u in updates)
+    if not KEEPING_FILES[0]:
+        _SCANNED.clear()  # kept by a `serve` session that ended
     for path, linked in _walk_entries(root):
         try:
             # a regular file inside the tree, of a size a source file has: not a link to the build machine's
@@ -203,7 +206,7 @@ def scan_tree(root: Path, side: str, updates: tuple[ModelNameUpdate, ...]) -> li
         except OSError:
             continue
         occurrences = _scan_file(raw, rel, side, updates)
-        if settled(st.st_mtime_ns, st.st_ctime_ns):
+        if KEEPING_FILES[0] and settled(st.st_mtime_ns, st.st_ctime_ns):
             _SCANNED[key] = (status, occurrences)
             if len(_SCANNED) > FILES_SCANNED_KEPT:
                 _SCANNED.popitem(last=False)

@@ -48,6 +48,7 @@ from paritydocs.sources.cache import (
     prune_due,
     write_deferred,
 )
+from paritydocs.sources.trees import keep_files
 from paritydocs.textsafe import logger
 
 __all__ = ["REQUIRED_EXTENSIONS", "ParitydocsConfig", "ParitydocsPlugin"]
@@ -99,11 +100,13 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
         (`sources.cache.defer_writes`)."""
         pending = self.pending
         self.collector = IdleCollector(work=lambda: write_deferred(pending)) if command == "serve" else None
+        keep_files(command == "serve")  # what is read of each file kept by its status, for the rebuilds
 
     def on_shutdown(self) -> None:
         if self.collector is not None:
             defer_writes(None)  # a build stopped midway
             self.collector.close()  # writes what is queued
+            keep_files(False)
 
     # Before mkdocstrings (priority 0): its Python handler is created in its own on_config and reads `paths` then.
     @event_priority(100)
@@ -128,7 +131,7 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             for role in ("paritydocs", "theme", "mkdocstrings"):
                 self.session.bytecode_cache(role).disk = disk_bytecode_cache(self.settings, role)
         # the theme's files listed once (`serve`), or read back with the times of its folders (a one-off build)
-        listing = self.session.theme if self.session is not None else ThemeListing()
+        listing = self.session.theme if self.session is not None else ThemeListing(session=False)
         listing.folder = None if extraction_cache_disabled() else extraction_dir(self.settings.cache_dir, "theme")
         listing.install(config.theme)
         for ext in REQUIRED_EXTENSIONS:

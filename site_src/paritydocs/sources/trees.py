@@ -138,11 +138,24 @@ def content_fingerprint(root: Path, suffixes: tuple[str, ...] = ("",)) -> str:
     return digest.hexdigest()
 
 
+KEEPING_FILES = [False]
+"""Whether what is read of a file is kept for the process by its status (`file_digest`, `modelnames.scan_tree`):
+on for a `serve` session (`keep_files`), whose rebuilds read the same files again; off elsewhere, where each file
+is read once or twice and what would be kept only adds to a large SDK's peak memory (N = 5,000: 516 MB)."""
+
+
+def keep_files(on: bool) -> None:
+    """Keep what is read of each file for the process (`KEEPING_FILES`), or stop keeping and forget it."""
+    KEEPING_FILES[0] = on
+    if not on:
+        _DIGESTS.clear()
+
+
 def file_digest(path: str | os.PathLike[str]) -> str:
-    """The sha256 of a file's content (hex), kept for the process by the file's path and status (device,
-    inode, size, modification and change times): a `serve` rebuild hashes again only the files that changed.
-    A write moves a file's change time, which no program can set back; a file changed in the last second is
-    read again (`settled`). OSError when it cannot be read."""
+    """The sha256 of a file's content (hex). While `keep_files` is on, kept for the process by the file's path
+    and status (device, inode, size, modification and change times): a `serve` rebuild hashes again only the
+    files that changed. A write moves a file's change time, which no program can set back; a file changed in
+    the last second is read again (`settled`). OSError when it cannot be read."""
     name = os.fspath(path)
     info = os.stat(name)
     status = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
@@ -151,7 +164,7 @@ def file_digest(path: str | os.PathLike[str]) -> str:
         return kept[1]
     with open(name, "rb") as handle:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()
-    if settled(info.st_mtime_ns, info.st_ctime_ns):
+    if KEEPING_FILES[0] and settled(info.st_mtime_ns, info.st_ctime_ns):
         _DIGESTS[name] = (status, digest)
         if len(_DIGESTS) > DIGESTS_KEPT:
             del _DIGESTS[next(iter(_DIGESTS))]  # the oldest one
