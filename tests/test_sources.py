@@ -901,8 +901,13 @@ def test_a_files_digest_is_read_again_only_when_its_status_moved_or_it_changed_i
     request.getfixturevalue("keeping_files")  # as a `serve` session has it
     assert digest() == expected and opened  # kept now
     assert digest() == expected and opened == []
+    assert trees.kept_digest(path) == expected  # known without reading
     path.write_text("defmodule B do\nend\n")  # the same size, another content
+    assert trees.kept_digest(path) is None  # its status moved: not known, and not read
     assert digest() == hashlib.sha256(path.read_bytes()).hexdigest() and opened
+    data, read = trees.read_file(path)  # the bytes and their digest, which is then known
+    assert read == hashlib.sha256(data).hexdigest() == trees.file_digest(path)
     path.unlink()
     with pytest.raises(OSError):
         trees.file_digest(path)
+    assert trees.kept_digest(path) is None

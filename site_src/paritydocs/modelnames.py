@@ -11,7 +11,6 @@ import fnmatch
 import os
 import re
 import stat
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 
 from paritydocs.errors import ConfigError
 from paritydocs.model import Location
-from paritydocs.sources.trees import KEEPING_FILES, SKIPPED_DIRS, settled
+from paritydocs.sources.trees import SKIPPED_DIRS, KeptByStatus
 
 # A model id continues with word characters, `-`, `/`, or a `.` followed by a word character (`2.5`).
 _BEFORE = r"(?<![\w/.\-])"
@@ -167,18 +166,14 @@ _REASONS = {
 def scan_tree(root: Path, side: str, updates: tuple[ModelNameUpdate, ...]) -> list[Occurrence]:
     """Every occurrence of an outdated name in a source tree, sorted by file and line.
 
-    While `sources.trees.keep_files` is on (a `serve` session), what a file holds is kept for the process
-    (`_SCANNED`) by its path, its place in the tree, the names looked for and the file's status (device, inode,
-    size, modification and change times): a rebuild reads again only the files that changed, not both trees. A
-    write to a file moves its change time, which no program can set back; a file changed in the last second is
-    read again (`sources.trees.settled`)."""
+    While `sources.trees.keep_files` is on (a `serve` session), what a file holds is kept for the process by its
+    path, its place in the tree, the names looked for and the file's status (`sources.trees.KeptByStatus`): a
+    rebuild reads again only the files that changed, not both trees."""
     found: list[Occurrence] = []
     if not updates:
         return found
     root = root.resolve()
     names = tuple((u.old, u.new) for u in updates)
-    if not KEEPING_FILES[0]:
-        _SCANNED.clear()  # kept by a `serve` session that ended
     for path, linked in _walk_entries(root):
         try:
             # a regular file inside the tree, of a size a source file has: not a link to the build machine's
@@ -196,20 +191,15 @@ def scan_tree(root: Path, side: str, updates: tuple[ModelNameUpdate, ...]) -> li
                 continue
             rel = path.relative_to(root).as_posix()
             key = (str(path), rel, side, names)
-            status = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-            kept = _SCANNED.get(key)
-            if kept is not None and kept[0] == status:
-                _SCANNED.move_to_end(key)
-                found.extend(kept[1])
+            kept = _SCANNED.get(key, st)
+            if kept is not None:
+                found.extend(kept)
                 continue
             raw = path.read_bytes()
         except OSError:
             continue
         occurrences = _scan_file(raw, rel, side, updates)
-        if KEEPING_FILES[0] and settled(st.st_mtime_ns, st.st_ctime_ns):
-            _SCANNED[key] = (status, occurrences)
-            if len(_SCANNED) > FILES_SCANNED_KEPT:
-                _SCANNED.popitem(last=False)
+        _SCANNED.put(key, st, occurrences)
         found.extend(occurrences)
     return sorted(found, key=lambda o: (o.file, o.line, o.column))
 
@@ -217,7 +207,7 @@ def scan_tree(root: Path, side: str, updates: tuple[ModelNameUpdate, ...]) -> li
 FILES_SCANNED_KEPT = 50_000
 """Files whose occurrences `scan_tree` keeps, the most recently scanned: both trees of a few SDK pairs."""
 
-_SCANNED: OrderedDict[tuple[Any, ...], tuple[tuple[int, ...], tuple[Occurrence, ...]]] = OrderedDict()
+_SCANNED: KeptByStatus[tuple[Occurrence, ...]] = KeptByStatus(FILES_SCANNED_KEPT)
 
 
 def _scan_file(raw: bytes, rel: str, side: str, updates: tuple[ModelNameUpdate, ...]) -> tuple[Occurrence, ...]:

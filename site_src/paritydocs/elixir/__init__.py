@@ -30,7 +30,6 @@ decoder fills in, and their source), `structs` (fields, defaults, enforce_keys),
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import re
@@ -42,7 +41,7 @@ from paritydocs.elixir.functions import OPTS_PARAM
 from paritydocs.elixir.records import FileResult, FileState
 from paritydocs.elixir.syntax import find_modules, parse_elixir
 from paritydocs.model import ExtractionWarning, SdkModel, SourceInfo
-from paritydocs.sources.trees import file_digest
+from paritydocs.sources.trees import kept_digest, read_file
 from paritydocs.textsafe import logger
 
 __all__ = [
@@ -110,22 +109,20 @@ def extract_elixir(
     model = SdkModel(source=source)
     files = _collect_files(root, dirs, model.warnings)
     for rel, path in files:
-        result = None
-        if cache is not None:
-            try:  # a file whose status did not move is not read (`sources.trees.file_digest`)
-                result = cache.get(rel, file_digest(path))
-            except OSError:
-                result = None
+        known = kept_digest(path) if cache is not None else None  # a file whose status did not move is not read
+        result = cache.get(rel, known) if cache is not None and known is not None else None
         if result is None:
             try:
-                data = path.read_bytes()
+                data, digest = read_file(path)
             except OSError as exc:
                 model.warnings.append(ExtractionWarning(rel, None, f"cannot read file: {exc.strerror or exc}"))
                 continue
-            result = extract_file(rel, data)
-            if cache is not None:
-                cache.parses += 1
-                cache.put(rel, hashlib.sha256(data).hexdigest(), result)  # the bytes parsed, whatever came since
+            result = cache.get(rel, digest) if cache is not None else None
+            if result is None:
+                result = extract_file(rel, data)
+                if cache is not None:
+                    cache.parses += 1
+                    cache.put(rel, digest, result)
         model.types.extend(result.types)
         model.warnings.extend(result.warnings)
     model.constants = [c for t in model.types for c in t.constants]

@@ -6,10 +6,14 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from paritydocs.errors import SourceError
+
+T = TypeVar("T")
 
 SETTLED_NS = 1_000_000_000
 """How old a file's or folder's times must be for what was read of it to be kept by them (`settled`)."""
@@ -139,42 +143,98 @@ def content_fingerprint(root: Path, suffixes: tuple[str, ...] = ("",)) -> str:
 
 
 KEEPING_FILES = [False]
-"""Whether what is read of a file is kept for the process by its status (`file_digest`, `modelnames.scan_tree`):
-on for a `serve` session (`keep_files`), whose rebuilds read the same files again; off elsewhere, where each file
-is read once or twice and what would be kept only adds to a large SDK's peak memory (N = 5,000: 516 MB)."""
+"""Whether what is read of a file is kept for the process by its status (`KeptByStatus`: `file_digest`,
+`modelnames.scan_tree`): on for a `serve` session (`keep_files`), whose rebuilds read the same files again; off
+elsewhere, where each file is read once or twice and what would be kept only adds to a large SDK's peak memory
+(N = 5,000: 516 MB)."""
+
+
+class KeptByStatus(Generic[T]):
+    """What was read of each file, kept for the process while `keep_files` is on: by a key naming the file and
+    what was read of it, and the file's status (device, inode, size, modification and change times). A write
+    moves a file's change time, which no program can set back; a file changed in the last second is not kept
+    (`settled`). At most `bound` files, the most recently used."""
+
+    def __init__(self, bound: int) -> None:
+        self.bound = bound
+        self._kept: OrderedDict[Hashable, tuple[tuple[int, ...], T]] = OrderedDict()
+        _KEPT.append(self)
+
+    def get(self, key: Hashable, info: os.stat_result) -> T | None:
+        """What was kept for `key` while the file had the status `info` gives, else None."""
+        kept = self._kept.get(key) if self._kept else None
+        if kept is None or kept[0] != _status(info):
+            return None
+        self._kept.move_to_end(key)
+        return kept[1]
+
+    def put(self, key: Hashable, info: os.stat_result, value: T) -> None:
+        """Keep `value`, read of the file while `info` was its status (nothing when not keeping or not settled)."""
+        if KEEPING_FILES[0] and settled(info.st_mtime_ns, info.st_ctime_ns):
+            self._kept[key] = (_status(info), value)
+            if len(self._kept) > self.bound:
+                self._kept.popitem(last=False)
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
+_KEPT: list[KeptByStatus[Any]] = []
+"""Every `KeptByStatus`, for `keep_files(False)` to empty."""
+
+
+def _status(info: os.stat_result) -> tuple[int, ...]:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def keep_files(on: bool) -> None:
     """Keep what is read of each file for the process (`KEEPING_FILES`), or stop keeping and forget it."""
     KEEPING_FILES[0] = on
     if not on:
-        _DIGESTS.clear()
+        for kept in _KEPT:
+            kept.clear()
 
 
 def file_digest(path: str | os.PathLike[str]) -> str:
-    """The sha256 of a file's content (hex). While `keep_files` is on, kept for the process by the file's path
-    and status (device, inode, size, modification and change times): a `serve` rebuild hashes again only the
-    files that changed. A write moves a file's change time, which no program can set back; a file changed in
-    the last second is read again (`settled`). OSError when it cannot be read."""
+    """The sha256 of a file's content (hex), kept by the file's status while `keep_files` is on (a `serve`
+    rebuild hashes again only the files that changed). OSError when it cannot be read."""
     name = os.fspath(path)
-    info = os.stat(name)
-    status = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-    kept = _DIGESTS.get(name)
-    if kept is not None and kept[0] == status:
-        return kept[1]
+    info = os.stat(name)  # before the content: a write while it is read moves the status kept
+    kept = _DIGESTS.get(name, info)
+    if kept is not None:
+        return kept
     with open(name, "rb") as handle:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()
-    if KEEPING_FILES[0] and settled(info.st_mtime_ns, info.st_ctime_ns):
-        _DIGESTS[name] = (status, digest)
-        if len(_DIGESTS) > DIGESTS_KEPT:
-            del _DIGESTS[next(iter(_DIGESTS))]  # the oldest one
+    _DIGESTS.put(name, info, digest)
     return digest
+
+
+def kept_digest(path: str | os.PathLike[str]) -> str | None:
+    """`file_digest` of a file, when it is kept and its status did not move; else None, and the file unread."""
+    if not KEEPING_FILES[0]:
+        return None
+    name = os.fspath(path)
+    try:
+        return _DIGESTS.get(name, os.stat(name))
+    except OSError:
+        return None
+
+
+def read_file(path: str | os.PathLike[str]) -> tuple[bytes, str]:
+    """A file's bytes and their sha256 (hex), which `file_digest` then knows. OSError when it cannot be read."""
+    name = os.fspath(path)
+    info = os.stat(name)
+    with open(name, "rb") as handle:
+        data = handle.read()
+    digest = hashlib.sha256(data).hexdigest()
+    _DIGESTS.put(name, info, digest)
+    return data, digest
 
 
 DIGESTS_KEPT = 100_000
 """Files whose digest `file_digest` keeps: the trees of a few SDK pairs and a site's templates."""
 
-_DIGESTS: dict[str, tuple[tuple[int, ...], str]] = {}
+_DIGESTS: KeptByStatus[str] = KeptByStatus(DIGESTS_KEPT)
 
 
 def python_fingerprint(root: Path) -> str:
