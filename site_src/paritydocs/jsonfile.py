@@ -74,43 +74,26 @@ def encode_indented(value: Any, *, ascii_only: bool = False) -> Iterator[str]:
     0.011 s; a sync report's JSON 0.019 → 0.012 s). A value JSON has no form for raises `TypeError`, as
     `json.dumps` does."""
     text = encode_basestring_ascii if ascii_only else encode_basestring
-    kind = type(value)
-    if kind is dict or kind is list or kind is tuple or isinstance(value, dict | list | tuple):
-        if not value:
-            yield "{}" if isinstance(value, dict) else "[]"
-            return
-        if isinstance(value, dict):
-            yield "{"
-            for n, (key, item) in enumerate(value.items()):
-                name = _key(key, text)
-                yield f"{',' if n else ''}\n  {name}: "
-                yield from _pieces(item, "  ", text)
-            yield "\n}"
-        else:
-            yield "["
-            for n, item in enumerate(value):
-                yield ",\n  " if n else "\n  "
-                yield from _pieces(item, "  ", text)
-            yield "\n]"
-        return
-    yield _encode(value, "", text)
+    yield from _pieces(value, "", text, levels=2)
 
 
-def _pieces(value: Any, indent: str, text: Callable[[str], str]) -> Iterator[str]:
-    """The second level of `encode_indented`: each item of a list or dict one piece."""
-    if not isinstance(value, dict | list | tuple) or not value:
+def _pieces(value: Any, indent: str, text: Callable[[str], str], *, levels: int) -> Iterator[str]:
+    """`value` at `indent` as pieces: the items of a list or dict each apart, `levels` deep, then whole."""
+    if levels == 0 or not isinstance(value, dict | list | tuple) or not value:
         yield _encode(value, indent, text)
         return
     inner = indent + "  "
     if isinstance(value, dict):
         yield "{"
         for n, (key, item) in enumerate(value.items()):
-            yield f"{',' if n else ''}\n{inner}{_key(key, text)}: {_encode(item, inner, text)}"
+            yield f"{',' if n else ''}\n{inner}{_key(key, text)}: "
+            yield from _pieces(item, inner, text, levels=levels - 1)
         yield f"\n{indent}}}"
     else:
         yield "["
         for n, item in enumerate(value):
-            yield f"{',' if n else ''}\n{inner}{_encode(item, inner, text)}"
+            yield f"{',' if n else ''}\n{inner}"
+            yield from _pieces(item, inner, text, levels=levels - 1)
         yield f"\n{indent}]"
 
 
