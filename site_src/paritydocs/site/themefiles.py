@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +143,7 @@ class ThemeListing:
     def _folder(self, path: str, followlinks: bool) -> tuple[int, list[str]]:
         """The walk's number and the names of the files under `path`."""
         kept = self._walked.get((path, followlinks))
-        if kept is not None and all(_mtime(folder) == time for folder, time in kept[0]):
+        if kept is not None and _unchanged(kept[0]):
             return kept[1], kept[2]
         folders: list[tuple[str, int]] = []
         found: list[str] = []
@@ -183,12 +183,10 @@ def _read_back(folder: Path | None, key: str) -> list[str] | None:
     folders, names = kept.get("folders"), kept.get("names")
     if not isinstance(folders, list) or not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         return None
-    for item in folders:
-        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and isinstance(item[1], int)):
-            return None
-        if _mtime(item[0]) != item[1]:
-            return None
-    return names
+    pairs = (isinstance(f, list) and len(f) == 2 and isinstance(f[0], str) and isinstance(f[1], int) for f in folders)
+    if not all(pairs):
+        return None
+    return names if _unchanged(folders) else None
 
 
 def _filter_key(filter_func: Callable[[str], bool]) -> tuple[str, str, int, str, str] | None:
@@ -206,6 +204,11 @@ def _filter_key(filter_func: Callable[[str], bool]) -> tuple[str, str, int, str,
     package = str(getattr(filter_func, "__module__", "") or "").partition(".")[0]
     version = str(getattr(sys.modules.get(package), "__version__", ""))
     return code.co_filename, code.co_qualname, code.co_firstlineno, digest, version
+
+
+def _unchanged(folders: Iterable[Sequence[Any]]) -> bool:
+    """Whether every folder still has the modification time it was listed with (`(folder, time)` pairs)."""
+    return all(_mtime(folder) == time for folder, time in folders)
 
 
 def _mtime(folder: str) -> int:
