@@ -334,13 +334,15 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
     # Last: the build is over, so the serve session's garbage is collected once the server is idle.
     @event_priority(-1000)
     def _built(self, *, config: Any) -> None:
-        if self.collector is not None:
-            defer_writes(None)
-            self.collector.built()
+        self._build_over()
 
     on_post_build = CombinedEvent(_finish_build, _write_search_index, _built)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._build_over()
+
+    def _build_over(self) -> None:
+        """A `serve` build ended, or failed: its queued work waits for idle, and what follows writes at once."""
         if self.collector is not None:
             defer_writes(None)
             self.collector.built()
