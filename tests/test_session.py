@@ -477,3 +477,31 @@ def test_a_serve_session_prunes_the_page_cache_once_idle(tmp_path, monkeypatch):
     session.rebuild()
     assert len(pruned) == 1  # a prune is due again after a twentieth of the bound is written, not now
     assert _differences(_full_build(demo, tmp_path / "full"), tmp_path / "served") == []
+
+
+def test_every_environment_the_theme_makes_reads_compiled_templates(tmp_path, monkeypatch):
+    """Material's search plugin makes its own environments of the theme (three a build, to read its
+    translations): they read the compiled templates as MkDocs' does, in a `serve` rebuild and in the next one-off
+    build alike."""
+    from site_helpers import build_site
+
+    monkeypatch.setenv("PARITYDOCS_CACHE", str(tmp_path / "cache"))
+    demo = copy_demo(tmp_path)
+    compiled: list[str | None] = []
+    original = jinja2.Environment.compile
+
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return original(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile)
+    session = Session(demo, tmp_path / "served", dirty=True)
+    assert "partials/language.html" in compiled
+    compiled.clear()
+    session.rebuild()
+    assert compiled == []
+    build_site(demo / "mkdocs.yml", tmp_path / "one-off")  # the session wrote them to disk too
+    assert "partials/language.html" not in compiled
+    compiled.clear()
+    build_site(demo / "mkdocs.yml", tmp_path / "one-off-again")
+    assert compiled == []
