@@ -40,6 +40,8 @@ class Tree:
     tops: dict[str, griffe.Module]
     model: SdkModel
     warnings: list[str] = field(default_factory=list)
+    _rels: dict[Path, str | None] = field(default_factory=dict, repr=False, compare=False)
+    """`rel` of each file asked for: the differ asks for a file once per object in it (10,000 times a range)."""
 
     def get(self, path: str) -> Any:
         top, _, rest = path.partition(".")
@@ -55,9 +57,15 @@ class Tree:
         return alias_target(obj)
 
     def rel(self, obj: Any) -> str | None:
+        """The path of `obj`'s file under the tree's root (`/`-separated), or None."""
         filepath = getattr(obj, "filepath", None)
         if not isinstance(filepath, Path):
             return None
+        if filepath not in self._rels:
+            self._rels[filepath] = self._rel(filepath)
+        return self._rels[filepath]
+
+    def _rel(self, filepath: Path) -> str | None:
         for base in (self.root, self.root.resolve()):
             with suppress(ValueError):
                 return filepath.relative_to(base).as_posix()
