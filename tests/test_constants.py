@@ -223,6 +223,54 @@ def test_python_constants_of_modules_and_classes(tmp_path):
     }
 
 
+@pytest.mark.parametrize(
+    ("code", "names"),
+    [
+        ("class Limits: MAX_PARTS = 4\n", ["acme.odd.Limits.MAX_PARTS"]),
+        ("first = 1; SECOND_LIMIT = 2\n", ["acme.odd.SECOND_LIMIT"]),
+        ("(WRAPPED) = 3\n", ["acme.odd.WRAPPED"]),
+        ("(\n    SPLIT\n) = 4\n", ["acme.odd.SPLIT"]),
+        ("CONTINUED \\\n    = 5\n", ["acme.odd.CONTINUED"]),
+        ("TABBED_LIMIT\t: int = 6\n", ["acme.odd.TABBED_LIMIT"]),
+        ("class A:\n\tINDENTED\t= 7\n", ["acme.odd.A.INDENTED"]),
+        ("x = 1\nclass B:\n    limit = 2\n    def f(self):\n        return MAX\n", []),
+    ],
+)
+def test_every_way_to_bind_a_constant_is_read(tmp_path, code, names):
+    """A module is parsed for its constants only when its text may bind one (`MAY_BIND_CONSTANT`): each form
+    a statement binding an UPPER_CASE name can take is still read, and the test's regular expression agrees
+    with the parse on each (the last module binds none)."""
+    from conftest import python_source_info, write_files
+    from paritydocs.python import extract_python
+    from paritydocs.python.constants import MAY_BIND_CONSTANT
+
+    write_files(tmp_path, {"acme/__init__.py": "", "acme/odd.py": code})
+    model = extract_python(tmp_path, modules=["acme"], source=python_source_info(tmp_path))
+    assert [c.path for c in model.constants] == names
+    assert (MAY_BIND_CONSTANT.search(code) is not None) == bool(names)
+
+
+def test_a_module_that_binds_no_constant_is_not_parsed_for_them(tmp_path):
+    from conftest import write_files
+    from paritydocs.python.loader import SdkTree
+
+    write_files(
+        tmp_path,
+        {
+            "acme/__init__.py": "",
+            "acme/plain.py": "def helper(limit):\n    return limit\n",
+            "acme/limits.py": "MAX = 3\n",
+        },
+    )
+    from paritydocs.python.constants import MAY_BIND_CONSTANT
+
+    tree = SdkTree(tmp_path)
+    assert tree.source(tmp_path / "acme" / "plain.py", only_if=MAY_BIND_CONSTANT) is None
+    assert tmp_path / "acme" / "plain.py" not in tree._sources  # not kept as unparsable: others parse it
+    assert tree.source(tmp_path / "acme" / "plain.py") is not None
+    assert tree.source(tmp_path / "acme" / "limits.py", only_if=MAY_BIND_CONSTANT) is not None
+
+
 def test_elixir_constants_of_attributes_and_zero_arity_functions(tmp_path):
     from elixir_helpers import extract_text, module
 

@@ -12,6 +12,7 @@ import contextlib
 import io
 import logging
 import os
+import re
 import tokenize
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -500,7 +501,10 @@ class SdkTree:
         parent.set_member(name, visited)
         return visited
 
-    def source(self, path: Path | list[Path] | None) -> Source | None:
+    def source(self, path: Path | list[Path] | None, *, only_if: re.Pattern[str] | None = None) -> Source | None:
+        """The parsed module at `path` (kept, the most recently used ones), or None when it cannot be read or
+        parsed. `only_if`: a module not parsed yet whose text has no match of it is not parsed (None, nothing
+        kept): for a reader that needs only some modules, such as those that may bind a constant."""
         if path is None or isinstance(path, list):
             return None
         if path in self._sources:
@@ -513,6 +517,8 @@ class SdkTree:
             text = None
         if text is not None:
             found, result = self.parsed.get(path, text) if self.parsed is not None else (False, None)
+            if not found and only_if is not None and only_if.search(text) is None:
+                return None
             if not found:
                 try:
                     tree = ast.parse(text, filename=str(path))
