@@ -1292,3 +1292,56 @@ def test_files_parsed_by_an_earlier_extraction_are_not_parsed_again_while_unchan
     kept, fresh = both()
     assert parsed.parses == first + 1 and kept == fresh
     assert "Edited." in json.dumps(kept)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "# a comment only\n",
+        '"doc"\n',
+        '\n\n# -*- coding: utf-8 -*-\n"""Doc.\n\n    More."""\nx = 1\n',
+        '"a" "b"\n',
+        '("a"\n "b")\nimport os\n',
+        '"a" \\\n "b"\n',
+        '"d"; import os\n',
+        '(\n"a"\n)\n',
+        'r"raw"\n',
+        '"first"\n\n"second"\n',
+        'f"not a docstring"\n',
+        "b'bytes'\n",
+        '"a" + "b"\n',
+        '"a".strip()\n',
+        '"d" if True else "e"\n',
+        'x = "d"\n',
+        "(a, b) = 1, 2\n",
+        'if True:\n    "d"\n',
+        'class A:\n    "d"\n',
+        'def f():\n    "d"\n',
+    ],
+)
+def test_a_module_docstring_from_the_first_statement_alone_is_the_whole_parses(text):
+    import ast
+
+    from paritydocs.python.loader import module_docstring
+
+    assert module_docstring(text) == ast.get_docstring(ast.parse(text))
+
+
+_MODULE_PIECES = ['"d"', '"""x\n y"""', "'e'", "f'g'", "(", ")", " ", "\t", "\n", "\r\n", "\r", "\f", "#c\n"]
+_MODULE_PIECES += ["x = 1", ";", "\\\n", "if x:\n  pass", "+", ".strip()"]
+
+
+@given(st.lists(st.sampled_from(_MODULE_PIECES), max_size=12))
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+def test_a_module_docstring_agrees_with_the_parse_on_any_module_that_parses(pieces):
+    import ast
+
+    from paritydocs.python.loader import module_docstring
+
+    text = "".join(pieces)
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        assume(False)
+    assert module_docstring(text) == ast.get_docstring(tree)  # a lone `\r` and a `\f` each ended lines apart

@@ -185,6 +185,45 @@ def read_source(path: Path) -> str:
     return data.decode(encoding)
 
 
+def module_docstring(text: str) -> str | None:
+    """`ast.get_docstring(ast.parse(text))` of a module that parses (Griffe loaded it), from its first statement
+    alone: a docstring is that statement or nothing, and parsing whole modules only for it was two thirds of the
+    parsing of a cold build's four Tinker trees once constants skipped the modules that bind none."""
+    if "\r" in text:  # `tokenize` takes a lone carriage return for a blank line, where the parser ends one
+        return _whole_module_docstring(text)
+    buffer, lines = io.StringIO(text), []
+
+    def readline() -> str:  # the lines as the tokenizer counts them (`str.splitlines` also splits at `\f`)
+        lines.append(buffer.readline())
+        return lines[-1]
+
+    tokens = tokenize.generate_tokens(readline)
+    skipped = (tokenize.COMMENT, tokenize.NL, tokenize.ENCODING)
+    rows: int | None = None
+    try:
+        first = next((token for token in tokens if token.type not in skipped), None)
+        if first is None or first.type == tokenize.ENDMARKER:
+            return None  # no statement
+        if first.type in (tokenize.NAME, tokenize.NUMBER) or (first.type == tokenize.OP and first.string != "("):
+            return None  # a docstring is a string, in parentheses or not, that starts the first statement
+        if first.type in (tokenize.STRING, tokenize.OP):  # else (a token the tokenizer made no sense of): whole
+            last = next((token for token in tokens if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER)), None)
+            rows = last.end[0] if last is not None else None
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    if rows is not None:  # the first statement alone, else the whole module
+        with contextlib.suppress(SyntaxError, ValueError, RecursionError):
+            return ast.get_docstring(ast.parse("".join(lines[:rows])))
+    return _whole_module_docstring(text)
+
+
+def _whole_module_docstring(text: str) -> str | None:
+    try:
+        return ast.get_docstring(ast.parse(text))
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
 def load_package(spec: str, root: Path, top: str, warnings: list[str]) -> griffe.Module | None:
     """The package `top` of the tree at `root`, loaded statically on its own (a sync report's revision `spec`);
     None, with a warning when Griffe fails, when it cannot be loaded."""
@@ -532,6 +571,21 @@ class SdkTree:
             # parsed files are read module by module: keep the recent ones, not the whole SDK's syntax trees
             self._sources.popitem(last=False)
         return result
+
+    def docstring_as_written(self, path: Path) -> str | None:
+        """The docstring of the module at `path` as its file has it (a shared tree's docstrings may have been
+        rewritten by its extensions): from its parse when one is kept, else from its first statement alone."""
+        if path in self._sources:
+            src = self._sources[path]
+            return ast.get_docstring(src.tree) if src is not None else None
+        try:
+            text = read_source(path)
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, LookupError):
+            return None
+        found, parsed = self.parsed.get(path, text) if self.parsed is not None else (False, None)
+        if found:
+            return ast.get_docstring(parsed.tree) if parsed is not None else None
+        return module_docstring(text)
 
     # ---------------------------------------------------------------- griffe lookups
 

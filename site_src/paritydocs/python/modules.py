@@ -3,7 +3,6 @@ module by module (`parity.modules`). Tests shipped inside the package (`*_test`,
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -44,9 +43,7 @@ def read_modules(tree: SdkTree, tops: Iterable[str]) -> list[ModuleDef]:
                     classes.append(name)
                 elif member.is_function:
                     functions.append(name)
-            # the docstring as written (a shared tree's docstrings may have been rewritten by its extensions)
-            src = tree.source(obj.filepath)
-            text = ast.get_docstring(src.tree) if src is not None else None
+            text = tree.docstring_as_written(obj.filepath)
             doc = text.strip().splitlines()[0] if text and text.strip() else None
             found.append(ModuleDef(str(obj.path), tree.rel(obj.filepath), doc, classes, functions))
     found.sort(key=lambda m: m.path)
