@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import weakref
 
 import pytest
@@ -160,3 +161,44 @@ def test_a_serve_build_queues_its_cache_entries_and_writes_them_when_idle(tmp_pa
     finally:
         entries.defer_writes(None)
         plugin.on_shutdown()
+
+
+def test_work_ahead_is_done_when_idle_and_dropped_when_a_build_comes_first(caplog):
+    from paritydocs.site.collector import when_idle
+
+    done: list[str] = []
+    later = Later()
+    collector = IdleCollector(idle=0.5, later=later, work=lambda: done.append("work"))
+    try:
+        assert not when_idle(lambda: done.append("outside"))  # no serve build is running
+        collector.building()
+        assert when_idle(lambda: done.append("ahead"))
+        collector.built()
+        assert not when_idle(lambda: done.append("after"))  # the build is over
+        done.clear()
+        later.run_last()  # idle: the work, then what was queued ahead, then the collection
+        assert done == ["work", "ahead"] and collector.collections == 1
+
+        def fails() -> None:
+            raise RuntimeError("the port vanished")
+
+        collector.building()
+        when_idle(fails)
+        when_idle(lambda: done.append("second"))
+        collector.built()
+        done.clear()
+        with caplog.at_level(logging.DEBUG, logger="mkdocs.plugins.paritydocs"):
+            later.run_last()
+        assert done == ["work", "second"]  # the failure is logged and skipped
+        assert "the port vanished" in caplog.text
+        collector.building()
+        when_idle(lambda: done.append("dropped"))
+        collector.built()
+        collector.building()  # a build before the idle period: what was queued ahead is dropped
+        assert "dropped" not in done
+        when_idle(lambda: done.append("at the end"))
+        collector.built()
+    finally:
+        collector.close()
+    assert "dropped" not in done and "at the end" not in done  # nor done when the session ends
+    assert not when_idle(lambda: None)

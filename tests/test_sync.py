@@ -1624,3 +1624,47 @@ def test_a_file_page_made_of_data_equal_but_of_another_type_is_made_again(tmp_pa
         page = memo({"path": "sync/r/a.md", "value": value}, lambda value=value: made.append(value) or f"{value!r}\n")
         assert page == f"{value!r}\n"
     assert made == [True, 1, 1.0]  # `True == 1 == 1.0`, yet each its own page; the last `1` kept on disk
+
+
+def test_a_serve_session_whose_first_build_read_a_range_back_compares_it_again_while_idle(world, tmp_path, monkeypatch):
+    """The first build of a `serve` session reads a range kept by an earlier build back whole; once idle, the
+    session compares and renders it again (nothing written), so its first edit of the port looks up only the
+    file pages that changed, as the edits after it do, and gives the pages a build without the session gives."""
+    from paritydocs.pipeline import Caches
+    from paritydocs.site import sync_pages
+    from paritydocs.site.collector import IdleCollector
+    from paritydocs.sources import cache as entries
+
+    ex_root, settings = _site_with_a_range(world, tmp_path, "served")
+    read: list[str] = []
+    real_read = entries.read_entry
+    monkeypatch.setattr(entries, "read_entry", lambda folder, key: read.append(folder.name) or real_read(folder, key))
+    monkeypatch.setattr("gc.collect", lambda *args: 0)  # the idle collection itself is not what is looked at
+
+    def pages(session: Caches | None) -> dict[str, str]:
+        read.clear()
+        parity = site_report(settings)
+        found, _ = sync_pages.sync_site_pages(settings, parity, Renderer(settings), session)
+        return {p.path: p.content for p in found}
+
+    kept = pages(None)  # an earlier build: the range's pages kept
+    folders = {d: sorted(p.name for p in d.iterdir()) for d in entries.cache_root(settings.cache_dir).rglob("*/")}
+    caches, collector = Caches(), IdleCollector(idle=3600)
+    try:
+        collector.building()
+        assert pages(caches) == kept and read == ["sync-pages"]  # read back whole
+        collector.built()
+        assert caches.sync_files == {}
+        collector.collect()  # idle
+        assert len(caches.sync_files) == len(kept) - 1
+        assert {d: sorted(p.name for p in d.iterdir()) for d in folders} == folders  # nothing written
+        retry = ex_root / "lib" / "wid" / "retry_settings.ex"
+        retry.write_text(retry.read_text().replace("defmodule", "# edited\ndefmodule", 1))
+        collector.building()
+        edited = pages(caches)
+        collector.built()
+    finally:
+        collector.close()
+    changed = {path for path in edited if edited[path] != kept[path]} - {"sync/served/index.md"}
+    assert changed and read.count("sync-files") == len(changed)  # only the changed pages looked up
+    assert edited == pages(None)

@@ -19,6 +19,10 @@ collector back as it was.
 
 `work`, when given, is what else waits for the server to be idle (the cache entries a build queued): done
 before the idle collection, and at once when a build starts before it or the session ends.
+
+`when_idle(action)`, called during a build, queues work the session is better off having done ahead (the
+memos of what the next rebuild repeats filled): done at the idle collection, before it, and dropped if a
+build starts first or the session ends, as nothing a build needs may wait for it.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
-__all__ = ["IdleCollector"]
+from paritydocs.textsafe import logger
+
+__all__ = ["IdleCollector", "when_idle"]
 
 IDLE_SECONDS = 0.5
 """How long after a build the collection waits: the browser has reloaded the page by then."""
@@ -47,6 +53,20 @@ def _later(delay: float, action: Callable[[], None]) -> Pending:
     timer.daemon = True
     timer.start()
     return timer
+
+
+_building: list[IdleCollector | None] = [None]
+"""The collector of the `serve` build that is running, for `when_idle`; None outside one."""
+
+
+def when_idle(action: Callable[[], object]) -> bool:
+    """Have the running `serve` build's session do `action` once it is idle, unless a build starts first; False
+    (and nothing queued) outside a `serve` build."""
+    collector = _building[0]
+    if collector is None:
+        return False
+    collector.ahead.append(action)
+    return True
 
 
 class IdleCollector:
@@ -73,6 +93,8 @@ class IdleCollector:
         self._froze = False
         self._epoch = 0
         """Counts builds begun and ended and the session's end: a timer armed before either collects nothing."""
+        self.ahead: list[Callable[[], object]] = []
+        """What `when_idle` queued: done at the idle collection, dropped when a build starts first."""
 
     def building(self) -> None:
         """A build starts: no collection while it runs, and its young objects are collected less often."""
@@ -80,6 +102,8 @@ class IdleCollector:
             self._epoch += 1
             self._cancel()
             self._do_work()
+            self.ahead.clear()
+            _building[0] = self
             if self._thresholds is None:
                 self._thresholds = gc.get_threshold()
                 gc.set_threshold(max(self.young, self._thresholds[0]), *self._thresholds[1:])
@@ -89,6 +113,8 @@ class IdleCollector:
         Not now: the threshold back at 700 with up to `young` objects counted, the next object made would
         collect them all at once, before the server shows the rebuilt page."""
         with self._lock:
+            if _building[0] is self:
+                _building[0] = None
             self._cancel()
             self._epoch += 1
             epoch = self._epoch
@@ -100,6 +126,7 @@ class IdleCollector:
             if epoch == self._epoch:
                 self._timer = None
                 self._do_work()
+                self._do_ahead()
                 self._collect()
 
     def collect(self) -> None:
@@ -107,7 +134,18 @@ class IdleCollector:
         and freeze what survives."""
         with self._lock:
             self._do_work()
+            self._do_ahead()
             self._collect()
+
+    def _do_ahead(self) -> None:
+        """What `when_idle` queued, in order; one that fails is logged at debug level and skipped: it only
+        fills what a rebuild would otherwise make."""
+        while self.ahead:
+            action = self.ahead.pop(0)
+            try:
+                action()
+            except Exception as err:  # idle work never stops the session
+                logger.debug("serve: work ahead failed (%s: %s)", type(err).__name__, err)
 
     def _collect(self) -> None:
         self._restore()
@@ -124,6 +162,9 @@ class IdleCollector:
             self._epoch += 1
             self._cancel()
             self._do_work()
+            self.ahead.clear()
+            if _building[0] is self:
+                _building[0] = None
             self._restore()
             if self._froze:
                 gc.unfreeze()
