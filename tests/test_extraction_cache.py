@@ -470,6 +470,30 @@ def test_a_bounded_folder_is_listed_again_only_once_its_slack_was_written(tmp_pa
     assert entries.prune_due(tmp_path / "other", keep, written=1)  # each folder on its own
 
 
+def test_the_writes_since_a_folder_was_listed_are_counted_across_processes(tmp_path: Path, monkeypatch) -> None:
+    """One-off builds each write a few entries: the count is kept in the folder, so the next process does not
+    list it again before the slack was written either; a count that cannot be read has the folder listed."""
+    from paritydocs.sources import cache as entries
+
+    folder, keep = tmp_path / "render", 100
+    folder.mkdir()
+    slack = keep // entries.PRUNE_SLACK
+    assert entries.prune_due(folder, keep, written=1)  # never listed: listed
+    due = []
+    for _ in range(slack):
+        monkeypatch.setattr(entries, "_written_since_prune", {})  # each build a process of its own
+        due.append(entries.prune_due(folder, keep, written=1))
+    assert due == [False] * (slack - 1) + [True]
+    assert (folder / entries.WRITTEN_FILE).read_text() == "0"
+    assert not entries.prune_due(folder, keep, written=1)
+    (folder / entries.WRITTEN_FILE).write_text("")  # half-written by a build at the same time
+    monkeypatch.setattr(entries, "_written_since_prune", {})
+    assert entries.prune_due(folder, keep, written=1)
+    entries.write_entry(folder, "k", 1, prune=False)
+    entries.prune_entries(folder, keep)  # the count is no entry: neither listed nor removed
+    assert (folder / entries.WRITTEN_FILE).exists() and (folder / "k.json").exists()
+
+
 def test_a_bounded_folder_prunes_all_but_its_newest_as_a_sort_of_the_whole_listing_would():
     import random
 

@@ -445,24 +445,40 @@ def _write_entry(kind_dir: Path, key: str, data: Any, *, keep: int | None, prune
 PRUNE_SLACK = 20
 """A folder bounded to `keep` entries is listed again once a twentieth of `keep` entries were written since."""
 
+WRITTEN_FILE = ".written"
+"""In a bounded folder: how many entries were written to it since it was last listed (a decimal number)."""
+
 _written_since_prune: dict[str, int] = {}
-"""Folder → entries this process wrote to it since it last pruned it."""
+"""Folder → entries written to it since it was last listed, as this process counted them: for a folder whose
+`WRITTEN_FILE` cannot be read or written (a read-only cache)."""
 
 
 def prune_due(folder: Path, keep: int, *, written: int) -> bool:
     """Whether a folder bounded to `keep` entries, to which a build just wrote `written`, should be pruned now:
-    the first time this process wrote there, then once the writes since the last prune reach `keep / PRUNE_SLACK`.
-    A `serve` session's rebuilds, which write a few entries each, then do not list a folder of thousands every
-    time; the folder holds at most `keep` plus that slack."""
+    once the entries written since it was last listed reach `keep / PRUNE_SLACK`, counted in the folder's
+    `WRITTEN_FILE` by every build, one-off or `serve`, of every process; a folder with no count (never listed, or
+    the count lost) is listed. Builds that write a few entries each then do not list a folder of thousands every
+    time (0.16 s of a one-off build after an `.ex` edit, with the folders of a few weeks), and the folder holds at
+    most `keep` plus that slack, plus what two builds at once counted over each other."""
     if written <= 0:
         return False
     name = str(folder)
-    since = _written_since_prune.get(name)
-    if since is not None and since + written < max(keep // PRUNE_SLACK, 1):
-        _written_since_prune[name] = since + written
-        return False
-    _written_since_prune[name] = 0
-    return True
+    counted = _read_count(folder / WRITTEN_FILE)
+    since = counted if counted is not None else _written_since_prune.get(name)
+    due = since is None or since + written >= max(keep // PRUNE_SLACK, 1)
+    now = 0 if due else (since or 0) + written
+    _written_since_prune[name] = now
+    with contextlib.suppress(OSError):
+        (folder / WRITTEN_FILE).write_text(str(now), encoding="ascii")
+    return due
+
+
+def _read_count(path: Path) -> int | None:
+    try:
+        text = path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return int(text) if text.isdigit() else None  # half-written by another build: listed, to be safe
 
 
 def prune_if_due(kind_dir: Path, keep: int, *, written: int) -> None:
