@@ -36,6 +36,7 @@ from paritydocs.site.collector import when_idle
 from paritydocs.sources import cache as entries
 from paritydocs.sources.trees import content_fingerprint
 from paritydocs.sync import build_sync_report, shared_trees
+from paritydocs.sync.report import SyncReport
 from paritydocs.sync.revisions import Revision, range_spec, resolve_revision
 from paritydocs.sync.store import diff_key
 
@@ -86,16 +87,7 @@ def sync_site_pages(
                     when_idle(functools.partial(ahead, item=item, sides=sides, title=title, path=path))
                 continue
             try:
-                sync = build_sync_report(
-                    settings,
-                    item.from_spec,
-                    item.to_spec,
-                    elixir=report.elixir_model,
-                    parity=report,
-                    title=title,
-                    elixir_occurrences=occurrences if report.elixir_model.source.root else None,
-                    revisions=sides,
-                )
+                sync = _compare_range(settings, report, item, title=title, sides=sides)
             except SourceError as err:
                 content = render_markdown(renderer, settings, None, title=title, failure=err, page_path=path)
                 report.warnings.append(f"sync report '{title}': {err}")
@@ -129,8 +121,17 @@ def _ahead(
     first edit of the port then finds what a rebuild carries from the one before (the Python half in memory,
     which port files hold each string, the filters' results, each file page and what it was made of), and costs
     what the edits after it cost (0.16 s more on the seed pair before). Nothing is written."""
+    sync = _compare_range(settings, report, item, title=title, sides=sides)
+    memo = _file_pages_memo(settings, common, [], caches.sync_files)
+    render_site_pages(renderer, settings, sync, title=title, page_path=path, memo=memo)
+
+
+def _compare_range(
+    settings: Settings, report: ParityReport, item: SyncRange, *, title: str, sides: tuple[Side, Side] | None
+) -> SyncReport:
+    """The range's report against the site's port (`report`'s Elixir model and its outdated model names)."""
     occurrences = [o for o in report.model_names if o.side == "elixir"]
-    sync = build_sync_report(
+    return build_sync_report(
         settings,
         item.from_spec,
         item.to_spec,
@@ -140,8 +141,6 @@ def _ahead(
         elixir_occurrences=occurrences if report.elixir_model.source.root else None,
         revisions=sides,
     )
-    memo = _file_pages_memo(settings, common, [], caches.sync_files)
-    render_site_pages(renderer, settings, sync, title=title, page_path=path, memo=memo)
 
 
 def _range_pages(title: str, path: str, content: str, files: list[list[str]]) -> list[Page]:
