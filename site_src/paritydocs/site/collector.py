@@ -22,7 +22,8 @@ before the idle collection, and at once when a build starts before it or the ses
 
 `when_idle(action)`, called during a build, queues work the session is better off having done ahead (the
 memos of what the next rebuild repeats filled): done at the idle collection, before it, and dropped if a
-build starts first or the session ends, as nothing a build needs may wait for it.
+build starts before it or the session ends, as nothing a build needs may wait for it (a build that starts while
+it runs waits for it to end, as it does for the collection).
 """
 
 from __future__ import annotations

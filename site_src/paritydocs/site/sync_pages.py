@@ -120,7 +120,8 @@ def _ahead(
     """A range read back whole, compared and rendered again while `serve` is idle, its pages thrown away: the
     first edit of the port then finds what a rebuild carries from the one before (the Python half in memory,
     which port files hold each string, the filters' results, each file page and what it was made of), and costs
-    what the edits after it cost (0.16 s more on the seed pair before). Nothing is written."""
+    what the edits after it cost (0.16 s more on the seed pair before). Nothing is written but what the caches
+    lost since (a pruned file page), as a build would."""
     sync = _compare_range(settings, report, item, title=title, sides=sides)
     memo = _file_pages_memo(settings, common, [], caches.sync_files)
     render_site_pages(renderer, settings, sync, title=title, page_path=path, memo=memo)
