@@ -911,3 +911,36 @@ def test_a_files_digest_is_read_again_only_when_its_status_moved_or_it_changed_i
     with pytest.raises(OSError):
         trees.file_digest(path)
     assert trees.kept_digest(path) is None
+
+
+def test_serve_walks_a_tree_for_hazards_again_only_when_a_folder_changed(tmp_path, monkeypatch, keeping_files):
+    """While `keep_files` is on, `tree_hazards` on a tree without links is the last walk's, until a folder of it
+    changes: a fifo or a link out of the tree added deep in it is found at the next call. A tree with a link in it
+    is walked every time (what the link leads to may change, its folder's time not)."""
+    from paritydocs.sources import trees
+
+    monkeypatch.setattr(trees, "SETTLED_NS", 0)  # the folders just made count as settled
+    walks: list[str] = []
+    real_walk = trees._walk_hazards
+    monkeypatch.setattr(
+        trees, "_walk_hazards", lambda root, top, *a, **k: walks.append(top) or real_walk(root, top, *a, **k)
+    )
+    root = tmp_path / "sdk"
+    (root / "lib" / "deep").mkdir(parents=True)
+    (root / "lib" / "deep" / "a.ex").write_text("defmodule A do\nend\n")
+    assert trees.tree_hazards(root, root / "lib") == [] and len(walks) == 1
+    assert trees.tree_hazards(root, root / "lib") == [] and len(walks) == 1  # kept
+    os.mkfifo(root / "lib" / "deep" / "pipe")
+    assert trees.tree_hazards(root, root / "lib") == ["lib/deep/pipe is a device, fifo or socket"]
+    assert len(walks) == 2
+    (root / "lib" / "deep" / "pipe").unlink()
+    (tmp_path / "secret").write_text("x")
+    (root / "lib" / "deep" / "out").symlink_to(tmp_path / "secret")
+    assert trees.tree_hazards(root, root / "lib") == ["lib/deep/out links outside the tree"]
+    assert trees.tree_hazards(root, root / "lib") == ["lib/deep/out links outside the tree"]
+    assert len(walks) == 4  # a tree with a link: walked each time
+    trees.keep_files(False)
+    (root / "lib" / "deep" / "out").unlink()
+    trees.tree_hazards(root, root / "lib")
+    trees.tree_hazards(root, root / "lib")
+    assert len(walks) == 6  # outside `serve`: walked each time

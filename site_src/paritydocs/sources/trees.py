@@ -32,14 +32,47 @@ def tree_hazards(root: Path, top: Path, skipped: Iterable[str] = (), *, loops: b
     `root` (it would publish a file of the build machine), with `loops` a folder symlink that leads back to a
     folder on its own path (Griffe walks such a loop without end; the Elixir extractor notices it), a device,
     fifo or socket (reading it never ends). Folder links inside the tree are followed, as the extractors do.
-    Paths relative to `root`."""
-    skipped = frozenset(skipped)
+    Paths relative to `root`.
+
+    While `keep_files` is on (`serve`), a tree with no symbolic link is walked again only when one of its folders
+    changed: a file added, removed, renamed or replaced (by a link, a fifo) changes its folder's modification
+    time. What one walk saw is kept only when every folder's times had settled (`settled`)."""
+    key = (os.fspath(root), os.fspath(top), frozenset(skipped), loops)
+    kept = _HAZARDS.get(key) if KEEPING_FILES[0] else None
+    if kept is not None and all(_folder_status(folder) == status for folder, status in kept[0]):
+        return list(kept[1])
+    problems, folders, links = _walk_hazards(root, top, frozenset(skipped), loops=loops)
+    if KEEPING_FILES[0] and not links and all(status and settled(*status[2:]) for _, status in folders):
+        _HAZARDS[key] = (folders, list(problems))
+    return problems
+
+
+_HAZARDS: dict[tuple[Any, ...], tuple[list[tuple[str, tuple[int, ...] | None]], list[str]]] = {}
+"""`tree_hazards`' walks kept for `serve`: (root, top, skipped, loops) → every folder walked with its status,
+and what the walk found."""
+
+
+def _folder_status(folder: str) -> tuple[int, ...] | None:
+    try:
+        info = os.stat(folder, follow_symlinks=False)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _walk_hazards(
+    root: Path, top: Path, skipped: frozenset[str], *, loops: bool
+) -> tuple[list[str], list[tuple[str, tuple[int, ...] | None]], bool]:
+    """`tree_hazards`' walk: what it found, every folder it listed with its status, and whether it met a link."""
     problems: list[str] = []
+    folders: list[tuple[str, tuple[int, ...] | None]] = []
+    links = False
     real_root = os.path.realpath(root)
     # (folder as reached, the real folders on the way to it)
     stack: list[tuple[str, frozenset[str]]] = [(str(top), frozenset({os.path.realpath(top)}))]
     while stack:
         folder, chain = stack.pop()
+        folders.append((folder, _folder_status(folder)))
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
@@ -52,6 +85,7 @@ def tree_hazards(root: Path, top: Path, skipped: Iterable[str] = (), *, loops: b
                 mode = entry.stat(follow_symlinks=False).st_mode
                 real = entry.path
                 if stat.S_ISLNK(mode):
+                    links = True
                     real = os.path.realpath(entry.path)
                     if not inside_of(real, real_root):
                         problems.append(f"{rel} links outside the tree")
@@ -68,7 +102,7 @@ def tree_hazards(root: Path, top: Path, skipped: Iterable[str] = (), *, loops: b
                     problems.append(f"{rel} is a device, fifo or socket")
             except OSError:
                 continue
-    return problems
+    return problems, folders, links
 
 
 def inside_of(path: str, folder: str) -> bool:
@@ -193,6 +227,7 @@ def keep_files(on: bool) -> None:
     if not on:
         for kept in _KEPT:
             kept.clear()
+        _HAZARDS.clear()
 
 
 def file_digest(path: str | os.PathLike[str]) -> str:
