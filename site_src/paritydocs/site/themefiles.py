@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from paritydocs.sources import cache as entries
-from paritydocs.sources.trees import file_digest, settled
+from paritydocs.sources.trees import file_digest, folder_mtime, folders_unchanged, settled
 
 __all__ = ["THEME_LISTINGS_KEPT", "ThemeListing"]
 
@@ -143,14 +143,14 @@ class ThemeListing:
     def _folder(self, path: str, followlinks: bool) -> tuple[int, list[str]]:
         """The walk's number and the names of the files under `path`."""
         kept = self._walked.get((path, followlinks))
-        if kept is not None and _unchanged(kept[0]):
+        if kept is not None and folders_unchanged(kept[0]):
             return kept[1], kept[2]
         folders: list[tuple[str, int]] = []
         found: list[str] = []
         stack = [path]
         while stack:  # as `os.walk` (which Jinja's loader uses) finds them
             folder = stack.pop()
-            folders.append((folder, _mtime(folder)))  # read before its names: a change while listing is seen next
+            folders.append((folder, folder_mtime(folder)))  # read before its names: a change while listing is seen next
             try:
                 entries_found = list(os.scandir(folder))
             except OSError:
@@ -186,7 +186,7 @@ def _read_back(folder: Path | None, key: str) -> list[str] | None:
     pairs = (isinstance(f, list) and len(f) == 2 and isinstance(f[0], str) and isinstance(f[1], int) for f in folders)
     if not all(pairs):
         return None
-    return names if _unchanged(folders) else None
+    return names if folders_unchanged(folders) else None
 
 
 def _filter_key(filter_func: Callable[[str], bool]) -> tuple[str, str, int, str, str] | None:
@@ -204,15 +204,3 @@ def _filter_key(filter_func: Callable[[str], bool]) -> tuple[str, str, int, str,
     package = str(getattr(filter_func, "__module__", "") or "").partition(".")[0]
     version = str(getattr(sys.modules.get(package), "__version__", ""))
     return code.co_filename, code.co_qualname, code.co_firstlineno, digest, version
-
-
-def _unchanged(folders: Iterable[Sequence[Any]]) -> bool:
-    """Whether every folder still has the modification time it was listed with (`(folder, time)` pairs)."""
-    return all(_mtime(folder) == time for folder, time in folders)
-
-
-def _mtime(folder: str) -> int:
-    try:
-        return os.stat(folder).st_mtime_ns
-    except OSError:
-        return -1

@@ -7,7 +7,7 @@ import os
 import stat
 import time
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -35,44 +35,51 @@ def tree_hazards(root: Path, top: Path, skipped: Iterable[str] = (), *, loops: b
     Paths relative to `root`.
 
     While `keep_files` is on (`serve`), a tree with no symbolic link is walked again only when one of its folders
-    changed: a file added, removed, renamed or replaced (by a link, a fifo) changes its folder's modification
-    time. What one walk saw is kept only when every folder's times had settled (`settled`)."""
+    changed (`folders_unchanged`): a file added, removed, renamed or replaced (by a link, a fifo) changes its
+    folder's modification time. What one walk saw is kept only when every folder's time had settled (`settled`)."""
     key = (os.fspath(root), os.fspath(top), frozenset(skipped), loops)
     kept = _HAZARDS.get(key) if KEEPING_FILES[0] else None
-    if kept is not None and all(_folder_status(folder) == status for folder, status in kept[0]):
+    if kept is not None and folders_unchanged(kept[0]):
         return list(kept[1])
     problems, folders, links = _walk_hazards(root, top, frozenset(skipped), loops=loops)
-    if KEEPING_FILES[0] and not links and all(status and settled(*status[2:]) for _, status in folders):
+    if KEEPING_FILES[0] and not links and settled(*(time for _, time in folders)):
         _HAZARDS[key] = (folders, list(problems))
     return problems
 
 
-_HAZARDS: dict[tuple[Any, ...], tuple[list[tuple[str, tuple[int, ...] | None]], list[str]]] = {}
-"""`tree_hazards`' walks kept for `serve`: (root, top, skipped, loops) → every folder walked with its status,
-and what the walk found."""
+_HAZARDS: dict[tuple[Any, ...], tuple[list[tuple[str, int]], list[str]]] = {}
+"""`tree_hazards`' walks kept for `serve`: (root, top, skipped, loops) → every folder walked with its
+modification time, and what the walk found."""
 
 
-def _folder_status(folder: str) -> tuple[int, ...] | None:
+def folder_mtime(folder: str) -> int:
+    """A folder's modification time (ns), -1 when it cannot be read: the time a listing of it is kept by
+    (`folders_unchanged`)."""
     try:
-        info = os.stat(folder, follow_symlinks=False)
+        return os.stat(folder).st_mtime_ns
     except OSError:
-        return None
-    return (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
+        return -1
+
+
+def folders_unchanged(folders: Iterable[Sequence[Any]]) -> bool:
+    """Whether every folder still has the modification time it was listed with (`(folder, time)` pairs): a name
+    added, removed or renamed in a folder moves its time."""
+    return all(folder_mtime(folder) == time for folder, time in folders)
 
 
 def _walk_hazards(
     root: Path, top: Path, skipped: frozenset[str], *, loops: bool
-) -> tuple[list[str], list[tuple[str, tuple[int, ...] | None]], bool]:
-    """`tree_hazards`' walk: what it found, every folder it listed with its status, and whether it met a link."""
+) -> tuple[list[str], list[tuple[str, int]], bool]:
+    """`tree_hazards`' walk: what it found, every folder it listed with its time, and whether it met a link."""
     problems: list[str] = []
-    folders: list[tuple[str, tuple[int, ...] | None]] = []
+    folders: list[tuple[str, int]] = []
     links = False
     real_root = os.path.realpath(root)
     # (folder as reached, the real folders on the way to it)
     stack: list[tuple[str, frozenset[str]]] = [(str(top), frozenset({os.path.realpath(top)}))]
     while stack:
         folder, chain = stack.pop()
-        folders.append((folder, _folder_status(folder)))
+        folders.append((folder, folder_mtime(folder)))  # before its names: a change while listing is seen next
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
