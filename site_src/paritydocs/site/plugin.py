@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ from paritydocs.sources.cache import (
     defer_writes,
     extraction_cache_disabled,
     extraction_dir,
+    now_or_deferred,
     prune_due,
     write_deferred,
 )
@@ -330,12 +332,9 @@ class ParitydocsPlugin(BasePlugin[ParitydocsConfig]):
             self.render_cache.finish()
         if self.settings is not None:
             folder, added = pages_folder(self.settings), installed_count() - self._installed_before
-            if prune_due(folder, PAGES_KEPT, written=added):
+            if prune_due(folder, PAGES_KEPT, written=added):  # in `serve`, once the page is served
                 used = len(self.generated) + len(self.markdown_copies)
-                if self.collector is not None:  # `serve`: listing the page cache waits until the page is served
-                    self.pending.append(lambda: prune_pages(folder, used=used))
-                else:
-                    prune_pages(folder, used=used)
+                now_or_deferred(functools.partial(prune_pages, folder, used=used))
         if self.session is None:
             return
         if self.search is not None:

@@ -32,15 +32,19 @@ __all__ = [
     "NO_CACHE_ENV",
     "PRUNE_SLACK",
     "SCRATCH_MAX_AGE",
+    "WRITTEN_FILE",
+    "Deferred",
     "beyond_newest",
     "cache_root",
     "data_of",
     "default_cache_dir",
+    "defer_writes",
     "entry_key",
     "extraction_cache_disabled",
     "extraction_dir",
     "is_complete",
     "locked",
+    "now_or_deferred",
     "own_code_digest",
     "populate",
     "prune_due",
@@ -49,6 +53,7 @@ __all__ = [
     "read_entry",
     "safe_name",
     "short_digest",
+    "write_deferred",
     "write_entry",
 ]
 
@@ -402,6 +407,15 @@ def defer_writes(queue: Deferred | None) -> None:
     _deferring[0] = queue
 
 
+def now_or_deferred(action: Callable[[], object]) -> None:
+    """Do `action` now, or queue it while `defer_writes` says so (a `serve` build's cache upkeep)."""
+    queue = _deferring[0]
+    if queue is not None:
+        queue.append(action)
+    else:
+        action()
+
+
 def write_deferred(queue: Deferred) -> None:
     """Do what `queue` holds, in order, and empty it."""
     while queue:
@@ -485,11 +499,7 @@ def prune_if_due(kind_dir: Path, keep: int, *, written: int) -> None:
     """`prune_entries(kind_dir, keep)` after a build that wrote `written` entries there, when `prune_due`; queued
     while `defer_writes` says so."""
     if prune_due(kind_dir, keep, written=written):
-        queue = _deferring[0]
-        if queue is not None:
-            queue.append(functools.partial(prune_entries, kind_dir, keep))
-        else:
-            prune_entries(kind_dir, keep)
+        now_or_deferred(functools.partial(prune_entries, kind_dir, keep))
 
 
 def prune_entries(kind_dir: Path, keep: int) -> None:
